@@ -1,0 +1,26 @@
+# portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
+CARGO ?= cargo
+
+.PHONY: run test fmt lint ci build
+
+## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
+run:
+	$(CARGO) run --locked -p portals-mock -- $(ARGS)
+
+## test: build everything and run every test
+test:
+	$(CARGO) test --workspace --locked
+
+## fmt: check formatting
+fmt:
+	$(CARGO) fmt --all -- --check
+
+## lint: clippy with warnings as errors
+lint:
+	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+## ci: what a careful contributor runs before pushing
+ci: fmt lint test
+
+build:
+	$(CARGO) build --workspace --locked

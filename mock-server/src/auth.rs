@@ -1,0 +1,158 @@
+//! Authentication and authorisation of `/crm/` calls.
+//!
+//! `Authorization: Zoho-oauthtoken <token>` selects the org and the user. A missing header (or
+//! another scheme) answers 401 `AUTHENTICATION_FAILURE`; an unknown or expired token 401
+//! `INVALID_TOKEN`; a token without the operation's scope 401 `OAUTH_SCOPE_MISMATCH`; a user
+//! whose profile lacks the portal permission 403 `NO_PERMISSION` with the endpoint's body.
+
+use crate::error::ApiError;
+use crate::store::{Store, StoreError, tokens};
+
+/// The header prefix Zoho's SDKs send.
+pub const TOKEN_PREFIX: &str = "Zoho-oauthtoken ";
+
+/// The operation family a scope grants (`ZohoCRM.settings.clientportal.<OP>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeOp {
+    /// READ
+    Read,
+    /// CREATE
+    Create,
+    /// UPDATE
+    Update,
+    /// DELETE
+    Delete,
+}
+
+impl ScopeOp {
+    fn name(self) -> &'static str {
+        match self {
+            ScopeOp::Read => "READ",
+            ScopeOp::Create => "CREATE",
+            ScopeOp::Update => "UPDATE",
+            ScopeOp::Delete => "DELETE",
+        }
+    }
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    /// The org the token selects.
+    pub org_id: String,
+    /// The CRM user.
+    pub user_id: String,
+    scopes: Vec<String>,
+    manage_portal: bool,
+    manage_portal_users: bool,
+    /// The org is a sandbox.
+    pub sandbox: bool,
+}
+
+/// Which profile permission an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// "Manage Portal".
+    ManagePortal,
+    /// "Manage Portal Users".
+    ManagePortalUsers,
+}
+
+/// Resolves the `Authorization` header to a caller.
+pub fn authenticate(
+    store: &Store,
+    authorization: Option<&str>,
+    now: i64,
+) -> Result<Caller, ApiError> {
+    let header = authorization.ok_or(ApiError::AuthenticationFailure)?;
+    let token = header
+        .strip_prefix(TOKEN_PREFIX)
+        .ok_or(ApiError::AuthenticationFailure)?
+        .trim();
+    if token.is_empty() {
+        return Err(ApiError::InvalidToken);
+    }
+    let grant = store
+        .read(|conn| tokens::access(conn, token))
+        .map_err(ApiError::from)?
+        .ok_or(ApiError::InvalidToken)?;
+    if grant.expires_at.is_some_and(|expiry| expiry <= now) {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(Caller {
+        org_id: grant.org_id,
+        user_id: grant.user_id,
+        scopes: grant.scopes,
+        manage_portal: grant.manage_portal,
+        manage_portal_users: grant.manage_portal_users,
+        sandbox: grant.sandbox,
+    })
+}
+
+impl Caller {
+    /// Whether a scope of the token grants `op` on client portals: the family's `ALL` or `op`,
+    /// or `ZohoCRM.settings.ALL` (case-insensitive, as Zoho compares scopes).
+    pub fn has_scope(&self, op: ScopeOp) -> bool {
+        self.scopes.iter().any(|scope| {
+            let scope = scope.to_ascii_lowercase();
+            match scope.strip_prefix("zohocrm.settings.") {
+                Some("all") => true,
+                Some(rest) => match rest.strip_prefix("clientportal.") {
+                    Some(granted) => granted == "all" || granted == op.name().to_ascii_lowercase(),
+                    None => false,
+                },
+                None => false,
+            }
+        })
+    }
+
+    /// Whether the caller's profile has the permission.
+    pub fn has_permission(&self, permission: Permission) -> bool {
+        match permission {
+            Permission::ManagePortal => self.manage_portal,
+            Permission::ManagePortalUsers => self.manage_portal_users,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        tracing::error!(%error, "store failure");
+        ApiError::InternalError
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(scopes: &[&str]) -> Caller {
+        Caller {
+            org_id: "o".into(),
+            user_id: "u".into(),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            manage_portal: true,
+            manage_portal_users: false,
+            sandbox: false,
+        }
+    }
+
+    #[test]
+    fn scopes_grant_their_operation_the_family_all_and_settings_all() {
+        let read = caller(&["ZohoCRM.settings.clientportal.READ"]);
+        assert!(read.has_scope(ScopeOp::Read));
+        assert!(!read.has_scope(ScopeOp::Create));
+        let all = caller(&["zohocrm.settings.clientportal.all"]);
+        assert!(all.has_scope(ScopeOp::Delete));
+        assert!(caller(&["ZohoCRM.settings.ALL"]).has_scope(ScopeOp::Update));
+        assert!(!caller(&["ZohoCRM.modules.ALL"]).has_scope(ScopeOp::Read));
+        assert!(!caller(&["ZohoCRM.settings.fields.ALL"]).has_scope(ScopeOp::Read));
+    }
+
+    #[test]
+    fn permissions_follow_the_profile() {
+        let c = caller(&[]);
+        assert!(c.has_permission(Permission::ManagePortal));
+        assert!(!c.has_permission(Permission::ManagePortalUsers));
+    }
+}

@@ -1,0 +1,31 @@
+//! `Config`: the server's settings, built once from the command line (or by a test).
+
+/// Who may use the control plane under `/__mock/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ControlPlane {
+    /// Clients on a loopback address only (the default).
+    #[default]
+    Loopback,
+    /// Any client (for a mock in a container or on a shared CI host).
+    Any,
+    /// Nobody: `/__mock/` answers like any unknown path.
+    Off,
+}
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The largest request body accepted, in bytes; larger ones answer 413.
+    pub max_body_bytes: usize,
+    /// Who may use the control plane.
+    pub control_plane: ControlPlane,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_body_bytes: 1024 * 1024,
+            control_plane: ControlPlane::Loopback,
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! `ApiError`: every error the Portals API answers, one variant per documented Zoho error body.
+//!
+//! Each variant knows its HTTP status, `code`, `message` and `details`, so no handler ever builds
+//! an error body by hand. Zoho answers some errors at the top level
+//! (`{"code":…,"details":…,"message":…,"status":"error"}`) and others wrapped in the resource's
+//! array (`{"portals":[{…}]}`); [`ApiError::wrapped`] turns the first form into the second.
+//! The messages are copied byte for byte from the sources in `fixtures/FIDELITY.md`.
+
+use serde_json::{Map, Value, json};
+
+/// Permission identifiers that appear in `NO_PERMISSION.details.permissions`.
+pub mod permission {
+    /// "Manage Portal": portal and user-type configuration.
+    pub const MANAGE_PORTAL: &str = "Crm_Implied_Manage_ClientPortal";
+    /// "Manage Portal Users": users, invitations, transfers and status changes.
+    pub const MANAGE_PORTAL_USERS: &str = "Crm_Implied_Manage_ClientPortal_Users";
+}
+
+/// The one error type of the API surface. Rendered by [`ApiError::status`] and [`ApiError::body`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// 404: no route has this path.
+    InvalidUrlPattern,
+    /// 400 (not 405): the path exists, the method does not.
+    InvalidRequestMethod,
+    /// 400: the version in the path does not serve the Portals API.
+    UnsupportedVersion {
+        /// The first version that serves it (a JSON number, as `common.json` types it).
+        supported_version: f64,
+    },
+    /// 400: the org (or the host) is a sandbox, where Zoho does not serve the Portals API.
+    SandboxNotSupported,
+    /// 401: no `Authorization: Zoho-oauthtoken …` header at all.
+    AuthenticationFailure,
+    /// 401: the token is unknown, malformed or expired.
+    InvalidToken,
+    /// 401: the token lacks the scope this operation needs.
+    OauthScopeMismatch,
+    /// 403: the user's profile lacks a portal permission.
+    NoPermission {
+        /// Permission identifiers listed in `details.permissions`; empty renders `details: {}`.
+        permissions: Vec<&'static str>,
+        /// The documented message of that endpoint ("Permission is invalid.", "No permission", …).
+        message: &'static str,
+    },
+    /// 400: a required key is absent.
+    MandatoryNotFound {
+        /// The missing key.
+        api_name: String,
+        /// Where it was expected, e.g. `$.portals[0].name`.
+        json_path: String,
+        /// The documented message ("required field not found", or an endpoint's own).
+        message: &'static str,
+    },
+    /// 400: a value is present but wrong.
+    InvalidData {
+        /// The details shape documented for this cause.
+        details: InvalidDataDetails,
+        /// The documented message ("invalid data", "No portal exists with the given portal name.", …).
+        message: &'static str,
+    },
+    /// 400: a value does not match the pattern the field allows (top level, as documented).
+    PatternNotMatched {
+        /// The offending key.
+        api_name: String,
+    },
+    /// 400: a name that must be unique is taken.
+    AlreadyUsed {
+        /// The key holding the name.
+        api_name: String,
+        /// The documented message.
+        message: &'static str,
+    },
+    /// 400: a limit of the org was reached (a second portal in one org).
+    LimitReached {
+        /// What the limit is, in Zoho's words.
+        message: &'static str,
+    },
+    /// 400: a value may not be set this way (e.g. `null` where a value is required).
+    NotAllowed {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+        /// The documented message.
+        message: &'static str,
+    },
+    /// 400: the body is not JSON.
+    JsonParseError,
+    /// 413: the body is larger than the server accepts.
+    RequestEntityTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// 500: a fault inside the mock (logged with its cause; never expected).
+    InternalError,
+    /// The same error, wrapped in the resource's array: `{"<key>":[{…}]}`.
+    Wrapped {
+        /// The resource key (`portals`, `user_type`, …).
+        key: &'static str,
+        /// The error inside the array.
+        error: Box<ApiError>,
+    },
+}
+
+/// The documented shapes of `INVALID_DATA.details` (`common.json` and the endpoint pages).
+#[derive(Debug, Clone, PartialEq)]
+pub enum InvalidDataDetails {
+    /// `{}`
+    Empty,
+    /// `{"expected_data_type", "api_name", "json_path"}`
+    ExpectedType {
+        /// `string`, `boolean`, `jsonobject`, `jsonarray`, …
+        expected_data_type: &'static str,
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+    /// `{"api_name", "json_path", "minimum_length"}`
+    MinLength {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+        /// The minimum length in characters.
+        minimum_length: usize,
+    },
+    /// `{"api_name", "json_path", "maximum_length"}`
+    MaxLength {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+        /// The maximum length in characters (or items, for arrays).
+        maximum_length: usize,
+    },
+    /// `{"expected_data_type"}`: the body (or its wrapper key) has the wrong type; message "body".
+    ExpectedDataType {
+        /// `jsonobject` or `jsonarray`.
+        expected_data_type: &'static str,
+    },
+    /// `{"param_name"}`
+    ParamName {
+        /// The query parameter.
+        param_name: &'static str,
+    },
+}
+
+/// Messages that several endpoints share, copied from the sources.
+pub mod message {
+    /// `MANDATORY_NOT_FOUND` on the portal and common bodies.
+    pub const REQUIRED_FIELD_NOT_FOUND: &str = "required field not found";
+    /// `INVALID_DATA` on the portal and common bodies.
+    pub const INVALID_DATA: &str = "invalid data";
+    /// Unknown portal name on every endpoint under a portal.
+    pub const NO_PORTAL: &str = "No portal exists with the given portal name.";
+    /// `NO_PERMISSION` on the portal endpoints.
+    pub const PERMISSION_IS_INVALID: &str = "Permission is invalid.";
+    /// `ALREADY_USED` for a portal name.
+    pub const PORTAL_NAME_IN_USE: &str = "The entered portal name is already in use";
+    /// `LIMIT_REACHED` for a second portal in one org (not documented; see FIDELITY.md).
+    pub const ONE_PORTAL_PER_ORG: &str = "Only one portal can be created per organization";
+}
+
+impl ApiError {
+    /// Wraps this error in the resource's array, as the endpoint documents.
+    pub fn wrapped(self, key: &'static str) -> ApiError {
+        ApiError::Wrapped {
+            key,
+            error: Box::new(self),
+        }
+    }
+
+    /// `INVALID_DATA` with `{expected_data_type, api_name, json_path}` and "invalid data".
+    pub fn expected_type(expected: &'static str, api_name: &str, json_path: &str) -> ApiError {
+        ApiError::InvalidData {
+            details: InvalidDataDetails::ExpectedType {
+                expected_data_type: expected,
+                api_name: api_name.to_owned(),
+                json_path: json_path.to_owned(),
+            },
+            message: message::INVALID_DATA,
+        }
+    }
+
+    /// `MANDATORY_NOT_FOUND` with "required field not found".
+    pub fn mandatory(api_name: &str, json_path: &str) -> ApiError {
+        ApiError::MandatoryNotFound {
+            api_name: api_name.to_owned(),
+            json_path: json_path.to_owned(),
+            message: message::REQUIRED_FIELD_NOT_FOUND,
+        }
+    }
+
+    /// The top-level "No portal exists with the given portal name." error.
+    pub fn no_portal() -> ApiError {
+        ApiError::InvalidData {
+            details: InvalidDataDetails::Empty,
+            message: message::NO_PORTAL,
+        }
+    }
+
+    /// The HTTP status Zoho answers with.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::InvalidUrlPattern => 404,
+            ApiError::AuthenticationFailure
+            | ApiError::InvalidToken
+            | ApiError::OauthScopeMismatch => 401,
+            ApiError::NoPermission { .. } => 403,
+            ApiError::RequestEntityTooLarge { .. } => 413,
+            ApiError::InternalError => 500,
+            ApiError::Wrapped { error, .. } => error.status(),
+            _ => 400,
+        }
+    }
+
+    /// The `code` string.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::InvalidUrlPattern => "INVALID_URL_PATTERN",
+            ApiError::InvalidRequestMethod => "INVALID_REQUEST_METHOD",
+            ApiError::UnsupportedVersion { .. } | ApiError::SandboxNotSupported => {
+                "API_NOT_SUPPORTED"
+            }
+            ApiError::AuthenticationFailure => "AUTHENTICATION_FAILURE",
+            ApiError::InvalidToken => "INVALID_TOKEN",
+            ApiError::OauthScopeMismatch => "OAUTH_SCOPE_MISMATCH",
+            ApiError::NoPermission { .. } => "NO_PERMISSION",
+            ApiError::MandatoryNotFound { .. } => "MANDATORY_NOT_FOUND",
+            ApiError::InvalidData { .. } => "INVALID_DATA",
+            ApiError::PatternNotMatched { .. } => "PATTERN_NOT_MATCHED",
+            ApiError::AlreadyUsed { .. } => "ALREADY_USED",
+            ApiError::LimitReached { .. } => "LIMIT_REACHED",
+            ApiError::NotAllowed { .. } => "NOT_ALLOWED",
+            ApiError::JsonParseError => "JSON_PARSE_ERROR",
+            ApiError::RequestEntityTooLarge { .. } => "REQUEST_ENTITY_TOO_LARGE",
+            ApiError::InternalError => "INTERNAL_ERROR",
+            ApiError::Wrapped { error, .. } => error.code(),
+        }
+    }
+
+    /// The `message` string.
+    pub fn message(&self) -> &str {
+        match self {
+            ApiError::InvalidUrlPattern => {
+                "Please check if the URL trying to access is a correct one"
+            }
+            ApiError::InvalidRequestMethod => "The http request method type is not a valid one",
+            ApiError::UnsupportedVersion { .. } => "api not supported in this version",
+            ApiError::SandboxNotSupported => "api not supported in sandbox",
+            ApiError::AuthenticationFailure => "Authentication failed",
+            ApiError::InvalidToken => "invalid oauth token",
+            ApiError::OauthScopeMismatch => "invalid oauth scope to access this URL",
+            ApiError::PatternNotMatched { .. } => {
+                "Please check whether the input values are correct"
+            }
+            ApiError::JsonParseError => "body",
+            ApiError::RequestEntityTooLarge { .. } => "request body exceeds the allowed size",
+            ApiError::InternalError => "Internal Server Error",
+            ApiError::NoPermission { message, .. }
+            | ApiError::MandatoryNotFound { message, .. }
+            | ApiError::InvalidData { message, .. }
+            | ApiError::AlreadyUsed { message, .. }
+            | ApiError::LimitReached { message }
+            | ApiError::NotAllowed { message, .. } => message,
+            ApiError::Wrapped { error, .. } => error.message(),
+        }
+    }
+
+    /// The `details` object.
+    pub fn details(&self) -> Value {
+        match self {
+            ApiError::UnsupportedVersion { supported_version } => {
+                json!({ "supported_version": supported_version })
+            }
+            ApiError::SandboxNotSupported => json!({ "unsupported_environment": "sandbox" }),
+            ApiError::NoPermission { permissions, .. } if !permissions.is_empty() => {
+                json!({ "permissions": permissions })
+            }
+            ApiError::MandatoryNotFound {
+                api_name,
+                json_path,
+                ..
+            }
+            | ApiError::NotAllowed {
+                api_name,
+                json_path,
+                ..
+            } => json!({ "api_name": api_name, "json_path": json_path }),
+            ApiError::InvalidData { details, .. } => details.to_json(),
+            ApiError::PatternNotMatched { api_name } | ApiError::AlreadyUsed { api_name, .. } => {
+                json!({ "api_name": api_name })
+            }
+            ApiError::RequestEntityTooLarge { limit } => json!({ "maximum_size": limit }),
+            ApiError::Wrapped { error, .. } => error.details(),
+            _ => Value::Object(Map::new()),
+        }
+    }
+
+    /// The whole body: the error object, wrapped in its resource array when documented so.
+    pub fn body(&self) -> Value {
+        match self {
+            ApiError::Wrapped { key, error } => {
+                let mut outer = Map::new();
+                outer.insert((*key).to_owned(), Value::Array(vec![error.body()]));
+                Value::Object(outer)
+            }
+            _ => json!({
+                "code": self.code(),
+                "details": self.details(),
+                "message": self.message(),
+                "status": "error",
+            }),
+        }
+    }
+}
+
+impl InvalidDataDetails {
+    fn to_json(&self) -> Value {
+        match self {
+            InvalidDataDetails::Empty => Value::Object(Map::new()),
+            InvalidDataDetails::ExpectedType {
+                expected_data_type,
+                api_name,
+                json_path,
+            } => json!({
+                "expected_data_type": expected_data_type,
+                "api_name": api_name,
+                "json_path": json_path,
+            }),
+            InvalidDataDetails::MinLength {
+                api_name,
+                json_path,
+                minimum_length,
+            } => json!({
+                "api_name": api_name,
+                "json_path": json_path,
+                "minimum_length": minimum_length,
+            }),
+            InvalidDataDetails::MaxLength {
+                api_name,
+                json_path,
+                maximum_length,
+            } => json!({
+                "api_name": api_name,
+                "json_path": json_path,
+                "maximum_length": maximum_length,
+            }),
+            InvalidDataDetails::ExpectedDataType { expected_data_type } => {
+                json!({ "expected_data_type": expected_data_type })
+            }
+            InvalidDataDetails::ParamName { param_name } => json!({ "param_name": param_name }),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.status(), self.code(), self.message())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compact(error: &ApiError) -> String {
+        serde_json::to_string(&error.body()).unwrap()
+    }
+
+    #[test]
+    fn generic_errors_render_the_documented_bodies() {
+        assert_eq!(
+            compact(&ApiError::InvalidUrlPattern),
+            r#"{"code":"INVALID_URL_PATTERN","details":{},"message":"Please check if the URL trying to access is a correct one","status":"error"}"#
+        );
+        assert_eq!(
+            compact(&ApiError::SandboxNotSupported),
+            r#"{"code":"API_NOT_SUPPORTED","details":{"unsupported_environment":"sandbox"},"message":"api not supported in sandbox","status":"error"}"#
+        );
+        assert_eq!(ApiError::InvalidRequestMethod.status(), 400);
+        assert_eq!(ApiError::InvalidToken.status(), 401);
+    }
+
+    #[test]
+    fn wrapped_errors_keep_the_inner_status_and_nest_the_body() {
+        let error = ApiError::mandatory("name", "$.portals[0].name").wrapped("portals");
+        assert_eq!(error.status(), 400);
+        assert_eq!(
+            compact(&error),
+            r#"{"portals":[{"code":"MANDATORY_NOT_FOUND","details":{"api_name":"name","json_path":"$.portals[0].name"},"message":"required field not found","status":"error"}]}"#
+        );
+    }
+
+    #[test]
+    fn no_permission_without_permissions_has_empty_details() {
+        let error = ApiError::NoPermission {
+            permissions: vec![],
+            message: message::PERMISSION_IS_INVALID,
+        };
+        assert_eq!(
+            compact(&error),
+            r#"{"code":"NO_PERMISSION","details":{},"message":"Permission is invalid.","status":"error"}"#
+        );
+    }
+}

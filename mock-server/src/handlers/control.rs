@@ -1,0 +1,158 @@
+//! The control plane under `/__mock/`: create isolated orgs from fixtures, list them, reset one.
+//!
+//! ```text
+//! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
+//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…"}
+//! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
+//! ```
+//! Loopback clients only, unless `--control-plane any`; `--control-plane off` hides it.
+//! Errors answer `{"error":{"code":…,"message":…}}` (this is the mock's API, not Zoho's).
+
+use serde_json::{Value, json};
+
+use super::oauth::new_token;
+use crate::config::ControlPlane;
+use crate::error::ApiError;
+use crate::http::{ApiRequest, ApiResponse};
+use crate::router::ControlRoute;
+use crate::state::AppState;
+use crate::store::{StoreError, orgs, seed, tokens};
+
+/// The scopes of the admin token a created org answers with.
+pub const ADMIN_SCOPES: [&str; 4] = [
+    "ZohoCRM.settings.clientportal.ALL",
+    "ZohoCRM.modules.ALL",
+    "ZohoCRM.users.READ",
+    "ZohoCRM.org.READ",
+];
+
+/// Answers one control-plane request.
+pub fn handle(state: &AppState, request: &ApiRequest, operation: &ControlRoute) -> ApiResponse {
+    match state.config.control_plane {
+        ControlPlane::Off => return ApiError::InvalidUrlPattern.into(),
+        ControlPlane::Loopback if !request.peer.ip().is_loopback() => {
+            return error(
+                403,
+                "FORBIDDEN",
+                "the control plane answers loopback clients only (start with --control-plane any)",
+            );
+        }
+        _ => {}
+    }
+    let outcome = match operation {
+        ControlRoute::ListOrgs => list(state),
+        ControlRoute::CreateOrg => create(state, request),
+        ControlRoute::ResetOrg { org_id } => reset(state, org_id),
+    };
+    outcome.unwrap_or_else(|failure| failure)
+}
+
+type Outcome = Result<ApiResponse, ApiResponse>;
+
+fn list(state: &AppState) -> Outcome {
+    let orgs = state.store.read(orgs::list).map_err(internal)?;
+    let orgs: Vec<Value> = orgs
+        .into_iter()
+        .map(|(org_id, fixture)| json!({ "org_id": org_id, "fixture": fixture }))
+        .collect();
+    Ok(ApiResponse::json(200, &json!({ "orgs": orgs })))
+}
+
+fn create(state: &AppState, request: &ApiRequest) -> Outcome {
+    let body: Value = serde_json::from_slice(&request.body)
+        .map_err(|e| error(400, "BAD_REQUEST", &format!("the body is not JSON: {e}")))?;
+    let fixture_name = body
+        .get("fixture")
+        .and_then(Value::as_str)
+        .ok_or_else(|| error(400, "BAD_REQUEST", "expected {\"fixture\": \"<name>\"}"))?;
+    let fixture = state
+        .store
+        .fixtures()
+        .org(fixture_name)
+        .ok_or_else(|| unknown_fixture(state, fixture_name))?;
+    let token = new_token();
+    let org_id = state
+        .store
+        .write(|tx| {
+            let mut n = 1;
+            let org_id = loop {
+                let candidate = format!("{fixture_name}-{n}");
+                if !orgs::exists(tx, &candidate)? {
+                    break candidate;
+                }
+                n += 1;
+            };
+            seed::seed_org(tx, &org_id, fixture_name, fixture, seed::Tokens::None)?;
+            let user = tokens::admin_user(tx, &org_id)?.ok_or_else(|| StoreError::Fixture {
+                fixture: fixture_name.to_owned(),
+                message: "no user whose profile manages the portal and its users".into(),
+            })?;
+            let scopes: Vec<String> = ADMIN_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+            tokens::insert(
+                tx,
+                &tokens::NewToken {
+                    token: &token,
+                    kind: "access",
+                    org_id: &org_id,
+                    user_id: &user,
+                    client_id: None,
+                    scopes: &scopes,
+                    expires_at: None,
+                },
+            )?;
+            Ok::<_, StoreError>(org_id)
+        })
+        .map_err(internal)?;
+    Ok(ApiResponse::json(
+        201,
+        &json!({ "org_id": org_id, "access_token": token }),
+    ))
+}
+
+fn reset(state: &AppState, org_id: &str) -> Outcome {
+    let org = state
+        .store
+        .read(|conn| orgs::get(conn, org_id))
+        .map_err(internal)?
+        .ok_or_else(|| error(404, "UNKNOWN_ORG", &format!("no org {org_id:?}")))?;
+    let fixture = state
+        .store
+        .fixtures()
+        .org(&org.fixture)
+        .ok_or_else(|| unknown_fixture(state, &org.fixture))?;
+    // Orgs seeded at start-up are named after their fixture and own its tokens.
+    let tokens = if org.id == org.fixture {
+        seed::Tokens::FromFixture
+    } else {
+        seed::Tokens::None
+    };
+    state
+        .store
+        .write(|tx| seed::reset_org(tx, org_id, &org.fixture, fixture, tokens))
+        .map_err(internal)?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "org_id": org_id, "fixture": org.fixture, "reset": true }),
+    ))
+}
+
+fn unknown_fixture(state: &AppState, name: &str) -> ApiResponse {
+    let known: Vec<&str> = state.store.fixtures().orgs().map(|(n, _)| n).collect();
+    error(
+        400,
+        "UNKNOWN_FIXTURE",
+        &format!("no fixture named {name:?}; known: {}", known.join(", ")),
+    )
+}
+
+fn internal(error_value: StoreError) -> ApiResponse {
+    tracing::error!(error = %error_value, "control plane store failure");
+    error(500, "INTERNAL_ERROR", &error_value.to_string())
+}
+
+fn error(status: u16, code: &str, message: &str) -> ApiResponse {
+    ApiResponse::json(
+        status,
+        &json!({ "error": { "code": code, "message": message } }),
+    )
+}

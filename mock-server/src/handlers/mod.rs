@@ -1,0 +1,131 @@
+//! Handlers: route a request, authenticate it, and run the resource's handler.
+//!
+//! `/crm/` calls go through [`crm`]: authentication, the sandbox rule, the operation's scope and
+//! profile permission (one table, [`access`]), then the resource handler. The token endpoint
+//! and the control plane have their own modules.
+
+mod body;
+mod control;
+mod oauth;
+mod portals;
+
+use crate::auth::{self, Caller, Permission, ScopeOp};
+use crate::clock::parse_offset;
+use crate::error::{ApiError, message, permission};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::router::{CrmRoute, Route, route};
+use crate::state::AppState;
+use crate::store::orgs;
+use crate::version::ApiVersion;
+
+/// Answers one request. Never panics on bad input: every failure is a documented error body.
+pub fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
+    match route(request) {
+        Ok(Route::Crm { version, operation }) => {
+            crm(state, request, version, &operation).unwrap_or_else(ApiResponse::from)
+        }
+        Ok(Route::OauthToken) => oauth::token(state, request),
+        Ok(Route::OauthRevoke) => oauth::revoke(state, request),
+        Ok(Route::Control(operation)) => control::handle(state, request, &operation),
+        Err(error) => error.into(),
+    }
+}
+
+/// What a `/crm/` handler gets: who calls, in which org and version, and "now".
+pub struct Ctx<'a> {
+    /// Shared state.
+    pub state: &'a AppState,
+    /// The request.
+    pub request: &'a ApiRequest,
+    /// The API version in the path.
+    pub version: ApiVersion,
+    /// The authenticated caller.
+    pub caller: Caller,
+    /// The org's offset, for printing timestamps.
+    pub offset: time::UtcOffset,
+    /// Now, in Unix seconds.
+    pub now: i64,
+}
+
+fn crm(
+    state: &AppState,
+    request: &ApiRequest,
+    version: ApiVersion,
+    operation: &CrmRoute,
+) -> Result<ApiResponse, ApiError> {
+    let now = state.clock.now();
+    let caller = auth::authenticate(&state.store, request.authorization.as_deref(), now)?;
+    let on_sandbox_host = request
+        .host
+        .as_deref()
+        .is_some_and(|host| host.to_ascii_lowercase().starts_with("sandbox."));
+    if caller.sandbox || on_sandbox_host {
+        return Err(ApiError::SandboxNotSupported);
+    }
+    let access = access(operation);
+    if !caller.has_scope(access.scope) {
+        return Err(ApiError::OauthScopeMismatch);
+    }
+    if !caller.has_permission(access.permission) {
+        return Err(access.denial);
+    }
+    let org = state
+        .store
+        .read(|conn| orgs::get(conn, &caller.org_id))?
+        .ok_or(ApiError::InvalidToken)?;
+    let offset = parse_offset(&org.utc_offset).map_err(|_| ApiError::InternalError)?;
+    let ctx = Ctx {
+        state,
+        request,
+        version,
+        caller,
+        offset,
+        now,
+    };
+    match operation {
+        CrmRoute::ListPortals => portals::list(&ctx),
+        CrmRoute::GetPortal { portal } => portals::get(&ctx, portal),
+        CrmRoute::CreatePortal => portals::create(&ctx, &org),
+        CrmRoute::UpdatePortal { portal } => portals::update(&ctx, portal),
+    }
+}
+
+/// What an operation needs: a scope, a profile permission, and the 403 body when it is missing.
+struct Access {
+    scope: ScopeOp,
+    permission: Permission,
+    denial: ApiError,
+}
+
+fn access(operation: &CrmRoute) -> Access {
+    let portal_denial = |with_details: bool| ApiError::NoPermission {
+        permissions: if with_details {
+            vec![permission::MANAGE_PORTAL]
+        } else {
+            vec![]
+        },
+        message: message::PERMISSION_IS_INVALID,
+    };
+    match operation {
+        CrmRoute::ListPortals => Access {
+            scope: ScopeOp::Read,
+            permission: Permission::ManagePortal,
+            denial: portal_denial(false),
+        },
+        CrmRoute::GetPortal { .. } => Access {
+            scope: ScopeOp::Read,
+            permission: Permission::ManagePortal,
+            denial: portal_denial(true),
+        },
+        CrmRoute::CreatePortal => Access {
+            scope: ScopeOp::Create,
+            permission: Permission::ManagePortal,
+            denial: portal_denial(true),
+        },
+        CrmRoute::UpdatePortal { .. } => Access {
+            scope: ScopeOp::Update,
+            permission: Permission::ManagePortal,
+            denial: portal_denial(true),
+        },
+    }
+}

@@ -1,0 +1,11 @@
+//! The HTTP edge: the only modules (with `server`) that name hyper and http-body types.
+//!
+//! A hyper request becomes an owned [`ApiRequest`] (method, decoded path segments, decoded query,
+//! the few headers the API reads, the body collected once under a size limit); handlers answer an
+//! [`ApiResponse`], which becomes a hyper response here.
+
+mod request;
+mod response;
+
+pub use request::{ApiRequest, Method, read_request};
+pub use response::{ApiResponse, JSON_CONTENT_TYPE, into_hyper};

@@ -1,0 +1,185 @@
+//! `ApiRequest`: an owned, decoded view of one HTTP request, built once per request.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+
+use crate::error::ApiError;
+
+/// The request methods the router distinguishes; anything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+    /// OPTIONS
+    Options,
+    /// Any other method.
+    Other,
+}
+
+/// One request, decoded: what every layer below the HTTP edge reads.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    /// The method.
+    pub method: Method,
+    /// The raw path, as sent (for logs and the journal).
+    pub path: String,
+    /// The path split on `/`, each segment percent-decoded; empty segments dropped.
+    pub segments: Vec<String>,
+    /// The query pairs in order, decoded as a form (`+` is a space).
+    pub query: Vec<(String, String)>,
+    /// `Authorization` header, if sent (the first one).
+    pub authorization: Option<String>,
+    /// `Host` header (or the URI authority for HTTP/2), used to build `api_domain`.
+    pub host: Option<String>,
+    /// `Content-Type` header, if sent.
+    pub content_type: Option<String>,
+    /// The body, collected once.
+    pub body: Bytes,
+    /// The client's address (the control plane is loopback-only by default).
+    pub peer: SocketAddr,
+}
+
+impl ApiRequest {
+    /// Builds a request from its parts (used by [`read_request`] and by unit tests).
+    pub fn new(method: Method, path_and_query: &str, body: Bytes, peer: SocketAddr) -> ApiRequest {
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((path, query)) => (path, query),
+            None => (path_and_query, ""),
+        };
+        let segments = path
+            .split('/')
+            .filter(|segment| !segment.is_empty())
+            .map(|segment| {
+                percent_encoding::percent_decode_str(segment)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+            .collect();
+        let query = form_urlencoded::parse(query.as_bytes())
+            .map(|(key, value)| (key.into_owned(), value.into_owned()))
+            .collect();
+        ApiRequest {
+            method,
+            path: path.to_owned(),
+            segments,
+            query,
+            authorization: None,
+            host: None,
+            content_type: None,
+            body,
+            peer,
+        }
+    }
+
+    /// The first value of a query parameter (names are case-sensitive, as at Zoho).
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// The path segments as `&str`, for matching.
+    pub fn segment_strs(&self) -> Vec<&str> {
+        self.segments.iter().map(String::as_str).collect()
+    }
+}
+
+/// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body.
+///
+/// A larger body answers the 413 `REQUEST_ENTITY_TOO_LARGE` error; a body that fails to arrive
+/// (the client went away) answers `None`, and nothing is applied.
+pub async fn read_request(
+    request: hyper::Request<Incoming>,
+    peer: SocketAddr,
+    body_limit: usize,
+) -> Result<Option<ApiRequest>, ApiError> {
+    let (parts, body) = request.into_parts();
+    let method = match parts.method {
+        hyper::Method::GET => Method::Get,
+        hyper::Method::POST => Method::Post,
+        hyper::Method::PUT => Method::Put,
+        hyper::Method::PATCH => Method::Patch,
+        hyper::Method::DELETE => Method::Delete,
+        hyper::Method::HEAD => Method::Head,
+        hyper::Method::OPTIONS => Method::Options,
+        _ => Method::Other,
+    };
+    let declared_too_large = parts
+        .headers
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok())
+        .is_some_and(|length| length > body_limit as u64);
+    if declared_too_large {
+        return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+    }
+    let body = match Limited::new(body, body_limit).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+            return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+        }
+        Err(_) => return Ok(None),
+    };
+    let path_and_query = parts
+        .uri
+        .path_and_query()
+        .map(|pq| pq.as_str())
+        .unwrap_or("/");
+    let mut api_request = ApiRequest::new(method, path_and_query, body, peer);
+    let header = |name: hyper::header::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+    };
+    api_request.authorization = header(hyper::header::AUTHORIZATION);
+    api_request.content_type = header(hyper::header::CONTENT_TYPE);
+    api_request.host =
+        header(hyper::header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
+    Ok(Some(api_request))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str) -> ApiRequest {
+        ApiRequest::new(
+            Method::Get,
+            path,
+            Bytes::new(),
+            "127.0.0.1:1".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn plus_in_the_query_decodes_to_a_space_and_percent_escapes_decode() {
+        let req = request("/crm/v8/x?filters=%5B%7B%22a%22%3A1%7D%5D&name=a+b");
+        assert_eq!(req.query_param("filters"), Some(r#"[{"a":1}]"#));
+        assert_eq!(req.query_param("name"), Some("a b"));
+        assert_eq!(req.query_param("missing"), None);
+    }
+
+    #[test]
+    fn path_segments_are_split_and_percent_decoded() {
+        let req = request("/crm/v8/settings/portals/Zylker%20Autos/");
+        assert_eq!(
+            req.segment_strs(),
+            ["crm", "v8", "settings", "portals", "Zylker Autos"]
+        );
+    }
+}

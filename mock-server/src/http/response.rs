@@ -1,0 +1,69 @@
+//! `ApiResponse`: what a handler answers, and its conversion into a hyper response.
+
+use bytes::Bytes;
+use http_body_util::Full;
+use serde_json::Value;
+
+use crate::error::ApiError;
+
+/// The exact content type Zoho sends (the Python SDK rejects a header with two parameters).
+pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+
+/// One answer: a status, an optional JSON body, and any extra headers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// The serialised JSON body; `None` for 204 (no body and no content type).
+    pub body: Option<Bytes>,
+    /// Extra headers (name, value).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl ApiResponse {
+    /// A JSON answer, serialised compactly in the key order the value holds.
+    pub fn json(status: u16, value: &Value) -> ApiResponse {
+        let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+        ApiResponse {
+            status,
+            body: Some(Bytes::from(body)),
+            headers: Vec::new(),
+        }
+    }
+
+    /// 204 No Content: no body, no content type.
+    pub fn no_content() -> ApiResponse {
+        ApiResponse {
+            status: 204,
+            body: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// The body as a JSON value (for tests and the journal).
+    pub fn json_body(&self) -> Option<Value> {
+        self.body
+            .as_ref()
+            .and_then(|body| serde_json::from_slice(body).ok())
+    }
+}
+
+impl From<ApiError> for ApiResponse {
+    fn from(error: ApiError) -> ApiResponse {
+        ApiResponse::json(error.status(), &error.body())
+    }
+}
+
+/// Converts an [`ApiResponse`] into the hyper response sent on the wire.
+pub fn into_hyper(response: ApiResponse) -> hyper::Response<Full<Bytes>> {
+    let mut builder = hyper::Response::builder().status(response.status);
+    if response.body.is_some() {
+        builder = builder.header(hyper::header::CONTENT_TYPE, JSON_CONTENT_TYPE);
+    }
+    for (name, value) in &response.headers {
+        builder = builder.header(*name, value.as_str());
+    }
+    builder
+        .body(Full::new(response.body.unwrap_or_default()))
+        .unwrap_or_else(|_| hyper::Response::new(Full::new(Bytes::new())))
+}

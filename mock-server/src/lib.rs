@@ -1,0 +1,53 @@
+//! portals-mock: a stateful mock of the Zoho CRM Portals API (portals, user types, portal users,
+//! invitations, meta), backed by SQLite and seeded from fixtures.
+//!
+//! # Layout
+//!
+//! A request flows one way through these modules:
+//!
+//! * [`server`]: the accept loop (hyper over tokio), graceful shutdown, [`MockServer`];
+//! * [`http`]: hyper request -> owned [`http::ApiRequest`]; [`http::ApiResponse`] -> hyper;
+//! * [`router`]: one match on (method, path segments) into a typed [`router::Route`];
+//! * [`auth`]: `Zoho-oauthtoken` -> org, user, scopes, profile permissions;
+//! * `handlers`: one module per resource (parse, validate, apply, render), the token endpoint
+//!   and the control plane;
+//! * [`store`]: SQL, and nothing else; [`fixtures`]: the seed format;
+//! * [`error`]: [`ApiError`], every documented Zoho error body; [`clock`], [`version`],
+//!   [`config`], [`state`]: the small pieces everything shares.
+//!
+//! # Embedding
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use portals_mock::{AppState, Clock, Config, FixtureSet, MockServer, Store};
+//! let store = Store::open_in_memory(FixtureSet::embedded()?)?;
+//! let state = AppState::new(store, Clock::real(), Config::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let server = MockServer::start(listener, state)?;
+//! println!("{}", server.base_url());
+//! server.stop().await;
+//! # Ok(()) }
+//! ```
+
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod error;
+pub mod fixtures;
+mod handlers;
+pub mod http;
+pub mod router;
+pub mod server;
+pub mod state;
+pub mod store;
+pub mod version;
+
+pub use clock::Clock;
+pub use config::{Config, ControlPlane};
+pub use error::ApiError;
+pub use fixtures::FixtureSet;
+pub use server::{MockServer, serve};
+pub use state::AppState;
+pub use store::Store;

@@ -1,0 +1,185 @@
+//! The router: one match on (method, path segments) into a typed [`Route`].
+//!
+//! Unknown paths answer `INVALID_URL_PATTERN` (404); a known path with a method it does not serve
+//! answers `INVALID_REQUEST_METHOD` (400). The API version in the path is checked after the path
+//! is known, so `/crm/v2/settings/portals` is "not supported in this version", not "unknown".
+
+use crate::error::ApiError;
+use crate::http::{ApiRequest, Method};
+use crate::version::ApiVersion;
+
+/// Every endpoint the mock serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// `/crm/{v}/…`: a Portals API call (authenticated with a Zoho OAuth token).
+    Crm {
+        /// The version in the path.
+        version: ApiVersion,
+        /// The operation.
+        operation: CrmRoute,
+    },
+    /// `POST /oauth/v2/token`: the accounts server's token endpoint.
+    OauthToken,
+    /// `POST /oauth/v2/token/revoke`: revoke a refresh token.
+    OauthRevoke,
+    /// `/__mock/…`: the control plane.
+    Control(ControlRoute),
+}
+
+/// The Portals API operations (names follow `portals-api.md` §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrmRoute {
+    /// P1 `GET /settings/portals`
+    ListPortals,
+    /// P2 `GET /settings/portals/{portal}`
+    GetPortal {
+        /// The portal name from the path.
+        portal: String,
+    },
+    /// P3 `POST /settings/portals`
+    CreatePortal,
+    /// P4 `PUT /settings/portals/{portal}`
+    UpdatePortal {
+        /// The portal name from the path.
+        portal: String,
+    },
+}
+
+/// The control-plane operations under `/__mock/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ControlRoute {
+    /// `GET /__mock/orgs`
+    ListOrgs,
+    /// `POST /__mock/orgs`
+    CreateOrg,
+    /// `POST /__mock/orgs/{id}/reset`
+    ResetOrg {
+        /// The org.
+        org_id: String,
+    },
+}
+
+/// Resolves a request to its route, or the documented routing error.
+pub fn route(request: &ApiRequest) -> Result<Route, ApiError> {
+    let segments = request.segment_strs();
+    let method = request.method;
+    match segments.as_slice() {
+        ["crm", version, rest @ ..] => {
+            let operation = crm_route(method, rest)?;
+            let version = ApiVersion::parse(version)?;
+            Ok(Route::Crm { version, operation })
+        }
+        ["oauth", "v2", "token"] => only(method, Method::Post, Route::OauthToken),
+        ["oauth", "v2", "token", "revoke"] => only(method, Method::Post, Route::OauthRevoke),
+        ["__mock", rest @ ..] => control_route(method, rest).map(Route::Control),
+        _ => Err(ApiError::InvalidUrlPattern),
+    }
+}
+
+fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
+    use Method::{Get, Post, Put};
+    match (rest, method) {
+        (["settings", "portals"], Get) => Ok(CrmRoute::ListPortals),
+        (["settings", "portals"], Post) => Ok(CrmRoute::CreatePortal),
+        (["settings", "portals"], _) => Err(ApiError::InvalidRequestMethod),
+        (["settings", "portals", portal], Get) => Ok(CrmRoute::GetPortal {
+            portal: (*portal).to_owned(),
+        }),
+        (["settings", "portals", portal], Put) => Ok(CrmRoute::UpdatePortal {
+            portal: (*portal).to_owned(),
+        }),
+        (["settings", "portals", _], _) => Err(ApiError::InvalidRequestMethod),
+        _ => Err(ApiError::InvalidUrlPattern),
+    }
+}
+
+fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
+    use Method::{Get, Post};
+    match (rest, method) {
+        (["orgs"], Get) => Ok(ControlRoute::ListOrgs),
+        (["orgs"], Post) => Ok(ControlRoute::CreateOrg),
+        (["orgs"], _) => Err(ApiError::InvalidRequestMethod),
+        (["orgs", org_id, "reset"], Post) => Ok(ControlRoute::ResetOrg {
+            org_id: (*org_id).to_owned(),
+        }),
+        (["orgs", _, "reset"], _) => Err(ApiError::InvalidRequestMethod),
+        _ => Err(ApiError::InvalidUrlPattern),
+    }
+}
+
+fn only(method: Method, allowed: Method, route: Route) -> Result<Route, ApiError> {
+    if method == allowed {
+        Ok(route)
+    } else {
+        Err(ApiError::InvalidRequestMethod)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+
+    fn route_of(method: Method, path: &str) -> Result<Route, ApiError> {
+        route(&ApiRequest::new(
+            method,
+            path,
+            Bytes::new(),
+            "127.0.0.1:1".parse().unwrap(),
+        ))
+    }
+
+    #[test]
+    fn known_paths_route_for_every_served_version() {
+        for v in ["v4", "v5", "v6", "v7", "v8"] {
+            let found = route_of(Method::Get, &format!("/crm/{v}/settings/portals")).unwrap();
+            assert!(matches!(
+                found,
+                Route::Crm {
+                    operation: CrmRoute::ListPortals,
+                    ..
+                }
+            ));
+        }
+        assert_eq!(
+            route_of(Method::Put, "/crm/v8/settings/portals/ZylkerAutos").unwrap(),
+            Route::Crm {
+                version: ApiVersion::V8,
+                operation: CrmRoute::UpdatePortal {
+                    portal: "ZylkerAutos".into()
+                }
+            }
+        );
+    }
+
+    #[test]
+    fn wrong_method_on_a_known_path_is_invalid_request_method() {
+        assert_eq!(
+            route_of(Method::Delete, "/crm/v8/settings/portals"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+        assert_eq!(
+            route_of(Method::Post, "/crm/v8/settings/portals/ZylkerAutos"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+    }
+
+    #[test]
+    fn unknown_paths_and_versions_are_reported_as_documented() {
+        assert_eq!(
+            route_of(Method::Get, "/crm/v8/settings/portalz"),
+            Err(ApiError::InvalidUrlPattern)
+        );
+        assert_eq!(route_of(Method::Get, "/"), Err(ApiError::InvalidUrlPattern));
+        assert_eq!(
+            route_of(Method::Get, "/crm/v3/settings/portals"),
+            Err(ApiError::UnsupportedVersion {
+                supported_version: 4.0
+            })
+        );
+        assert_eq!(
+            route_of(Method::Get, "/crm/banana/settings/portals"),
+            Err(ApiError::InvalidUrlPattern)
+        );
+    }
+}

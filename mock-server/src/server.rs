@@ -1,0 +1,138 @@
+//! The accept loop: hyper (HTTP/1.1 with keep-alive, and HTTP/2) over a tokio listener, one task
+//! per connection, and a graceful shutdown that lets in-flight requests finish.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::handlers;
+use crate::http::{ApiResponse, into_hyper, read_request};
+use crate::state::AppState;
+
+/// How long a shutdown waits for open connections before closing them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves `listener` until `shutdown` completes, then stops accepting and waits (up to a grace
+/// period) for in-flight requests to finish.
+pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()>) {
+    let local = listener.local_addr().ok();
+    let builder = auto::Builder::new(TokioExecutor::new());
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        tracing::warn!(%error, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let state = state.clone();
+                let service = service_fn(move |request| answer(state.clone(), request, peer, local));
+                let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
+                let connection = graceful.watch(connection);
+                tokio::spawn(async move {
+                    if let Err(error) = connection.await {
+                        tracing::debug!(%error, %peer, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("connections still open after the grace period; closing them");
+    }
+}
+
+async fn answer(
+    state: AppState,
+    request: hyper::Request<Incoming>,
+    peer: SocketAddr,
+    local: Option<SocketAddr>,
+) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = match read_request(request, peer, state.config.max_body_bytes).await {
+        Ok(Some(mut api_request)) => {
+            if api_request.host.is_none() {
+                api_request.host = local.map(|addr| addr.to_string());
+            }
+            handlers::handle(&state, &api_request)
+        }
+        // The client went away before its body arrived: nothing was applied.
+        Ok(None) => ApiResponse::no_content(),
+        Err(error) => error.into(),
+    };
+    tracing::debug!(%method, %path, status = response.status, "answered");
+    Ok(into_hyper(response))
+}
+
+/// A server running in the background: its address, and a way to stop it.
+pub struct MockServer {
+    addr: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<()>,
+}
+
+impl MockServer {
+    /// Starts serving `listener` on the current tokio runtime.
+    pub fn start(listener: TcpListener, state: AppState) -> std::io::Result<MockServer> {
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(serve(listener, state, async {
+            let _ = stopped.await;
+        }));
+        Ok(MockServer {
+            addr,
+            stop: Some(stop),
+            task,
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT`
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting, lets in-flight requests finish, and waits for the server to end.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

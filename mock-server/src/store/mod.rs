@@ -1,0 +1,130 @@
+//! The store: SQLite through rusqlite, the only place SQL is written.
+//!
+//! One connection behind a mutex; every reading request runs in [`Store::read`], every writing
+//! request in one transaction through [`Store::write`] (applied completely or not at all).
+//! In memory by default; with a file, WAL and `synchronous=FULL`, so every write that got a
+//! success answer is on disk. No HTTP types live here.
+
+pub mod orgs;
+pub mod portals;
+mod schema;
+pub mod seed;
+pub mod tokens;
+pub mod user_types;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+use crate::fixtures::FixtureSet;
+
+pub use schema::SCHEMA_VERSION;
+
+/// A store failure. Handlers turn it into the 500 `INTERNAL_ERROR` after logging the cause.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// SQLite refused or failed a statement.
+    #[error("sqlite: {0}")]
+    Sql(#[from] rusqlite::Error),
+    /// The database was written by a newer portals-mock.
+    #[error(
+        "the database has schema version {found}, newer than this portals-mock understands ({supported}); use a newer portals-mock or another --db file"
+    )]
+    TooNew {
+        /// `PRAGMA user_version` of the file.
+        found: i64,
+        /// The newest version this build knows.
+        supported: i64,
+    },
+    /// A fixture could not be seeded (a dangling reference, a bad timestamp).
+    #[error("fixture {fixture}: {message}")]
+    Fixture {
+        /// The fixture's name.
+        fixture: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// The database and the fixtures it is seeded from.
+pub struct Store {
+    /// The one connection. A std mutex: it is never held across an `.await`.
+    conn: Mutex<Connection>,
+    /// The fixtures orgs are created and reset from.
+    fixtures: FixtureSet,
+}
+
+impl Store {
+    /// A fresh in-memory database, seeded with one org per fixture.
+    pub fn open_in_memory(fixtures: FixtureSet) -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        Store::init(conn, fixtures, false)
+    }
+
+    /// A database file: created and seeded if new, upgraded if older, refused if newer.
+    /// Orgs already in the file are kept as they are; missing fixture orgs are seeded.
+    pub fn open(path: &Path, fixtures: FixtureSet) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        Store::init(conn, fixtures, true)
+    }
+
+    fn init(mut conn: Connection, fixtures: FixtureSet, file: bool) -> Result<Store, StoreError> {
+        conn.pragma_update(None, "foreign_keys", true)?;
+        if file {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        }
+        schema::migrate(&mut conn)?;
+        let store = Store {
+            conn: Mutex::new(conn),
+            fixtures,
+        };
+        store.write(|tx| {
+            for (name, fixture) in store.fixtures.orgs() {
+                if !orgs::exists(tx, name)? {
+                    seed::seed_org(tx, name, name, fixture, seed::Tokens::FromFixture)?;
+                }
+            }
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(store)
+    }
+
+    /// The fixtures this store seeds from.
+    pub fn fixtures(&self) -> &FixtureSet {
+        &self.fixtures
+    }
+
+    /// Runs `f` on the connection (for reads).
+    pub fn read<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
+        let conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&conn)
+    }
+
+    /// Runs `f` in one IMMEDIATE transaction: committed if `f` answers `Ok`, rolled back otherwise.
+    pub fn write<T, E: From<StoreError>>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut conn = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let value = f(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+}
+
+/// Reads a boolean column stored as 0/1.
+pub(crate) fn flag(value: i64) -> bool {
+    value != 0
+}

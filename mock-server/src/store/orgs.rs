@@ -1,0 +1,83 @@
+//! SQL for orgs: lookup, the per-org id sequence, listing, deletion.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, flag};
+
+/// One org's settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgRow {
+    /// Id.
+    pub id: String,
+    /// The fixture it came from.
+    pub fixture: String,
+    /// Company name.
+    pub company_name: String,
+    /// Company email domain.
+    pub company_domain: String,
+    /// `+05:30`
+    pub utc_offset: String,
+    /// Edition.
+    pub edition: String,
+    /// Trial edition.
+    pub trial: bool,
+    /// Sandbox org.
+    pub sandbox: bool,
+    /// The zaid a new portal receives.
+    pub zaid: String,
+}
+
+/// Whether an org with this id exists.
+pub fn exists(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row("SELECT 1 FROM orgs WHERE id = ?1", [org_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// One org.
+pub fn get(conn: &Connection, org_id: &str) -> Result<Option<OrgRow>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT id, fixture, company_name, company_domain, utc_offset, edition, trial, sandbox,
+                    zaid
+             FROM orgs WHERE id = ?1",
+            [org_id],
+            |row| {
+                Ok(OrgRow {
+                    id: row.get(0)?,
+                    fixture: row.get(1)?,
+                    company_name: row.get(2)?,
+                    company_domain: row.get(3)?,
+                    utc_offset: row.get(4)?,
+                    edition: row.get(5)?,
+                    trial: flag(row.get(6)?),
+                    sandbox: flag(row.get(7)?),
+                    zaid: row.get(8)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Every org id with its fixture, in id order.
+pub fn list(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
+    let mut statement = conn.prepare_cached("SELECT id, fixture FROM orgs ORDER BY id")?;
+    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Takes the next id of the org's sequence: 10 digits of prefix and 9 of sequence.
+pub fn next_id(conn: &Connection, org_id: &str) -> Result<String, StoreError> {
+    let (prefix, seq): (String, i64) = conn.query_row(
+        "UPDATE orgs SET next_seq = next_seq + 1 WHERE id = ?1 RETURNING id_prefix, next_seq - 1",
+        [org_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok(format!("{prefix}{seq:09}"))
+}
+
+/// Deletes an org and everything it holds.
+pub fn delete(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute("DELETE FROM orgs WHERE id = ?1", params![org_id])? > 0)
+}

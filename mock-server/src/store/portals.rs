@@ -1,0 +1,137 @@
+//! SQL for the portal of an org (at most one).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, flag};
+
+/// A CRM user as `created_by` / `modified_by` show it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRef {
+    /// Full name (`None` if the user is gone).
+    pub name: Option<String>,
+    /// Id.
+    pub id: String,
+}
+
+/// A portal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalRow {
+    /// Name.
+    pub name: String,
+    /// zaid.
+    pub zaid: String,
+    /// Active.
+    pub active: bool,
+    /// Unix seconds.
+    pub created_time: i64,
+    /// Creator.
+    pub created_by: UserRef,
+    /// Unix seconds.
+    pub modified_time: i64,
+    /// Last modifier.
+    pub modified_by: UserRef,
+    /// `saml_configuration` as JSON text, if configured.
+    pub saml: Option<String>,
+}
+
+const SELECT: &str = "SELECT p.name, p.zaid, p.active, p.created_time, p.created_by, c.name,
+                             p.modified_time, p.modified_by, m.name, p.saml
+                      FROM portals p
+                      LEFT JOIN users c ON c.org_id = p.org_id AND c.id = p.created_by
+                      LEFT JOIN users m ON m.org_id = p.org_id AND m.id = p.modified_by";
+
+fn row_to_portal(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalRow> {
+    Ok(PortalRow {
+        name: row.get(0)?,
+        zaid: row.get(1)?,
+        active: flag(row.get(2)?),
+        created_time: row.get(3)?,
+        created_by: UserRef {
+            id: row.get(4)?,
+            name: row.get(5)?,
+        },
+        modified_time: row.get(6)?,
+        modified_by: UserRef {
+            id: row.get(7)?,
+            name: row.get(8)?,
+        },
+        saml: row.get(9)?,
+    })
+}
+
+/// The org's portal, if any.
+pub fn of_org(conn: &Connection, org_id: &str) -> Result<Option<PortalRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE p.org_id = ?1"))?
+        .query_row([org_id], row_to_portal)
+        .optional()?)
+}
+
+/// The org's portal if it has this name (names compare case-insensitively).
+pub fn by_name(
+    conn: &Connection,
+    org_id: &str,
+    name: &str,
+) -> Result<Option<PortalRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{SELECT} WHERE p.org_id = ?1 AND p.name = ?2 COLLATE NOCASE"
+        ))?
+        .query_row(params![org_id, name], row_to_portal)
+        .optional()?)
+}
+
+/// Whether any portal other than `except_org`'s carries this name (names are global at Zoho).
+pub fn name_taken(conn: &Connection, name: &str, except_org: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM portals WHERE name = ?1 COLLATE NOCASE AND org_id <> ?2 LIMIT 1",
+        )?
+        .query_row(params![name, except_org], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// A portal to create.
+#[derive(Debug, Clone)]
+pub struct NewPortal<'a> {
+    /// The org.
+    pub org_id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// zaid.
+    pub zaid: &'a str,
+    /// Creator (and first modifier).
+    pub user_id: &'a str,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// Creates the org's portal, active.
+pub fn insert(conn: &Connection, new: &NewPortal<'_>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO portals (org_id, name, zaid, active, created_time, created_by, modified_time,
+                              modified_by, saml)
+         VALUES (?1, ?2, ?3, 1, ?4, ?5, ?4, ?5, NULL)",
+        params![new.org_id, new.name, new.zaid, new.now, new.user_id],
+    )?;
+    Ok(())
+}
+
+/// Renames the org's portal and/or sets its SAML configuration, recording who and when.
+pub fn update(
+    conn: &Connection,
+    org_id: &str,
+    name: Option<&str>,
+    saml: Option<&str>,
+    user_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE portals SET name = COALESCE(?2, name), saml = COALESCE(?3, saml),
+                            modified_time = ?4, modified_by = ?5
+         WHERE org_id = ?1",
+        params![org_id, name, saml, now, user_id],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! SQL for OAuth clients and tokens (access, refresh, grant).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, flag};
+
+/// Who an access token acts for, with everything authorisation needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccessGrant {
+    /// The org the token selects.
+    pub org_id: String,
+    /// The CRM user it acts for.
+    pub user_id: String,
+    /// Its scopes.
+    pub scopes: Vec<String>,
+    /// Expiry in Unix seconds (`None`: never).
+    pub expires_at: Option<i64>,
+    /// The user's profile has "Manage Portal".
+    pub manage_portal: bool,
+    /// The user's profile has "Manage Portal Users".
+    pub manage_portal_users: bool,
+    /// The org is a sandbox.
+    pub sandbox: bool,
+}
+
+/// Looks up an access token.
+pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT t.org_id, t.user_id, t.scopes, t.expires_at, p.manage_portal,
+                    p.manage_portal_users, o.sandbox
+             FROM tokens t
+             JOIN orgs o ON o.id = t.org_id
+             LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
+             LEFT JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
+             WHERE t.token = ?1 AND t.kind = 'access'",
+        )?
+        .query_row([token], |row| {
+            Ok(AccessGrant {
+                org_id: row.get(0)?,
+                user_id: row.get(1)?,
+                scopes: split_scopes(&row.get::<_, String>(2)?),
+                expires_at: row.get(3)?,
+                manage_portal: flag(row.get::<_, Option<i64>>(4)?.unwrap_or(0)),
+                manage_portal_users: flag(row.get::<_, Option<i64>>(5)?.unwrap_or(0)),
+                sandbox: flag(row.get(6)?),
+            })
+        })
+        .optional()?)
+}
+
+/// A refresh or grant token, as the token endpoint needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClientToken {
+    /// The org.
+    pub org_id: String,
+    /// The user.
+    pub user_id: String,
+    /// The client it belongs to.
+    pub client_id: Option<String>,
+    /// Its scopes.
+    pub scopes: Vec<String>,
+    /// Grant tokens: the redirect URI they were issued for.
+    pub redirect_uri: Option<String>,
+    /// Expiry in Unix seconds (`None`: never).
+    pub expires_at: Option<i64>,
+}
+
+/// Looks up a refresh (`kind = "refresh"`) or grant (`kind = "grant"`) token.
+pub fn client_token(
+    conn: &Connection,
+    token: &str,
+    kind: &str,
+) -> Result<Option<ClientToken>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT org_id, user_id, client_id, scopes, redirect_uri, expires_at
+             FROM tokens WHERE token = ?1 AND kind = ?2",
+            params![token, kind],
+            |row| {
+                Ok(ClientToken {
+                    org_id: row.get(0)?,
+                    user_id: row.get(1)?,
+                    client_id: row.get(2)?,
+                    scopes: split_scopes(&row.get::<_, String>(3)?),
+                    redirect_uri: row.get(4)?,
+                    expires_at: row.get(5)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// A client's secret, if the client exists.
+pub fn client_secret(conn: &Connection, client_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT client_secret FROM oauth_clients WHERE client_id = ?1",
+            [client_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+/// A token to insert.
+#[derive(Debug, Clone)]
+pub struct NewToken<'a> {
+    /// The token string.
+    pub token: &'a str,
+    /// `access` or `refresh`.
+    pub kind: &'a str,
+    /// The org.
+    pub org_id: &'a str,
+    /// The user.
+    pub user_id: &'a str,
+    /// The client, for refresh tokens.
+    pub client_id: Option<&'a str>,
+    /// Scopes.
+    pub scopes: &'a [String],
+    /// Expiry in Unix seconds.
+    pub expires_at: Option<i64>,
+}
+
+/// Stores a token issued at run time.
+pub fn insert(conn: &Connection, new: &NewToken<'_>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO tokens (token, kind, org_id, user_id, client_id, scopes, expires_at,
+                             redirect_uri, from_fixture)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, 0)",
+        params![
+            new.token,
+            new.kind,
+            new.org_id,
+            new.user_id,
+            new.client_id,
+            new.scopes.join(" "),
+            new.expires_at
+        ],
+    )?;
+    Ok(())
+}
+
+/// Deletes a token (a used grant code, a revoked refresh token); answers whether it existed.
+pub fn delete(conn: &Connection, token: &str, kind: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "DELETE FROM tokens WHERE token = ?1 AND kind = ?2",
+        params![token, kind],
+    )? > 0)
+}
+
+/// The first admin user of an org (a user whose profile has both portal permissions).
+pub fn admin_user(conn: &Connection, org_id: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT u.id FROM users u JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
+             WHERE u.org_id = ?1 AND p.manage_portal = 1 AND p.manage_portal_users = 1
+             ORDER BY u.rowid LIMIT 1",
+            [org_id],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
+fn split_scopes(text: &str) -> Vec<String> {
+    text.split([' ', ','])
+        .filter(|scope| !scope.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
