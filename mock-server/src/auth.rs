@@ -8,8 +8,8 @@
 use crate::error::ApiError;
 use crate::store::{Store, StoreError, tokens};
 
-/// The header prefix Zoho's SDKs send.
-pub const TOKEN_PREFIX: &str = "Zoho-oauthtoken ";
+/// The authorization scheme Zoho's SDKs send: `Authorization: Zoho-oauthtoken <token>`.
+pub const TOKEN_SCHEME: &str = "Zoho-oauthtoken";
 
 /// The operation family a scope grants (`ZohoCRM.settings.clientportal.<OP>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,11 +64,12 @@ pub fn authenticate(
     authorization: Option<&str>,
     now: i64,
 ) -> Result<Caller, ApiError> {
-    let header = authorization.ok_or(ApiError::AuthenticationFailure)?;
-    let token = header
-        .strip_prefix(TOKEN_PREFIX)
-        .ok_or(ApiError::AuthenticationFailure)?
-        .trim();
+    let header = authorization.ok_or(ApiError::AuthenticationFailure)?.trim();
+    let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
+    if scheme != TOKEN_SCHEME {
+        return Err(ApiError::AuthenticationFailure);
+    }
+    let token = token.trim();
     if token.is_empty() {
         return Err(ApiError::InvalidToken);
     }

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Limited};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use crate::error::ApiError;
@@ -118,21 +118,10 @@ pub async fn read_request(
         hyper::Method::OPTIONS => Method::Options,
         _ => Method::Other,
     };
-    let declared_too_large = parts
-        .headers
-        .get(hyper::header::CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok())
-        .is_some_and(|length| length > body_limit as u64);
-    if declared_too_large {
-        return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
-    }
-    let body = match Limited::new(body, body_limit).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => {
-            return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
-        }
-        Err(_) => return Ok(None),
+    let body = match collect_body(body, body_limit).await {
+        BodyOutcome::Complete(body) => body,
+        BodyOutcome::TooLarge => return Err(ApiError::RequestEntityTooLarge { limit: body_limit }),
+        BodyOutcome::Aborted => return Ok(None),
     };
     let path_and_query = parts
         .uri
@@ -181,5 +170,40 @@ mod tests {
             req.segment_strs(),
             ["crm", "v8", "settings", "portals", "Zylker Autos"]
         );
+    }
+}
+
+/// How much of an oversized body is read (and dropped) so the client can read the 413 answer
+/// instead of seeing its upload cut off; past this the connection is closed.
+const DRAIN_FACTOR: usize = 16;
+
+enum BodyOutcome {
+    Complete(Bytes),
+    TooLarge,
+    Aborted,
+}
+
+async fn collect_body(mut body: Incoming, limit: usize) -> BodyOutcome {
+    let mut collected = bytes::BytesMut::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return BodyOutcome::Aborted;
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(data.len());
+        if total > limit.saturating_mul(DRAIN_FACTOR) {
+            return BodyOutcome::TooLarge;
+        }
+        if total <= limit {
+            collected.extend_from_slice(&data);
+        }
+    }
+    if total > limit {
+        BodyOutcome::TooLarge
+    } else {
+        BodyOutcome::Complete(collected.freeze())
     }
 }

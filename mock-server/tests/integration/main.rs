@@ -1,1 +1,9 @@
-//! placeholder
+//! The integration tests: one binary, every test starts its own server on 127.0.0.1:0 with its
+//! own in-memory database, and talks to it over real HTTP.
+
+mod common; // start_server(), a small HTTP client, exact-body assertions
+mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
+mod oauth; // /oauth/v2/token: refresh and authorization-code grants
+mod portals; // P1-P4: list, get, create, rename, and every error body
+mod routing_and_auth; // unknown paths, wrong methods, versions, tokens, scopes, permissions
+mod server_process; // the binary: first stdout line, --port 0, SIGTERM

@@ -1,0 +1,146 @@
+//! Test support: a server on 127.0.0.1:0 in its own runtime, stopped when dropped, and a client.
+
+use std::time::Duration;
+
+use portals_mock::{AppState, Clock, Config, FixtureSet, MockServer, Store};
+
+/// A server of its own for one test.
+pub struct TestServer {
+    runtime: tokio::runtime::Runtime,
+    server: Option<MockServer>,
+    agent: ureq::Agent,
+    pub base: String,
+}
+
+/// One answer.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+/// Starts a server on the embedded fixtures with a real clock.
+pub fn start() -> TestServer {
+    start_with(Clock::real(), Config::default())
+}
+
+/// Starts a server with the given clock and settings.
+pub fn start_with(clock: Clock, config: Config) -> TestServer {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+    let state = AppState::new(store, clock, config);
+    let server = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        MockServer::start(listener, state).unwrap()
+    });
+    let base = server.base_url();
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    TestServer {
+        runtime,
+        server: Some(server),
+        agent,
+        base,
+    }
+}
+
+impl TestServer {
+    /// Sends a request; `token` becomes `Authorization: Zoho-oauthtoken <token>`.
+    pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> Reply {
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            builder = builder.header("Authorization", format!("Zoho-oauthtoken {token}"));
+        }
+        self.send(builder, body)
+    }
+
+    /// Sends a request with exactly the headers given.
+    pub fn call_with_headers(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Reply {
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.base, path));
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        self.send(builder, body)
+    }
+
+    fn send(&self, builder: ureq::http::request::Builder, body: Option<&str>) -> Reply {
+        let request = builder.body(body.unwrap_or("").to_owned()).unwrap();
+        let mut response = self.agent.run(request).unwrap();
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = response.body_mut().read_to_string().unwrap_or_default();
+        Reply {
+            status,
+            content_type,
+            body,
+        }
+    }
+
+    pub fn get(&self, path: &str, token: &str) -> Reply {
+        self.call("GET", path, Some(token), None)
+    }
+
+    pub fn post(&self, path: &str, token: &str, body: &str) -> Reply {
+        self.call("POST", path, Some(token), Some(body))
+    }
+
+    pub fn put(&self, path: &str, token: &str, body: &str) -> Reply {
+        self.call("PUT", path, Some(token), Some(body))
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.stop());
+        }
+    }
+}
+
+pub const JSON: &str = "application/json;charset=UTF-8";
+pub const ADMIN: &str = "1000.zylker.admin";
+pub const BLANK: &str = "1000.blank.admin";
+
+/// Asserts status, the exact content type, and the exact body bytes.
+#[track_caller]
+pub fn assert_reply(reply: &Reply, status: u16, body: &str) {
+    assert_eq!(
+        (reply.status, reply.body.as_str()),
+        (status, body),
+        "status and body differ"
+    );
+    assert_eq!(reply.content_type.as_deref(), Some(JSON));
+}
+
+/// Compacts a pretty-printed documented sample, keeping its key order.
+pub fn compact(sample: &str) -> String {
+    let value: serde_json::Value = serde_json::from_str(sample).unwrap();
+    serde_json::to_string(&value).unwrap()
+}

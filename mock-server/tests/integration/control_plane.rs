@@ -1,0 +1,130 @@
+//! The control plane: isolated orgs from fixtures, and reset.
+
+use crate::common::{ADMIN, start, start_with};
+use portals_mock::{Clock, Config, ControlPlane};
+
+#[test]
+fn a_created_org_is_isolated_and_its_token_selects_it() {
+    let server = start();
+    // Arrange: two orgs from the blank fixture.
+    let first = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.content_type.as_deref(), Some(crate::common::JSON));
+    let first = first.json();
+    let second = server
+        .call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#))
+        .json();
+    assert_ne!(first["org_id"], second["org_id"]);
+    let first_token = first["access_token"].as_str().unwrap();
+    let second_token = second["access_token"].as_str().unwrap();
+    // Act: a portal in the first org.
+    let created = server.post(
+        "/crm/v8/settings/portals",
+        first_token,
+        r#"{"portals":[{"name":"FirstOrgPortal"}]}"#,
+    );
+    assert_eq!(created.status, 200, "{}", created.body);
+    // Assert: the second org and the seeded blank org still have none.
+    assert_eq!(
+        server.get("/crm/v8/settings/portals", second_token).status,
+        204
+    );
+    assert_eq!(
+        server
+            .get("/crm/v8/settings/portals", "1000.blank.admin")
+            .status,
+        204
+    );
+    // Portal names are global: the second org cannot take the name.
+    let taken = server.post(
+        "/crm/v8/settings/portals",
+        second_token,
+        r#"{"portals":[{"name":"FirstOrgPortal"}]}"#,
+    );
+    assert_eq!(taken.json()["portals"][0]["code"], "ALREADY_USED");
+    // The list shows them all.
+    let orgs = server.call("GET", "/__mock/orgs", None, None).json();
+    let ids: Vec<&str> = orgs["orgs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["org_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["blank", "blank-1", "blank-2", "zylker"]);
+}
+
+#[test]
+fn a_copy_of_zylker_keeps_the_fixture_portal_name() {
+    let server = start();
+    let org = server
+        .call(
+            "POST",
+            "/__mock/orgs",
+            None,
+            Some(r#"{"fixture":"zylker"}"#),
+        )
+        .json();
+    let token = org["access_token"].as_str().unwrap();
+    let portals = server.get("/crm/v8/settings/portals", token).json();
+    assert_eq!(portals["portals"][0]["name"], "ZylkerAutos");
+}
+
+#[test]
+fn reset_restores_the_fixture_and_keeps_the_org_token_working() {
+    let server = start();
+    let org = server
+        .call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#))
+        .json();
+    let org_id = org["org_id"].as_str().unwrap();
+    let token = org["access_token"].as_str().unwrap();
+    server.post(
+        "/crm/v8/settings/portals",
+        token,
+        r#"{"portals":[{"name":"WillBeGone"}]}"#,
+    );
+    let reset = server.call("POST", &format!("/__mock/orgs/{org_id}/reset"), None, None);
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_eq!(server.get("/crm/v8/settings/portals", token).status, 204);
+    // The seeded zylker org resets too: a rename is undone, its fixture tokens still work.
+    server.put(
+        "/crm/v8/settings/portals/ZylkerAutos",
+        ADMIN,
+        r#"{"portals":[{"name":"Renamed1"}]}"#,
+    );
+    server.call("POST", "/__mock/orgs/zylker/reset", None, None);
+    let portals = server.get("/crm/v8/settings/portals", ADMIN).json();
+    assert_eq!(portals["portals"][0]["name"], "ZylkerAutos");
+}
+
+#[test]
+fn control_plane_errors_name_the_problem() {
+    let server = start();
+    let unknown = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"nope"}"#));
+    assert_eq!(unknown.status, 400);
+    assert_eq!(
+        unknown.body,
+        r#"{"error":{"code":"UNKNOWN_FIXTURE","message":"no fixture named \"nope\"; known: blank, zylker"}}"#
+    );
+    let bad = server.call("POST", "/__mock/orgs", None, Some("{"));
+    assert_eq!(bad.status, 400);
+    let missing = server.call("POST", "/__mock/orgs/nope/reset", None, None);
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.body,
+        r#"{"error":{"code":"UNKNOWN_ORG","message":"no org \"nope\""}}"#
+    );
+}
+
+#[test]
+fn a_disabled_control_plane_is_an_unknown_path() {
+    let server = start_with(
+        Clock::real(),
+        Config {
+            control_plane: ControlPlane::Off,
+            ..Config::default()
+        },
+    );
+    let reply = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    assert_eq!(reply.status, 404);
+    assert_eq!(reply.json()["code"], "INVALID_URL_PATTERN");
+}
