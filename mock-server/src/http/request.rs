@@ -142,37 +142,6 @@ pub async fn read_request(
     Ok(Some(api_request))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn request(path: &str) -> ApiRequest {
-        ApiRequest::new(
-            Method::Get,
-            path,
-            Bytes::new(),
-            "127.0.0.1:1".parse().unwrap(),
-        )
-    }
-
-    #[test]
-    fn plus_in_the_query_decodes_to_a_space_and_percent_escapes_decode() {
-        let req = request("/crm/v8/x?filters=%5B%7B%22a%22%3A1%7D%5D&name=a+b");
-        assert_eq!(req.query_param("filters"), Some(r#"[{"a":1}]"#));
-        assert_eq!(req.query_param("name"), Some("a b"));
-        assert_eq!(req.query_param("missing"), None);
-    }
-
-    #[test]
-    fn path_segments_are_split_and_percent_decoded() {
-        let req = request("/crm/v8/settings/portals/Zylker%20Autos/");
-        assert_eq!(
-            req.segment_strs(),
-            ["crm", "v8", "settings", "portals", "Zylker Autos"]
-        );
-    }
-}
-
 /// How much of an oversized body is read (and dropped) so the client can read the 413 answer
 /// instead of seeing its upload cut off; past this the connection is closed.
 const DRAIN_FACTOR: usize = 16;
@@ -205,5 +174,36 @@ async fn collect_body(mut body: Incoming, limit: usize) -> BodyOutcome {
         BodyOutcome::TooLarge
     } else {
         BodyOutcome::Complete(collected.freeze())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(path: &str) -> ApiRequest {
+        ApiRequest::new(
+            Method::Get,
+            path,
+            Bytes::new(),
+            "127.0.0.1:1".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn plus_in_the_query_decodes_to_a_space_and_percent_escapes_decode() {
+        let req = request("/crm/v8/x?filters=%5B%7B%22a%22%3A1%7D%5D&name=a+b");
+        assert_eq!(req.query_param("filters"), Some(r#"[{"a":1}]"#));
+        assert_eq!(req.query_param("name"), Some("a b"));
+        assert_eq!(req.query_param("missing"), None);
+    }
+
+    #[test]
+    fn path_segments_are_split_and_percent_decoded() {
+        let req = request("/crm/v8/settings/portals/Zylker%20Autos/");
+        assert_eq!(
+            req.segment_strs(),
+            ["crm", "v8", "settings", "portals", "Zylker Autos"]
+        );
     }
 }
