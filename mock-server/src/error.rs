@@ -55,7 +55,7 @@ pub enum ApiError {
     /// 400: a value is present but wrong.
     InvalidData {
         /// The details shape documented for this cause.
-        details: InvalidDataDetails,
+        details: Details,
         /// The documented message ("invalid data", "No portal exists with the given portal name.", …).
         message: &'static str,
     },
@@ -78,13 +78,44 @@ pub enum ApiError {
     },
     /// 400: a value may not be set this way (e.g. `null` where a value is required).
     NotAllowed {
-        /// The key.
+        /// The documented details shape.
+        details: Details,
+        /// The documented message.
+        message: &'static str,
+    },
+    /// 400: a key that another key depends on is missing (`filters` without `layouts`).
+    DependentFieldMissing {
+        /// The key depended on.
+        dependee: String,
+        /// Its JSON path.
+        dependee_path: String,
+        /// The dependent key.
         api_name: String,
         /// Its JSON path.
         json_path: String,
         /// The documented message.
         message: &'static str,
     },
+    /// 400: a required parameter (or inner key) is missing: `{"<key>": "<value>"}`.
+    RequiredParamMissing {
+        /// `param` (query parameters) or `api_name` (body keys), as documented per endpoint.
+        key: &'static str,
+        /// The missing parameter.
+        value: String,
+    },
+    /// 400: a value that must be unique is repeated.
+    DuplicateData {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+    /// 400: "Personality module and Notes module are mandatory modules."
+    MandatoryModulesMissing,
+    /// 400: the edition's licence allows no more of this.
+    LicenseLimitExceeded,
+    /// 400: the module in the path or query is not a module of the org.
+    InvalidModule,
     /// 400: the body is not JSON.
     JsonParseError,
     /// 413: the body is larger than the server accepts.
@@ -103,9 +134,9 @@ pub enum ApiError {
     },
 }
 
-/// The documented shapes of `INVALID_DATA.details` (`common.json` and the endpoint pages).
+/// The documented shapes of `details` for `INVALID_DATA` and `NOT_ALLOWED` (`common.json` and the endpoint pages).
 #[derive(Debug, Clone, PartialEq)]
-pub enum InvalidDataDetails {
+pub enum Details {
     /// `{}`
     Empty,
     /// `{"expected_data_type", "api_name", "json_path"}`
@@ -145,6 +176,41 @@ pub enum InvalidDataDetails {
         /// The query parameter.
         param_name: &'static str,
     },
+    /// `{"api_name", "json_path"}`
+    At {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+    /// `{"json_path"}`
+    JsonPath {
+        /// The JSON path.
+        json_path: String,
+    },
+    /// `{"id"}`
+    Id {
+        /// The id.
+        id: String,
+    },
+    /// `{"regex", "api_name", "json_path"}`
+    Regex {
+        /// The pattern the value must match.
+        regex: &'static str,
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+    /// `{"supported_values", "api_name", "json_path"}`
+    SupportedValues {
+        /// What the key accepts.
+        supported_values: Vec<&'static str>,
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
 }
 
 /// Messages that several endpoints share, copied from the sources.
@@ -175,7 +241,7 @@ impl ApiError {
     /// `INVALID_DATA` with `{expected_data_type, api_name, json_path}` and "invalid data".
     pub fn expected_type(expected: &'static str, api_name: &str, json_path: &str) -> ApiError {
         ApiError::InvalidData {
-            details: InvalidDataDetails::ExpectedType {
+            details: Details::ExpectedType {
                 expected_data_type: expected,
                 api_name: api_name.to_owned(),
                 json_path: json_path.to_owned(),
@@ -196,7 +262,7 @@ impl ApiError {
     /// The top-level "No portal exists with the given portal name." error.
     pub fn no_portal() -> ApiError {
         ApiError::InvalidData {
-            details: InvalidDataDetails::Empty,
+            details: Details::Empty,
             message: message::NO_PORTAL,
         }
     }
@@ -234,6 +300,12 @@ impl ApiError {
             ApiError::AlreadyUsed { .. } => "ALREADY_USED",
             ApiError::LimitReached { .. } => "LIMIT_REACHED",
             ApiError::NotAllowed { .. } => "NOT_ALLOWED",
+            ApiError::DependentFieldMissing { .. } => "DEPENDENT_FIELD_MISSING",
+            ApiError::RequiredParamMissing { .. } => "REQUIRED_PARAM_MISSING",
+            ApiError::DuplicateData { .. } => "DUPLICATE_DATA",
+            ApiError::MandatoryModulesMissing => "MANDATORY_NOT_FOUND",
+            ApiError::LicenseLimitExceeded => "LICENSE_LIMIT_EXCEEDED",
+            ApiError::InvalidModule => "INVALID_MODULE",
             ApiError::JsonParseError => "JSON_PARSE_ERROR",
             ApiError::RequestEntityTooLarge { .. } => "REQUEST_ENTITY_TOO_LARGE",
             ApiError::InternalError => "INTERNAL_ERROR",
@@ -259,12 +331,20 @@ impl ApiError {
             ApiError::JsonParseError => "body",
             ApiError::RequestEntityTooLarge { .. } => "request body exceeds the allowed size",
             ApiError::InternalError => "Internal Server Error",
+            ApiError::RequiredParamMissing { .. } => "One of the expected parameter is missing",
+            ApiError::DuplicateData { .. } => "duplicate data",
+            ApiError::MandatoryModulesMissing => {
+                "Personality module and Notes module are mandatory modules."
+            }
+            ApiError::LicenseLimitExceeded => "License limit exceeded.",
+            ApiError::InvalidModule => "the module name given seems to be invalid",
             ApiError::NoPermission { message, .. }
             | ApiError::MandatoryNotFound { message, .. }
             | ApiError::InvalidData { message, .. }
             | ApiError::AlreadyUsed { message, .. }
             | ApiError::LimitReached { message }
-            | ApiError::NotAllowed { message, .. } => message,
+            | ApiError::NotAllowed { message, .. }
+            | ApiError::DependentFieldMissing { message, .. } => message,
             ApiError::Wrapped { error, .. } => error.message(),
         }
     }
@@ -284,12 +364,29 @@ impl ApiError {
                 json_path,
                 ..
             }
-            | ApiError::NotAllowed {
+            | ApiError::DuplicateData {
+                api_name,
+                json_path,
+            } => json!({ "api_name": api_name, "json_path": json_path }),
+            ApiError::InvalidData { details, .. } | ApiError::NotAllowed { details, .. } => {
+                details.to_json()
+            }
+            ApiError::DependentFieldMissing {
+                dependee,
+                dependee_path,
                 api_name,
                 json_path,
                 ..
-            } => json!({ "api_name": api_name, "json_path": json_path }),
-            ApiError::InvalidData { details, .. } => details.to_json(),
+            } => json!({
+                "dependee": { "api_name": dependee, "json_path": dependee_path },
+                "api_name": api_name,
+                "json_path": json_path,
+            }),
+            ApiError::RequiredParamMissing { key, value } => {
+                let mut details = Map::new();
+                details.insert((*key).to_owned(), Value::String(value.clone()));
+                Value::Object(details)
+            }
             ApiError::PatternNotMatched { api_name } | ApiError::AlreadyUsed { api_name, .. } => {
                 json!({ "api_name": api_name })
             }
@@ -317,11 +414,11 @@ impl ApiError {
     }
 }
 
-impl InvalidDataDetails {
+impl Details {
     fn to_json(&self) -> Value {
         match self {
-            InvalidDataDetails::Empty => Value::Object(Map::new()),
-            InvalidDataDetails::ExpectedType {
+            Details::Empty => Value::Object(Map::new()),
+            Details::ExpectedType {
                 expected_data_type,
                 api_name,
                 json_path,
@@ -330,7 +427,7 @@ impl InvalidDataDetails {
                 "api_name": api_name,
                 "json_path": json_path,
             }),
-            InvalidDataDetails::MinLength {
+            Details::MinLength {
                 api_name,
                 json_path,
                 minimum_length,
@@ -339,7 +436,7 @@ impl InvalidDataDetails {
                 "json_path": json_path,
                 "minimum_length": minimum_length,
             }),
-            InvalidDataDetails::MaxLength {
+            Details::MaxLength {
                 api_name,
                 json_path,
                 maximum_length,
@@ -348,10 +445,30 @@ impl InvalidDataDetails {
                 "json_path": json_path,
                 "maximum_length": maximum_length,
             }),
-            InvalidDataDetails::ExpectedDataType { expected_data_type } => {
+            Details::ExpectedDataType { expected_data_type } => {
                 json!({ "expected_data_type": expected_data_type })
             }
-            InvalidDataDetails::ParamName { param_name } => json!({ "param_name": param_name }),
+            Details::ParamName { param_name } => json!({ "param_name": param_name }),
+            Details::At {
+                api_name,
+                json_path,
+            } => json!({ "api_name": api_name, "json_path": json_path }),
+            Details::JsonPath { json_path } => json!({ "json_path": json_path }),
+            Details::Id { id } => json!({ "id": id }),
+            Details::Regex {
+                regex,
+                api_name,
+                json_path,
+            } => json!({ "regex": regex, "api_name": api_name, "json_path": json_path }),
+            Details::SupportedValues {
+                supported_values,
+                api_name,
+                json_path,
+            } => json!({
+                "supported_values": supported_values,
+                "api_name": api_name,
+                "json_path": json_path,
+            }),
         }
     }
 }

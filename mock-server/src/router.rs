@@ -43,6 +43,39 @@ pub enum CrmRoute {
         /// The portal name from the path.
         portal: String,
     },
+    /// M1 `GET /settings/portals/meta`
+    PortalsMeta,
+    /// UT1 `GET /settings/portals/{portal}/user_type`
+    ListUserTypes {
+        /// The portal name.
+        portal: String,
+    },
+    /// UT3 `POST /settings/portals/{portal}/user_type`
+    CreateUserType {
+        /// The portal name.
+        portal: String,
+    },
+    /// UT2 `GET /settings/portals/{portal}/user_type/{id}`
+    GetUserType {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        id: String,
+    },
+    /// UT4 `PUT /settings/portals/{portal}/user_type/{id}`
+    UpdateUserType {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        id: String,
+    },
+    /// UT5 `DELETE /settings/portals/{portal}/user_type/{id}`
+    DeleteUserType {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        id: String,
+    },
 }
 
 /// The control-plane operations under `/__mock/`.
@@ -77,8 +110,34 @@ pub fn route(request: &ApiRequest) -> Result<Route, ApiError> {
 }
 
 fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
-    use Method::{Get, Post, Put};
+    use Method::{Delete, Get, Post, Put};
+    let owned = |text: &&str| (*text).to_owned();
     match (rest, method) {
+        // "meta" is shorter than any portal name (6 characters at least), so it never shadows one.
+        (["settings", "portals", "meta"], Get) => Ok(CrmRoute::PortalsMeta),
+        (["settings", "portals", "meta"], _) => Err(ApiError::InvalidRequestMethod),
+        (["settings", "portals", portal, "user_type"], Get) => Ok(CrmRoute::ListUserTypes {
+            portal: owned(portal),
+        }),
+        (["settings", "portals", portal, "user_type"], Post) => Ok(CrmRoute::CreateUserType {
+            portal: owned(portal),
+        }),
+        (["settings", "portals", _, "user_type"], _) => Err(ApiError::InvalidRequestMethod),
+        (["settings", "portals", portal, "user_type", id], Get) => Ok(CrmRoute::GetUserType {
+            portal: owned(portal),
+            id: owned(id),
+        }),
+        (["settings", "portals", portal, "user_type", id], Put) => Ok(CrmRoute::UpdateUserType {
+            portal: owned(portal),
+            id: owned(id),
+        }),
+        (["settings", "portals", portal, "user_type", id], Delete) => {
+            Ok(CrmRoute::DeleteUserType {
+                portal: owned(portal),
+                id: owned(id),
+            })
+        }
+        (["settings", "portals", _, "user_type", _], _) => Err(ApiError::InvalidRequestMethod),
         (["settings", "portals"], Get) => Ok(CrmRoute::ListPortals),
         (["settings", "portals"], Post) => Ok(CrmRoute::CreatePortal),
         (["settings", "portals"], _) => Err(ApiError::InvalidRequestMethod),

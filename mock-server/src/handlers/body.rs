@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, InvalidDataDetails};
+use crate::error::{ApiError, Details};
 
 /// Parses a JSON body whatever the Content-Type says. An empty body reads as `{}`.
 pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
@@ -27,7 +27,7 @@ pub fn single_item<'a>(
 ) -> Result<&'a Map<String, Value>, ApiError> {
     let path = format!("$.{key}");
     let object = body.as_object().ok_or(ApiError::InvalidData {
-        details: InvalidDataDetails::ExpectedDataType {
+        details: Details::ExpectedDataType {
             expected_data_type: "jsonobject",
         },
         message: "body",
@@ -37,7 +37,7 @@ pub fn single_item<'a>(
         Some(Value::Array(items)) => items,
         Some(_) => {
             return Err(ApiError::InvalidData {
-                details: InvalidDataDetails::ExpectedDataType {
+                details: Details::ExpectedDataType {
                     expected_data_type: "jsonarray",
                 },
                 message: "body",
@@ -49,7 +49,7 @@ pub fn single_item<'a>(
         [Value::Object(item)] => Ok(item),
         [_] => Err(ApiError::expected_type("jsonobject", key, &format!("{path}[0]")).wrapped(key)),
         _ => Err(ApiError::InvalidData {
-            details: InvalidDataDetails::MaxLength {
+            details: Details::MaxLength {
                 api_name: key.to_owned(),
                 json_path: path,
                 maximum_length: 1,

@@ -8,6 +8,9 @@ mod body;
 mod control;
 mod oauth;
 mod portals;
+mod portals_meta;
+mod user_type_modules;
+mod user_types;
 
 use crate::auth::{self, Caller, Permission, ScopeOp};
 use crate::clock::parse_offset;
@@ -87,6 +90,12 @@ fn crm(
         CrmRoute::GetPortal { portal } => portals::get(&ctx, portal),
         CrmRoute::CreatePortal => portals::create(&ctx, &org),
         CrmRoute::UpdatePortal { portal } => portals::update(&ctx, portal),
+        CrmRoute::PortalsMeta => portals_meta::get(&ctx),
+        CrmRoute::ListUserTypes { portal } => user_types::list(&ctx, portal),
+        CrmRoute::GetUserType { portal, id } => user_types::get(&ctx, portal, id),
+        CrmRoute::CreateUserType { portal } => user_types::create(&ctx, portal, &org),
+        CrmRoute::UpdateUserType { portal, id } => user_types::update(&ctx, portal, id),
+        CrmRoute::DeleteUserType { portal, id } => user_types::delete(&ctx, portal, id),
     }
 }
 
@@ -126,6 +135,24 @@ fn access(operation: &CrmRoute) -> Access {
             scope: ScopeOp::Update,
             permission: Permission::ManagePortal,
             denial: portal_denial(true),
+        },
+        CrmRoute::PortalsMeta | CrmRoute::ListUserTypes { .. } | CrmRoute::GetUserType { .. } => {
+            user_type_access(ScopeOp::Read)
+        }
+        CrmRoute::CreateUserType { .. } => user_type_access(ScopeOp::Create),
+        CrmRoute::UpdateUserType { .. } => user_type_access(ScopeOp::Update),
+        CrmRoute::DeleteUserType { .. } => user_type_access(ScopeOp::Delete),
+    }
+}
+
+/// The user-type endpoints need "Manage Portal"; their 403 says "No permission".
+fn user_type_access(scope: ScopeOp) -> Access {
+    Access {
+        scope,
+        permission: Permission::ManagePortal,
+        denial: ApiError::NoPermission {
+            permissions: vec![permission::MANAGE_PORTAL],
+            message: "No permission",
         },
     }
 }

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::Ctx;
 use super::body::{optional_string, parse_json, single_item};
 use crate::clock::format_timestamp;
-use crate::error::{ApiError, InvalidDataDetails, message};
+use crate::error::{ApiError, Details, message};
 use crate::http::ApiResponse;
 use crate::store::orgs::{self, OrgRow};
 use crate::store::portals::{self, NewPortal, PortalRow, UserRef};
@@ -151,7 +151,7 @@ fn validate_name(name: &str) -> Result<(), ApiError> {
     let length = name.chars().count();
     if length < NAME_MIN {
         return Err(ApiError::InvalidData {
-            details: InvalidDataDetails::MinLength {
+            details: Details::MinLength {
                 api_name: "name".into(),
                 json_path: NAME_PATH.into(),
                 minimum_length: NAME_MIN,
@@ -162,7 +162,7 @@ fn validate_name(name: &str) -> Result<(), ApiError> {
     }
     if length > NAME_MAX {
         return Err(ApiError::InvalidData {
-            details: InvalidDataDetails::MaxLength {
+            details: Details::MaxLength {
                 api_name: "name".into(),
                 json_path: NAME_PATH.into(),
                 maximum_length: NAME_MAX,
@@ -215,8 +215,10 @@ fn validate_saml(value: &Value) -> Result<String, ApiError> {
             }
             Some(Value::Null) => {
                 return Err(ApiError::NotAllowed {
-                    api_name: key.into(),
-                    json_path: path,
+                    details: Details::At {
+                        api_name: key.into(),
+                        json_path: path,
+                    },
                     message: "not allowed to set value as null",
                 }
                 .wrapped(KEY));
@@ -226,7 +228,7 @@ fn validate_saml(value: &Value) -> Result<String, ApiError> {
         };
         if text.chars().count() > max {
             return Err(ApiError::InvalidData {
-                details: InvalidDataDetails::MaxLength {
+                details: Details::MaxLength {
                     api_name: key.into(),
                     json_path: path,
                     maximum_length: max,

@@ -5,6 +5,7 @@
 //! In memory by default; with a file, WAL and `synchronous=FULL`, so every write that got a
 //! success answer is on disk. No HTTP types live here.
 
+pub mod crm;
 pub mod orgs;
 pub mod portals;
 mod schema;

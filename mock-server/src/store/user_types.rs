@@ -1,8 +1,222 @@
 //! SQL for portal user types.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::StoreError;
+use super::portals::UserRef;
+use super::{StoreError, flag};
+
+/// A user type as the API shows it, with its user counts (computed, never stored).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserTypeRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Personality module (id, api_name, plural_label).
+    pub personality: (String, String, String),
+    /// Invitation field (id, api_name).
+    pub invitation_field: Option<(String, String)>,
+    /// Active.
+    pub active: bool,
+    /// The default `Client Portal` type.
+    pub is_default: bool,
+    /// Unix seconds.
+    pub created_time: i64,
+    /// Creator.
+    pub created_by: UserRef,
+    /// Unix seconds.
+    pub modified_time: i64,
+    /// Last modifier.
+    pub modified_by: UserRef,
+    /// Active portal users of this type.
+    pub active_users: i64,
+    /// Deactivated portal users of this type.
+    pub inactive_users: i64,
+}
+
+const SELECT: &str = "SELECT t.id, t.name, m.id, m.api_name, m.plural_label, f.id, f.api_name,
+           t.active, t.is_default, t.created_time, t.created_by, c.name, t.modified_time,
+           t.modified_by, u.name,
+           (SELECT COUNT(*) FROM portal_users p
+             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 1),
+           (SELECT COUNT(*) FROM portal_users p
+             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 0)
+    FROM user_types t
+    JOIN modules m ON m.org_id = t.org_id AND m.id = t.personality_module_id
+    LEFT JOIN fields f ON f.org_id = t.org_id AND f.id = t.invitation_field_id
+    LEFT JOIN users c ON c.org_id = t.org_id AND c.id = t.created_by
+    LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.modified_by";
+
+fn row_to_user_type(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserTypeRow> {
+    let field_id: Option<String> = row.get(5)?;
+    let field_name: Option<String> = row.get(6)?;
+    Ok(UserTypeRow {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        personality: (row.get(2)?, row.get(3)?, row.get(4)?),
+        invitation_field: field_id.zip(field_name),
+        active: flag(row.get(7)?),
+        is_default: flag(row.get(8)?),
+        created_time: row.get(9)?,
+        created_by: UserRef {
+            id: row.get(10)?,
+            name: row.get(11)?,
+        },
+        modified_time: row.get(12)?,
+        modified_by: UserRef {
+            id: row.get(13)?,
+            name: row.get(14)?,
+        },
+        active_users: row.get(15)?,
+        inactive_users: row.get(16)?,
+    })
+}
+
+/// Every user type of the org, oldest first.
+pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<UserTypeRow>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "{SELECT} WHERE t.org_id = ?1 ORDER BY t.created_time, t.id"
+    ))?;
+    let rows = statement.query_map([org_id], row_to_user_type)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One user type.
+pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<UserTypeRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE t.org_id = ?1 AND t.id = ?2"))?
+        .query_row(params![org_id, id], row_to_user_type)
+        .optional()?)
+}
+
+/// The module configurations of a user type, in order: (module id, configuration JSON).
+pub fn modules(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT module_id, config FROM user_type_modules
+         WHERE org_id = ?1 AND user_type_id = ?2 ORDER BY position",
+    )?;
+    let rows = statement.query_map(params![org_id, id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Whether another user type of the org has this name (case-insensitive).
+pub fn name_taken(
+    conn: &Connection,
+    org_id: &str,
+    name: &str,
+    except_id: Option<&str>,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM user_types WHERE org_id = ?1 AND name = ?2 COLLATE NOCASE
+                                        AND id IS NOT ?3 LIMIT 1",
+        )?
+        .query_row(params![org_id, name, except_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// How many user types the org has.
+pub fn count(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM user_types WHERE org_id = ?1",
+        [org_id],
+        |row| row.get(0),
+    )?)
+}
+
+/// What an update changes (`None`: unchanged).
+#[derive(Debug, Clone, Default)]
+pub struct UserTypeChanges<'a> {
+    /// New name.
+    pub name: Option<&'a str>,
+    /// New active flag.
+    pub active: Option<bool>,
+    /// New invitation field id.
+    pub invitation_field_id: Option<&'a str>,
+    /// The whole new module list, in order.
+    pub modules: Option<&'a [(String, String)]>,
+}
+
+/// Applies an update and records who and when.
+pub fn update(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+    changes: &UserTypeChanges<'_>,
+    user_id: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE user_types SET name = COALESCE(?3, name), active = COALESCE(?4, active),
+                invitation_field_id = COALESCE(?5, invitation_field_id),
+                modified_time = ?6, modified_by = ?7
+         WHERE org_id = ?1 AND id = ?2",
+        params![
+            org_id,
+            id,
+            changes.name,
+            changes.active,
+            changes.invitation_field_id,
+            now,
+            user_id
+        ],
+    )?;
+    if let Some(modules) = changes.modules {
+        conn.execute(
+            "DELETE FROM user_type_modules WHERE org_id = ?1 AND user_type_id = ?2",
+            params![org_id, id],
+        )?;
+        insert_modules(conn, org_id, id, modules)?;
+    }
+    Ok(())
+}
+
+/// Moves every user of one type to another; answers how many moved.
+pub fn move_users(
+    conn: &Connection,
+    org_id: &str,
+    from: &str,
+    to: &str,
+) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE portal_users SET user_type_id = ?3 WHERE org_id = ?1 AND user_type_id = ?2",
+        params![org_id, from, to],
+    )?)
+}
+
+/// Deletes a user type and its module configurations.
+pub fn delete(conn: &Connection, org_id: &str, id: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM user_type_modules WHERE org_id = ?1 AND user_type_id = ?2",
+        params![org_id, id],
+    )?;
+    conn.execute(
+        "DELETE FROM user_types WHERE org_id = ?1 AND id = ?2",
+        params![org_id, id],
+    )?;
+    Ok(())
+}
+
+fn insert_modules(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+    modules: &[(String, String)],
+) -> Result<(), StoreError> {
+    for (position, (module_id, config)) in modules.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO user_type_modules (org_id, user_type_id, position, module_id, config)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![org_id, id, position as i64, module_id, config],
+        )?;
+    }
+    Ok(())
+}
 
 /// A user type to create.
 #[derive(Debug, Clone)]
@@ -48,14 +262,7 @@ pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<(), StoreError
             new.user_id
         ],
     )?;
-    for (position, (module_id, config)) in new.modules.iter().enumerate() {
-        conn.execute(
-            "INSERT INTO user_type_modules (org_id, user_type_id, position, module_id, config)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![new.org_id, new.id, position as i64, module_id, config],
-        )?;
-    }
-    Ok(())
+    insert_modules(conn, new.org_id, new.id, new.modules)
 }
 
 /// The id of a module by API name, and the id of one of its fields by API name.
@@ -65,7 +272,6 @@ pub fn module_and_field(
     module: &str,
     field: &str,
 ) -> Result<Option<(String, Option<String>)>, StoreError> {
-    use rusqlite::OptionalExtension;
     Ok(conn
         .query_row(
             "SELECT m.id, (SELECT f.id FROM fields f WHERE f.org_id = m.org_id

@@ -1,0 +1,198 @@
+//! SQL for the CRM metadata user types are validated against: modules, fields, layouts, views.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, flag};
+
+/// A module.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleRow {
+    /// Id.
+    pub id: String,
+    /// API name.
+    pub api_name: String,
+    /// Plural label.
+    pub plural_label: String,
+    /// `private` or `public`.
+    pub shared_type: String,
+    /// Can be a personality module.
+    pub personality: bool,
+    /// Can be given to a user type.
+    pub portal_allowed: bool,
+}
+
+/// A field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldRow {
+    /// Id.
+    pub id: String,
+    /// API name.
+    pub api_name: String,
+    /// Label.
+    pub field_label: String,
+    /// Data type.
+    pub data_type: String,
+    /// Lookups: the module looked up.
+    pub lookup_module: Option<String>,
+    /// May be shown in a portal.
+    pub portal_allowed: bool,
+}
+
+/// A layout with the ids of its fields and whether each is mandatory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayoutRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Display label.
+    pub display_label: String,
+    /// (field id, mandatory)
+    pub fields: Vec<(String, bool)>,
+}
+
+/// A custom or canvas view.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewRow {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Display label.
+    pub display_label: String,
+    /// `custom_view` or `canvas_view`.
+    pub view_type: String,
+}
+
+/// A module with everything under it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModuleMeta {
+    /// The module.
+    pub module: ModuleRow,
+    /// Its fields, in id order.
+    pub fields: Vec<FieldRow>,
+    /// Its layouts, in id order.
+    pub layouts: Vec<LayoutRow>,
+    /// Its views, in id order.
+    pub views: Vec<ViewRow>,
+}
+
+const MODULE_COLUMNS: &str =
+    "id, api_name, plural_label, shared_type, personality, portal_allowed FROM modules";
+
+fn module_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ModuleRow> {
+    Ok(ModuleRow {
+        id: row.get(0)?,
+        api_name: row.get(1)?,
+        plural_label: row.get(2)?,
+        shared_type: row.get(3)?,
+        personality: flag(row.get(4)?),
+        portal_allowed: flag(row.get(5)?),
+    })
+}
+
+/// A module by id.
+pub fn module_by_id(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<ModuleRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {MODULE_COLUMNS} WHERE org_id = ?1 AND id = ?2"
+        ))?
+        .query_row(params![org_id, id], module_row)
+        .optional()?)
+}
+
+/// A module by API name (case-insensitive, as Zoho resolves module names).
+pub fn module_by_api_name(
+    conn: &Connection,
+    org_id: &str,
+    api_name: &str,
+) -> Result<Option<ModuleRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {MODULE_COLUMNS} WHERE org_id = ?1 AND api_name = ?2 COLLATE NOCASE"
+        ))?
+        .query_row(params![org_id, api_name], module_row)
+        .optional()?)
+}
+
+/// Every module of the org, in id order.
+pub fn modules(conn: &Connection, org_id: &str) -> Result<Vec<ModuleRow>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {MODULE_COLUMNS} WHERE org_id = ?1 ORDER BY id"
+    ))?;
+    let rows = statement.query_map([org_id], module_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A module with its fields, layouts and views.
+pub fn module_meta(
+    conn: &Connection,
+    org_id: &str,
+    module: ModuleRow,
+) -> Result<ModuleMeta, StoreError> {
+    let fields = conn
+        .prepare_cached(
+            "SELECT id, api_name, field_label, data_type, lookup_module, portal_allowed
+             FROM fields WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
+        )?
+        .query_map(params![org_id, module.id], |row| {
+            Ok(FieldRow {
+                id: row.get(0)?,
+                api_name: row.get(1)?,
+                field_label: row.get(2)?,
+                data_type: row.get(3)?,
+                lookup_module: row.get(4)?,
+                portal_allowed: flag(row.get(5)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut layouts = conn
+        .prepare_cached(
+            "SELECT id, name, display_label FROM layouts
+             WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
+        )?
+        .query_map(params![org_id, module.id], |row| {
+            Ok(LayoutRow {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                display_label: row.get(2)?,
+                fields: Vec::new(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    for layout in &mut layouts {
+        layout.fields = conn
+            .prepare_cached(
+                "SELECT field_id, mandatory FROM layout_fields
+                 WHERE org_id = ?1 AND layout_id = ?2 ORDER BY rowid",
+            )?
+            .query_map(params![org_id, layout.id], |row| {
+                Ok((row.get(0)?, flag(row.get(1)?)))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+    }
+    let views = conn
+        .prepare_cached(
+            "SELECT id, name, display_label, type FROM views
+             WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
+        )?
+        .query_map(params![org_id, module.id], |row| {
+            Ok(ViewRow {
+                id: row.get(0)?,
+                name: row.get(1)?,
+                display_label: row.get(2)?,
+                view_type: row.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ModuleMeta {
+        module,
+        fields,
+        layouts,
+        views,
+    })
+}
