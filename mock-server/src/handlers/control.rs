@@ -156,3 +156,48 @@ fn error(status: u16, code: &str, message: &str) -> ApiResponse {
         &json!({ "error": { "code": code, "message": message } }),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::config::Config;
+    use crate::fixtures::FixtureSet;
+    use crate::http::Method;
+    use crate::store::Store;
+    use bytes::Bytes;
+
+    fn state(control_plane: ControlPlane) -> AppState {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        AppState::new(
+            store,
+            Clock::real(),
+            Config {
+                control_plane,
+                ..Config::default()
+            },
+        )
+    }
+
+    fn list_from(peer: &str, state: &AppState) -> ApiResponse {
+        let request = ApiRequest::new(
+            Method::Get,
+            "/__mock/orgs",
+            Bytes::new(),
+            peer.parse().unwrap(),
+        );
+        handle(state, &request, &ControlRoute::ListOrgs)
+    }
+
+    #[test]
+    fn the_control_plane_refuses_clients_off_loopback_unless_opened() {
+        let loopback_only = state(ControlPlane::Loopback);
+        assert_eq!(list_from("127.0.0.1:5000", &loopback_only).status, 200);
+        assert_eq!(list_from("[::1]:5000", &loopback_only).status, 200);
+        assert_eq!(list_from("192.0.2.7:5000", &loopback_only).status, 403);
+        assert_eq!(
+            list_from("192.0.2.7:5000", &state(ControlPlane::Any)).status,
+            200
+        );
+    }
+}

@@ -4,6 +4,9 @@
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
 mod oauth; // /oauth/v2/token: refresh and authorization-code grants
+mod persistence; // --db FILE: restarts keep state, newer schemas are refused
 mod portals; // P1-P4: list, get, create, rename, and every error body
+mod portals_meta; // M1: the catalogue a user type is built from
 mod routing_and_auth; // unknown paths, wrong methods, versions, tokens, scopes, permissions
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM
+mod user_types; // UT1-UT5: list, get, create, update, delete, every rule and error body

@@ -1,0 +1,64 @@
+//! `--db FILE`: state survives a restart; a newer schema is refused.
+
+use portals_mock::{FixtureSet, Store};
+
+fn temp_db(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("portals-mock-test-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mock.sqlite");
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+#[test]
+fn a_portal_created_with_a_file_database_is_there_after_reopening() {
+    let path = temp_db("reopen");
+    let fixtures = FixtureSet::embedded().unwrap();
+    {
+        let store = Store::open(&path, fixtures.clone()).unwrap();
+        store
+            .write(|tx| {
+                portals_mock::store::portals::insert(
+                    tx,
+                    &portals_mock::store::portals::NewPortal {
+                        org_id: "blank",
+                        name: "Persisted1",
+                        zaid: "1",
+                        user_id: "1306462000083528405",
+                        now: 1_700_000_000,
+                    },
+                )
+            })
+            .unwrap();
+    }
+    let store = Store::open(&path, fixtures).unwrap();
+    let portal = store
+        .read(|conn| portals_mock::store::portals::of_org(conn, "blank"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(portal.name, "Persisted1");
+    // The seeded zylker org was not seeded twice.
+    let orgs = store.read(portals_mock::store::orgs::list).unwrap();
+    assert_eq!(orgs.len(), 2);
+    let _ = std::fs::remove_file(&path);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_with_a_clear_message() {
+    let path = temp_db("newer");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(
+            None,
+            "user_version",
+            portals_mock::store::SCHEMA_VERSION + 5,
+        )
+        .unwrap();
+    }
+    let error = match Store::open(&path, FixtureSet::embedded().unwrap()) {
+        Ok(_) => panic!("a newer database was opened"),
+        Err(error) => error.to_string(),
+    };
+    assert!(error.contains("newer than this portals-mock"), "{error}");
+    let _ = std::fs::remove_file(&path);
+}
