@@ -19,6 +19,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Who may use the control plane.
     pub control_plane: ControlPlane,
+    /// How often the background worker runs scheduled jobs; `None`: only when the control plane
+    /// says so (`POST /__mock/orgs/{id}/jobs/run`).
+    pub job_interval: Option<std::time::Duration>,
 }
 
 impl Default for Config {
@@ -26,6 +29,7 @@ impl Default for Config {
         Config {
             max_body_bytes: 1024 * 1024,
             control_plane: ControlPlane::Loopback,
+            job_interval: Some(std::time::Duration::from_secs(2)),
         }
     }
 }

@@ -116,6 +116,43 @@ pub enum ApiError {
     LicenseLimitExceeded,
     /// 400: the module in the path or query is not a module of the org.
     InvalidModule,
+    /// 400: the record cannot be invited in its state: `NOT_APPROVED`, `NOT_REVIEWED`, or
+    /// `DUPLICATE_DATA` (another portal user has its email); details `{"record_id"}`.
+    RecordState {
+        /// The code.
+        code: &'static str,
+        /// The record.
+        record_id: String,
+        /// The documented message.
+        message: &'static str,
+    },
+    /// 400: `CANNOT_PROCESS` `{}` (e.g. `type=invite` for a user who exists).
+    CannotProcess {
+        /// The documented message.
+        message: &'static str,
+    },
+    /// 400: a personality id that is not a user of the type: `INVALID_DATA` `{"personality_id"}`.
+    PersonalityNotInType {
+        /// The id.
+        personality_id: String,
+        /// The documented message (delete and transfer differ).
+        message: &'static str,
+    },
+    /// 400: an error about the path segment at `resource_path_index` (change status):
+    /// `INVALID_DATA`, `NOT_ALLOWED`, `ALREADY_ACTIVATED`, …
+    AtPathIndex {
+        /// The code.
+        code: &'static str,
+        /// The index of the segment after `/crm/{version}/`, as a string.
+        resource_path_index: &'static str,
+        /// The documented message.
+        message: &'static str,
+    },
+    /// 400: activating beyond the licence: `LIMIT_EXCEEDED` `{"limit":N}`.
+    LimitExceeded {
+        /// Licences left.
+        limit: i64,
+    },
     /// 400: the body is not JSON.
     JsonParseError,
     /// 413: the body is larger than the server accepts.
@@ -175,6 +212,13 @@ pub enum Details {
     ParamName {
         /// The query parameter.
         param_name: &'static str,
+    },
+    /// `{"param_name", "api_name"}`: a bad query parameter.
+    Param {
+        /// The parameter.
+        param_name: &'static str,
+        /// The same name, as Zoho repeats it.
+        api_name: &'static str,
     },
     /// `{"api_name", "json_path"}`
     At {
@@ -306,6 +350,10 @@ impl ApiError {
             ApiError::MandatoryModulesMissing => "MANDATORY_NOT_FOUND",
             ApiError::LicenseLimitExceeded => "LICENSE_LIMIT_EXCEEDED",
             ApiError::InvalidModule => "INVALID_MODULE",
+            ApiError::RecordState { code, .. } | ApiError::AtPathIndex { code, .. } => code,
+            ApiError::CannotProcess { .. } => "CANNOT_PROCESS",
+            ApiError::PersonalityNotInType { .. } => "INVALID_DATA",
+            ApiError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             ApiError::JsonParseError => "JSON_PARSE_ERROR",
             ApiError::RequestEntityTooLarge { .. } => "REQUEST_ENTITY_TOO_LARGE",
             ApiError::InternalError => "INTERNAL_ERROR",
@@ -338,6 +386,11 @@ impl ApiError {
             }
             ApiError::LicenseLimitExceeded => "License limit exceeded.",
             ApiError::InvalidModule => "the module name given seems to be invalid",
+            ApiError::LimitExceeded { .. } => "License Limit has been exceeded.",
+            ApiError::RecordState { message, .. }
+            | ApiError::CannotProcess { message }
+            | ApiError::PersonalityNotInType { message, .. }
+            | ApiError::AtPathIndex { message, .. } => message,
             ApiError::NoPermission { message, .. }
             | ApiError::MandatoryNotFound { message, .. }
             | ApiError::InvalidData { message, .. }
@@ -391,6 +444,15 @@ impl ApiError {
                 json!({ "api_name": api_name })
             }
             ApiError::RequestEntityTooLarge { limit } => json!({ "maximum_size": limit }),
+            ApiError::RecordState { record_id, .. } => json!({ "record_id": record_id }),
+            ApiError::PersonalityNotInType { personality_id, .. } => {
+                json!({ "personality_id": personality_id })
+            }
+            ApiError::AtPathIndex {
+                resource_path_index,
+                ..
+            } => json!({ "resource_path_index": resource_path_index }),
+            ApiError::LimitExceeded { limit } => json!({ "limit": limit }),
             ApiError::Wrapped { error, .. } => error.details(),
             _ => Value::Object(Map::new()),
         }
@@ -453,6 +515,10 @@ impl Details {
                 api_name,
                 json_path,
             } => json!({ "api_name": api_name, "json_path": json_path }),
+            Details::Param {
+                param_name,
+                api_name,
+            } => json!({ "param_name": param_name, "api_name": api_name }),
             Details::JsonPath { json_path } => json!({ "json_path": json_path }),
             Details::Id { id } => json!({ "id": id }),
             Details::Regex {

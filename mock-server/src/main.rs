@@ -37,6 +37,10 @@ struct Cli {
     /// Who may use the /__mock/ control plane.
     #[arg(long, value_enum, default_value = "loopback")]
     control_plane: ControlPlaneArg,
+    /// How often scheduled jobs (bulk invites, large transfers and deletes) run, in
+    /// milliseconds; 0: only when POST /__mock/orgs/{id}/jobs/run asks.
+    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    job_interval_ms: u64,
     /// Largest request body accepted, in bytes (larger ones answer 413).
     #[arg(long, default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
@@ -88,6 +92,8 @@ fn run(cli: Cli) -> Result<(), String> {
             ControlPlaneArg::Any => ControlPlane::Any,
             ControlPlaneArg::Off => ControlPlane::Off,
         },
+        job_interval: (cli.job_interval_ms > 0)
+            .then(|| std::time::Duration::from_millis(cli.job_interval_ms)),
     };
     let state = AppState::new(store, clock, config);
     let mut addr = cli.bind;

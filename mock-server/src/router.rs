@@ -76,6 +76,60 @@ pub enum CrmRoute {
         /// The user type id.
         id: String,
     },
+    /// U1 `GET …/user_type/{id}/users`
+    ListUsers {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        user_type: String,
+    },
+    /// U2 `DELETE …/user_type/{id}/users`
+    DeleteUsers {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        user_type: String,
+    },
+    /// U3 `POST …/user_type/{id}/users/action/transfer`
+    TransferUsers {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        user_type: String,
+    },
+    /// U4 `PUT …/user_type/{id}/users/{user_id}/actions/change_status`
+    ChangeUserStatus {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        user_type: String,
+        /// The personality (record) id.
+        user: String,
+    },
+    /// U5 `PUT …/user_type/{id}/users/actions/change_status`
+    BulkChangeStatus {
+        /// The portal name.
+        portal: String,
+        /// The user type id.
+        user_type: String,
+    },
+    /// I1 `POST /{module}/{record_id}/actions/portal_invite`
+    Invite {
+        /// The module API name.
+        module: String,
+        /// The record id.
+        record: String,
+    },
+    /// I2 `POST /{module}/actions/portal_invite`
+    BulkInvite {
+        /// The module API name.
+        module: String,
+    },
+    /// I3 `GET /{module}/actions/portal_invite`
+    InviteJobs {
+        /// The module API name.
+        module: String,
+    },
 }
 
 /// The control-plane operations under `/__mock/`.
@@ -87,6 +141,28 @@ pub enum ControlRoute {
     CreateOrg,
     /// `POST /__mock/orgs/{id}/reset`
     ResetOrg {
+        /// The org.
+        org_id: String,
+    },
+    /// `GET /__mock/orgs/{id}/jobs`: every job with its results.
+    ListJobs {
+        /// The org.
+        org_id: String,
+    },
+    /// `POST /__mock/orgs/{id}/jobs/run`: run every pending job now.
+    RunJobs {
+        /// The org.
+        org_id: String,
+    },
+    /// `POST /__mock/orgs/{id}/users/{personality_id}/confirm`: the user accepts the invitation.
+    ConfirmUser {
+        /// The org.
+        org_id: String,
+        /// The portal user's record id.
+        personality_id: String,
+    },
+    /// `POST /__mock/orgs/{id}/invitations/expire`: expire invitations older than 7 days.
+    ExpireInvitations {
         /// The org.
         org_id: String,
     },
@@ -138,6 +214,127 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
             })
         }
         (["settings", "portals", _, "user_type", _], _) => Err(ApiError::InvalidRequestMethod),
+        (
+            [
+                "settings",
+                "portals",
+                portal,
+                "user_type",
+                user_type,
+                "users",
+            ],
+            Get,
+        ) => Ok(CrmRoute::ListUsers {
+            portal: owned(portal),
+            user_type: owned(user_type),
+        }),
+        (
+            [
+                "settings",
+                "portals",
+                portal,
+                "user_type",
+                user_type,
+                "users",
+            ],
+            Delete,
+        ) => Ok(CrmRoute::DeleteUsers {
+            portal: owned(portal),
+            user_type: owned(user_type),
+        }),
+        (["settings", "portals", _, "user_type", _, "users"], _) => {
+            Err(ApiError::InvalidRequestMethod)
+        }
+        (
+            [
+                "settings",
+                "portals",
+                portal,
+                "user_type",
+                user_type,
+                "users",
+                "action",
+                "transfer",
+            ],
+            Post,
+        ) => Ok(CrmRoute::TransferUsers {
+            portal: owned(portal),
+            user_type: owned(user_type),
+        }),
+        (
+            [
+                "settings",
+                "portals",
+                _,
+                "user_type",
+                _,
+                "users",
+                "action",
+                "transfer",
+            ],
+            _,
+        ) => Err(ApiError::InvalidRequestMethod),
+        (
+            [
+                "settings",
+                "portals",
+                portal,
+                "user_type",
+                user_type,
+                "users",
+                "actions",
+                "change_status",
+            ],
+            Put,
+        ) => Ok(CrmRoute::BulkChangeStatus {
+            portal: owned(portal),
+            user_type: owned(user_type),
+        }),
+        (
+            [
+                "settings",
+                "portals",
+                _,
+                "user_type",
+                _,
+                "users",
+                "actions",
+                "change_status",
+            ],
+            _,
+        ) => Err(ApiError::InvalidRequestMethod),
+        (
+            [
+                "settings",
+                "portals",
+                portal,
+                "user_type",
+                user_type,
+                "users",
+                user,
+                "actions",
+                "change_status",
+            ],
+            Put,
+        ) => Ok(CrmRoute::ChangeUserStatus {
+            portal: owned(portal),
+            user_type: owned(user_type),
+            user: owned(user),
+        }),
+        (
+            [
+                "settings",
+                "portals",
+                _,
+                "user_type",
+                _,
+                "users",
+                _,
+                "actions",
+                "change_status",
+            ],
+            _,
+        ) => Err(ApiError::InvalidRequestMethod),
         (["settings", "portals"], Get) => Ok(CrmRoute::ListPortals),
         (["settings", "portals"], Post) => Ok(CrmRoute::CreatePortal),
         (["settings", "portals"], _) => Err(ApiError::InvalidRequestMethod),
@@ -148,6 +345,19 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
             portal: (*portal).to_owned(),
         }),
         (["settings", "portals", _], _) => Err(ApiError::InvalidRequestMethod),
+        (["settings", ..], _) => Err(ApiError::InvalidUrlPattern),
+        ([module, record, "actions", "portal_invite"], Post) => Ok(CrmRoute::Invite {
+            module: owned(module),
+            record: owned(record),
+        }),
+        ([_, _, "actions", "portal_invite"], _) => Err(ApiError::InvalidRequestMethod),
+        ([module, "actions", "portal_invite"], Post) => Ok(CrmRoute::BulkInvite {
+            module: owned(module),
+        }),
+        ([module, "actions", "portal_invite"], Get) => Ok(CrmRoute::InviteJobs {
+            module: owned(module),
+        }),
+        ([_, "actions", "portal_invite"], _) => Err(ApiError::InvalidRequestMethod),
         _ => Err(ApiError::InvalidUrlPattern),
     }
 }
@@ -162,6 +372,28 @@ fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError
             org_id: (*org_id).to_owned(),
         }),
         (["orgs", _, "reset"], _) => Err(ApiError::InvalidRequestMethod),
+        (["orgs", org_id, "jobs"], Get) => Ok(ControlRoute::ListJobs {
+            org_id: (*org_id).to_owned(),
+        }),
+        (["orgs", org_id, "jobs", "run"], Post) => Ok(ControlRoute::RunJobs {
+            org_id: (*org_id).to_owned(),
+        }),
+        (["orgs", org_id, "users", personality_id, "confirm"], Post) => {
+            Ok(ControlRoute::ConfirmUser {
+                org_id: (*org_id).to_owned(),
+                personality_id: (*personality_id).to_owned(),
+            })
+        }
+        (["orgs", org_id, "invitations", "expire"], Post) => Ok(ControlRoute::ExpireInvitations {
+            org_id: (*org_id).to_owned(),
+        }),
+        (
+            ["orgs", _, "jobs"]
+            | ["orgs", _, "jobs", "run"]
+            | ["orgs", _, "users", _, "confirm"]
+            | ["orgs", _, "invitations", "expire"],
+            _,
+        ) => Err(ApiError::InvalidRequestMethod),
         _ => Err(ApiError::InvalidUrlPattern),
     }
 }

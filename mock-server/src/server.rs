@@ -17,7 +17,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::handlers;
+use crate::handlers::{self, jobs};
 use crate::http::{ApiResponse, into_hyper, read_request};
 use crate::state::AppState;
 
@@ -30,6 +30,10 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
     let local = listener.local_addr().ok();
     let builder = auto::Builder::new(TokioExecutor::new());
     let graceful = GracefulShutdown::new();
+    let worker = state
+        .config
+        .job_interval
+        .map(|every| tokio::spawn(job_worker(state.clone(), every)));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -57,11 +61,31 @@ pub async fn serve(listener: TcpListener, state: AppState, shutdown: impl Future
         }
     }
     drop(listener);
+    if let Some(worker) = worker {
+        worker.abort();
+    }
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
         .is_err()
     {
         tracing::warn!("connections still open after the grace period; closing them");
+    }
+}
+
+/// Runs scheduled jobs every `every`, off the async workers (a large job holds the store).
+async fn job_worker(state: AppState, every: Duration) {
+    let mut ticker = tokio::time::interval(every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    ticker.tick().await;
+    loop {
+        ticker.tick().await;
+        let state = state.clone();
+        match tokio::task::spawn_blocking(move || jobs::run_pending(&state, None)).await {
+            Ok(Ok(0)) => {}
+            Ok(Ok(ran)) => tracing::debug!(ran, "ran scheduled jobs"),
+            Ok(Err(error)) => tracing::error!(%error, "running scheduled jobs failed"),
+            Err(error) => tracing::error!(%error, "the job worker panicked"),
+        }
     }
 }
 

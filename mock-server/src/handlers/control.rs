@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::router::ControlRoute;
 use crate::state::AppState;
-use crate::store::{StoreError, orgs, seed, tokens};
+use crate::store::{StoreError, jobs, orgs, portal_users, seed, tokens};
 
 /// The scopes of the admin token a created org answers with.
 pub const ADMIN_SCOPES: [&str; 4] = [
@@ -43,6 +43,13 @@ pub fn handle(state: &AppState, request: &ApiRequest, operation: &ControlRoute) 
         ControlRoute::ListOrgs => list(state),
         ControlRoute::CreateOrg => create(state, request),
         ControlRoute::ResetOrg { org_id } => reset(state, org_id),
+        ControlRoute::ListJobs { org_id } => list_jobs(state, org_id),
+        ControlRoute::RunJobs { org_id } => run_jobs(state, org_id),
+        ControlRoute::ConfirmUser {
+            org_id,
+            personality_id,
+        } => confirm_user(state, org_id, personality_id),
+        ControlRoute::ExpireInvitations { org_id } => expire_invitations(state, org_id),
     };
     outcome.unwrap_or_else(|failure| failure)
 }
@@ -133,6 +140,86 @@ fn reset(state: &AppState, org_id: &str) -> Outcome {
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "fixture": org.fixture, "reset": true }),
+    ))
+}
+
+fn require_org(state: &AppState, org_id: &str) -> Result<(), ApiResponse> {
+    match state.store.read(|conn| orgs::exists(conn, org_id)) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(error(404, "UNKNOWN_ORG", &format!("no org {org_id:?}"))),
+        Err(store_error) => Err(internal(store_error)),
+    }
+}
+
+fn list_jobs(state: &AppState, org_id: &str) -> Outcome {
+    require_org(state, org_id)?;
+    let rows = state
+        .store
+        .read(|conn| {
+            let mut all = Vec::new();
+            for kind in ["invite", "change_status", "transfer", "delete"] {
+                all.extend(jobs::list(conn, org_id, kind, None)?);
+            }
+            Ok::<_, StoreError>(all)
+        })
+        .map_err(internal)?;
+    let rendered: Vec<Value> = rows
+        .iter()
+        .map(|job| {
+            let mut item = super::jobs::render(job);
+            if let Some(object) = item.as_object_mut() {
+                object.insert("kind".into(), Value::String(job.kind.clone()));
+            }
+            item
+        })
+        .collect();
+    Ok(ApiResponse::json(200, &json!({ "jobs": rendered })))
+}
+
+fn run_jobs(state: &AppState, org_id: &str) -> Outcome {
+    require_org(state, org_id)?;
+    let ran = super::jobs::run_pending(state, Some(org_id)).map_err(internal)?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "org_id": org_id, "jobs_run": ran }),
+    ))
+}
+
+fn confirm_user(state: &AppState, org_id: &str, personality_id: &str) -> Outcome {
+    require_org(state, org_id)?;
+    let confirmed = state
+        .store
+        .write(|tx| portal_users::confirm(tx, org_id, personality_id))
+        .map_err(internal)?;
+    if confirmed {
+        Ok(ApiResponse::json(
+            200,
+            &json!({ "personality_id": personality_id, "confirm": true }),
+        ))
+    } else {
+        Err(error(
+            409,
+            "NO_PENDING_INVITATION",
+            &format!(
+                "{personality_id} has no pending invitation (not a portal user, already confirmed, or expired)"
+            ),
+        ))
+    }
+}
+
+/// Invitations are valid for 7 days.
+const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
+
+fn expire_invitations(state: &AppState, org_id: &str) -> Outcome {
+    require_org(state, org_id)?;
+    let cutoff = state.clock.now() - INVITATION_SECONDS;
+    let expired = state
+        .store
+        .write(|tx| portal_users::expire_invitations(tx, org_id, cutoff))
+        .map_err(internal)?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "org_id": org_id, "expired": expired }),
     ))
 }
 

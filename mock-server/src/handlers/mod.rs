@@ -6,7 +6,11 @@
 
 mod body;
 mod control;
+mod invitations;
+pub(crate) mod jobs;
+mod membership;
 mod oauth;
+mod portal_users;
 mod portals;
 mod portals_meta;
 mod user_type_modules;
@@ -96,6 +100,24 @@ fn crm(
         CrmRoute::CreateUserType { portal } => user_types::create(&ctx, portal, &org),
         CrmRoute::UpdateUserType { portal, id } => user_types::update(&ctx, portal, id),
         CrmRoute::DeleteUserType { portal, id } => user_types::delete(&ctx, portal, id),
+        CrmRoute::ListUsers { portal, user_type } => portal_users::list(&ctx, portal, user_type),
+        CrmRoute::DeleteUsers { portal, user_type } => {
+            portal_users::delete(&ctx, portal, user_type)
+        }
+        CrmRoute::TransferUsers { portal, user_type } => {
+            portal_users::transfer(&ctx, portal, user_type)
+        }
+        CrmRoute::ChangeUserStatus {
+            portal,
+            user_type,
+            user,
+        } => portal_users::change_status(&ctx, &org, portal, user_type, user),
+        CrmRoute::BulkChangeStatus { portal, user_type } => {
+            portal_users::bulk_change_status(&ctx, portal, user_type)
+        }
+        CrmRoute::Invite { module, record } => invitations::invite(&ctx, &org, module, record),
+        CrmRoute::BulkInvite { module } => invitations::bulk_invite(&ctx, module),
+        CrmRoute::InviteJobs { module } => invitations::job_status(&ctx, module),
     }
 }
 
@@ -142,6 +164,24 @@ fn access(operation: &CrmRoute) -> Access {
         CrmRoute::CreateUserType { .. } => user_type_access(ScopeOp::Create),
         CrmRoute::UpdateUserType { .. } => user_type_access(ScopeOp::Update),
         CrmRoute::DeleteUserType { .. } => user_type_access(ScopeOp::Delete),
+        CrmRoute::ListUsers { .. } | CrmRoute::InviteJobs { .. } => users_access(ScopeOp::Read),
+        CrmRoute::Invite { .. } | CrmRoute::BulkInvite { .. } => users_access(ScopeOp::Create),
+        CrmRoute::TransferUsers { .. }
+        | CrmRoute::ChangeUserStatus { .. }
+        | CrmRoute::BulkChangeStatus { .. } => users_access(ScopeOp::Update),
+        CrmRoute::DeleteUsers { .. } => users_access(ScopeOp::Delete),
+    }
+}
+
+/// The users and invitation endpoints need "Manage Portal Users"; their 403 says "NO_PERMISSION".
+fn users_access(scope: ScopeOp) -> Access {
+    Access {
+        scope,
+        permission: Permission::ManagePortalUsers,
+        denial: ApiError::NoPermission {
+            permissions: vec![permission::MANAGE_PORTAL_USERS],
+            message: "NO_PERMISSION",
+        },
     }
 }
 

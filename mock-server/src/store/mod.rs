@@ -6,8 +6,11 @@
 //! success answer is on disk. No HTTP types live here.
 
 pub mod crm;
+pub mod jobs;
 pub mod orgs;
+pub mod portal_users;
 pub mod portals;
+pub mod records;
 mod schema;
 pub mod seed;
 pub mod tokens;

@@ -168,6 +168,23 @@ CREATE TABLE IF NOT EXISTS portal_users (
     status_reason   TEXT,
     invited_time    INTEGER NOT NULL,
     language        TEXT NOT NULL,
+    invite_expired  INTEGER NOT NULL DEFAULT 0,  -- 1: unconfirmed and invited over 7 days ago
     PRIMARY KEY (org_id, personality_id)
 );
 CREATE INDEX IF NOT EXISTS portal_users_by_type ON portal_users (org_id, user_type_id, seq);
+CREATE INDEX IF NOT EXISTS records_by_email ON records (org_id, email COLLATE NOCASE);
+
+-- Scheduled jobs: bulk invites, bulk status changes, large transfers and deletes.
+CREATE TABLE IF NOT EXISTS jobs (
+    org_id        TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    id            TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('invite', 'change_status', 'transfer', 'delete')),
+    module        TEXT,                  -- invites: the module of the path
+    status        TEXT NOT NULL CHECK (status IN ('scheduled', 'in_progress', 'completed')),
+    user_id       TEXT NOT NULL,         -- who scheduled it
+    created_time  INTEGER NOT NULL,
+    payload       TEXT NOT NULL,         -- what to do, as JSON
+    results       TEXT,                  -- per-item results once completed, as JSON
+    PRIMARY KEY (org_id, id)
+);
+CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, org_id);

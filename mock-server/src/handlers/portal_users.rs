@@ -1,0 +1,451 @@
+//! Users of a user type (U1–U5).
+//!
+//! ```text
+//! GET    …/user_type/{id}/users?type=&filters=&page=&per_page=
+//!        -> 200 {"users":[…],"info":{"per_page","total_count","count","page","more_records"}} | 204
+//! DELETE …/user_type/{id}/users?personality_ids=a,b      (500 or more: a job)
+//! POST   …/user_type/{id}/users/action/transfer?transfer_To=&personality_ids=   (over 200: a job)
+//! PUT    …/user_type/{id}/users/{user_id}/actions/change_status?active=true|false
+//! PUT    …/user_type/{id}/users/actions/change_status  {"change_status":[{"users":[{"active","personality_id"}]}]} (a job)
+//! ```
+
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::body::parse_json;
+use super::jobs;
+use super::membership;
+use crate::clock::format_timestamp;
+use crate::error::{ApiError, Details, message};
+use crate::http::ApiResponse;
+use crate::store::orgs::OrgRow;
+use crate::store::portal_users::{self, UserFilter};
+use crate::store::{portals, user_types};
+use crate::version::ApiVersion;
+
+/// Transfers of more than this many users become a job.
+pub const TRANSFER_SYNC_MAX: usize = 200;
+/// Deletes of at most this many users run at once; more become a job.
+pub const DELETE_SYNC_MAX: usize = 499;
+const PER_PAGE_MAX: usize = 200;
+
+/// U1: one page of a type's users.
+pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
+    let mut filter = match ctx.request.query_param("type").unwrap_or("AllUsers") {
+        "AllUsers" => UserFilter::default(),
+        "AllActiveUsers" | "ActiveUsers" => UserFilter {
+            active: Some(true),
+            ..UserFilter::default()
+        },
+        "DeactiveUsers" => UserFilter {
+            active: Some(false),
+            ..UserFilter::default()
+        },
+        "NotConfirmedUsers" => UserFilter {
+            confirm: Some(false),
+            ..UserFilter::default()
+        },
+        "ConfirmedUsers" => UserFilter {
+            confirm: Some(true),
+            ..UserFilter::default()
+        },
+        "ActiveConfirmedUsers" => UserFilter {
+            confirm: Some(true),
+            active: Some(true),
+            ..UserFilter::default()
+        },
+        _ => {
+            return Err(ApiError::PatternNotMatched {
+                api_name: "type".into(),
+            });
+        }
+    };
+    let filters = ctx
+        .request
+        .query_param("filters")
+        .or_else(|| ctx.request.query_param("filter"));
+    if let Some(filters) = filters {
+        filter.status_reason = Some(parse_filters(filters)?);
+    }
+    let page = number_param(ctx, "page", 1, usize::MAX)?;
+    let per_page = number_param(ctx, "per_page", PER_PAGE_MAX, PER_PAGE_MAX)?;
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.read(|conn| {
+        require_type(conn, org_id, portal, user_type_id)?;
+        let offset = (page - 1).saturating_mul(per_page);
+        let (rows, total) =
+            portal_users::page(conn, org_id, user_type_id, &filter, per_page, offset)?;
+        if rows.is_empty() {
+            return Ok(ApiResponse::no_content());
+        }
+        let users: Vec<Value> = rows
+            .iter()
+            .map(|user| {
+                json!({
+                    "personality_id": user.personality_id,
+                    "confirm": user.confirm,
+                    "status_reason__s": user.status_reason,
+                    "invited_time": format_timestamp(user.invited_time, ctx.offset),
+                    "module": user.module,
+                    "name": user.name,
+                    "active": user.active,
+                    "email": user.email,
+                })
+            })
+            .collect();
+        let count = users.len();
+        Ok(ApiResponse::json(
+            200,
+            &json!({
+                "users": users,
+                "info": {
+                    "per_page": per_page,
+                    "total_count": total,
+                    "count": count,
+                    "page": page,
+                    "more_records": (offset + count) < total as usize,
+                },
+            }),
+        ))
+    })
+}
+
+/// U2: removes users from the portal.
+pub fn delete(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
+    let ids = id_list(ctx, "personality_ids")?;
+    let org_id = ctx.caller.org_id.as_str();
+    let message = if ctx.version >= ApiVersion::V8 {
+        "User deleted successfully"
+    } else {
+        "Portal user deleted successfully."
+    };
+    ctx.state.store.write(|tx| {
+        require_type(tx, org_id, portal, user_type_id)?;
+        if ids.len() > DELETE_SYNC_MAX {
+            let payload =
+                json!({ "user_type_id": user_type_id, "personality_ids": ids, "message": message });
+            let job_id = jobs::schedule(
+                tx,
+                org_id,
+                "delete",
+                None,
+                &ctx.caller.user_id,
+                ctx.now,
+                &payload,
+            )?;
+            return Ok(scheduled(
+                "users",
+                &job_id,
+                "Portal user delete scheduled successfully",
+            ));
+        }
+        let results = ids
+            .iter()
+            .map(|id| {
+                membership::delete(tx, org_id, user_type_id, id).map(|()| success(id, message))
+            })
+            .collect();
+        Ok(batch("users", results))
+    })
+}
+
+/// U3: moves users to another type of the same personality module.
+pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
+    let target = ctx
+        .request
+        .query_param("transfer_To")
+        .filter(|value| !value.is_empty())
+        .ok_or(ApiError::RequiredParamMissing {
+            key: "param",
+            value: "transfer_To".into(),
+        })?
+        .to_owned();
+    let ids = id_list(ctx, "personality_ids")?;
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.write(|tx| {
+        let source = require_type(tx, org_id, portal, user_type_id)?;
+        let valid_target = target != user_type_id
+            && user_types::get(tx, org_id, &target)?
+                .is_some_and(|target| target.personality.0 == source.personality.0);
+        if !valid_target {
+            return Err(ApiError::InvalidData {
+                details: Details::ParamName { param_name: "transfer_To" },
+                message: message::INVALID_DATA,
+            });
+        }
+        if ids.len() > TRANSFER_SYNC_MAX {
+            let payload = json!({ "user_type_id": user_type_id, "transfer_To": target, "personality_ids": ids });
+            let job_id = jobs::schedule(tx, org_id, "transfer", None, &ctx.caller.user_id, ctx.now, &payload)?;
+            return Ok(scheduled("users", &job_id, "Portal user transfer scheduled successfully"));
+        }
+        let results = ids
+            .iter()
+            .map(|id| {
+                membership::transfer(tx, org_id, user_type_id, &target, id)
+                    .map(|()| success(id, "User has been transferred successfully"))
+            })
+            .collect();
+        Ok(batch("users", results))
+    })
+}
+
+/// U4: activates or deactivates one user.
+pub fn change_status(
+    ctx: &Ctx<'_>,
+    org: &OrgRow,
+    portal: &str,
+    user_type_id: &str,
+    personality_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let active = match ctx
+        .request
+        .query_param("active")
+        .filter(|value| !value.is_empty())
+    {
+        None => {
+            return Err(ApiError::RequiredParamMissing {
+                key: "param",
+                value: "active".into(),
+            });
+        }
+        Some(value) => parse_bool(value).ok_or(ApiError::InvalidData {
+            details: Details::ParamName {
+                param_name: "active",
+            },
+            message: message::INVALID_DATA,
+        })?,
+    };
+    ctx.state.store.write(|tx| {
+        require_type(tx, &org.id, portal, user_type_id)?;
+        membership::change_status(tx, org, user_type_id, personality_id, active)
+    })?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "change_status": [success(personality_id, "Status of the user changed successfully.")] }),
+    ))
+}
+
+/// U5: schedules a bulk status change.
+pub fn bulk_change_status(
+    ctx: &Ctx<'_>,
+    portal: &str,
+    user_type_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    const KEY: &str = "change_status";
+    let body = parse_json(&ctx.request.body)?;
+    let groups = match body.get(KEY) {
+        None | Some(Value::Null) => return Err(ApiError::mandatory(KEY, "$.change_status")),
+        Some(Value::Array(groups)) if !groups.is_empty() => groups,
+        Some(Value::Array(_)) => return Err(ApiError::mandatory(KEY, "$.change_status")),
+        Some(_) => return Err(ApiError::expected_type("jsonarray", KEY, "$.change_status")),
+    };
+    let mut users = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        let path = format!("$.change_status[{g}].users");
+        let items = match group.get("users") {
+            Some(Value::Array(items)) if !items.is_empty() => items,
+            None | Some(Value::Null) | Some(Value::Array(_)) => {
+                return Err(ApiError::mandatory("users", &path).wrapped(KEY));
+            }
+            Some(_) => {
+                return Err(ApiError::expected_type("jsonarray", "users", &path).wrapped(KEY));
+            }
+        };
+        for (u, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{u}]");
+            let personality_id = match item.get("personality_id") {
+                Some(Value::String(id))
+                    if id.bytes().all(|b| b.is_ascii_digit()) && !id.is_empty() =>
+                {
+                    id.clone()
+                }
+                Some(Value::Number(number)) if number.is_u64() => number.to_string(),
+                None | Some(Value::Null) => {
+                    return Err(ApiError::mandatory(
+                        "personality_id",
+                        &format!("{item_path}.personality_id"),
+                    )
+                    .wrapped(KEY));
+                }
+                Some(_) => {
+                    return Err(ApiError::expected_type(
+                        "string",
+                        "personality_id",
+                        &format!("{item_path}.personality_id"),
+                    )
+                    .wrapped(KEY));
+                }
+            };
+            let active = match item.get("active") {
+                Some(Value::Bool(active)) => *active,
+                None | Some(Value::Null) => {
+                    return Err(
+                        ApiError::mandatory("active", &format!("{item_path}.active")).wrapped(KEY),
+                    );
+                }
+                Some(_) => {
+                    return Err(ApiError::expected_type(
+                        "boolean",
+                        "active",
+                        &format!("{item_path}.active"),
+                    )
+                    .wrapped(KEY));
+                }
+            };
+            users.push(json!({ "personality_id": personality_id, "active": active }));
+        }
+    }
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.write(|tx| {
+        require_type(tx, org_id, portal, user_type_id)?;
+        let payload = json!({ "user_type_id": user_type_id, "users": users });
+        let job_id = jobs::schedule(
+            tx,
+            org_id,
+            "change_status",
+            None,
+            &ctx.caller.user_id,
+            ctx.now,
+            &payload,
+        )?;
+        Ok(scheduled(
+            KEY,
+            &job_id,
+            "Portal bulk user status change scheduled successfully",
+        ))
+    })
+}
+
+/// Booleans in queries are case-insensitive (`True`, `false`), as the SDKs send them.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn require_type(
+    conn: &rusqlite::Connection,
+    org_id: &str,
+    portal: &str,
+    user_type_id: &str,
+) -> Result<user_types::UserTypeRow, ApiError> {
+    portals::by_name(conn, org_id, portal)?.ok_or_else(ApiError::no_portal)?;
+    user_types::get(conn, org_id, user_type_id)?.ok_or(ApiError::InvalidData {
+        details: Details::Id {
+            id: user_type_id.to_owned(),
+        },
+        message: message::INVALID_DATA,
+    })
+}
+
+/// A comma-separated list of ids (required; blanks and repeats dropped).
+fn id_list(ctx: &Ctx<'_>, name: &'static str) -> Result<Vec<String>, ApiError> {
+    let text = ctx
+        .request
+        .query_param(name)
+        .ok_or(ApiError::RequiredParamMissing {
+            key: "param",
+            value: name.into(),
+        })?;
+    let mut ids: Vec<String> = Vec::new();
+    for id in text.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        if !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::InvalidData {
+                details: Details::ParamName { param_name: name },
+                message: message::INVALID_DATA,
+            });
+        }
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    if ids.is_empty() {
+        return Err(ApiError::RequiredParamMissing {
+            key: "param",
+            value: name.into(),
+        });
+    }
+    Ok(ids)
+}
+
+fn number_param(
+    ctx: &Ctx<'_>,
+    name: &'static str,
+    default: usize,
+    max: usize,
+) -> Result<usize, ApiError> {
+    match ctx.request.query_param(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or(ApiError::InvalidData {
+                details: Details::ParamName { param_name: name },
+                message: message::INVALID_DATA,
+            }),
+    }
+}
+
+/// `filters=[{"field":"status_reason__s","value":"…","comparator":"equal|not_equal"}]`
+fn parse_filters(text: &str) -> Result<(bool, String), ApiError> {
+    let invalid = ApiError::InvalidData {
+        details: Details::ParamName {
+            param_name: "filters",
+        },
+        message: message::INVALID_DATA,
+    };
+    let value: Value = serde_json::from_str(text).map_err(|_| invalid.clone())?;
+    let criteria = match &value {
+        Value::Array(items) if items.len() == 1 => &items[0],
+        Value::Object(_) => &value,
+        _ => return Err(invalid),
+    };
+    let field = criteria.get("field").and_then(Value::as_str);
+    let comparator = criteria.get("comparator").and_then(Value::as_str);
+    let wanted = criteria.get("value").and_then(Value::as_str);
+    match (field, comparator, wanted) {
+        (Some("status_reason__s"), Some("equal"), Some(wanted)) => Ok((true, wanted.to_owned())),
+        (Some("status_reason__s"), Some("not_equal"), Some(wanted)) => {
+            Ok((false, wanted.to_owned()))
+        }
+        _ => Err(invalid),
+    }
+}
+
+fn success(personality_id: &str, message: &str) -> Value {
+    json!({
+        "code": "SUCCESS",
+        "details": { "personality_id": personality_id },
+        "message": message,
+        "status": "success",
+    })
+}
+
+fn scheduled(key: &str, job_id: &str, message: &str) -> ApiResponse {
+    let mut body = serde_json::Map::new();
+    body.insert(
+        key.into(),
+        json!([{ "code": "SCHEDULED", "details": { "job_id": job_id }, "message": message, "status": "success" }]),
+    );
+    ApiResponse::json(200, &Value::Object(body))
+}
+
+/// Per-id results: 200 when all succeeded, 400 when all failed, 207 when mixed.
+fn batch(key: &str, results: Vec<Result<Value, ApiError>>) -> ApiResponse {
+    let failures = results.iter().filter(|r| r.is_err()).count();
+    let status = match failures {
+        0 => 200,
+        n if n == results.len() => 400,
+        _ => 207,
+    };
+    let items: Vec<Value> = results
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|error| error.body()))
+        .collect();
+    let mut body = serde_json::Map::new();
+    body.insert(key.into(), Value::Array(items));
+    ApiResponse::json(status, &Value::Object(body))
+}

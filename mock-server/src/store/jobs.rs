@@ -1,0 +1,117 @@
+//! SQL for scheduled jobs.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+
+/// A job.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobRow {
+    /// The org.
+    pub org_id: String,
+    /// Id.
+    pub id: String,
+    /// `invite`, `change_status`, `transfer` or `delete`.
+    pub kind: String,
+    /// Invites: the module of the path.
+    pub module: Option<String>,
+    /// `scheduled`, `in_progress` or `completed`.
+    pub status: String,
+    /// Who scheduled it.
+    pub user_id: String,
+    /// What to do (JSON).
+    pub payload: String,
+    /// Per-item results once completed (JSON).
+    pub results: Option<String>,
+}
+
+const SELECT: &str = "SELECT org_id, id, kind, module, status, user_id, payload, results FROM jobs";
+
+fn row_to_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
+    Ok(JobRow {
+        org_id: row.get(0)?,
+        id: row.get(1)?,
+        kind: row.get(2)?,
+        module: row.get(3)?,
+        status: row.get(4)?,
+        user_id: row.get(5)?,
+        payload: row.get(6)?,
+        results: row.get(7)?,
+    })
+}
+
+/// A job to schedule.
+#[derive(Debug, Clone)]
+pub struct NewJob<'a> {
+    /// The org.
+    pub org_id: &'a str,
+    /// Id.
+    pub id: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// Invites: the module.
+    pub module: Option<&'a str>,
+    /// Who.
+    pub user_id: &'a str,
+    /// When.
+    pub now: i64,
+    /// What (JSON).
+    pub payload: &'a str,
+}
+
+/// Schedules a job.
+pub fn insert(conn: &Connection, new: &NewJob<'_>) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time, payload, results)
+         VALUES (?1, ?2, ?3, ?4, 'scheduled', ?5, ?6, ?7, NULL)",
+        params![new.org_id, new.id, new.kind, new.module, new.user_id, new.now, new.payload],
+    )?;
+    Ok(())
+}
+
+/// One job of an org.
+pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<JobRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("{SELECT} WHERE org_id = ?1 AND id = ?2"))?
+        .query_row(params![org_id, id], row_to_job)
+        .optional()?)
+}
+
+/// The org's jobs of a kind (and module), oldest first.
+pub fn list(
+    conn: &Connection,
+    org_id: &str,
+    kind: &str,
+    module: Option<&str>,
+) -> Result<Vec<JobRow>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "{SELECT} WHERE org_id = ?1 AND kind = ?2 AND (?3 IS NULL OR module = ?3 COLLATE NOCASE)
+         ORDER BY created_time, id"
+    ))?;
+    let rows = statement.query_map(params![org_id, kind, module], row_to_job)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Scheduled jobs, oldest first; of one org, or of every org.
+pub fn pending(conn: &Connection, org_id: Option<&str>) -> Result<Vec<JobRow>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "{SELECT} WHERE status = 'scheduled' AND (?1 IS NULL OR org_id = ?1)
+         ORDER BY created_time, id"
+    ))?;
+    let rows = statement.query_map(params![org_id], row_to_job)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Records a job as completed with its results.
+pub fn complete(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+    results: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE jobs SET status = 'completed', results = ?3 WHERE org_id = ?1 AND id = ?2",
+        params![org_id, id, results],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,254 @@
+//! SQL for portal users: the invited CRM records of a user type.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{StoreError, flag};
+
+/// A portal user with what the API shows of its record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortalUserRow {
+    /// The CRM record id.
+    pub personality_id: String,
+    /// The user type.
+    pub user_type_id: String,
+    /// The record's module API name.
+    pub module: String,
+    /// The record's name.
+    pub name: String,
+    /// The record's email.
+    pub email: Option<String>,
+    /// Accepted the invitation.
+    pub confirm: bool,
+    /// Active.
+    pub active: bool,
+    /// Why disabled, if so.
+    pub status_reason: Option<String>,
+    /// Unix seconds.
+    pub invited_time: i64,
+    /// The invitation expired unanswered.
+    pub invite_expired: bool,
+    /// The record's state (`active`, `recycle_bin`, `deleted`).
+    pub record_state: String,
+}
+
+const SELECT: &str = "SELECT p.personality_id, p.user_type_id, m.api_name, r.name, r.email,
+           p.confirm, p.active, p.status_reason, p.invited_time, p.invite_expired, r.state
+    FROM portal_users p
+    JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
+    JOIN modules m ON m.org_id = r.org_id AND m.id = r.module_id";
+
+fn row_to_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalUserRow> {
+    Ok(PortalUserRow {
+        personality_id: row.get(0)?,
+        user_type_id: row.get(1)?,
+        module: row.get(2)?,
+        name: row.get(3)?,
+        email: row.get(4)?,
+        confirm: flag(row.get(5)?),
+        active: flag(row.get(6)?),
+        status_reason: row.get(7)?,
+        invited_time: row.get(8)?,
+        invite_expired: flag(row.get(9)?),
+        record_state: row.get(10)?,
+    })
+}
+
+/// One portal user by record id.
+pub fn get(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+) -> Result<Option<PortalUserRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{SELECT} WHERE p.org_id = ?1 AND p.personality_id = ?2"
+        ))?
+        .query_row(params![org_id, personality_id], row_to_user)
+        .optional()?)
+}
+
+/// Which users of a type a listing shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserFilter {
+    /// Only confirmed (`Some(true)`) or unconfirmed (`Some(false)`) users.
+    pub confirm: Option<bool>,
+    /// Only active or deactivated users.
+    pub active: Option<bool>,
+    /// `status_reason__s` equal (`true`) or not equal (`false`) to a value.
+    pub status_reason: Option<(bool, String)>,
+}
+
+fn where_clause(filter: &UserFilter) -> String {
+    let mut clause = String::from("p.org_id = ?1 AND p.user_type_id = ?2");
+    if let Some(confirm) = filter.confirm {
+        clause.push_str(if confirm {
+            " AND p.confirm = 1"
+        } else {
+            " AND p.confirm = 0"
+        });
+    }
+    if let Some(active) = filter.active {
+        clause.push_str(if active {
+            " AND p.active = 1"
+        } else {
+            " AND p.active = 0"
+        });
+    }
+    match &filter.status_reason {
+        Some((true, _)) => clause.push_str(" AND p.status_reason = ?3"),
+        Some((false, _)) => clause.push_str(" AND p.status_reason IS NOT ?3"),
+        None => clause.push_str(" AND ?3 IS NULL"),
+    }
+    clause
+}
+
+/// One page of a type's users in invitation order, and the total that match.
+pub fn page(
+    conn: &Connection,
+    org_id: &str,
+    user_type_id: &str,
+    filter: &UserFilter,
+    limit: usize,
+    offset: usize,
+) -> Result<(Vec<PortalUserRow>, i64), StoreError> {
+    let clause = where_clause(filter);
+    let reason = filter
+        .status_reason
+        .as_ref()
+        .map(|(_, value)| value.as_str());
+    let total: i64 = conn
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM portal_users p WHERE {clause}"
+        ))?
+        .query_row(params![org_id, user_type_id, reason], |row| row.get(0))?;
+    let rows = conn
+        .prepare_cached(&format!(
+            "{SELECT} WHERE {clause} ORDER BY p.seq LIMIT ?4 OFFSET ?5"
+        ))?
+        .query_map(
+            params![org_id, user_type_id, reason, limit as i64, offset as i64],
+            row_to_user,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok((rows, total))
+}
+
+/// A new portal user: unconfirmed, active.
+pub fn insert(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+    user_type_id: &str,
+    language: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
+                                   status_reason, invited_time, language, invite_expired)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM portal_users WHERE org_id = ?1),
+                 ?2, ?3, 0, 1, NULL, ?4, ?5, 0)",
+        params![org_id, personality_id, user_type_id, now, language],
+    )?;
+    Ok(())
+}
+
+/// A new invitation to an unconfirmed user: the 7 days start again.
+pub fn reinvite(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+    language: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE portal_users SET invited_time = ?3, language = ?4, invite_expired = 0
+         WHERE org_id = ?1 AND personality_id = ?2",
+        params![org_id, personality_id, now, language],
+    )?;
+    Ok(())
+}
+
+/// Removes a portal user.
+pub fn delete(conn: &Connection, org_id: &str, personality_id: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM portal_users WHERE org_id = ?1 AND personality_id = ?2",
+        params![org_id, personality_id],
+    )?;
+    Ok(())
+}
+
+/// Moves a portal user to another type.
+pub fn set_type(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+    user_type_id: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE portal_users SET user_type_id = ?3 WHERE org_id = ?1 AND personality_id = ?2",
+        params![org_id, personality_id, user_type_id],
+    )?;
+    Ok(())
+}
+
+/// Activates or deactivates a portal user.
+pub fn set_active(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+    active: bool,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE portal_users SET active = ?3 WHERE org_id = ?1 AND personality_id = ?2",
+        params![org_id, personality_id, active],
+    )?;
+    Ok(())
+}
+
+/// Marks a user as having accepted the invitation; answers whether a pending invitation existed.
+pub fn confirm(conn: &Connection, org_id: &str, personality_id: &str) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE portal_users SET confirm = 1 WHERE org_id = ?1 AND personality_id = ?2
+                                              AND confirm = 0 AND invite_expired = 0",
+        params![org_id, personality_id],
+    )? > 0)
+}
+
+/// Expires the invitations of unconfirmed users invited at or before `invited_before`.
+pub fn expire_invitations(
+    conn: &Connection,
+    org_id: &str,
+    invited_before: i64,
+) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE portal_users SET invite_expired = 1
+         WHERE org_id = ?1 AND confirm = 0 AND invite_expired = 0 AND invited_time <= ?2",
+        params![org_id, invited_before],
+    )?)
+}
+
+/// (all portal users, active portal users) of the org: what the licence counts.
+pub fn counts(conn: &Connection, org_id: &str) -> Result<(i64, i64), StoreError> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(active), 0) FROM portal_users WHERE org_id = ?1",
+        [org_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?)
+}
+
+/// A portal user (other than `except`) whose record has this email, if any.
+pub fn with_email(
+    conn: &Connection,
+    org_id: &str,
+    email: &str,
+    except: &str,
+) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT p.personality_id FROM records r
+             JOIN portal_users p ON p.org_id = r.org_id AND p.personality_id = r.id
+             WHERE r.org_id = ?1 AND r.email = ?2 COLLATE NOCASE AND r.id <> ?3 LIMIT 1",
+        )?
+        .query_row(params![org_id, email, except], |row| row.get(0))
+        .optional()?)
+}
