@@ -448,6 +448,13 @@ impl FixtureSet {
         Ok(FixtureSet { orgs })
     }
 
+    /// Adds (or replaces) an org fixture, e.g. one a test builds from another; its CRM must be
+    /// inline.
+    pub fn with_org(mut self, name: &str, fixture: OrgFixture) -> FixtureSet {
+        self.orgs.insert(name.to_owned(), fixture);
+        self
+    }
+
     /// The org fixture of that name.
     pub fn org(&self, name: &str) -> Option<&OrgFixture> {
         self.orgs.get(name)

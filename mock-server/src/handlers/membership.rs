@@ -90,15 +90,17 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
     let org_id = invitation.org.id.as_str();
     let module =
         crm::module_by_api_name(conn, org_id, invitation.module)?.ok_or(ApiError::InvalidModule)?;
-    let user_type =
-        user_types::get(conn, org_id, invitation.user_type_id)?.ok_or(ApiError::InvalidData {
-            details: Details::Param {
-                param_name: "user_type_id",
-                api_name: "user_type_id",
+    let (personality_id, is_default) =
+        user_types::personality(conn, org_id, invitation.user_type_id)?.ok_or(
+            ApiError::InvalidData {
+                details: Details::Param {
+                    param_name: "user_type_id",
+                    api_name: "user_type_id",
+                },
+                message: message::INVALID_DATA,
             },
-            message: message::INVALID_DATA,
-        })?;
-    if user_type.personality.0 != module.id {
+        )?;
+    if personality_id != module.id {
         return Err(ApiError::InvalidModule);
     }
     let record = records::get(conn, org_id, &module.id, invitation.record_id)?
@@ -158,7 +160,7 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
             "Invitation sent has failed as email id of the personality record belongs to an anonymous domain.",
         ));
     }
-    if user_type.is_default && domain == invitation.org.company_domain.to_ascii_lowercase() {
+    if is_default && domain == invitation.org.company_domain.to_ascii_lowercase() {
         return Err(invite_failed(
             "Invitation sent has failed as users of your organization's domain cannot be invited to the Client Portal user type.",
         ));
@@ -184,8 +186,7 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
             invitation.now,
         )?,
         None => {
-            let (total, _) = portal_users::counts(conn, org_id)?;
-            if total >= user_licence(invitation.org) {
+            if portal_users::total(conn, org_id)? >= user_licence(invitation.org) {
                 return Err(ApiError::LicenseLimitExceeded);
             }
             portal_users::insert(

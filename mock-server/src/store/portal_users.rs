@@ -227,6 +227,13 @@ pub fn expire_invitations(
     )?)
 }
 
+/// How many portal users the org has.
+pub fn total(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM portal_users WHERE org_id = ?1")?
+        .query_row([org_id], |row| row.get(0))?)
+}
+
 /// (all portal users, active portal users) of the org: what the licence counts.
 pub fn counts(conn: &Connection, org_id: &str) -> Result<(i64, i64), StoreError> {
     Ok(conn.query_row(

@@ -89,6 +89,21 @@ pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<UserTypeR
         .optional()?)
 }
 
+/// A user type's personality module id and whether it is the default type, without counting
+/// its users (what an invitation needs, cheaply).
+pub fn personality(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<(String, bool)>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2",
+        )?
+        .query_row(params![org_id, id], |row| Ok((row.get(0)?, flag(row.get(1)?))))
+        .optional()?)
+}
+
 /// The module configurations of a user type, in order: (module id, configuration JSON).
 pub fn modules(
     conn: &Connection,

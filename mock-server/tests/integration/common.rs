@@ -33,12 +33,17 @@ pub fn start() -> TestServer {
 
 /// Starts a server with the given clock and settings.
 pub fn start_with(clock: Clock, config: Config) -> TestServer {
+    start_with_fixtures(FixtureSet::embedded().unwrap(), clock, config)
+}
+
+/// Starts a server seeded from the given fixtures.
+pub fn start_with_fixtures(fixtures: FixtureSet, clock: Clock, config: Config) -> TestServer {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+    let store = Store::open_in_memory(fixtures).unwrap();
     let state = AppState::new(store, clock, config);
     let server = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
