@@ -42,7 +42,14 @@ pub fn run_pending(state: &AppState, org_id: Option<&str>) -> Result<usize, Stor
     let pending = state.store.read(|conn| jobs::pending(conn, org_id))?;
     let now = state.clock.now();
     for job in &pending {
-        state.store.write(|tx| run(tx, job, now))?;
+        // Shown as in_progress while it runs; a crash mid-run puts it back to scheduled on the
+        // next start (see `Store::open`), and the run itself is one transaction.
+        let claimed = state
+            .store
+            .write(|tx| jobs::set_status(tx, &job.org_id, &job.id, "scheduled", "in_progress"))?;
+        if claimed {
+            state.store.write(|tx| run(tx, job, now))?;
+        }
     }
     Ok(pending.len())
 }
@@ -52,7 +59,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
     let Some(org) = orgs::get(tx, &job.org_id)? else {
         return Ok(());
     };
-    if jobs::get(tx, &job.org_id, &job.id)?.is_none_or(|current| current.status != "scheduled") {
+    if jobs::get(tx, &job.org_id, &job.id)?.is_none_or(|current| current.status != "in_progress") {
         return Ok(());
     }
     let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);

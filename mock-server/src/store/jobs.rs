@@ -115,3 +115,25 @@ pub fn complete(
     )?;
     Ok(())
 }
+
+/// Moves a job from one status to another; answers whether it was in `from`.
+pub fn set_status(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+    from: &str,
+    to: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn.execute(
+        "UPDATE jobs SET status = ?4 WHERE org_id = ?1 AND id = ?2 AND status = ?3",
+        params![org_id, id, from, to],
+    )? > 0)
+}
+
+/// Puts jobs interrupted by a crash back in the queue.
+pub fn requeue_interrupted(conn: &Connection) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE jobs SET status = 'scheduled' WHERE status = 'in_progress'",
+        [],
+    )?)
+}

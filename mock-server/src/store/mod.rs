@@ -86,6 +86,7 @@ impl Store {
             fixtures,
         };
         store.write(|tx| {
+            jobs::requeue_interrupted(tx)?;
             for (name, fixture) in store.fixtures.orgs() {
                 if !orgs::exists(tx, name)? {
                     seed::seed_org(tx, name, name, fixture, seed::Tokens::FromFixture)?;
