@@ -59,6 +59,33 @@ pub fn single_item<'a>(
     }
 }
 
+/// The answer to a request with one result per item: `{"<key>":[…]}`, with
+/// `success_status` when every item succeeded, 400 when all failed, 207 (multi-status) when mixed.
+/// Errors appear unwrapped, one object per item.
+pub fn per_item_results(
+    key: &str,
+    results: Vec<Result<Value, ApiError>>,
+    success_status: u16,
+) -> crate::http::ApiResponse {
+    let failures = results.iter().filter(|r| r.is_err()).count();
+    let status = match failures {
+        0 => success_status,
+        n if n == results.len() => 400,
+        _ => 207,
+    };
+    let items: Vec<Value> = results
+        .into_iter()
+        .map(|result| match result {
+            Ok(value) => value,
+            Err(ApiError::Wrapped { error, .. }) => error.body(),
+            Err(error) => error.body(),
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert(key.to_owned(), Value::Array(items));
+    crate::http::ApiResponse::json(status, &Value::Object(body))
+}
+
 /// A string field of an item: `Ok(None)` when absent or null, wrapped `INVALID_DATA` with
 /// `expected_data_type: string` when of another type.
 pub fn optional_string<'a>(

@@ -12,7 +12,7 @@
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::body::parse_json;
+use super::body::{parse_json, per_item_results};
 use super::jobs;
 use super::membership;
 use crate::clock::format_timestamp;
@@ -145,7 +145,7 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResp
                 membership::delete(tx, org_id, user_type_id, id).map(|()| success(id, message))
             })
             .collect();
-        Ok(batch("users", results))
+        Ok(per_item_results("users", results, 200))
     })
 }
 
@@ -185,7 +185,7 @@ pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRe
                     .map(|()| success(id, "User has been transferred successfully"))
             })
             .collect();
-        Ok(batch("users", results))
+        Ok(per_item_results("users", results, 200))
     })
 }
 
@@ -431,21 +431,4 @@ fn scheduled(key: &str, job_id: &str, message: &str) -> ApiResponse {
         json!([{ "code": "SCHEDULED", "details": { "job_id": job_id }, "message": message, "status": "success" }]),
     );
     ApiResponse::json(200, &Value::Object(body))
-}
-
-/// Per-id results: 200 when all succeeded, 400 when all failed, 207 when mixed.
-fn batch(key: &str, results: Vec<Result<Value, ApiError>>) -> ApiResponse {
-    let failures = results.iter().filter(|r| r.is_err()).count();
-    let status = match failures {
-        0 => 200,
-        n if n == results.len() => 400,
-        _ => 207,
-    };
-    let items: Vec<Value> = results
-        .into_iter()
-        .map(|result| result.unwrap_or_else(|error| error.body()))
-        .collect();
-    let mut body = serde_json::Map::new();
-    body.insert(key.into(), Value::Array(items));
-    ApiResponse::json(status, &Value::Object(body))
 }

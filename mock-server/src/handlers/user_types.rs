@@ -17,7 +17,7 @@ use rusqlite::{Connection, Transaction};
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
-use super::body::parse_json;
+use super::body::{parse_json, per_item_results};
 use super::user_type_modules::{
     self as modules, as_input, id_of, invalid_at, missing, too_long, wrong_type,
 };
@@ -97,7 +97,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
         } else {
             200
         };
-        Ok(batch(results, success_status))
+        Ok(per_item_results(KEY, results, success_status))
     })
 }
 
@@ -118,7 +118,7 @@ pub fn update(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
                 Err(top_level) => return Err(top_level),
             });
         }
-        Ok(batch(results, 200))
+        Ok(per_item_results(KEY, results, 200))
     })
 }
 
@@ -212,25 +212,6 @@ fn items(body: &Value) -> Result<&Vec<Value>, ApiError> {
         Some(Value::Array(items)) => Ok(items),
         Some(_) => Err(type_error("jsonarray")),
     }
-}
-
-/// The answer to a batch: 200/201 when every item succeeded, 400 when all failed, 207 otherwise.
-fn batch(results: Vec<Result<Value, ApiError>>, success_status: u16) -> ApiResponse {
-    let failures = results.iter().filter(|r| r.is_err()).count();
-    let status = match failures {
-        0 => success_status,
-        n if n == results.len() => 400,
-        _ => 207,
-    };
-    let items: Vec<Value> = results
-        .into_iter()
-        .map(|result| match result {
-            Ok(value) => value,
-            Err(ApiError::Wrapped { error, .. }) => error.body(),
-            Err(error) => error.body(),
-        })
-        .collect();
-    ApiResponse::json(status, &json!({ KEY: items }))
 }
 
 fn success(id: Value, message: &str) -> Value {
