@@ -171,7 +171,10 @@ CREATE TABLE IF NOT EXISTS portal_users (
     invite_expired  INTEGER NOT NULL DEFAULT 0,  -- 1: unconfirmed and invited over 7 days ago
     PRIMARY KEY (org_id, personality_id)
 );
-CREATE INDEX IF NOT EXISTS portal_users_by_type ON portal_users (org_id, user_type_id, seq);
+-- Covering index for listing a type's users page by page with the documented filters.
+CREATE INDEX IF NOT EXISTS portal_users_by_type
+    ON portal_users (org_id, user_type_id, seq, active, confirm, status_reason);
+CREATE UNIQUE INDEX IF NOT EXISTS portal_users_by_seq ON portal_users (org_id, seq);
 CREATE INDEX IF NOT EXISTS records_by_email ON records (org_id, email COLLATE NOCASE);
 
 -- Scheduled jobs: bulk invites, bulk status changes, large transfers and deletes.
