@@ -1,7 +1,7 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build
+.PHONY: run test fmt lint ci build conformance
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -10,6 +10,16 @@ run:
 ## test: build everything and run every test
 test:
 	$(CARGO) test --workspace --locked
+
+## conformance: replay fixtures/scenarios against $(ZOHO_API_DOMAIN) with the ZOHO_* credentials,
+## or against the embedded mock when ZOHO_API_DOMAIN is not set (ARGS: more runner options)
+conformance:
+ifdef ZOHO_API_DOMAIN
+	$(CARGO) run --locked -q -p portals-conformance -- --target "$(ZOHO_API_DOMAIN)" $(ARGS)
+else
+	@echo "ZOHO_API_DOMAIN is not set: running the scenarios against the embedded mock"
+	$(CARGO) run --locked -q -p portals-conformance -- --target mock $(ARGS)
+endif
 
 ## fmt: check formatting
 fmt:

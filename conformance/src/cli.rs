@@ -1,0 +1,259 @@
+//! The command line: our options first, then libtest-mimic's (filter, `--list`, `--exact`,
+//! `--ignored`, `--test-threads`, …), which drive the run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
+
+use libtest_mimic::{Arguments, Failed, Trial};
+
+use crate::report;
+use crate::runner::{self, Options, ScenarioResult};
+use crate::scenario::{self, Mode};
+use crate::target::Target;
+
+const HELP: &str = "\
+portals-conformance: replay the Portals API scenarios against a target and report divergences
+
+USAGE:
+    portals-conformance [OPTIONS] [-- TEST-OPTIONS] [FILTER]
+
+OPTIONS:
+    --target mock|URL        where to run: the embedded mock (default), another portals-mock, or a
+                             Zoho API domain (https://www.zohoapis.com, any DC or developer domain)
+    --token TOKEN            access token for the target (default: $ZOHO_ACCESS_TOKEN; or
+                             $ZOHO_CLIENT_ID, $ZOHO_CLIENT_SECRET, $ZOHO_REFRESH_TOKEN and
+                             $ZOHO_ACCOUNTS_URL for a refresh at the accounts server)
+    --scenarios DIR          scenario directory (default: fixtures/scenarios)
+    --strict | --lenient     extra keys in answers are divergences (default for the mock) or not
+                             (default for URLs)
+    --allow-writes           run scenarios that write on a production domain
+    --allow-irreversible     run irreversible scenarios (creating a portal) on a production domain
+    --report-json FILE       write every scenario, step and divergence as JSON
+    --junit FILE             write JUnit XML
+    -h, --help               this text
+
+TEST-OPTIONS are libtest's: FILTER, --exact, --list, --ignored, --include-ignored,
+--test-threads N, --quiet, --format terse. Tokens and secrets never appear in any output.
+Exit code: 0 only when no scenario diverged.";
+
+/// Parsed options of ours.
+struct Cli {
+    target: String,
+    token: Option<String>,
+    scenarios: Option<PathBuf>,
+    mode: Option<Mode>,
+    allow_writes: bool,
+    allow_irreversible: bool,
+    report_json: Option<PathBuf>,
+    junit: Option<PathBuf>,
+    rest: Vec<String>,
+}
+
+fn parse(args: Vec<String>) -> Result<Cli, String> {
+    let mut cli = Cli {
+        target: "mock".into(),
+        token: None,
+        scenarios: None,
+        mode: None,
+        allow_writes: false,
+        allow_irreversible: false,
+        report_json: None,
+        junit: None,
+        rest: Vec::new(),
+    };
+    let mut args = args.into_iter().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
+        match arg.as_str() {
+            "--target" => cli.target = value("--target")?,
+            "--token" => cli.token = Some(value("--token")?),
+            "--scenarios" => cli.scenarios = Some(value("--scenarios")?.into()),
+            "--report-json" => cli.report_json = Some(value("--report-json")?.into()),
+            "--junit" => cli.junit = Some(value("--junit")?.into()),
+            "--strict" => cli.mode = Some(Mode::Strict),
+            "--lenient" => cli.mode = Some(Mode::Lenient),
+            "--allow-writes" => cli.allow_writes = true,
+            "--allow-irreversible" => cli.allow_irreversible = true,
+            "-h" | "--help" => return Err(HELP.into()),
+            "--" => cli.rest.extend(args.by_ref()),
+            _ => cli.rest.push(arg),
+        }
+    }
+    Ok(cli)
+}
+
+/// Runs the command line; the exit code is non-zero when any scenario diverged.
+pub fn main(args: Vec<String>) -> ExitCode {
+    let cli = match parse(args) {
+        Ok(cli) => cli,
+        Err(text) if text == HELP => {
+            println!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(problem) => {
+            eprintln!("portals-conformance: {problem}\n\n{HELP}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(problem) => {
+            eprintln!("portals-conformance: error: {problem}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode, String> {
+    let token = match cli.token.clone() {
+        Some(token) => Some(token),
+        None => token_from_environment()?,
+    };
+    let target = if cli.target == "mock" {
+        Target::embedded()?
+    } else {
+        Target::url(&cli.target, token.clone())?
+    };
+    let mode = cli.mode.unwrap_or(if target.is_embedded() {
+        Mode::Strict
+    } else {
+        Mode::Lenient
+    });
+    let options = Options {
+        mode,
+        allow_writes: cli.allow_writes,
+        allow_irreversible: cli.allow_irreversible,
+    };
+    let dir = cli.scenarios.clone().unwrap_or_else(|| {
+        let local = PathBuf::from("fixtures/scenarios");
+        if local.is_dir() {
+            local
+        } else {
+            PathBuf::from(crate::BUILT_IN_SCENARIOS)
+        }
+    });
+    let scenarios = scenario::load_dir(&dir)?;
+    let mut test_args = vec!["portals-conformance".to_owned()];
+    test_args.extend(cli.rest.iter().cloned());
+    let arguments = Arguments::from_iter(test_args);
+    let (conclusion, results) = run_trials(Arc::new(target), scenarios, options, &arguments);
+    let secrets: Vec<String> = token.into_iter().collect();
+    let scrub = |text: String| crate::vars::redact(&text, &secrets);
+    if let Some(path) = &cli.report_json {
+        std::fs::write(path, scrub(report::json_report(&cli.target, &results)))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if let Some(path) = &cli.junit {
+        std::fs::write(path, scrub(report::junit(&results)))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if !arguments.list && !results.is_empty() {
+        println!("{}", scrub(report::summary(&results)));
+    }
+    Ok(conclusion.exit_code())
+}
+
+/// Runs the scenarios as libtest-mimic trials; answers the conclusion and every result.
+pub fn run_trials(
+    target: Arc<Target>,
+    scenarios: Vec<scenario::LoadedScenario>,
+    options: Options,
+    arguments: &Arguments,
+) -> (libtest_mimic::Conclusion, Vec<ScenarioResult>) {
+    let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
+    let trials = scenarios
+        .into_iter()
+        .map(|loaded| {
+            let ignored = target.missing_capability(&loaded.scenario);
+            if let Some(reason) = &ignored {
+                // Ignored trials never run: record them here, with the reason.
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(ScenarioResult {
+                        name: loaded.name.clone(),
+                        area: loaded.area.clone(),
+                        tags: loaded.scenario.tags.clone(),
+                        outcome: "ignored",
+                        reason: Some(reason.clone()),
+                        steps: Vec::new(),
+                    });
+            }
+            let recorded = ignored.is_some();
+            let target = Arc::clone(&target);
+            let results = Arc::clone(&results);
+            let name = loaded.name.clone();
+            let kind = loaded.area.clone();
+            Trial::test(name, move || {
+                let (result, diffs) = runner::run(&target, &loaded, &options);
+                let outcome = match result.outcome {
+                    "failed" => Err(Failed::from(result.failure_text(&diffs))),
+                    _ => Ok(()),
+                };
+                if !recorded {
+                    results
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push(result);
+                }
+                outcome
+            })
+            .with_kind(kind)
+            .with_ignored_flag(ignored.is_some())
+        })
+        .collect::<Vec<_>>();
+    let conclusion = libtest_mimic::run(arguments, trials);
+    let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    (conclusion, results)
+}
+
+/// `ZOHO_ACCESS_TOKEN`, or a refresh with `ZOHO_CLIENT_ID`, `ZOHO_CLIENT_SECRET` and
+/// `ZOHO_REFRESH_TOKEN` at `ZOHO_ACCOUNTS_URL` (default `https://accounts.zoho.com`).
+fn token_from_environment() -> Result<Option<String>, String> {
+    if let Ok(token) = std::env::var("ZOHO_ACCESS_TOKEN") {
+        return Ok(Some(token));
+    }
+    let (Ok(client_id), Ok(secret), Ok(refresh)) = (
+        std::env::var("ZOHO_CLIENT_ID"),
+        std::env::var("ZOHO_CLIENT_SECRET"),
+        std::env::var("ZOHO_REFRESH_TOKEN"),
+    ) else {
+        return Ok(None);
+    };
+    let accounts =
+        std::env::var("ZOHO_ACCOUNTS_URL").unwrap_or_else(|_| "https://accounts.zoho.com".into());
+    let url = format!("{}/oauth/v2/token", accounts.trim_end_matches('/'));
+    let form = format!(
+        "grant_type=refresh_token&client_id={}&client_secret={}&refresh_token={}",
+        form_encode(&client_id),
+        form_encode(&secret),
+        form_encode(&refresh)
+    );
+    let mut response = crate::target::agent()
+        .post(&url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(form)
+        .map_err(|e| format!("token refresh at {url} failed: {e}"))?;
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
+    match body["access_token"].as_str() {
+        Some(token) => Ok(Some(token.to_owned())),
+        None => Err(format!(
+            "token refresh at {url} answered no access_token (error: {})",
+            body["error"].as_str().unwrap_or("none given")
+        )),
+    }
+}
+
+fn form_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,25 @@
+//! portals-conformance: replays scripted scenarios (`fixtures/scenarios/<area>/*.json`) against
+//! the embedded portals-mock, any URL, or a live Zoho org, and reports every divergence with its
+//! JSON path.
+//!
+//! # Layout
+//!
+//! * [`scenario`]: the file format, parsed strictly;
+//! * [`matching`]: expected-versus-actual comparison with matchers and JSON paths;
+//! * [`vars`]: `{{var}}` interpolation, captures, redaction of secrets;
+//! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
+//! * [`runner`]: one scenario's setup, steps and cleanup;
+//! * [`report`]: JSON report, JUnit XML, closing summary;
+//! * [`cli`]: the command line, driving libtest-mimic.
+
+pub mod cli;
+pub mod matching;
+pub mod report;
+pub mod runner;
+pub mod scenario;
+pub mod target;
+pub mod vars;
+
+/// The scenario directory of this checkout, used when `--scenarios` is not given and
+/// `fixtures/scenarios` is not in the working directory.
+pub const BUILT_IN_SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/scenarios");

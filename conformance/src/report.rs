@@ -1,0 +1,124 @@
+//! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems; and
+//! a closing summary by area, h2spec-style.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::runner::ScenarioResult;
+
+/// The JSON report.
+pub fn json_report(target: &str, results: &[ScenarioResult]) -> String {
+    let report = serde_json::json!({
+        "target": target,
+        "passed": results.iter().filter(|r| r.outcome == "passed").count(),
+        "failed": results.iter().filter(|r| r.outcome == "failed").count(),
+        "ignored": results.iter().filter(|r| r.outcome == "ignored").count(),
+        "scenarios": results,
+    });
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+/// JUnit XML: one test suite per area, one test case per scenario.
+pub fn junit(results: &[ScenarioResult]) -> String {
+    let mut by_area: BTreeMap<&str, Vec<&ScenarioResult>> = BTreeMap::new();
+    for result in results {
+        by_area.entry(&result.area).or_default().push(result);
+    }
+    let count = |items: &[&ScenarioResult], outcome: &str| {
+        items.iter().filter(|r| r.outcome == outcome).count()
+    };
+    let all: Vec<&ScenarioResult> = results.iter().collect();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        xml,
+        "<testsuites name=\"portals-conformance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+        all.len(),
+        count(&all, "failed"),
+        count(&all, "ignored")
+    );
+    for (area, items) in by_area {
+        let _ = writeln!(
+            xml,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
+            escape(area),
+            items.len(),
+            count(&items, "failed"),
+            count(&items, "ignored")
+        );
+        for result in items {
+            let stem = result.name.rsplit("::").next().unwrap_or(&result.name);
+            let _ = write!(
+                xml,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                escape(area),
+                escape(stem)
+            );
+            match result.outcome {
+                "failed" => {
+                    let text = result.failure_text(&[]);
+                    let first = text.lines().next().unwrap_or("diverged");
+                    let _ = writeln!(
+                        xml,
+                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
+                        escape(first),
+                        escape(&text)
+                    );
+                }
+                "ignored" => {
+                    let _ = writeln!(
+                        xml,
+                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                        escape(result.reason.as_deref().unwrap_or(""))
+                    );
+                }
+                _ => {
+                    let _ = writeln!(xml, "/>");
+                }
+            }
+        }
+        xml.push_str("  </testsuite>\n");
+    }
+    xml.push_str("</testsuites>\n");
+    xml
+}
+
+/// The closing summary: passed / failed / ignored per area, then per tag (endpoint).
+pub fn summary(results: &[ScenarioResult]) -> String {
+    let mut areas: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    let mut tags: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+    for result in results {
+        let column = match result.outcome {
+            "passed" => 0,
+            "failed" => 1,
+            _ => 2,
+        };
+        areas.entry(&result.area).or_default()[column] += 1;
+        for tag in &result.tags {
+            tags.entry(tag).or_default()[column] += 1;
+        }
+    }
+    let mut text = String::from("\nconformance summary              passed failed ignored\n");
+    for (title, rows) in [("by area", &areas), ("by endpoint", &tags)] {
+        let _ = writeln!(text, "  {title}");
+        for (name, [passed, failed, ignored]) in rows {
+            let _ = writeln!(text, "    {name:<28} {passed:>6} {failed:>6} {ignored:>7}");
+        }
+    }
+    text
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && c != '\n' && c != '\t' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,194 @@
+//! Where scenarios run: the embedded mock (in process, a fresh org per scenario), another
+//! portals-mock at a URL (its control plane makes a fresh org when it has one), or a live Zoho
+//! org (an API domain and a token).
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::scenario::Scenario;
+
+/// A target and how to reach it.
+pub struct Target {
+    /// `http://127.0.0.1:PORT` or the API domain.
+    pub base: String,
+    /// A token given on the command line or in the environment (never printed).
+    pub token: Option<String>,
+    /// The target serves `/__mock/` (orgs from fixtures, jobs/run, …).
+    pub control_plane: bool,
+    /// A production Zoho API domain: writes need `--allow-writes`.
+    pub production: bool,
+    /// What to call it in reports.
+    pub label: String,
+    agent: ureq::Agent,
+    embedded: Option<Embedded>,
+}
+
+/// The in-process mock and the runtime it runs on; stopped when dropped.
+struct Embedded {
+    runtime: tokio::runtime::Runtime,
+    server: Option<portals_mock::MockServer>,
+}
+
+impl Drop for Embedded {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            self.runtime.block_on(server.stop());
+        }
+    }
+}
+
+/// What one scenario runs with.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Base URL.
+    pub base: String,
+    /// The token requests carry by default.
+    pub token: Option<String>,
+    /// The org created for it, when the target has a control plane.
+    pub org_id: Option<String>,
+}
+
+/// An HTTP agent that reports every status as an answer and never follows redirects.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .build()
+        .into()
+}
+
+impl Target {
+    /// Starts the mock in process on 127.0.0.1:0 with the built-in fixtures. The background job
+    /// worker is off: scenarios run jobs through the control plane.
+    pub fn embedded() -> Result<Target, String> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start a runtime: {e}"))?;
+        let fixtures = portals_mock::FixtureSet::embedded()?;
+        let store = portals_mock::Store::open_in_memory(fixtures).map_err(|e| e.to_string())?;
+        let config = portals_mock::Config {
+            job_interval: None,
+            ..portals_mock::Config::default()
+        };
+        let state = portals_mock::AppState::new(store, portals_mock::Clock::real(), config);
+        let server = runtime.block_on(async {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
+            portals_mock::MockServer::start(listener, state).map_err(|e| e.to_string())
+        })?;
+        Ok(Target {
+            base: server.base_url(),
+            token: None,
+            control_plane: true,
+            production: false,
+            label: "the embedded mock".into(),
+            agent: agent(),
+            embedded: Some(Embedded {
+                runtime,
+                server: Some(server),
+            }),
+        })
+    }
+
+    /// Any server at a URL; probes `GET /__mock/orgs` to learn whether it has a control plane.
+    pub fn url(base: &str, token: Option<String>) -> Result<Target, String> {
+        let base = base.trim_end_matches('/').to_owned();
+        if !(base.starts_with("http://") || base.starts_with("https://")) {
+            return Err(format!(
+                "--target {base:?}: expected mock or an http(s):// URL"
+            ));
+        }
+        let agent = agent();
+        let control_plane = agent
+            .get(format!("{base}/__mock/orgs"))
+            .call()
+            .is_ok_and(|response| response.status().as_u16() == 200);
+        let host = base
+            .split("://")
+            .nth(1)
+            .unwrap_or_default()
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let production = host.contains("zohoapis.")
+            && !host.starts_with("sandbox.")
+            && !host.starts_with("developer.");
+        Ok(Target {
+            label: base.clone(),
+            base,
+            token,
+            control_plane,
+            production,
+            agent,
+            embedded: None,
+        })
+    }
+
+    /// The HTTP agent.
+    pub fn agent(&self) -> &ureq::Agent {
+        &self.agent
+    }
+
+    /// Whether the target is the in-process mock.
+    pub fn is_embedded(&self) -> bool {
+        self.embedded.is_some()
+    }
+
+    /// Why a scenario cannot run here, if it cannot.
+    pub fn missing_capability(&self, scenario: &Scenario) -> Option<String> {
+        for requirement in &scenario.requires {
+            if !self.control_plane {
+                return Some(format!(
+                    "requires {requirement}, which {} does not offer",
+                    self.label
+                ));
+            }
+        }
+        None
+    }
+
+    /// Prepares a scenario: a fresh org from its fixture (default `zylker`) when the target has a
+    /// control plane and no token was given, else the given token.
+    pub fn session(&self, scenario: &Scenario) -> Result<Session, String> {
+        let wants_org =
+            self.control_plane && (self.token.is_none() || !scenario.requires.is_empty());
+        if !wants_org {
+            return Ok(Session {
+                base: self.base.clone(),
+                token: self.token.clone(),
+                org_id: None,
+            });
+        }
+        let fixture = scenario
+            .requires
+            .iter()
+            .find_map(|r| r.strip_prefix("fixture:"))
+            .unwrap_or("zylker");
+        let mut response = self
+            .agent
+            .post(format!("{}/__mock/orgs", self.base))
+            .send(json!({ "fixture": fixture }).to_string())
+            .map_err(|e| format!("cannot create an org from fixture {fixture:?}: {e}"))?;
+        let text = response.body_mut().read_to_string().unwrap_or_default();
+        let body: Value = serde_json::from_str(&text)
+            .map_err(|e| format!("the control plane answered no JSON ({e}): {text}"))?;
+        let token = body["access_token"].as_str().map(str::to_owned);
+        let org_id = body["org_id"].as_str().map(str::to_owned);
+        if token.is_none() || org_id.is_none() {
+            return Err(format!(
+                "creating an org from fixture {fixture:?} failed: {}",
+                body["error"]
+            ));
+        }
+        Ok(Session {
+            base: self.base.clone(),
+            token,
+            org_id,
+        })
+    }
+}

@@ -1,0 +1,231 @@
+//! Variables: `{{run_id}}`, captured values, and `{{env.NAME}}` from the environment; and the
+//! small JSON path language captures use (`$.user_type[0].details.id`).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// The variables of one scenario run.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    values: BTreeMap<String, Value>,
+    /// Values that must never be printed (tokens, environment values).
+    secrets: Vec<String>,
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Segment {
+    /// `.key`
+    Key(String),
+    /// `[index]`
+    Index(usize),
+}
+
+impl Vars {
+    /// Sets a variable.
+    pub fn set(&mut self, name: &str, value: Value) {
+        self.values.insert(name.to_owned(), value);
+    }
+
+    /// Sets a variable whose value is a secret (redacted from every output).
+    pub fn set_secret(&mut self, name: &str, value: &str) {
+        self.add_secret(value);
+        self.values
+            .insert(name.to_owned(), Value::String(value.to_owned()));
+    }
+
+    /// Marks a value as secret.
+    pub fn add_secret(&mut self, value: &str) {
+        if value.len() >= 4 && !self.secrets.iter().any(|s| s == value) {
+            self.secrets.push(value.to_owned());
+        }
+    }
+
+    /// The secrets to redact.
+    pub fn secrets(&self) -> &[String] {
+        &self.secrets
+    }
+
+    /// A variable's value; `env.NAME` reads the environment (see [`Vars::note_env_secrets`]).
+    fn lookup(&self, name: &str) -> Option<Value> {
+        if let Some(variable) = name.strip_prefix("env.") {
+            return std::env::var(variable).ok().map(Value::String);
+        }
+        self.values.get(name).cloned()
+    }
+
+    /// Replaces every `{{name}}` in a string; unknown names are left as written.
+    pub fn interpolate(&self, text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("{{") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            match after.find("}}") {
+                Some(end) => {
+                    let name = after[..end].trim();
+                    match self.lookup(name) {
+                        Some(Value::String(value)) => out.push_str(&value),
+                        Some(other) => out.push_str(&other.to_string()),
+                        None => out.push_str(&rest[start..start + 2 + end + 2]),
+                    }
+                    rest = &after[end + 2..];
+                }
+                None => {
+                    out.push_str(&rest[start..]);
+                    rest = "";
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Interpolates every string of a JSON value; a string that is exactly `{{name}}` becomes the
+    /// variable's JSON value (so a captured number stays a number).
+    pub fn interpolate_value(&self, value: &Value) -> Value {
+        match value {
+            Value::String(text) => {
+                let trimmed = text.trim();
+                if let Some(name) = trimmed
+                    .strip_prefix("{{")
+                    .and_then(|t| t.strip_suffix("}}"))
+                    && !name.contains("{{")
+                    && let Some(found) = self.lookup(name.trim())
+                {
+                    return found;
+                }
+                Value::String(self.interpolate(text))
+            }
+            Value::Array(items) => {
+                Value::Array(items.iter().map(|v| self.interpolate_value(v)).collect())
+            }
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), self.interpolate_value(v)))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// Registers the environment values a text refers to as secrets.
+    pub fn note_env_secrets(&mut self, text: &str) {
+        let mut rest = text;
+        while let Some(start) = rest.find("{{env.") {
+            let after = &rest[start + 6..];
+            let Some(end) = after.find("}}") else { break };
+            if let Ok(value) = std::env::var(after[..end].trim()) {
+                self.add_secret(&value);
+            }
+            rest = &after[end..];
+        }
+    }
+}
+
+/// Parses `$.a.b[0].c` (also `$` alone).
+pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
+    let rest = path
+        .strip_prefix('$')
+        .ok_or_else(|| format!("JSON path {path:?} must start with $"))?;
+    let mut segments = Vec::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                let mut key = String::new();
+                while let Some(&next) = chars.peek() {
+                    if next == '.' || next == '[' {
+                        break;
+                    }
+                    key.push(next);
+                    chars.next();
+                }
+                if key.is_empty() {
+                    return Err(format!("JSON path {path:?} has an empty key"));
+                }
+                segments.push(Segment::Key(key));
+            }
+            '[' => {
+                let mut digits = String::new();
+                for next in chars.by_ref() {
+                    if next == ']' {
+                        break;
+                    }
+                    digits.push(next);
+                }
+                let index = digits
+                    .parse()
+                    .map_err(|_| format!("JSON path {path:?}: [{digits}] is not an index"))?;
+                segments.push(Segment::Index(index));
+            }
+            other => return Err(format!("JSON path {path:?}: unexpected {other:?}")),
+        }
+    }
+    Ok(segments)
+}
+
+/// The value at a path, if any.
+pub fn extract<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    let mut current = value;
+    for segment in parse_path(path).ok()? {
+        current = match segment {
+            Segment::Key(key) => current.get(&key)?,
+            Segment::Index(index) => current.get(index)?,
+        };
+    }
+    Some(current)
+}
+
+/// Replaces every secret in a text with `***`.
+pub fn redact(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets {
+        out = out.replace(secret.as_str(), "***");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn variables_interpolate_in_strings_and_keep_their_type_alone() {
+        let mut vars = Vars::default();
+        vars.set("id", json!("1306462000001856005"));
+        vars.set("n", json!(3));
+        assert_eq!(
+            vars.interpolate("/user_type/{{id}}?x={{n}}&y={{unknown}}"),
+            "/user_type/1306462000001856005?x=3&y={{unknown}}"
+        );
+        assert_eq!(
+            vars.interpolate_value(&json!({"a":"{{n}}","b":["{{id}}"]})),
+            json!({"a":3,"b":["1306462000001856005"]})
+        );
+    }
+
+    #[test]
+    fn paths_extract_and_bad_paths_are_refused() {
+        let body = json!({"user_type":[{"details":{"id":"7"}}]});
+        assert_eq!(
+            extract(&body, "$.user_type[0].details.id"),
+            Some(&json!("7"))
+        );
+        assert_eq!(extract(&body, "$.user_type[1]"), None);
+        assert!(parse_path("user_type").is_err());
+        assert!(parse_path("$.a[x]").is_err());
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let mut vars = Vars::default();
+        vars.set_secret("token", "1000.secret.token");
+        assert_eq!(
+            redact("Zoho-oauthtoken 1000.secret.token", vars.secrets()),
+            "Zoho-oauthtoken ***"
+        );
+    }
+}

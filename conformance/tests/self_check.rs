@@ -1,0 +1,238 @@
+//! Self-tests that can fail: wrong scenarios fail with the right paths, a divergent server gives
+//! exactly the expected divergences and a non-zero exit, secrets never leak, JUnit parses, and a
+//! "live" run (a portals-mock without control plane, reached as a URL, with the OAuth refresh
+//! flow) works.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+
+use portals_conformance::runner::{self, Options};
+use portals_conformance::scenario::{self, Mode};
+use portals_conformance::target::Target;
+
+const BIN: &str = env!("CARGO_BIN_EXE_portals-conformance");
+
+fn options(mode: Mode) -> Options {
+    Options {
+        mode,
+        allow_writes: false,
+        allow_irreversible: false,
+    }
+}
+
+fn bad_scenarios() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_scenarios")
+}
+
+#[test]
+fn a_wrong_scenario_fails_with_the_right_paths() {
+    let target = Target::embedded().unwrap();
+    let loaded = scenario::load_dir(&bad_scenarios()).unwrap();
+    let (result, diffs) = runner::run(&target, &loaded[0], &options(Mode::Lenient));
+    assert_eq!(result.outcome, "failed");
+    let paths: Vec<&str> = result.steps[0]
+        .divergences
+        .iter()
+        .map(|d| d.path.as_str())
+        .collect();
+    assert_eq!(
+        paths,
+        ["status", "$.portals[0].name", "$.portals[0].login_url"]
+    );
+    assert_eq!(result.steps[0].divergences[2].actual, "(absent)");
+    assert_eq!(diffs.len(), 1, "one pretty diff for the body");
+}
+
+#[test]
+fn the_binary_exits_non_zero_when_a_scenario_diverges() {
+    let status = Command::new(BIN)
+        .args([
+            "--scenarios",
+            bad_scenarios().to_str().unwrap(),
+            "--",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(101),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+}
+
+/// A server that answers every request with the Kaizen #72 body altered: another name, no
+/// `zaid`, status 201. Serves `count` connections, then stops.
+fn divergent_server(count: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(count) {
+            let Ok(mut stream) = stream else { continue };
+            let mut buffer = [0u8; 8192];
+            let _ = stream.read(&mut buffer);
+            let body = r#"{"portals":[{"created_time":"2023-02-07T20:13:20+05:30","modified_time":"2023-02-07T20:13:20+05:30","modified_by":{"name":"Patricia Boyle","id":"4876876000000327001"},"name":"Altered","active":true,"created_by":{"name":"Patricia Boyle","id":"4875876000000327001"}}]}"#;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 201 Created\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn a_divergent_server_gives_exactly_the_expected_divergences() {
+    let base = divergent_server(4);
+    let target = Target::url(&base, Some("1000.self.check".into())).unwrap();
+    assert!(!target.control_plane);
+    let dir = Path::new(portals_conformance::BUILT_IN_SCENARIOS);
+    let loaded = scenario::load_dir(dir).unwrap();
+    let mut get_portals = loaded
+        .into_iter()
+        .find(|s| s.name == "portals::get_portals_reproduces_the_kaizen_72_sample")
+        .unwrap();
+    // The target has no control plane: run the scenario as a live org would.
+    get_portals.scenario.requires.clear();
+    let (result, _) = runner::run(&target, &get_portals, &options(Mode::Strict));
+    let found: Vec<(&str, &str, &str)> = result.steps[0]
+        .divergences
+        .iter()
+        .map(|d| (d.path.as_str(), d.expected.as_str(), d.actual.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("status", "200", "201"),
+            ("$.portals[0].name", "\"ZylkerAutos\"", "\"Altered\""),
+            ("$.portals[0].zaid", "\"10052946888\"", "(absent)"),
+        ]
+    );
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("portals-conformance-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
+    let secret = "1000.topsecret0123456789.abcdef";
+    let base = divergent_server(16);
+    let dir = temp_dir("secrets");
+    let json = dir.join("report.json");
+    let junit = dir.join("junit.xml");
+    let output = Command::new(BIN)
+        .args([
+            "--target",
+            &base,
+            "--token",
+            secret,
+            "--report-json",
+            json.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(101));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let report = std::fs::read_to_string(&json).unwrap();
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    for (what, text) in [
+        ("stdout", &*stdout),
+        ("stderr", &*stderr),
+        ("json", &report),
+        ("junit", &xml),
+    ] {
+        assert!(!text.contains(secret), "the token leaked into {what}");
+        assert!(
+            !text.contains("topsecret"),
+            "part of the token leaked into {what}"
+        );
+    }
+    assert!(stdout.contains("at status: expected 404, got 201"), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert!(report["failed"].as_u64().unwrap() >= 1);
+    assert_well_formed(&xml);
+    assert!(xml.contains("<failure message="));
+}
+
+/// A small well-formedness check: every tag closes in order, attributes are quoted.
+fn assert_well_formed(xml: &str) {
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        .expect("XML declaration");
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = body;
+    while let Some(start) = rest.find('<') {
+        let end = rest[start..].find('>').expect("unclosed tag") + start;
+        let tag = &rest[start + 1..end];
+        if let Some(name) = tag.strip_prefix('/') {
+            assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
+        } else if !tag.ends_with('/') {
+            let name = tag.split_whitespace().next().unwrap().to_owned();
+            stack.push(name);
+        }
+        assert_eq!(
+            tag.matches('"').count() % 2,
+            0,
+            "unbalanced quotes in <{tag}>"
+        );
+        rest = &rest[end + 1..];
+    }
+    assert!(stack.is_empty(), "unclosed: {stack:?}");
+}
+
+/// A portals-mock without control plane, reached as a URL like a live org; the token comes
+/// from the refresh-token flow at its /oauth/v2/token.
+#[test]
+fn a_live_style_run_refreshes_a_token_and_runs_what_needs_no_fixture() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let store =
+        portals_mock::Store::open_in_memory(portals_mock::FixtureSet::embedded().unwrap()).unwrap();
+    let config = portals_mock::Config {
+        control_plane: portals_mock::ControlPlane::Off,
+        ..portals_mock::Config::default()
+    };
+    let state = portals_mock::AppState::new(store, portals_mock::Clock::real(), config);
+    let server = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        portals_mock::MockServer::start(listener, state).unwrap()
+    });
+    let base = server.base_url();
+    let dir = temp_dir("live");
+    let json = dir.join("report.json");
+    let output = Command::new(BIN)
+        .args(["--target", &base, "--report-json", json.to_str().unwrap()])
+        .env_remove("ZOHO_ACCESS_TOKEN")
+        .env("ZOHO_CLIENT_ID", "1000.MOCKCLIENT")
+        .env("ZOHO_CLIENT_SECRET", "mocksecret")
+        .env("ZOHO_REFRESH_TOKEN", "1000.zylker.refresh")
+        .env("ZOHO_ACCOUNTS_URL", &base)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert!(report["passed"].as_u64().unwrap() >= 1, "{report}");
+    assert!(
+        report["ignored"].as_u64().unwrap() >= 1,
+        "scenarios needing fixtures are ignored: {report}"
+    );
+    assert!(!stdout.contains("mocksecret"));
+    runtime.block_on(server.stop());
+}
