@@ -108,6 +108,7 @@ pub fn bulk_invite(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError>
 pub fn job_status(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.read(|conn| {
+        require_portal(conn, org_id)?;
         let module =
             crm::module_by_api_name(conn, org_id, module)?.ok_or(ApiError::InvalidModule)?;
         let found = match ctx
@@ -194,6 +195,17 @@ fn validate_bulk(body: &Value) -> Result<Vec<Value>, ApiError> {
                     Value::Number(number) if key != "type" => number.to_string(),
                     _ => return Err(ApiError::expected_type("string", key, &key_path).wrapped(KEY)),
                 };
+                if key == "type" && InviteType::parse(&text).is_none() {
+                    return Err(ApiError::InvalidData {
+                        details: Details::SupportedValues {
+                            supported_values: vec!["invite", "reinvite"],
+                            api_name: "type".into(),
+                            json_path: key_path,
+                        },
+                        message: message::INVALID_DATA,
+                    }
+                    .wrapped(KEY));
+                }
                 normalised.insert(key.into(), Value::String(text));
             }
             match item.get("language") {

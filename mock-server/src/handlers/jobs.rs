@@ -99,7 +99,10 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
                         message: "Invalid type for the portal invite",
                     }),
                 };
-                results.push(item_result(outcome, json!({ "id": record_id })));
+                // Every invite item names its record in `details.id`, failed ones too (the job
+                // status documentation's description of `details`).
+                let details = json!({ "id": record_id });
+                results.push(item_result(outcome, details.clone(), Some(details)));
             }
         }
         "change_status" => {
@@ -109,10 +112,8 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
                 let outcome =
                     membership::change_status(tx, &org, &user_type_id, personality_id, active)
                         .map(|()| "Status of the user changed successfully.");
-                results.push(item_result(
-                    outcome,
-                    json!({ "personality_id": personality_id }),
-                ));
+                let details = json!({ "personality_id": personality_id });
+                results.push(item_result(outcome, details, None));
             }
         }
         "transfer" => {
@@ -121,7 +122,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
                 let id = id.as_str().unwrap_or_default();
                 let outcome = membership::transfer(tx, &org.id, &user_type_id, &target, id)
                     .map(|()| "User has been transferred successfully");
-                results.push(item_result(outcome, json!({ "personality_id": id })));
+                results.push(item_result(outcome, json!({ "personality_id": id }), None));
             }
         }
         "delete" => {
@@ -133,7 +134,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
                 let id = id.as_str().unwrap_or_default();
                 let outcome =
                     membership::delete(tx, &org.id, &user_type_id, id).map(|()| message.as_str());
-                results.push(item_result(outcome, json!({ "personality_id": id })));
+                results.push(item_result(outcome, json!({ "personality_id": id }), None));
             }
         }
         _ => {}
@@ -141,14 +142,19 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
     jobs::complete(tx, &job.org_id, &job.id, &Value::Array(results).to_string())
 }
 
-/// One item's result, in the key order of the documented job status.
-fn item_result(outcome: Result<&str, ApiError>, success_details: Value) -> Value {
+/// One item's result, in the key order of the documented job status; failed items carry
+/// `error_details` when given, else the error's own details.
+fn item_result(
+    outcome: Result<&str, ApiError>,
+    success_details: Value,
+    error_details: Option<Value>,
+) -> Value {
     match outcome {
         Ok(message) => json!({
             "details": success_details, "code": "SUCCESS", "message": message, "status": "success",
         }),
         Err(error) => json!({
-            "details": error.details(), "code": error.code(), "message": error.message(), "status": "error",
+            "details": error_details.unwrap_or_else(|| error.details()), "code": error.code(), "message": error.message(), "status": "error",
         }),
     }
 }

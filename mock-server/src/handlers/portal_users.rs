@@ -72,7 +72,13 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.read(|conn| {
         require_type(conn, org_id, portal, user_type_id)?;
-        let offset = (page - 1).saturating_mul(per_page);
+        // A page past any possible row is empty (and must not overflow the offset).
+        let Some(offset) = (page - 1)
+            .checked_mul(per_page)
+            .filter(|offset| i64::try_from(*offset).is_ok())
+        else {
+            return Ok(ApiResponse::no_content());
+        };
         let (rows, total) =
             portal_users::page(conn, org_id, user_type_id, &filter, per_page, offset)?;
         if rows.is_empty() {
@@ -103,7 +109,7 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
                     "total_count": total,
                     "count": count,
                     "page": page,
-                    "more_records": (offset + count) < total as usize,
+                    "more_records": offset.saturating_add(count) < total as usize,
                 },
             }),
         ))

@@ -1,0 +1,1 @@
+//! M1 over real HTTP.

@@ -1,0 +1,1 @@
+//! UT1–UT5 over real HTTP.
