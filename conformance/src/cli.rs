@@ -17,6 +17,11 @@ portals-conformance: replay the Portals API scenarios against a target and repor
 
 USAGE:
     portals-conformance [OPTIONS] [-- TEST-OPTIONS] [FILTER]
+    portals-conformance diff --a TARGET --b TARGET [OPTIONS]
+        run each scenario on both targets and report where their answers differ (ids,
+        timestamps and run ids masked); exit 1 when any differs
+    portals-conformance record --target TARGET --out DIR [OPTIONS]
+        save each step's request and answer (redacted) to DIR/<area>/<scenario>.json
 
 OPTIONS:
     --target mock|URL        where to run: the embedded mock (default), another portals-mock, or a
@@ -39,7 +44,10 @@ Exit code: 0 only when no scenario diverged.";
 
 /// Parsed options of ours.
 struct Cli {
+    command: Command,
     target: String,
+    other: Option<String>,
+    out: Option<PathBuf>,
     token: Option<String>,
     scenarios: Option<PathBuf>,
     mode: Option<Mode>,
@@ -52,7 +60,10 @@ struct Cli {
 
 fn parse(args: Vec<String>) -> Result<Cli, String> {
     let mut cli = Cli {
+        command: Command::Run,
         target: "mock".into(),
+        other: None,
+        out: None,
         token: None,
         scenarios: None,
         mode: None,
@@ -62,11 +73,21 @@ fn parse(args: Vec<String>) -> Result<Cli, String> {
         junit: None,
         rest: Vec::new(),
     };
-    let mut args = args.into_iter().skip(1);
+    let mut args = args.into_iter().skip(1).peekable();
+    match args.peek().map(String::as_str) {
+        Some("diff") => cli.command = Command::Diff,
+        Some("record") => cli.command = Command::Record,
+        _ => {}
+    }
+    if cli.command != Command::Run {
+        args.next();
+    }
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
         match arg.as_str() {
-            "--target" => cli.target = value("--target")?,
+            "--target" | "--a" => cli.target = value("--target")?,
+            "--b" => cli.other = Some(value("--b")?),
+            "--out" => cli.out = Some(value("--out")?.into()),
             "--token" => cli.token = Some(value("--token")?),
             "--scenarios" => cli.scenarios = Some(value("--scenarios")?.into()),
             "--report-json" => cli.report_json = Some(value("--report-json")?.into()),
@@ -81,6 +102,13 @@ fn parse(args: Vec<String>) -> Result<Cli, String> {
         }
     }
     Ok(cli)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Command {
+    Run,
+    Diff,
+    Record,
 }
 
 /// Runs the command line; the exit code is non-zero when any scenario diverged.
@@ -124,6 +152,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         mode,
         allow_writes: cli.allow_writes,
         allow_irreversible: cli.allow_irreversible,
+        check: true,
     };
     let dir = cli.scenarios.clone().unwrap_or_else(|| {
         let local = PathBuf::from("fixtures/scenarios");
@@ -134,6 +163,32 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         }
     });
     let scenarios = scenario::load_dir(&dir)?;
+    match cli.command {
+        Command::Diff => {
+            let other = cli
+                .other
+                .as_deref()
+                .ok_or("diff needs --a TARGET and --b TARGET")?;
+            let b = if other == "mock" {
+                Target::embedded()?
+            } else {
+                Target::url(other, token.clone())?
+            };
+            let agreed = crate::compare::diff(&target, &b, &scenarios, &options);
+            return Ok(if agreed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            });
+        }
+        Command::Record => {
+            let out = cli.out.as_deref().ok_or("record needs --out DIR")?;
+            let written = crate::compare::record(&target, &scenarios, &options, out)?;
+            println!("recorded {written} scenarios in {}", out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Run => {}
+    }
     let mut test_args = vec!["portals-conformance".to_owned()];
     test_args.extend(cli.rest.iter().cloned());
     let arguments = Arguments::from_iter(test_args);
@@ -178,6 +233,7 @@ pub fn run_trials(
                         outcome: "ignored",
                         reason: Some(reason.clone()),
                         steps: Vec::new(),
+                        run_id: String::new(),
                     });
             }
             let recorded = ignored.is_some();

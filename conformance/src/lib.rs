@@ -10,9 +10,11 @@
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
 //! * [`runner`]: one scenario's setup, steps and cleanup;
 //! * [`report`]: JSON report, JUnit XML, closing summary;
+//! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
 //! * [`cli`]: the command line, driving libtest-mimic.
 
 pub mod cli;
+pub mod compare;
 pub mod matching;
 pub mod report;
 pub mod runner;

@@ -20,6 +20,8 @@ pub struct Options {
     pub allow_writes: bool,
     /// Irreversible scenarios may run on a production domain.
     pub allow_irreversible: bool,
+    /// Check expectations (`false`: only send, capture and record, for `diff` and `record`).
+    pub check: bool,
 }
 
 /// The outcome of one step.
@@ -39,6 +41,9 @@ pub struct StepResult {
     pub divergences: Vec<Divergence>,
     /// A failure that is not a divergence (the request could not be sent, a capture is missing).
     pub error: Option<String>,
+    /// The answer's body (redacted), for `diff` and `record`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
 }
 
 /// The outcome of one scenario.
@@ -56,6 +61,8 @@ pub struct ScenarioResult {
     pub reason: Option<String>,
     /// Every step that ran.
     pub steps: Vec<StepResult>,
+    /// The `{{run_id}}` of this run (masked by `diff`).
+    pub run_id: String,
 }
 
 impl ScenarioResult {
@@ -106,6 +113,7 @@ pub fn run(
         outcome: "passed",
         reason: None,
         steps: Vec::new(),
+        run_id: run_id(),
     };
     let ignore = |mut result: ScenarioResult, reason: String| {
         result.outcome = "ignored";
@@ -139,12 +147,13 @@ pub fn run(
                 status: 0,
                 divergences: Vec::new(),
                 error: Some(error),
+                body: None,
             });
             return (result, Vec::new());
         }
     };
     let mut vars = Vars::default();
-    vars.set("run_id", Value::String(run_id()));
+    vars.set("run_id", Value::String(result.run_id.clone()));
     if let Some(token) = &session.token {
         vars.set_secret("token", token);
     }
@@ -189,6 +198,9 @@ pub fn run(
 
 fn redact_result(mut result: ScenarioResult, secrets: &[String]) -> ScenarioResult {
     for step in &mut result.steps {
+        if let Some(body) = step.body.take() {
+            step.body = serde_json::from_str(&redact(&render(&body), secrets)).ok();
+        }
         step.request = redact(&step.request, secrets);
         step.error = step.error.as_deref().map(|e| redact(e, secrets));
         for divergence in &mut step.divergences {
@@ -262,6 +274,7 @@ fn run_step(
         status: 0,
         divergences: Vec::new(),
         error: None,
+        body: None,
     };
     let mut builder = ureq::http::Request::builder()
         .method(request.method.as_str())
@@ -314,7 +327,12 @@ fn run_step(
     } else {
         serde_json::from_str(&text).ok()
     };
+    outcome.body = actual_body.clone();
     let expect = &step.expect;
+    if !options.check {
+        capture(step, actual_body.as_ref(), vars, &mut outcome);
+        return outcome;
+    }
     if let Some(status) = expect.status
         && status != outcome.status
     {
@@ -374,18 +392,17 @@ fn run_step(
             diffs.push((expected, actual));
         }
     }
+    capture(step, actual_body.as_ref(), vars, &mut outcome);
+    outcome
+}
+
+fn capture(step: &Step, body: Option<&Value>, vars: &mut Vars, outcome: &mut StepResult) {
     for (name, json_path) in &step.capture {
-        match actual_body
-            .as_ref()
-            .and_then(|body| extract(body, json_path))
-        {
+        match body.and_then(|body| extract(body, json_path)) {
             Some(value) => vars.set(name, value.clone()),
-            None => {
-                outcome.error = Some(format!("capture {name}: nothing at {json_path}"));
-            }
+            None => outcome.error = Some(format!("capture {name}: nothing at {json_path}")),
         }
     }
-    outcome
 }
 
 /// Percent-encodes a query component (unreserved characters kept, space as %20).

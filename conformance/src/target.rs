@@ -108,6 +108,9 @@ impl Target {
             .get(format!("{base}/__mock/orgs"))
             .call()
             .is_ok_and(|response| response.status().as_u16() == 200);
+        if let Some(token) = &token {
+            refuse_sandbox(&agent, &base, token)?;
+        }
         let host = base
             .split("://")
             .nth(1)
@@ -191,4 +194,26 @@ impl Target {
             org_id,
         })
     }
+}
+
+/// A Zoho sandbox answers every Portals call `API_NOT_SUPPORTED`: say so once, instead of
+/// reporting each scenario as a divergence.
+fn refuse_sandbox(agent: &ureq::Agent, base: &str, token: &str) -> Result<(), String> {
+    let Ok(mut response) = agent
+        .get(format!("{base}/crm/v8/settings/portals"))
+        .header("Authorization", format!("Zoho-oauthtoken {token}"))
+        .call()
+    else {
+        return Ok(());
+    };
+    let text = response.body_mut().read_to_string().unwrap_or_default();
+    let body: Value = serde_json::from_str(&text).unwrap_or_default();
+    if body["code"] == "API_NOT_SUPPORTED"
+        && body["details"]["unsupported_environment"] == "sandbox"
+    {
+        return Err(format!(
+            "{base} is a Zoho sandbox: Zoho does not serve the Portals API there (API_NOT_SUPPORTED); use a production or developer org"
+        ));
+    }
+    Ok(())
 }

@@ -19,6 +19,7 @@ fn options(mode: Mode) -> Options {
         mode,
         allow_writes: false,
         allow_irreversible: false,
+        check: true,
     }
 }
 
@@ -67,6 +68,15 @@ fn the_binary_exits_non_zero_when_a_scenario_diverges() {
 /// A server that answers every request with the Kaizen #72 body altered: another name, no
 /// `zaid`, status 201. Serves `count` connections, then stops.
 fn divergent_server(count: usize) -> String {
+    canned_server(
+        count,
+        "201 Created",
+        r#"{"portals":[{"created_time":"2023-02-07T20:13:20+05:30","modified_time":"2023-02-07T20:13:20+05:30","modified_by":{"name":"Patricia Boyle","id":"4876876000000327001"},"name":"Altered","active":true,"created_by":{"name":"Patricia Boyle","id":"4875876000000327001"}}]}"#,
+    )
+}
+
+/// A server that answers every request with one status and body; serves `count` connections.
+fn canned_server(count: usize, status: &'static str, body: &'static str) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     std::thread::spawn(move || {
@@ -74,10 +84,9 @@ fn divergent_server(count: usize) -> String {
             let Ok(mut stream) = stream else { continue };
             let mut buffer = [0u8; 8192];
             let _ = stream.read(&mut buffer);
-            let body = r#"{"portals":[{"created_time":"2023-02-07T20:13:20+05:30","modified_time":"2023-02-07T20:13:20+05:30","modified_by":{"name":"Patricia Boyle","id":"4876876000000327001"},"name":"Altered","active":true,"created_by":{"name":"Patricia Boyle","id":"4875876000000327001"}}]}"#;
             let _ = write!(
                 stream,
-                "HTTP/1.1 201 Created\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
         }
@@ -158,7 +167,10 @@ fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
             "part of the token leaked into {what}"
         );
     }
-    assert!(stdout.contains("at status: expected 404, got 201"), "{stdout}");
+    assert!(
+        stdout.contains("at status: expected 404, got 201"),
+        "{stdout}"
+    );
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert!(report["failed"].as_u64().unwrap() >= 1);
     assert_well_formed(&xml);
@@ -235,4 +247,90 @@ fn a_live_style_run_refreshes_a_token_and_runs_what_needs_no_fixture() {
     );
     assert!(!stdout.contains("mocksecret"));
     runtime.block_on(server.stop());
+}
+
+#[test]
+fn a_sandbox_target_is_reported_once_clearly() {
+    let base = canned_server(
+        4,
+        "400 Bad Request",
+        r#"{"code":"API_NOT_SUPPORTED","details":{"unsupported_environment":"sandbox"},"message":"api not supported in sandbox","status":"error"}"#,
+    );
+    let output = Command::new(BIN)
+        .args(["--target", &base, "--token", "1000.sandbox.token"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("is a Zoho sandbox"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).is_empty());
+}
+
+#[test]
+fn diff_of_two_mocks_agrees_and_record_writes_redacted_answers() {
+    let output = Command::new(BIN)
+        .args(["diff", "--a", "mock", "--b", "mock"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("same    portals::create_then_rename_a_portal"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(" 0 differ"), "{stdout}");
+
+    let out = temp_dir("record");
+    let output = Command::new(BIN)
+        .args(["record", "--target", "mock", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let recorded = std::fs::read_to_string(
+        out.join("portals/get_portals_reproduces_the_kaizen_72_sample.json"),
+    )
+    .unwrap();
+    let recorded: serde_json::Value = serde_json::from_str(&recorded).unwrap();
+    assert_eq!(recorded["steps"][0]["status"], 200);
+    assert_eq!(
+        recorded["steps"][0]["body"]["portals"][0]["name"],
+        "ZylkerAutos"
+    );
+}
+
+#[test]
+fn diff_reports_where_a_divergent_target_differs() {
+    let dir = temp_dir("diff-scenarios");
+    let area = dir.join("portals");
+    std::fs::create_dir_all(&area).unwrap();
+    std::fs::write(
+        area.join("get_portals.json"),
+        r#"{"description":"d","source":"s","steps":[{"request":{"method":"GET","path":"/crm/v4/settings/portals"}}]}"#,
+    )
+    .unwrap();
+    let base = divergent_server(8);
+    let output = Command::new(BIN)
+        .args([
+            "diff",
+            "--a",
+            "mock",
+            "--b",
+            &base,
+            "--token",
+            "1000.zylker.admin",
+            "--scenarios",
+            dir.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("at status:"), "{stdout}");
+    assert!(stdout.contains("at $.portals[0].name:"), "{stdout}");
+    assert!(stdout.contains("at $.portals[0].zaid:"), "{stdout}");
 }
