@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
+use crate::credentials::Credentials;
 use crate::report;
 use crate::runner::{self, Options, ScenarioResult};
 use crate::scenario::{self, Mode};
@@ -134,14 +135,15 @@ pub fn main(args: Vec<String>) -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    let token = match cli.token.clone() {
-        Some(token) => Some(token),
-        None => token_from_environment()?,
+    let credentials = match cli.token.clone() {
+        Some(token) => Some(Credentials::fixed(token)),
+        None => Credentials::from_environment()?,
     };
+    let token = credentials.as_ref().map(Credentials::token).transpose()?;
     let target = if cli.target == "mock" {
         Target::embedded()?
     } else {
-        Target::url(&cli.target, token.clone())?
+        Target::url(&cli.target, credentials)?
     };
     let mode = cli.mode.unwrap_or(if target.is_embedded() {
         Mode::Strict
@@ -172,7 +174,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             let b = if other == "mock" {
                 Target::embedded()?
             } else {
-                Target::url(other, token.clone())?
+                Target::url(other, token.clone().map(Credentials::fixed))?
             };
             let agreed = crate::compare::diff(&target, &b, &scenarios, &options);
             return Ok(if agreed {
@@ -263,53 +265,4 @@ pub fn run_trials(
     let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
     results.sort_by(|a, b| a.name.cmp(&b.name));
     (conclusion, results)
-}
-
-/// `ZOHO_ACCESS_TOKEN`, or a refresh with `ZOHO_CLIENT_ID`, `ZOHO_CLIENT_SECRET` and
-/// `ZOHO_REFRESH_TOKEN` at `ZOHO_ACCOUNTS_URL` (default `https://accounts.zoho.com`).
-fn token_from_environment() -> Result<Option<String>, String> {
-    if let Ok(token) = std::env::var("ZOHO_ACCESS_TOKEN") {
-        return Ok(Some(token));
-    }
-    let (Ok(client_id), Ok(secret), Ok(refresh)) = (
-        std::env::var("ZOHO_CLIENT_ID"),
-        std::env::var("ZOHO_CLIENT_SECRET"),
-        std::env::var("ZOHO_REFRESH_TOKEN"),
-    ) else {
-        return Ok(None);
-    };
-    let accounts =
-        std::env::var("ZOHO_ACCOUNTS_URL").unwrap_or_else(|_| "https://accounts.zoho.com".into());
-    let url = format!("{}/oauth/v2/token", accounts.trim_end_matches('/'));
-    let form = format!(
-        "grant_type=refresh_token&client_id={}&client_secret={}&refresh_token={}",
-        form_encode(&client_id),
-        form_encode(&secret),
-        form_encode(&refresh)
-    );
-    let mut response = crate::target::agent()
-        .post(&url)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .send(form)
-        .map_err(|e| format!("token refresh at {url} failed: {e}"))?;
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-    match body["access_token"].as_str() {
-        Some(token) => Ok(Some(token.to_owned())),
-        None => Err(format!(
-            "token refresh at {url} answered no access_token (error: {})",
-            body["error"].as_str().unwrap_or("none given")
-        )),
-    }
-}
-
-fn form_encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

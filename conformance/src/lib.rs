@@ -15,6 +15,7 @@
 
 pub mod cli;
 pub mod compare;
+pub mod credentials;
 pub mod matching;
 pub mod report;
 pub mod runner;

@@ -286,8 +286,20 @@ fn run_step(
             vars.add_secret(&token);
             Some(token)
         }
-        None => session.token.clone(),
+        None => match &session.token {
+            Some(token) => Some(token.clone()),
+            None => match target.token() {
+                Ok(token) => token,
+                Err(error) => {
+                    outcome.error = Some(error);
+                    return outcome;
+                }
+            },
+        },
     };
+    if let Some(token) = &token {
+        vars.add_secret(token);
+    }
     if let Some(token) = token {
         builder = builder.header("Authorization", format!("Zoho-oauthtoken {token}"));
     }

@@ -6,14 +6,15 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::credentials::Credentials;
 use crate::scenario::Scenario;
 
 /// A target and how to reach it.
 pub struct Target {
     /// `http://127.0.0.1:PORT` or the API domain.
     pub base: String,
-    /// A token given on the command line or in the environment (never printed).
-    pub token: Option<String>,
+    /// The credentials given on the command line or in the environment (never printed).
+    credentials: Option<Credentials>,
     /// The target serves `/__mock/` (orgs from fixtures, jobs/run, …).
     pub control_plane: bool,
     /// A production Zoho API domain: writes need `--allow-writes`.
@@ -43,7 +44,7 @@ impl Drop for Embedded {
 pub struct Session {
     /// Base URL.
     pub base: String,
-    /// The token requests carry by default.
+    /// The token requests carry by default (`None`: the target's credentials, if any).
     pub token: Option<String>,
     /// The org created for it, when the target has a control plane.
     pub org_id: Option<String>,
@@ -83,7 +84,7 @@ impl Target {
         })?;
         Ok(Target {
             base: server.base_url(),
-            token: None,
+            credentials: None,
             control_plane: true,
             production: false,
             label: "the embedded mock".into(),
@@ -96,7 +97,7 @@ impl Target {
     }
 
     /// Any server at a URL; probes `GET /__mock/orgs` to learn whether it has a control plane.
-    pub fn url(base: &str, token: Option<String>) -> Result<Target, String> {
+    pub fn url(base: &str, credentials: Option<Credentials>) -> Result<Target, String> {
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(format!(
@@ -108,8 +109,8 @@ impl Target {
             .get(format!("{base}/__mock/orgs"))
             .call()
             .is_ok_and(|response| response.status().as_u16() == 200);
-        if let Some(token) = &token {
-            refuse_sandbox(&agent, &base, token)?;
+        if let Some(credentials) = &credentials {
+            refuse_sandbox(&agent, &base, &credentials.token()?)?;
         }
         let host = base
             .split("://")
@@ -124,12 +125,20 @@ impl Target {
         Ok(Target {
             label: base.clone(),
             base,
-            token,
+            credentials,
             control_plane,
             production,
             agent,
             embedded: None,
         })
+    }
+
+    /// The token of the given credentials, refreshed when about to expire.
+    pub fn token(&self) -> Result<Option<String>, String> {
+        self.credentials
+            .as_ref()
+            .map(Credentials::token)
+            .transpose()
     }
 
     /// The HTTP agent.
@@ -159,11 +168,11 @@ impl Target {
     /// control plane and no token was given, else the given token.
     pub fn session(&self, scenario: &Scenario) -> Result<Session, String> {
         let wants_org =
-            self.control_plane && (self.token.is_none() || !scenario.requires.is_empty());
+            self.control_plane && (self.credentials.is_none() || !scenario.requires.is_empty());
         if !wants_org {
             return Ok(Session {
                 base: self.base.clone(),
-                token: self.token.clone(),
+                token: None,
                 org_id: None,
             });
         }

@@ -97,7 +97,13 @@ fn canned_server(count: usize, status: &'static str, body: &'static str) -> Stri
 #[test]
 fn a_divergent_server_gives_exactly_the_expected_divergences() {
     let base = divergent_server(4);
-    let target = Target::url(&base, Some("1000.self.check".into())).unwrap();
+    let target = Target::url(
+        &base,
+        Some(portals_conformance::credentials::Credentials::fixed(
+            "1000.self.check".into(),
+        )),
+    )
+    .unwrap();
     assert!(!target.control_plane);
     let dir = Path::new(portals_conformance::BUILT_IN_SCENARIOS);
     let loaded = scenario::load_dir(dir).unwrap();
