@@ -209,23 +209,11 @@ fn assert_well_formed(xml: &str) {
     assert!(stack.is_empty(), "unclosed: {stack:?}");
 }
 
-/// A portals-mock without control plane, reached as a URL like a live org; the token comes
-/// from the refresh-token flow at its /oauth/v2/token.
+/// A second portals-mock process without control plane, reached as a URL like a live org; the
+/// token comes from the refresh-token flow at its /oauth/v2/token.
 #[test]
 fn a_live_style_run_refreshes_a_token_and_runs_what_needs_no_fixture() {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let store =
-        portals_mock::Store::open_in_memory(portals_mock::FixtureSet::embedded().unwrap()).unwrap();
-    let config = portals_mock::Config {
-        control_plane: portals_mock::ControlPlane::Off,
-        ..portals_mock::Config::default()
-    };
-    let state = portals_mock::AppState::new(store, portals_mock::Clock::real(), config);
-    let server = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        portals_mock::MockServer::start(listener, state).unwrap()
-    });
-    let base = server.base_url();
+    let (base, _server) = second_mock();
     let dir = temp_dir("live");
     let json = dir.join("report.json");
     let output = Command::new(BIN)
@@ -252,7 +240,81 @@ fn a_live_style_run_refreshes_a_token_and_runs_what_needs_no_fixture() {
         "scenarios needing fixtures are ignored: {report}"
     );
     assert!(!stdout.contains("mocksecret"));
-    runtime.block_on(server.stop());
+}
+
+/// The second mock: the `portals-mock` binary of this build (as `make test` builds it), started
+/// on a free port and stopped by its handle when the test ends; in-process when the binary has
+/// not been built (e.g. `cargo test -p portals-conformance` alone).
+fn second_mock() -> (String, SecondMock) {
+    let binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent()?.parent().map(|dir| dir.join("portals-mock")))
+        .filter(|path| path.is_file());
+    if let Some(binary) = binary {
+        let mut child = Command::new(binary)
+            .args([
+                "--port",
+                "0",
+                "--control-plane",
+                "off",
+                "--job-interval-ms",
+                "0",
+                "--log-level",
+                "error",
+            ])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let base = line
+            .trim_end()
+            .strip_prefix("listening on ")
+            .unwrap()
+            .to_owned();
+        return (base, SecondMock::Process(child));
+    }
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let store =
+        portals_mock::Store::open_in_memory(portals_mock::FixtureSet::embedded().unwrap()).unwrap();
+    let config = portals_mock::Config {
+        control_plane: portals_mock::ControlPlane::Off,
+        ..portals_mock::Config::default()
+    };
+    let state = portals_mock::AppState::new(store, portals_mock::Clock::real(), config);
+    let server = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        portals_mock::MockServer::start(listener, state).unwrap()
+    });
+    (
+        server.base_url(),
+        SecondMock::InProcess(runtime, Some(server)),
+    )
+}
+
+enum SecondMock {
+    Process(std::process::Child),
+    InProcess(tokio::runtime::Runtime, Option<portals_mock::MockServer>),
+}
+
+impl Drop for SecondMock {
+    fn drop(&mut self) {
+        match self {
+            SecondMock::Process(child) => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            SecondMock::InProcess(runtime, server) => {
+                if let Some(server) = server.take() {
+                    runtime.block_on(server.stop());
+                }
+            }
+        }
+    }
 }
 
 #[test]
