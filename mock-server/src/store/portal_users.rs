@@ -116,9 +116,14 @@ pub fn page(
     offset: usize,
 ) -> Result<(Vec<PortalUserRow>, i64), StoreError> {
     let clause = where_clause(filter);
-    let reason = filter.status_reason.as_ref().map(|(_, value)| value.as_str());
+    let reason = filter
+        .status_reason
+        .as_ref()
+        .map(|(_, value)| value.as_str());
     let total: i64 = conn
-        .prepare_cached(&format!("SELECT COUNT(*) FROM portal_users p WHERE {clause}"))?
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM portal_users p WHERE {clause}"
+        ))?
         .query_row(params![org_id, user_type_id, reason], |row| row.get(0))?;
     let rows = conn
         .prepare_cached(&format!(
