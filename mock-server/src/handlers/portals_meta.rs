@@ -41,6 +41,8 @@ pub fn get(ctx: &Ctx<'_>) -> Result<ApiResponse, ApiError> {
             let filters: Vec<Value> = meta
                 .fields
                 .iter()
+                // A filter needs a layout to sit on: a module without layouts offers none.
+                .filter(|_| !meta.layouts.is_empty())
                 .filter(|f| {
                     matches!(f.data_type.as_str(), "lookup" | "multiselectlookup")
                         && f.lookup_module.as_deref() == Some(personality.api_name.as_str())

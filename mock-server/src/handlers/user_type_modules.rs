@@ -128,10 +128,16 @@ pub fn validate(
         None | Some(Value::Null) => {
             return Err(missing("shared_type", &format!("{path}.shared_type")));
         }
-        Some(Value::String(text)) if SHARED_TYPES.contains(&text.as_str()) => text.clone(),
+        // The module's own sharing in the CRM is the one value accepted.
+        Some(Value::String(text)) if *text == meta.module.shared_type => text.clone(),
         Some(_) => {
+            let own = SHARED_TYPES
+                .iter()
+                .copied()
+                .filter(|t| *t == meta.module.shared_type)
+                .collect::<Vec<_>>();
             return Err(unsupported(
-                &SHARED_TYPES,
+                &own,
                 "shared_type",
                 &format!("{path}.shared_type"),
             ));
@@ -140,7 +146,7 @@ pub fn validate(
     let permissions = validate_permissions(item.get("permissions"), &shared_type, path)?;
     let layouts = validate_layouts(item.get("layouts"), &meta, path)?;
     let views = validate_views(item.get("views"), &meta, path)?;
-    let filters = validate_filters(item.get("filters"), &meta, &layouts, path)?;
+    let filters = validate_filters(item.get("filters"), &meta, personality, &layouts, path)?;
     let fields = validate_fields(item.get("fields"), &meta, &layouts, path)?;
 
     let config = json!({
@@ -281,6 +287,7 @@ fn validate_views(value: Option<&Value>, meta: &ModuleMeta, path: &str) -> Resul
 fn validate_filters(
     value: Option<&Value>,
     meta: &ModuleMeta,
+    personality: &ModuleRow,
     layouts: &Value,
     path: &str,
 ) -> Result<Value, ApiError> {
@@ -311,7 +318,14 @@ fn validate_filters(
             return Err(wrong_type("jsonobject", "filters", &item_path));
         };
         let id = required_id(filter, &item_path)?;
-        if !meta.fields.iter().any(|f| f.id == id) {
+        // A filter is a lookup from this module to the personality module (what portals meta
+        // offers): it ties each record to the portal user who may see it.
+        let is_filter = meta.fields.iter().any(|f| {
+            f.id == id
+                && matches!(f.data_type.as_str(), "lookup" | "multiselectlookup")
+                && f.lookup_module.as_deref() == Some(personality.api_name.as_str())
+        });
+        if !is_filter {
             return Err(invalid_at("id", &format!("{item_path}.id")));
         }
         let on_layout = meta.layouts.iter().any(|layout| {

@@ -138,9 +138,11 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
         let has_users = row.active_users + row.inactive_users > 0;
         match transfer_to {
             Some(target) => {
+                // Users move only to another type of the same personality module.
                 let valid_target = target != id
                     && target.bytes().all(|b| b.is_ascii_digit())
-                    && user_types::get(tx, org_id, target)?.is_some();
+                    && user_types::get(tx, org_id, target)?
+                        .is_some_and(|other| other.personality.0 == row.personality.0);
                 if !valid_target {
                     return Err(ApiError::InvalidData {
                         details: Details::ParamName {
@@ -324,7 +326,19 @@ fn update_one(
             // Items given for a configured module overlay its keys (permissions key by key);
             // items for other modules are added. Paths in errors name the body's items.
             let mut order: Vec<usize> = Vec::new();
-            for item in given {
+            for (k, item) in given.iter().enumerate() {
+                let repeated = item.get("id").and_then(id_of).is_some_and(|module_id| {
+                    given[..k].iter().any(|earlier| {
+                        earlier.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
+                    })
+                });
+                if repeated {
+                    return Err(ApiError::DuplicateData {
+                        api_name: "id".into(),
+                        json_path: format!("{base}.modules[{k}].id"),
+                    }
+                    .wrapped(KEY));
+                }
                 let position = item.get("id").and_then(id_of).and_then(|module_id| {
                     merged.iter().position(|m| {
                         m.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
@@ -546,8 +560,12 @@ fn personality_module(
             ));
         }
     };
+    let names_agree = |module: &ModuleRow| match object.get("api_name") {
+        Some(Value::String(api_name)) => module.api_name.eq_ignore_ascii_case(api_name),
+        _ => true,
+    };
     match module {
-        Some(module) if module.personality => Ok(Some(module)),
+        Some(module) if module.personality && names_agree(&module) => Ok(Some(module)),
         _ => Err(invalid_at("personality_module", &path)),
     }
 }
