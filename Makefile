@@ -1,7 +1,7 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance
+.PHONY: run test fmt lint ci build conformance coverage
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -20,6 +20,10 @@ else
 	@echo "ZOHO_API_DOMAIN is not set: running the scenarios against the embedded mock"
 	$(CARGO) run --locked -q -p portals-conformance -- --target mock $(ARGS)
 endif
+
+## coverage: write fixtures/COVERAGE.md, the map of documented outcomes to scenarios
+coverage:
+	$(CARGO) run --locked -q -p portals-conformance -- coverage --out fixtures/COVERAGE.md
 
 ## fmt: check formatting
 fmt:

@@ -23,6 +23,8 @@ USAGE:
         timestamps and run ids masked); exit 1 when any differs
     portals-conformance record --target TARGET --out DIR [OPTIONS]
         save each step's request and answer (redacted) to DIR/<area>/<scenario>.json
+    portals-conformance coverage [--scenarios DIR] [--out FILE]
+        print (or write) the map of documented outcomes to the scenarios that expect them
 
 OPTIONS:
     --target mock|URL        where to run: the embedded mock (default), another portals-mock, or a
@@ -78,6 +80,7 @@ fn parse(args: Vec<String>) -> Result<Cli, String> {
     match args.peek().map(String::as_str) {
         Some("diff") => cli.command = Command::Diff,
         Some("record") => cli.command = Command::Record,
+        Some("coverage") => cli.command = Command::Coverage,
         _ => {}
     }
     if cli.command != Command::Run {
@@ -110,6 +113,7 @@ enum Command {
     Run,
     Diff,
     Record,
+    Coverage,
 }
 
 /// Runs the command line; the exit code is non-zero when any scenario diverged.
@@ -135,6 +139,23 @@ pub fn main(args: Vec<String>) -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    if cli.command == Command::Coverage {
+        let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
+        let map = crate::coverage::map(&scenarios);
+        let text = crate::coverage::markdown(&map, scenarios.len());
+        match &cli.out {
+            Some(path) => {
+                std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
+                let missing = crate::coverage::uncovered(&map).len();
+                println!(
+                    "wrote {} ({missing} documented outcomes uncovered)",
+                    path.display()
+                );
+            }
+            None => print!("{text}"),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     let credentials = match cli.token.clone() {
         Some(token) => Some(Credentials::fixed(token)),
         None => Credentials::from_environment()?,
@@ -156,15 +177,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         allow_irreversible: cli.allow_irreversible,
         check: true,
     };
-    let dir = cli.scenarios.clone().unwrap_or_else(|| {
-        let local = PathBuf::from("fixtures/scenarios");
-        if local.is_dir() {
-            local
-        } else {
-            PathBuf::from(crate::BUILT_IN_SCENARIOS)
-        }
-    });
-    let scenarios = scenario::load_dir(&dir)?;
+    let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
     match cli.command {
         Command::Diff => {
             let other = cli
@@ -189,7 +202,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             println!("recorded {written} scenarios in {}", out.display());
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Run => {}
+        Command::Run | Command::Coverage => {}
     }
     let mut test_args = vec!["portals-conformance".to_owned()];
     test_args.extend(cli.rest.iter().cloned());
@@ -209,6 +222,18 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         println!("{}", scrub(report::summary(&results)));
     }
     Ok(conclusion.exit_code())
+}
+
+/// `--scenarios`, else `fixtures/scenarios` here, else the checkout's.
+fn scenario_dir(cli: &Cli) -> PathBuf {
+    cli.scenarios.clone().unwrap_or_else(|| {
+        let local = PathBuf::from("fixtures/scenarios");
+        if local.is_dir() {
+            local
+        } else {
+            PathBuf::from(crate::BUILT_IN_SCENARIOS)
+        }
+    })
 }
 
 /// Runs the scenarios as libtest-mimic trials; answers the conclusion and every result.

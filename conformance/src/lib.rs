@@ -10,11 +10,13 @@
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
 //! * [`runner`]: one scenario's setup, steps and cleanup;
 //! * [`report`]: JSON report, JUnit XML, closing summary;
+//! * [`coverage`]: the map of documented outcomes to the scenarios that expect them;
 //! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
 //! * [`cli`]: the command line, driving libtest-mimic.
 
 pub mod cli;
 pub mod compare;
+pub mod coverage;
 pub mod credentials;
 pub mod matching;
 pub mod report;
