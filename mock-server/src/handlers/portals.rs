@@ -112,6 +112,11 @@ pub fn update(ctx: &Ctx<'_>, current_name: &str) -> Result<ApiResponse, ApiError
         {
             return Err(name_in_use());
         }
+        // The SAML configuration records who set it first and last.
+        let saml = match &saml {
+            Some(saml) => Some(stamp_saml(tx, ctx, saml, portal.saml.as_deref())?),
+            None => None,
+        };
         portals::update(
             tx,
             org_id,
@@ -177,6 +182,27 @@ fn validate_name(name: &str) -> Result<(), ApiError> {
         });
     }
     Ok(())
+}
+
+/// Adds `modified_by` (the caller) and `created_by` (whoever configured SAML first) to a
+/// validated SAML configuration.
+fn stamp_saml(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx<'_>,
+    saml: &str,
+    previous: Option<&str>,
+) -> Result<String, ApiError> {
+    let mut saml: Map<String, Value> =
+        serde_json::from_str(saml).map_err(|_| ApiError::InternalError)?;
+    let caller = portals::user_ref(tx, &ctx.caller.org_id, &ctx.caller.user_id)?;
+    let caller = json!({ "name": caller.name, "id": caller.id });
+    let created_by = previous
+        .and_then(|previous| serde_json::from_str::<Value>(previous).ok())
+        .and_then(|previous| previous.get("created_by").cloned())
+        .unwrap_or_else(|| caller.clone());
+    saml.insert("modified_by".into(), caller);
+    saml.insert("created_by".into(), created_by);
+    Ok(Value::Object(saml).to_string())
 }
 
 /// Checks `saml_configuration` (login and logout URLs, public key) and answers it as JSON text.

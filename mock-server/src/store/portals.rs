@@ -135,3 +135,15 @@ pub fn update(
     )?;
     Ok(())
 }
+
+/// A CRM user of the org as `created_by` / `modified_by` show it.
+pub fn user_ref(conn: &Connection, org_id: &str, user_id: &str) -> Result<UserRef, StoreError> {
+    let name = conn
+        .prepare_cached("SELECT name FROM users WHERE org_id = ?1 AND id = ?2")?
+        .query_row(params![org_id, user_id], |row| row.get(0))
+        .optional()?;
+    Ok(UserRef {
+        name,
+        id: user_id.to_owned(),
+    })
+}
