@@ -18,9 +18,14 @@ const SEND_ONLY: Options = Options {
     check: false,
 };
 
-/// Masks what legitimately differs between two targets: 19-digit ids, timestamps, the run id.
-pub fn normalise(value: &Value, run_id: &str) -> Value {
+/// Masks what legitimately differs between two targets: 19-digit ids, timestamps, the run id,
+/// OAuth tokens, and the target's own address (`api_domain`).
+pub fn normalise(value: &Value, run_id: &str, base: &str) -> Value {
     match value {
+        Value::String(text) if is_token(text) => Value::String("<token>".into()),
+        Value::String(text) if !base.is_empty() && text.starts_with(base) => {
+            Value::String(text.replacen(base, "<base>", 1))
+        }
         Value::String(text) if text.len() == 19 && text.bytes().all(|b| b.is_ascii_digit()) => {
             Value::String("<id>".into())
         }
@@ -29,18 +34,32 @@ pub fn normalise(value: &Value, run_id: &str) -> Value {
             Value::String(text.replace(run_id, "<run_id>"))
         }
         Value::Number(number) if number.to_string().len() == 19 => Value::String("<id>".into()),
-        Value::Array(items) => Value::Array(items.iter().map(|v| normalise(v, run_id)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| normalise(v, run_id, base)).collect())
+        }
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), normalise(v, run_id)))
+                .map(|(k, v)| (k.clone(), normalise(v, run_id, base)))
                 .collect(),
         ),
         other => other.clone(),
     }
 }
 
+/// `1000.` followed by two hexadecimal parts: an OAuth token (never printed by `diff`).
+fn is_token(text: &str) -> bool {
+    let mut parts = text.split('.');
+    parts.next() == Some("1000")
+        && parts.clone().count() == 2
+        && parts.all(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
 /// Where two targets' answers to one scenario differ, step by step.
-pub fn differences(a: &ScenarioResult, b: &ScenarioResult) -> Vec<(String, Divergence)> {
+pub fn differences(
+    a: &ScenarioResult,
+    b: &ScenarioResult,
+    bases: (&str, &str),
+) -> Vec<(String, Divergence)> {
     let mut found = Vec::new();
     for (step_a, step_b) in a.steps.iter().zip(&b.steps) {
         let at = format!(
@@ -59,8 +78,14 @@ pub fn differences(a: &ScenarioResult, b: &ScenarioResult) -> Vec<(String, Diver
                 },
             ));
         }
-        let left = step_a.body.as_ref().map(|body| normalise(body, &a.run_id));
-        let right = step_b.body.as_ref().map(|body| normalise(body, &b.run_id));
+        let left = step_a
+            .body
+            .as_ref()
+            .map(|body| normalise(body, &a.run_id, bases.0));
+        let right = step_b
+            .body
+            .as_ref()
+            .map(|body| normalise(body, &b.run_id, bases.1));
         let mut divergences = Vec::new();
         match (&left, &right) {
             (Some(left), right) => compare(
@@ -115,7 +140,7 @@ pub fn diff(a: &Target, b: &Target, scenarios: &[LoadedScenario], options: &Opti
             );
             continue;
         }
-        let found = differences(&left, &right);
+        let found = differences(&left, &right, (&a.base, &b.base));
         if found.is_empty() {
             agreed += 1;
             println!("same    {}", loaded.name);
@@ -124,7 +149,7 @@ pub fn diff(a: &Target, b: &Target, scenarios: &[LoadedScenario], options: &Opti
             println!("differs {}", loaded.name);
             for (step, divergence) in found {
                 println!(
-                    "  {step}: at {}: {} has {}, {} has {}",
+                    "  {step}: at {}: a ({}) has {}, b ({}) has {}",
                     divergence.path, a.label, divergence.expected, b.label, divergence.actual
                 );
             }
@@ -181,10 +206,12 @@ mod tests {
 
     #[test]
     fn ids_timestamps_and_run_ids_are_masked() {
-        let value = json!({"id":"1306462000001856005","t":"2023-02-07T20:13:20+05:30","name":"Zylkerr1a2b","n":5});
+        let value = json!({"id":"1306462000001856005","t":"2023-02-07T20:13:20+05:30","name":"Zylkerr1a2b","n":5,
+            "access_token":"1000.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef",
+            "api_domain":"http://127.0.0.1:1"});
         assert_eq!(
-            normalise(&value, "r1a2b"),
-            json!({"id":"<id>","t":"<datetime>","name":"Zylker<run_id>","n":5})
+            normalise(&value, "r1a2b", "http://127.0.0.1:1"),
+            json!({"id":"<id>","t":"<datetime>","name":"Zylker<run_id>","n":5,"access_token":"<token>","api_domain":"<base>"})
         );
     }
 }
