@@ -107,6 +107,25 @@ impl Caller {
         })
     }
 
+    /// Whether a scope of the token grants `op` on records of `module`: `ZohoCRM.modules.ALL`,
+    /// `ZohoCRM.modules.<module>.ALL` or `ZohoCRM.modules.<module>.<op>` (case-insensitive).
+    pub fn has_module_scope(&self, module: &str, op: ScopeOp) -> bool {
+        let module = module.to_ascii_lowercase();
+        self.scopes.iter().any(|scope| {
+            let scope = scope.to_ascii_lowercase();
+            match scope.strip_prefix("zohocrm.modules.") {
+                Some("all") => true,
+                Some(rest) => rest
+                    .split_once('.')
+                    .is_some_and(|(granted_module, granted)| {
+                        granted_module == module
+                            && (granted == "all" || granted == op.name().to_ascii_lowercase())
+                    }),
+                None => false,
+            }
+        })
+    }
+
     /// Whether the caller's profile has the permission.
     pub fn has_permission(&self, permission: Permission) -> bool {
         match permission {
@@ -148,6 +167,16 @@ mod tests {
         assert!(caller(&["ZohoCRM.settings.ALL"]).has_scope(ScopeOp::Update));
         assert!(!caller(&["ZohoCRM.modules.ALL"]).has_scope(ScopeOp::Read));
         assert!(!caller(&["ZohoCRM.settings.fields.ALL"]).has_scope(ScopeOp::Read));
+    }
+
+    #[test]
+    fn module_scopes_grant_records_of_their_module() {
+        assert!(caller(&["ZohoCRM.modules.ALL"]).has_module_scope("Contacts", ScopeOp::Create));
+        let contacts = caller(&["ZohoCRM.modules.contacts.READ"]);
+        assert!(contacts.has_module_scope("Contacts", ScopeOp::Read));
+        assert!(!contacts.has_module_scope("Contacts", ScopeOp::Delete));
+        assert!(!contacts.has_module_scope("Leads", ScopeOp::Read));
+        assert!(!caller(&["ZohoCRM.settings.ALL"]).has_module_scope("Contacts", ScopeOp::Read));
     }
 
     #[test]

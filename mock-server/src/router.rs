@@ -130,6 +130,25 @@ pub enum CrmRoute {
         /// The module API name.
         module: String,
     },
+    /// Records API `POST /{module}`: add records.
+    CreateRecords {
+        /// The module API name.
+        module: String,
+    },
+    /// Records API `GET /{module}/{id}`: one record.
+    GetRecord {
+        /// The module API name.
+        module: String,
+        /// The record id.
+        id: String,
+    },
+    /// Records API `DELETE /{module}?ids=` or `DELETE /{module}/{id}`: to the recycle bin.
+    DeleteRecords {
+        /// The module API name.
+        module: String,
+        /// The record id of the path form.
+        id: Option<String>,
+    },
 }
 
 /// The control-plane operations under `/__mock/`.
@@ -358,6 +377,22 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
             module: owned(module),
         }),
         ([_, "actions", "portal_invite"], _) => Err(ApiError::InvalidRequestMethod),
+        // The Records API, as far as portable scenarios need it; its other methods are not served.
+        ([module], Post) => Ok(CrmRoute::CreateRecords {
+            module: owned(module),
+        }),
+        ([module], Delete) => Ok(CrmRoute::DeleteRecords {
+            module: owned(module),
+            id: None,
+        }),
+        ([module, id], Get) => Ok(CrmRoute::GetRecord {
+            module: owned(module),
+            id: owned(id),
+        }),
+        ([module, id], Delete) => Ok(CrmRoute::DeleteRecords {
+            module: owned(module),
+            id: Some(owned(id)),
+        }),
         _ => Err(ApiError::InvalidUrlPattern),
     }
 }

@@ -13,6 +13,7 @@ mod oauth;
 mod portal_users;
 mod portals;
 mod portals_meta;
+mod records;
 mod user_type_modules;
 mod user_types;
 
@@ -69,12 +70,21 @@ fn crm(
     if caller.sandbox || on_sandbox_host {
         return Err(ApiError::SandboxNotSupported);
     }
-    let access = access(operation);
-    if !caller.has_scope(access.scope) {
-        return Err(ApiError::OauthScopeMismatch);
-    }
-    if !caller.has_permission(access.permission) {
-        return Err(access.denial);
+    match access(operation) {
+        Some(access) => {
+            if !caller.has_scope(access.scope) {
+                return Err(ApiError::OauthScopeMismatch);
+            }
+            if !caller.has_permission(access.permission) {
+                return Err(access.denial);
+            }
+        }
+        None => {
+            let (module, op) = record_access(operation);
+            if !caller.has_module_scope(module, op) {
+                return Err(ApiError::OauthScopeMismatch);
+            }
+        }
     }
     let org = state
         .store
@@ -118,6 +128,9 @@ fn crm(
         CrmRoute::Invite { module, record } => invitations::invite(&ctx, &org, module, record),
         CrmRoute::BulkInvite { module } => invitations::bulk_invite(&ctx, module),
         CrmRoute::InviteJobs { module } => invitations::job_status(&ctx, module),
+        CrmRoute::CreateRecords { module } => records::create(&ctx, module),
+        CrmRoute::GetRecord { module, id } => records::get(&ctx, module, id),
+        CrmRoute::DeleteRecords { module, id } => records::delete(&ctx, module, id.as_deref()),
     }
 }
 
@@ -128,7 +141,9 @@ struct Access {
     denial: ApiError,
 }
 
-fn access(operation: &CrmRoute) -> Access {
+/// The Portals operations' access; `None` for the Records API, which needs a module scope
+/// ([`record_access`]) and no portal permission.
+fn access(operation: &CrmRoute) -> Option<Access> {
     let portal_denial = |with_details: bool| ApiError::NoPermission {
         permissions: if with_details {
             vec![permission::MANAGE_PORTAL]
@@ -137,7 +152,7 @@ fn access(operation: &CrmRoute) -> Access {
         },
         message: message::PERMISSION_IS_INVALID,
     };
-    match operation {
+    Some(match operation {
         CrmRoute::ListPortals => Access {
             scope: ScopeOp::Read,
             permission: Permission::ManagePortal,
@@ -170,6 +185,19 @@ fn access(operation: &CrmRoute) -> Access {
         | CrmRoute::ChangeUserStatus { .. }
         | CrmRoute::BulkChangeStatus { .. } => users_access(ScopeOp::Update),
         CrmRoute::DeleteUsers { .. } => users_access(ScopeOp::Delete),
+        CrmRoute::CreateRecords { .. }
+        | CrmRoute::GetRecord { .. }
+        | CrmRoute::DeleteRecords { .. } => return None,
+    })
+}
+
+/// The module and operation a Records API call needs a `ZohoCRM.modules.…` scope for.
+fn record_access(operation: &CrmRoute) -> (&str, ScopeOp) {
+    match operation {
+        CrmRoute::CreateRecords { module } => (module, ScopeOp::Create),
+        CrmRoute::GetRecord { module, .. } => (module, ScopeOp::Read),
+        CrmRoute::DeleteRecords { module, .. } => (module, ScopeOp::Delete),
+        _ => ("", ScopeOp::Read),
     }
 }
 

@@ -48,3 +48,113 @@ pub fn get(
         })
         .optional()?)
 }
+
+/// A record with everything the Records API shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FullRecord {
+    /// What invitations check.
+    pub row: RecordRow,
+    /// The record's fields, as stored (a JSON object).
+    pub data: String,
+    /// When it was created (Unix seconds); `None` for fixture records.
+    pub created_time: Option<i64>,
+    /// Who created it (a CRM user id).
+    pub created_by: Option<String>,
+    /// When it last changed.
+    pub modified_time: Option<i64>,
+    /// Who changed it last.
+    pub modified_by: Option<String>,
+}
+
+/// A record of a module with its fields and authorship.
+pub fn get_full(
+    conn: &Connection,
+    org_id: &str,
+    module_id: &str,
+    id: &str,
+) -> Result<Option<FullRecord>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, module_id, name, email, approval, gdpr_consent, state, data,
+                    created_time, created_by, modified_time, modified_by
+             FROM records WHERE org_id = ?1 AND module_id = ?2 AND id = ?3",
+        )?
+        .query_row(params![org_id, module_id, id], |row| {
+            Ok(FullRecord {
+                row: RecordRow {
+                    id: row.get(0)?,
+                    module_id: row.get(1)?,
+                    name: row.get(2)?,
+                    email: row.get(3)?,
+                    approval: row.get(4)?,
+                    gdpr_consent: flag(row.get(5)?),
+                    state: row.get(6)?,
+                },
+                data: row.get(7)?,
+                created_time: row.get(8)?,
+                created_by: row.get(9)?,
+                modified_time: row.get(10)?,
+                modified_by: row.get(11)?,
+            })
+        })
+        .optional()?)
+}
+
+/// A record to add through the Records API: approved, with consent, not deleted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewRecord<'a> {
+    /// The org.
+    pub org_id: &'a str,
+    /// Its id (from the org's sequence).
+    pub id: &'a str,
+    /// The module.
+    pub module_id: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// The email invitations go to.
+    pub email: Option<&'a str>,
+    /// The fields, as a JSON object.
+    pub data: &'a str,
+    /// The CRM user adding it.
+    pub user_id: &'a str,
+    /// Now.
+    pub now: i64,
+}
+
+/// Adds a record.
+pub fn insert(conn: &Connection, new: &NewRecord<'_>) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO records (org_id, id, module_id, name, email, approval, gdpr_consent, state,
+                             data, created_time, created_by, modified_time, modified_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'approved', 1, 'active', ?6, ?7, ?8, ?7, ?8)",
+    )?
+    .execute(params![
+        new.org_id,
+        new.id,
+        new.module_id,
+        new.name,
+        new.email,
+        new.data,
+        new.now,
+        new.user_id
+    ])?;
+    Ok(())
+}
+
+/// Moves an active record of a module to the recycle bin; `false` when there is none to move.
+pub fn recycle(
+    conn: &Connection,
+    org_id: &str,
+    module_id: &str,
+    id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE records SET state = 'recycle_bin', modified_time = ?5, modified_by = ?4
+             WHERE org_id = ?1 AND module_id = ?2 AND id = ?3 AND state = 'active'",
+        )?
+        .execute(params![org_id, module_id, id, user_id, now])?
+        > 0)
+}

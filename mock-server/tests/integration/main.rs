@@ -10,6 +10,7 @@ mod persistence; // --db FILE: restarts keep state, newer schemas are refused
 mod portal_users; // U1-U5: listing, filters, paging, delete, transfer, status changes
 mod portals; // P1-P4: list, get, create, rename, and every error body
 mod portals_meta; // M1: the catalogue a user type is built from
+mod records; // the Records API subset: add, read, delete to the recycle bin
 mod routing_and_auth; // unknown paths, wrong methods, versions, tokens, scopes, permissions
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM
 mod user_types; // UT1-UT5: list, get, create, update, delete, every rule and error body

@@ -1,4 +1,4 @@
--- The full current schema (version 1). Fresh databases are created from this file; older ones
+-- The full current schema (version 2). Fresh databases are created from this file; older ones
 -- are upgraded by the steps in migrations/. Every table is scoped by org_id: orgs never see each
 -- other. Times are Unix seconds (UTC); they are printed with the org's offset.
 
@@ -13,7 +13,10 @@ CREATE TABLE IF NOT EXISTS orgs (
     sandbox         INTEGER NOT NULL,      -- 1: every Portals call answers API_NOT_SUPPORTED
     zaid            TEXT NOT NULL,         -- the zaid a portal created in this org receives
     id_prefix       TEXT NOT NULL,         -- first 10 digits of every id made in this org
-    next_seq        INTEGER NOT NULL       -- last 9 digits of the next id
+    next_seq        INTEGER NOT NULL,      -- last 9 digits of the next id
+    clock_fixed     INTEGER,               -- the org's clock stands still here (NULL: it runs)
+    clock_shift     INTEGER NOT NULL DEFAULT 0,  -- seconds added to the org's clock
+    enforce_limits  INTEGER NOT NULL DEFAULT 0   -- 1: API credits and concurrency are enforced
 );
 
 CREATE TABLE IF NOT EXISTS profiles (
@@ -117,6 +120,10 @@ CREATE TABLE IF NOT EXISTS records (
     gdpr_consent  INTEGER NOT NULL,      -- 0: no GDPR consent, cannot be invited
     state         TEXT NOT NULL CHECK (state IN ('active', 'recycle_bin', 'deleted')),
     data          TEXT NOT NULL,         -- the record's other fields, as a JSON object
+    created_time  INTEGER,               -- NULL for fixture records
+    created_by    TEXT,
+    modified_time INTEGER,
+    modified_by   TEXT,
     PRIMARY KEY (org_id, id)
 );
 
@@ -191,3 +198,12 @@ CREATE TABLE IF NOT EXISTS jobs (
     PRIMARY KEY (org_id, id)
 );
 CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, org_id);
+
+-- Snapshots of an org (POST /__mock/orgs/{id}/snapshots), restored exactly.
+CREATE TABLE IF NOT EXISTS snapshots (
+    org_id        TEXT NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    id            TEXT NOT NULL,
+    created_time  INTEGER NOT NULL,
+    data          TEXT NOT NULL,         -- every row of the org, table by table, as JSON
+    PRIMARY KEY (org_id, id)
+);
