@@ -56,6 +56,11 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("I1", "POST", "/*/*/actions/portal_invite"),
     ("I2", "POST", "/*/actions/portal_invite"),
     ("I3", "GET", "/*/actions/portal_invite"),
+    // The Records API subset the portable scenarios use (after every settings path).
+    ("R1", "POST", "/*"),
+    ("R2", "GET", "/*/*"),
+    ("R3", "DELETE", "/*"),
+    ("R3", "DELETE", "/*/*"),
 ];
 
 const fn o(endpoint: &'static str, status: u16, code: &'static str) -> Outcome {
@@ -66,7 +71,9 @@ const fn o(endpoint: &'static str, status: u16, code: &'static str) -> Outcome {
     }
 }
 
-/// Every outcome the documentation gives (portals-api.md §2.3 and §3).
+/// Every outcome the documentation gives (portals-api.md §2.3 and §3), the choices the
+/// fidelity ledger records where it is silent, and the Records API subset (R1 add, R2 read,
+/// R3 delete).
 pub const DOCUMENTED: &[Outcome] = &[
     o("any", 401, "INVALID_TOKEN"),
     o("any", 401, "AUTHENTICATION_FAILURE"),
@@ -78,6 +85,7 @@ pub const DOCUMENTED: &[Outcome] = &[
     o("P1", 204, "-"),
     o("P1", 403, "NO_PERMISSION"),
     o("P2", 200, "-"),
+    o("P2", 400, "INVALID_DATA"),
     o("P2", 403, "NO_PERMISSION"),
     o("P3", 200, "SUCCESS"),
     o("P3", 400, "MANDATORY_NOT_FOUND"),
@@ -91,12 +99,15 @@ pub const DOCUMENTED: &[Outcome] = &[
     o("P4", 400, "NOT_ALLOWED"),
     o("P4", 400, "INVALID_DATA"),
     o("P4", 400, "ALREADY_USED"),
+    o("P4", 400, "PATTERN_NOT_MATCHED"),
     o("P4", 403, "NO_PERMISSION"),
     o("UT1", 200, "-"),
     o("UT1", 400, "INVALID_DATA"),
     o("UT1", 403, "NO_PERMISSION"),
     o("UT2", 200, "-"),
     o("UT2", 204, "-"),
+    o("UT2", 400, "INVALID_DATA"),
+    o("UT2", 403, "NO_PERMISSION"),
     o("UT3", 200, "SUCCESS"),
     o("UT3", 201, "-"),
     o("UT3", 400, "NOT_ALLOWED"),
@@ -107,23 +118,32 @@ pub const DOCUMENTED: &[Outcome] = &[
     o("UT3", 400, "REQUIRED_PARAM_MISSING"),
     o("UT3", 403, "NO_PERMISSION"),
     o("UT4", 200, "SUCCESS"),
+    o("UT4", 400, "INVALID_DATA"),
+    o("UT4", 400, "MANDATORY_NOT_FOUND"),
+    o("UT4", 403, "NO_PERMISSION"),
     o("UT5", 200, "SUCCESS"),
     o("UT5", 400, "INVALID_DATA"),
     o("UT5", 403, "NO_PERMISSION"),
     o("U1", 200, "-"),
     o("U1", 204, "-"),
     o("U1", 400, "PATTERN_NOT_MATCHED"),
+    o("U1", 400, "INVALID_DATA"),
     o("U1", 403, "NO_PERMISSION"),
     o("U2", 200, "SUCCESS"),
+    o("U2", 200, "SCHEDULED"),
     o("U2", 400, "INVALID_DATA"),
+    o("U2", 403, "NO_PERMISSION"),
     o("U3", 200, "SUCCESS"),
     o("U3", 400, "REQUIRED_PARAM_MISSING"),
+    o("U3", 200, "SCHEDULED"),
     o("U3", 400, "INVALID_DATA"),
+    o("U3", 403, "NO_PERMISSION"),
     o("U4", 200, "SUCCESS"),
     o("U4", 400, "NOT_ALLOWED"),
     o("U4", 400, "LIMIT_EXCEEDED"),
     o("U4", 400, "ALREADY_ACTIVATED"),
     o("U4", 400, "INVALID_DATA"),
+    o("U4", 403, "NO_PERMISSION"),
     o("U5", 200, "SCHEDULED"),
     o("I1", 200, "SUCCESS"),
     o("I1", 400, "CANNOT_PROCESS"),
@@ -141,6 +161,17 @@ pub const DOCUMENTED: &[Outcome] = &[
     o("I3", 200, "-"),
     o("I3", 204, "-"),
     o("M1", 200, "-"),
+    o("M1", 400, "REQUIRED_PARAM_MISSING"),
+    o("M1", 400, "INVALID_MODULE"),
+    o("R1", 201, "SUCCESS"),
+    o("R1", 400, "MANDATORY_NOT_FOUND"),
+    o("R1", 400, "INVALID_DATA"),
+    o("R1", 400, "INVALID_MODULE"),
+    o("R2", 200, "-"),
+    o("R2", 204, "-"),
+    o("R3", 200, "SUCCESS"),
+    o("R3", 400, "INVALID_DATA"),
+    o("R3", 400, "REQUIRED_PARAM_MISSING"),
 ];
 
 /// Generic codes that any endpoint may answer; they count for the `any` row.
@@ -309,5 +340,9 @@ mod tests {
             Some("I1")
         );
         assert_eq!(endpoint_of("GET", "/__mock/orgs"), None);
+        assert_eq!(endpoint_of("POST", "/crm/v8/Contacts"), Some("R1"));
+        assert_eq!(endpoint_of("GET", "/crm/v8/Contacts/{{id}}"), Some("R2"));
+        assert_eq!(endpoint_of("DELETE", "/crm/v8/Contacts?ids=1"), Some("R3"));
+        assert_eq!(endpoint_of("GET", "/crm/v8/settings/portals"), Some("P1"));
     }
 }

@@ -1,0 +1,91 @@
+//! The suite's completeness, kept honest by `make test`:
+//! - every documented outcome has a scenario that expects it;
+//! - `fixtures/COVERAGE.md` is the map `make coverage` writes now (regenerate it when this fails);
+//! - every row of `fixtures/FIDELITY.md` names scenarios that exist and pin it;
+//! - no two scenarios send the same requests and expect the same answers (none is redundant).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use portals_conformance::BUILT_IN_SCENARIOS;
+use portals_conformance::coverage;
+use portals_conformance::scenario::{self, LoadedScenario};
+
+fn scenarios() -> Vec<LoadedScenario> {
+    scenario::load_dir(Path::new(BUILT_IN_SCENARIOS)).expect("the built-in scenarios load")
+}
+
+fn fixtures_file(name: &str) -> String {
+    let path = Path::new(BUILT_IN_SCENARIOS).join("..").join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn every_documented_outcome_has_a_scenario() {
+    let map = coverage::map(&scenarios());
+    let missing = coverage::uncovered(&map);
+    assert!(
+        missing.is_empty(),
+        "documented outcomes no scenario expects: {missing:?}"
+    );
+}
+
+#[test]
+fn the_committed_coverage_map_is_current() {
+    let loaded = scenarios();
+    let map = coverage::map(&loaded);
+    let expected = coverage::markdown(&map, loaded.len());
+    assert!(
+        fixtures_file("COVERAGE.md") == expected,
+        "fixtures/COVERAGE.md is out of date: run `make coverage` and commit it"
+    );
+}
+
+#[test]
+fn every_fidelity_row_names_existing_scenarios() {
+    let names: BTreeSet<String> = scenarios().into_iter().map(|s| s.name).collect();
+    let ledger = fixtures_file("FIDELITY.md");
+    let mut rows = 0;
+    for line in ledger.lines().filter(|l| l.starts_with("| ")) {
+        let cells: Vec<&str> = line.trim_matches('|').split(" | ").collect();
+        if cells.first().is_some_and(|c| c.trim() == "behaviour") {
+            continue;
+        }
+        rows += 1;
+        let pinned = cells.last().copied().unwrap_or("").trim();
+        let named: Vec<&str> = pinned
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|n| n.contains("::"))
+            .collect();
+        assert!(
+            !named.is_empty(),
+            "FIDELITY.md row names no scenario in its last column: {line}"
+        );
+        for name in named {
+            assert!(
+                names.contains(name),
+                "FIDELITY.md names `{name}`, which is not a scenario: {line}"
+            );
+        }
+    }
+    assert!(rows > 0, "FIDELITY.md has no rows");
+}
+
+#[test]
+fn no_two_scenarios_are_the_same_exchange() {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for loaded in scenarios() {
+        let s = &loaded.scenario;
+        let exchanges: Vec<_> = s
+            .steps
+            .iter()
+            .map(|step| (&step.request, &step.expect))
+            .collect();
+        let key = format!("{:?} {exchanges:?}", s.requires);
+        if let Some(other) = seen.insert(key, loaded.name.clone()) {
+            panic!("{} and {other} are the same exchange", loaded.name);
+        }
+    }
+}
