@@ -58,11 +58,12 @@ pub enum Permission {
     ManagePortalUsers,
 }
 
-/// Resolves the `Authorization` header to a caller.
+/// Resolves the `Authorization` header to a caller. `now_in` gives "now" in an org's clock:
+/// token expiry follows the clock of the token's org.
 pub fn authenticate(
     store: &Store,
     authorization: Option<&str>,
-    now: i64,
+    now_in: impl Fn(&str) -> Result<i64, StoreError>,
 ) -> Result<Caller, ApiError> {
     let header = authorization.ok_or(ApiError::AuthenticationFailure)?.trim();
     let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
@@ -77,7 +78,9 @@ pub fn authenticate(
         .read(|conn| tokens::access(conn, token))
         .map_err(ApiError::from)?
         .ok_or(ApiError::InvalidToken)?;
-    if grant.expires_at.is_some_and(|expiry| expiry <= now) {
+    if let Some(expiry) = grant.expires_at
+        && expiry <= now_in(&grant.org_id)?
+    {
         return Err(ApiError::InvalidToken);
     }
     Ok(Caller {

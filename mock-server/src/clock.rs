@@ -40,6 +40,15 @@ impl Clock {
     }
 }
 
+/// Now in an org's clock: `setting` is the org's `(fixed, shift)` (see `store::orgs::clock`);
+/// the org stands at `fixed` or runs with the server (`server_now`), plus `shift` seconds.
+pub fn org_time(server_now: i64, setting: Option<(Option<i64>, i64)>) -> i64 {
+    match setting {
+        Some((fixed, shift)) => fixed.unwrap_or(server_now).saturating_add(shift),
+        None => server_now,
+    }
+}
+
 /// Parses an RFC 3339 timestamp (`2023-02-07T20:13:20+05:30` or `…Z`) into Unix seconds.
 pub fn parse_timestamp(text: &str) -> Result<i64, String> {
     OffsetDateTime::parse(text, &Rfc3339)

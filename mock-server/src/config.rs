@@ -12,6 +12,9 @@ pub enum ControlPlane {
     Off,
 }
 
+/// How many requests the journal keeps unless told otherwise.
+pub const DEFAULT_JOURNAL_SIZE: usize = 1000;
+
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -22,6 +25,16 @@ pub struct Config {
     /// How often the background worker runs scheduled jobs; `None`: only when the control plane
     /// says so (`POST /__mock/orgs/{id}/jobs/run`).
     pub job_interval: Option<std::time::Duration>,
+    /// How many requests the journal keeps (the oldest are dropped first; 0 keeps none).
+    pub journal_size: usize,
+    /// Enforce API credits and concurrency limits for every org (otherwise per org, when the
+    /// control plane turns them on).
+    pub enforce_limits: bool,
+    /// Every org answers as a sandbox does (`API_NOT_SUPPORTED` on every Portals call).
+    pub sandbox: bool,
+    /// A token that opens the control plane to any client that sends it in
+    /// `X-Mock-Admin-Token` (besides the `control_plane` rule).
+    pub admin_token: Option<String>,
 }
 
 impl Default for Config {
@@ -30,6 +43,10 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             control_plane: ControlPlane::Loopback,
             job_interval: Some(std::time::Duration::from_secs(2)),
+            journal_size: DEFAULT_JOURNAL_SIZE,
+            enforce_limits: false,
+            sandbox: false,
+            admin_token: None,
         }
     }
 }

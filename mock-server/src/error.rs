@@ -160,6 +160,18 @@ pub enum ApiError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// 429: API credits of the rolling window used up, or too many requests at once (when limits
+    /// are enforced). The body is not documented for the Portals API: see FIDELITY.md.
+    TooManyRequests {
+        /// Which limit ("Rate limit exceeded…" or "Concurrency limit exceeded…").
+        message: &'static str,
+        /// Seconds until a retry can succeed.
+        retry_after: u64,
+        /// The limit reached.
+        limit: u64,
+        /// The window the limit counts over, in seconds (0: requests at once).
+        window: u64,
+    },
     /// 500: a fault inside the mock (logged with its cause; never expected).
     InternalError,
     /// The same error, wrapped in the resource's array: `{"<key>":[{…}]}`.
@@ -269,6 +281,12 @@ pub mod message {
     pub const PERMISSION_IS_INVALID: &str = "Permission is invalid.";
     /// `ALREADY_USED` for a portal name.
     pub const PORTAL_NAME_IN_USE: &str = "The entered portal name is already in use";
+    /// `TOO_MANY_REQUESTS` when the API credits of the rolling window are used up.
+    pub const CREDITS_EXHAUSTED: &str =
+        "Rate limit exceeded. Please retry after the specified time.";
+    /// `TOO_MANY_REQUESTS` when too many requests of the org run at once.
+    pub const CONCURRENCY_EXCEEDED: &str =
+        "Concurrency limit exceeded. Please retry after the specified time.";
     /// `LIMIT_REACHED` for a second portal in one org (not documented; see FIDELITY.md).
     pub const ONE_PORTAL_PER_ORG: &str = "Only one portal can be created per organization";
 }
@@ -320,6 +338,7 @@ impl ApiError {
             | ApiError::OauthScopeMismatch => 401,
             ApiError::NoPermission { .. } => 403,
             ApiError::RequestEntityTooLarge { .. } => 413,
+            ApiError::TooManyRequests { .. } => 429,
             ApiError::InternalError => 500,
             ApiError::Wrapped { error, .. } => error.status(),
             _ => 400,
@@ -356,6 +375,7 @@ impl ApiError {
             ApiError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             ApiError::JsonParseError => "JSON_PARSE_ERROR",
             ApiError::RequestEntityTooLarge { .. } => "REQUEST_ENTITY_TOO_LARGE",
+            ApiError::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             ApiError::InternalError => "INTERNAL_ERROR",
             ApiError::Wrapped { error, .. } => error.code(),
         }
@@ -379,6 +399,7 @@ impl ApiError {
             ApiError::JsonParseError => "body",
             ApiError::RequestEntityTooLarge { .. } => "request body exceeds the allowed size",
             ApiError::InternalError => "Internal Server Error",
+            ApiError::TooManyRequests { message, .. } => message,
             ApiError::RequiredParamMissing { .. } => "One of the expected parameter is missing",
             ApiError::DuplicateData { .. } => "duplicate data",
             ApiError::MandatoryModulesMissing => {
@@ -453,6 +474,12 @@ impl ApiError {
                 ..
             } => json!({ "resource_path_index": resource_path_index }),
             ApiError::LimitExceeded { limit } => json!({ "limit": limit }),
+            ApiError::TooManyRequests {
+                retry_after,
+                limit,
+                window,
+                ..
+            } => json!({ "retry_after": retry_after, "limit": limit, "window": window }),
             ApiError::Wrapped { error, .. } => error.details(),
             _ => Value::Object(Map::new()),
         }

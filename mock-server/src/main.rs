@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
-use portals_mock::{AppState, Clock, Config, ControlPlane, FixtureSet, Store, serve};
+use portals_mock::{
+    AppState, Clock, Config, ControlPlane, FixtureSet, Listener, Store, serve, serve_as,
+};
 
 /// A stateful mock of the Zoho CRM Portals API.
 ///
@@ -44,6 +46,34 @@ struct Cli {
     /// Largest request body accepted, in bytes (larger ones answer 413).
     #[arg(long, default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
+    /// How many requests the journal (GET /__mock/orgs/{id}/requests) keeps; the oldest are
+    /// dropped first; 0 keeps none.
+    #[arg(long, default_value_t = portals_mock::config::DEFAULT_JOURNAL_SIZE, value_name = "N")]
+    journal_size: usize,
+    /// Enforce Zoho's API credits (per rolling 24 h) and concurrency limits for every org, by
+    /// edition (otherwise per org: PUT /__mock/orgs/{id}/limits).
+    #[arg(long)]
+    enforce_limits: bool,
+    /// `sandbox`: every org answers as Zoho's sandbox does (API_NOT_SUPPORTED on every Portals call).
+    #[arg(long, value_enum, default_value = "production")]
+    environment: EnvironmentArg,
+    /// Also serve the control plane (only it) on this address, to any client that reaches it.
+    #[arg(long, value_name = "ADDR")]
+    admin_bind: Option<SocketAddr>,
+    /// Open the control plane to any client that sends this in an X-Mock-Admin-Token header.
+    #[arg(long, value_name = "TOKEN")]
+    admin_token: Option<String>,
+    /// Turn the control plane off (the same as --control-plane off).
+    #[arg(long, conflicts_with_all = ["admin_bind", "admin_token"])]
+    no_admin: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum EnvironmentArg {
+    /// Serve the Portals API.
+    Production,
+    /// Answer every Portals call with the sandbox's API_NOT_SUPPORTED.
+    Sandbox,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -87,13 +117,17 @@ fn run(cli: Cli) -> Result<(), String> {
     };
     let config = Config {
         max_body_bytes: cli.max_body_bytes,
-        control_plane: match cli.control_plane {
-            ControlPlaneArg::Loopback => ControlPlane::Loopback,
-            ControlPlaneArg::Any => ControlPlane::Any,
-            ControlPlaneArg::Off => ControlPlane::Off,
+        control_plane: match (cli.no_admin, cli.control_plane) {
+            (true, _) | (_, ControlPlaneArg::Off) => ControlPlane::Off,
+            (false, ControlPlaneArg::Loopback) => ControlPlane::Loopback,
+            (false, ControlPlaneArg::Any) => ControlPlane::Any,
         },
         job_interval: (cli.job_interval_ms > 0)
             .then(|| std::time::Duration::from_millis(cli.job_interval_ms)),
+        journal_size: cli.journal_size,
+        enforce_limits: cli.enforce_limits,
+        sandbox: matches!(cli.environment, EnvironmentArg::Sandbox),
+        admin_token: cli.admin_token.clone(),
     };
     let state = AppState::new(store, clock, config);
     let mut addr = cli.bind;
@@ -115,7 +149,36 @@ fn run(cli: Cli) -> Result<(), String> {
         writeln!(stdout, "listening on http://{local}")
             .and_then(|()| stdout.flush())
             .map_err(|error| format!("cannot write to stdout: {error}"))?;
+        let admin = match cli.admin_bind {
+            Some(admin_addr) => {
+                let admin = tokio::net::TcpListener::bind(admin_addr)
+                    .await
+                    .map_err(|error| format!("cannot listen on {admin_addr}: {error}"))?;
+                let admin_local = admin
+                    .local_addr()
+                    .map_err(|error| format!("cannot read the bound address: {error}"))?;
+                tracing::info!(%admin_local, "control plane listening");
+                Some(admin)
+            }
+            None => None,
+        };
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let admin_task = admin.map(|admin| {
+            let mut stopped = stopped.clone();
+            tokio::spawn(serve_as(
+                admin,
+                state.clone(),
+                async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                },
+                Listener::Admin,
+            ))
+        });
         serve(listener, state, shutdown_signal()).await;
+        let _ = stop.send(true);
+        if let Some(task) = admin_task {
+            let _ = task.await;
+        }
         tracing::info!("stopped");
         Ok(())
     })

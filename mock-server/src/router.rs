@@ -185,6 +185,107 @@ pub enum ControlRoute {
         /// The org.
         org_id: String,
     },
+    /// `GET /__mock/requests` or `GET /__mock/orgs/{id}/requests`: the journal, filtered.
+    ListRequests {
+        /// The org (`None`: every request).
+        org_id: Option<String>,
+    },
+    /// `DELETE /__mock/requests` or `DELETE /__mock/orgs/{id}/requests`: clear the journal.
+    ClearRequests {
+        /// The org (`None`: every request).
+        org_id: Option<String>,
+    },
+    /// `POST /__mock/orgs/{id}/requests/count`: how many requests match a pattern.
+    CountRequests {
+        /// The org (`None`: every request).
+        org_id: Option<String>,
+    },
+    /// `POST /__mock/orgs/{id}/snapshots`: save the org.
+    CreateSnapshot {
+        /// The org.
+        org_id: String,
+    },
+    /// `GET /__mock/orgs/{id}/snapshots`
+    ListSnapshots {
+        /// The org.
+        org_id: String,
+    },
+    /// `POST /__mock/orgs/{id}/snapshots/{sid}/restore`: put the org back as it was.
+    RestoreSnapshot {
+        /// The org.
+        org_id: String,
+        /// The snapshot.
+        snapshot_id: String,
+    },
+    /// `DELETE /__mock/orgs/{id}/snapshots/{sid}`
+    DeleteSnapshot {
+        /// The org.
+        org_id: String,
+        /// The snapshot.
+        snapshot_id: String,
+    },
+    /// `GET /__mock/orgs/{id}/clock`
+    GetClock {
+        /// The org.
+        org_id: String,
+    },
+    /// `PUT /__mock/orgs/{id}/clock` `{"now": "…"}`: fix the org's clock.
+    SetClock {
+        /// The org.
+        org_id: String,
+    },
+    /// `POST /__mock/orgs/{id}/clock/advance` `{"seconds": N}` or `{"by": "7d"}`.
+    AdvanceClock {
+        /// The org.
+        org_id: String,
+    },
+    /// `DELETE /__mock/orgs/{id}/clock`: back to the server's clock.
+    ResetClock {
+        /// The org.
+        org_id: String,
+    },
+    /// `POST /__mock/faults` or `POST /__mock/orgs/{id}/faults`: inject a fault.
+    AddFault {
+        /// The org (`None`: every org).
+        org_id: Option<String>,
+    },
+    /// `GET …/faults`
+    ListFaults {
+        /// The org (`None`: the server-wide faults).
+        org_id: Option<String>,
+    },
+    /// `DELETE …/faults`: remove them all.
+    ClearFaults {
+        /// The org (`None`: the server-wide faults).
+        org_id: Option<String>,
+    },
+    /// `DELETE …/faults/{fault_id}`
+    RemoveFault {
+        /// The org (`None`: a server-wide fault).
+        org_id: Option<String>,
+        /// The fault.
+        fault_id: String,
+    },
+    /// `GET /__mock/orgs/{id}/limits`: credits and concurrency, used and allowed.
+    GetLimits {
+        /// The org.
+        org_id: String,
+    },
+    /// `PUT /__mock/orgs/{id}/limits` `{"enforce": true, "credits": N, "concurrency": N}`.
+    SetLimits {
+        /// The org.
+        org_id: String,
+    },
+    /// `GET /__mock/orgs/{id}/environment`
+    GetEnvironment {
+        /// The org.
+        org_id: String,
+    },
+    /// `PUT /__mock/orgs/{id}/environment` `{"environment": "sandbox"|"production"}`.
+    SetEnvironment {
+        /// The org.
+        org_id: String,
+    },
 }
 
 /// Resolves a request to its route, or the documented routing error.
@@ -398,8 +499,79 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
 }
 
 fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
-    use Method::{Get, Post};
+    use Method::{Delete, Get, Post, Put};
+    let org = |id: &&str| (*id).to_owned();
     match (rest, method) {
+        (["requests"], Get) => Ok(ControlRoute::ListRequests { org_id: None }),
+        (["requests"], Delete) => Ok(ControlRoute::ClearRequests { org_id: None }),
+        (["requests", "count"], Post) => Ok(ControlRoute::CountRequests { org_id: None }),
+        (["orgs", id, "requests"], Get) => Ok(ControlRoute::ListRequests {
+            org_id: Some(org(id)),
+        }),
+        (["orgs", id, "requests"], Delete) => Ok(ControlRoute::ClearRequests {
+            org_id: Some(org(id)),
+        }),
+        (["orgs", id, "requests", "count"], Post) => Ok(ControlRoute::CountRequests {
+            org_id: Some(org(id)),
+        }),
+        (["orgs", id, "snapshots"], Post) => Ok(ControlRoute::CreateSnapshot { org_id: org(id) }),
+        (["orgs", id, "snapshots"], Get) => Ok(ControlRoute::ListSnapshots { org_id: org(id) }),
+        (["orgs", id, "snapshots", sid, "restore"], Post) => Ok(ControlRoute::RestoreSnapshot {
+            org_id: org(id),
+            snapshot_id: org(sid),
+        }),
+        (["orgs", id, "snapshots", sid], Delete) => Ok(ControlRoute::DeleteSnapshot {
+            org_id: org(id),
+            snapshot_id: org(sid),
+        }),
+        (["orgs", id, "clock"], Get) => Ok(ControlRoute::GetClock { org_id: org(id) }),
+        (["orgs", id, "clock"], Put) => Ok(ControlRoute::SetClock { org_id: org(id) }),
+        (["orgs", id, "clock"], Delete) => Ok(ControlRoute::ResetClock { org_id: org(id) }),
+        (["orgs", id, "clock", "advance"], Post) => {
+            Ok(ControlRoute::AdvanceClock { org_id: org(id) })
+        }
+        (["faults"], Post) => Ok(ControlRoute::AddFault { org_id: None }),
+        (["faults"], Get) => Ok(ControlRoute::ListFaults { org_id: None }),
+        (["faults"], Delete) => Ok(ControlRoute::ClearFaults { org_id: None }),
+        (["faults", fid], Delete) => Ok(ControlRoute::RemoveFault {
+            org_id: None,
+            fault_id: org(fid),
+        }),
+        (["orgs", id, "faults"], Post) => Ok(ControlRoute::AddFault {
+            org_id: Some(org(id)),
+        }),
+        (["orgs", id, "faults"], Get) => Ok(ControlRoute::ListFaults {
+            org_id: Some(org(id)),
+        }),
+        (["orgs", id, "faults"], Delete) => Ok(ControlRoute::ClearFaults {
+            org_id: Some(org(id)),
+        }),
+        (["orgs", id, "faults", fid], Delete) => Ok(ControlRoute::RemoveFault {
+            org_id: Some(org(id)),
+            fault_id: org(fid),
+        }),
+        (["orgs", id, "limits"], Get) => Ok(ControlRoute::GetLimits { org_id: org(id) }),
+        (["orgs", id, "limits"], Put) => Ok(ControlRoute::SetLimits { org_id: org(id) }),
+        (["orgs", id, "environment"], Get) => Ok(ControlRoute::GetEnvironment { org_id: org(id) }),
+        (["orgs", id, "environment"], Put) => Ok(ControlRoute::SetEnvironment { org_id: org(id) }),
+        (
+            ["requests"]
+            | ["requests", "count"]
+            | ["orgs", _, "requests"]
+            | ["orgs", _, "requests", "count"]
+            | ["orgs", _, "snapshots"]
+            | ["orgs", _, "snapshots", _]
+            | ["orgs", _, "snapshots", _, "restore"]
+            | ["orgs", _, "clock"]
+            | ["orgs", _, "clock", "advance"]
+            | ["faults"]
+            | ["faults", _]
+            | ["orgs", _, "faults"]
+            | ["orgs", _, "faults", _]
+            | ["orgs", _, "limits"]
+            | ["orgs", _, "environment"],
+            _,
+        ) => Err(ApiError::InvalidRequestMethod),
         (["orgs"], Get) => Ok(ControlRoute::ListOrgs),
         (["orgs"], Post) => Ok(ControlRoute::CreateOrg),
         (["orgs"], _) => Err(ApiError::InvalidRequestMethod),

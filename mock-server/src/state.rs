@@ -4,6 +4,9 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::limits::Limits;
 use crate::store::Store;
 
 /// Shared server state.
@@ -15,14 +18,33 @@ pub struct AppState {
     pub clock: Arc<Clock>,
     /// Settings.
     pub config: Arc<Config>,
+    /// What was asked and answered.
+    pub journal: Arc<Journal>,
+    /// Faults injected through the control plane.
+    pub faults: Arc<Faults>,
+    /// API credit and concurrency accounting.
+    pub limits: Arc<Limits>,
 }
 
 impl AppState {
+    /// Now in the org's clock (Unix seconds): the server's clock, or the instant the control
+    /// plane fixed for the org, plus the org's shift. An unknown org follows the server's clock.
+    pub fn org_now(&self, org_id: &str) -> Result<i64, crate::store::StoreError> {
+        let server_now = self.clock.now();
+        let setting = self
+            .store
+            .read(|conn| crate::store::orgs::clock(conn, org_id))?;
+        Ok(crate::clock::org_time(server_now, setting))
+    }
+
     /// Bundles a store, a clock and settings.
     pub fn new(store: Store, clock: Clock, config: Config) -> AppState {
         AppState {
             store: Arc::new(store),
             clock: Arc::new(clock),
+            journal: Arc::new(Journal::new(config.journal_size)),
+            faults: Arc::new(Faults::default()),
+            limits: Arc::new(Limits::default()),
             config: Arc::new(config),
         }
     }

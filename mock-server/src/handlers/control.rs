@@ -5,8 +5,11 @@
 //! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…"}
 //! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
 //! ```
-//! Loopback clients only, unless `--control-plane any`; `--control-plane off` hides it.
+//! Loopback clients only, unless `--control-plane any`, a client sends `--admin-token` in
+//! `X-Mock-Admin-Token`, or it comes in on `--admin-bind`; `--control-plane off` hides it.
 //! Errors answer `{"error":{"code":…,"message":…}}` (this is the mock's API, not Zoho's).
+//! The journal, faults, and each org's clock, limits, environment and snapshots have their own
+//! modules (`control_journal`, `control_faults`, `control_org`).
 
 use serde_json::{Value, json};
 
@@ -28,13 +31,20 @@ pub const ADMIN_SCOPES: [&str; 4] = [
 
 /// Answers one control-plane request.
 pub fn handle(state: &AppState, request: &ApiRequest, operation: &ControlRoute) -> ApiResponse {
+    let has_admin_token = state.config.admin_token.as_deref().is_some_and(|token| {
+        request
+            .headers
+            .iter()
+            .any(|(name, value)| name.eq_ignore_ascii_case("x-mock-admin-token") && value == token)
+    });
     match state.config.control_plane {
+        _ if request.admin_listener => {}
         ControlPlane::Off => return ApiError::InvalidUrlPattern.into(),
-        ControlPlane::Loopback if !request.peer.ip().is_loopback() => {
+        ControlPlane::Loopback if !request.peer.ip().is_loopback() && !has_admin_token => {
             return error(
                 403,
                 "FORBIDDEN",
-                "the control plane answers loopback clients only (start with --control-plane any)",
+                "the control plane answers loopback clients only (start with --control-plane any, --admin-token or --admin-bind)",
             );
         }
         _ => {}
@@ -50,11 +60,59 @@ pub fn handle(state: &AppState, request: &ApiRequest, operation: &ControlRoute) 
             personality_id,
         } => confirm_user(state, org_id, personality_id),
         ControlRoute::ExpireInvitations { org_id } => expire_invitations(state, org_id),
+        ControlRoute::ListRequests { org_id } => {
+            super::control_journal::list(state, request, org_id.as_deref())
+        }
+        ControlRoute::ClearRequests { org_id } => {
+            super::control_journal::clear(state, org_id.as_deref())
+        }
+        ControlRoute::CountRequests { org_id } => {
+            super::control_journal::count(state, request, org_id.as_deref())
+        }
+        ControlRoute::AddFault { org_id } => {
+            super::control_faults::add(state, request, org_id.as_deref())
+        }
+        ControlRoute::ListFaults { org_id } => {
+            super::control_faults::list(state, org_id.as_deref())
+        }
+        ControlRoute::ClearFaults { org_id } => {
+            super::control_faults::clear(state, org_id.as_deref())
+        }
+        ControlRoute::RemoveFault { org_id, fault_id } => {
+            super::control_faults::remove(state, org_id.as_deref(), fault_id)
+        }
+        ControlRoute::CreateSnapshot { org_id } => super::control_org::take_snapshot(state, org_id),
+        ControlRoute::ListSnapshots { org_id } => super::control_org::list_snapshots(state, org_id),
+        ControlRoute::RestoreSnapshot {
+            org_id,
+            snapshot_id,
+        } => super::control_org::restore_snapshot(state, org_id, snapshot_id),
+        ControlRoute::DeleteSnapshot {
+            org_id,
+            snapshot_id,
+        } => super::control_org::delete_snapshot(state, org_id, snapshot_id),
+        ControlRoute::GetClock { org_id } => super::control_org::get_clock(state, org_id),
+        ControlRoute::SetClock { org_id } => super::control_org::set_clock(state, request, org_id),
+        ControlRoute::AdvanceClock { org_id } => {
+            super::control_org::advance_clock(state, request, org_id)
+        }
+        ControlRoute::ResetClock { org_id } => super::control_org::reset_clock(state, org_id),
+        ControlRoute::GetLimits { org_id } => super::control_org::get_limits(state, org_id),
+        ControlRoute::SetLimits { org_id } => {
+            super::control_org::set_limits(state, request, org_id)
+        }
+        ControlRoute::GetEnvironment { org_id } => {
+            super::control_org::get_environment(state, org_id)
+        }
+        ControlRoute::SetEnvironment { org_id } => {
+            super::control_org::set_environment(state, request, org_id)
+        }
     };
     outcome.unwrap_or_else(|failure| failure)
 }
 
-type Outcome = Result<ApiResponse, ApiResponse>;
+/// A control-plane answer: the success, or the error answer.
+pub(super) type Outcome = Result<ApiResponse, ApiResponse>;
 
 fn list(state: &AppState) -> Outcome {
     let orgs = state.store.read(orgs::list).map_err(internal)?;
@@ -137,13 +195,15 @@ fn reset(state: &AppState, org_id: &str) -> Outcome {
         .store
         .write(|tx| seed::reset_org(tx, org_id, &org.fixture, fixture, tokens))
         .map_err(internal)?;
+    state.limits.forget(org_id);
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "fixture": org.fixture, "reset": true }),
     ))
 }
 
-fn require_org(state: &AppState, org_id: &str) -> Result<(), ApiResponse> {
+/// 404 `UNKNOWN_ORG` unless the org exists.
+pub(super) fn require_org(state: &AppState, org_id: &str) -> Result<(), ApiResponse> {
     match state.store.read(|conn| orgs::exists(conn, org_id)) {
         Ok(true) => Ok(()),
         Ok(false) => Err(error(404, "UNKNOWN_ORG", &format!("no org {org_id:?}"))),
@@ -212,7 +272,7 @@ const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
 
 fn expire_invitations(state: &AppState, org_id: &str) -> Outcome {
     require_org(state, org_id)?;
-    let cutoff = state.clock.now() - INVITATION_SECONDS;
+    let cutoff = state.org_now(org_id).map_err(internal)? - INVITATION_SECONDS;
     let expired = state
         .store
         .write(|tx| portal_users::expire_invitations(tx, org_id, cutoff))
@@ -232,12 +292,14 @@ fn unknown_fixture(state: &AppState, name: &str) -> ApiResponse {
     )
 }
 
-fn internal(error_value: StoreError) -> ApiResponse {
+/// 500 with the store's failure (logged).
+pub(super) fn internal(error_value: StoreError) -> ApiResponse {
     tracing::error!(error = %error_value, "control plane store failure");
     error(500, "INTERNAL_ERROR", &error_value.to_string())
 }
 
-fn error(status: u16, code: &str, message: &str) -> ApiResponse {
+/// `{"error":{"code","message"}}` with a status.
+pub(super) fn error(status: u16, code: &str, message: &str) -> ApiResponse {
     ApiResponse::json(
         status,
         &json!({ "error": { "code": code, "message": message } }),
@@ -287,4 +349,13 @@ mod tests {
             200
         );
     }
+}
+
+/// The JSON body of a control-plane request (`{}` when empty), or 400 `BAD_REQUEST`.
+pub(super) fn json_body(request: &ApiRequest) -> Result<Value, ApiResponse> {
+    if request.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&request.body)
+        .map_err(|e| error(400, "BAD_REQUEST", &format!("the body is not JSON: {e}")))
 }

@@ -40,8 +40,8 @@ pub fn schedule(
 /// Runs every scheduled job (of one org, or of all); answers how many ran.
 pub fn run_pending(state: &AppState, org_id: Option<&str>) -> Result<usize, StoreError> {
     let pending = state.store.read(|conn| jobs::pending(conn, org_id))?;
-    let now = state.clock.now();
     for job in &pending {
+        let now = state.org_now(&job.org_id)?;
         // Shown as in_progress while it runs; a crash mid-run puts it back to scheduled on the
         // next start (see `Store::open`), and the run itself is one transaction.
         let claimed = state

@@ -6,6 +6,9 @@
 
 mod body;
 mod control;
+mod control_faults;
+mod control_journal;
+mod control_org;
 mod invitations;
 pub(crate) mod jobs;
 mod membership;
@@ -16,6 +19,8 @@ mod portals_meta;
 mod records;
 mod user_type_modules;
 mod user_types;
+
+pub(crate) use oauth::Params as OauthParams;
 
 use crate::auth::{self, Caller, Permission, ScopeOp};
 use crate::clock::parse_offset;
@@ -61,13 +66,15 @@ fn crm(
     version: ApiVersion,
     operation: &CrmRoute,
 ) -> Result<ApiResponse, ApiError> {
-    let now = state.clock.now();
-    let caller = auth::authenticate(&state.store, request.authorization.as_deref(), now)?;
+    let caller = auth::authenticate(&state.store, request.authorization.as_deref(), |org| {
+        state.org_now(org)
+    })?;
+    let now = state.org_now(&caller.org_id)?;
     let on_sandbox_host = request
         .host
         .as_deref()
         .is_some_and(|host| host.to_ascii_lowercase().starts_with("sandbox."));
-    if caller.sandbox || on_sandbox_host {
+    if caller.sandbox || on_sandbox_host || state.config.sandbox {
         return Err(ApiError::SandboxNotSupported);
     }
     match access(operation) {

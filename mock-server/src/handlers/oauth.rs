@@ -51,13 +51,13 @@ type Outcome = Result<Value, &'static str>;
 fn refresh(state: &AppState, request: &ApiRequest, params: &Params) -> Outcome {
     let client_id = authenticate_client(state, params)?;
     let refresh_token = params.get("refresh_token").ok_or("invalid_request")?;
-    let now = state.clock.now();
     state
         .store
         .write(|tx| {
             let Some(grant) = tokens::client_token(tx, refresh_token, "refresh")? else {
                 return Ok(Err("invalid_code"));
             };
+            let now = org_now(state, tx, &grant.org_id)?;
             if grant.client_id.as_deref() != Some(client_id.as_str()) {
                 return Ok(Err("invalid_code"));
             }
@@ -73,13 +73,13 @@ fn authorization_code(state: &AppState, request: &ApiRequest, params: &Params) -
     let redirect = params
         .get("redirect_uri")
         .or_else(|| params.get("redirect_url"));
-    let now = state.clock.now();
     state
         .store
         .write(|tx| {
             let Some(grant) = tokens::client_token(tx, code, "grant")? else {
                 return Ok(Err("invalid_code"));
             };
+            let now = org_now(state, tx, &grant.org_id)?;
             if grant.client_id.as_deref() != Some(client_id.as_str())
                 || grant.expires_at.is_some_and(|expiry| expiry <= now)
             {
@@ -101,6 +101,12 @@ fn authorization_code(state: &AppState, request: &ApiRequest, params: &Params) -
             )))
         })
         .map_err(|_| "server_error")?
+}
+
+/// Now in the org's clock, read inside the transaction that holds the store.
+fn org_now(state: &AppState, conn: &rusqlite::Connection, org_id: &str) -> Result<i64, StoreError> {
+    let setting = crate::store::orgs::clock(conn, org_id)?;
+    Ok(crate::clock::org_time(state.clock.now(), setting))
 }
 
 fn authenticate_client(state: &AppState, params: &Params) -> Result<String, &'static str> {
@@ -176,10 +182,12 @@ fn random_hex() -> String {
 }
 
 /// The request's parameters: the query string, then a form body.
-struct Params(Vec<(String, String)>);
+/// The OAuth parameters of a request: its query, then its form body.
+pub(crate) struct Params(Vec<(String, String)>);
 
 impl Params {
-    fn of(request: &ApiRequest) -> Params {
+    /// Collects them.
+    pub(crate) fn of(request: &ApiRequest) -> Params {
         let mut pairs = request.query.clone();
         pairs.extend(
             form_urlencoded::parse(&request.body)
@@ -188,7 +196,8 @@ impl Params {
         Params(pairs)
     }
 
-    fn get(&self, name: &str) -> Option<&str> {
+    /// The first non-empty value of a parameter.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(key, value)| key == name && !value.is_empty())

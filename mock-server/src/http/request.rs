@@ -46,10 +46,14 @@ pub struct ApiRequest {
     pub host: Option<String>,
     /// `Content-Type` header, if sent.
     pub content_type: Option<String>,
+    /// Every header as sent (names as hyper gives them, lower-case), for the journal.
+    pub headers: Vec<(String, String)>,
     /// The body, collected once.
     pub body: Bytes,
     /// The client's address (the control plane is loopback-only by default).
     pub peer: SocketAddr,
+    /// It came in on the `--admin-bind` listener, which serves the control plane to anyone.
+    pub admin_listener: bool,
 }
 
 impl ApiRequest {
@@ -79,8 +83,10 @@ impl ApiRequest {
             authorization: None,
             host: None,
             content_type: None,
+            headers: Vec::new(),
             body,
             peer,
+            admin_listener: false,
         }
     }
 
@@ -139,6 +145,16 @@ pub async fn read_request(
     api_request.content_type = header(hyper::header::CONTENT_TYPE);
     api_request.host =
         header(hyper::header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
+    api_request.headers = parts
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
     Ok(Some(api_request))
 }
 

@@ -13,6 +13,7 @@ pub mod portals;
 pub mod records;
 mod schema;
 pub mod seed;
+pub mod snapshots;
 pub mod tokens;
 pub mod user_types;
 

@@ -77,6 +77,60 @@ pub fn next_id(conn: &Connection, org_id: &str) -> Result<String, StoreError> {
     Ok(format!("{prefix}{seq:09}"))
 }
 
+/// The org's clock setting: `(fixed, shift)`: it stands at `fixed` (or runs with the server's
+/// clock when `None`), plus `shift` seconds.
+pub fn clock(conn: &Connection, org_id: &str) -> Result<Option<(Option<i64>, i64)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT clock_fixed, clock_shift FROM orgs WHERE id = ?1")?
+        .query_row([org_id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?)
+}
+
+/// Sets the org's clock; `false` when there is no such org.
+pub fn set_clock(
+    conn: &Connection,
+    org_id: &str,
+    fixed: Option<i64>,
+    shift: i64,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("UPDATE orgs SET clock_fixed = ?2, clock_shift = ?3 WHERE id = ?1")?
+        .execute(params![org_id, fixed, shift])?
+        > 0)
+}
+
+/// Marks the org a sandbox (every Portals call answers `API_NOT_SUPPORTED`) or not.
+pub fn set_sandbox(conn: &Connection, org_id: &str, sandbox: bool) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("UPDATE orgs SET sandbox = ?2 WHERE id = ?1")?
+        .execute(params![org_id, sandbox])?
+        > 0)
+}
+
+/// Whether API limits are enforced for the org (besides `--enforce-limits`).
+pub fn enforces_limits(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT enforce_limits FROM orgs WHERE id = ?1")?
+        .query_row([org_id], |row| row.get::<_, i64>(0))
+        .optional()?
+        .is_some_and(flag))
+}
+
+/// Turns limit enforcement on or off for the org.
+pub fn set_enforce_limits(conn: &Connection, org_id: &str, on: bool) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("UPDATE orgs SET enforce_limits = ?2 WHERE id = ?1")?
+        .execute(params![org_id, on])?
+        > 0)
+}
+
+/// How many CRM users the org has (API credits grow with them).
+pub fn user_count(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM users WHERE org_id = ?1")?
+        .query_row([org_id], |row| row.get(0))?)
+}
+
 /// Deletes an org and everything it holds.
 pub fn delete(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
     Ok(conn.execute("DELETE FROM orgs WHERE id = ?1", params![org_id])? > 0)

@@ -167,3 +167,11 @@ fn split_scopes(text: &str) -> Vec<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// The org a token (of any kind) belongs to.
+pub fn org_of(conn: &Connection, token: &str) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT org_id FROM tokens WHERE token = ?1")?
+        .query_row([token], |row| row.get(0))
+        .optional()?)
+}
