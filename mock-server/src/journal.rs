@@ -26,13 +26,21 @@ const SECRET_HEADERS: [&str; 4] = [
     "proxy-authorization",
     "x-mock-admin-token",
 ];
-/// Parameters (query or form) and answer keys whose values are secrets.
-const SECRET_KEYS: [&str; 6] = [
+/// Parameters (query or form) whose values are secrets (`code` is an OAuth grant code there).
+const SECRET_PARAMS: [&str; 6] = [
     "client_secret",
     "refresh_token",
     "access_token",
     "code",
     "token",
+    "password",
+];
+/// JSON keys whose values are secrets, in bodies and answers (`code` is Zoho's status code there).
+const SECRET_JSON_KEYS: [&str; 5] = [
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "id_token",
     "password",
 ];
 
@@ -243,7 +251,7 @@ pub fn method_name(method: Method) -> &'static str {
 }
 
 fn redact_param(key: &str, value: &str) -> String {
-    if SECRET_KEYS.contains(&key.to_ascii_lowercase().as_str()) {
+    if SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str()) {
         REDACTED.to_owned()
     } else {
         value.to_owned()
@@ -266,7 +274,8 @@ pub fn redact_value(value: Value) -> Value {
             object
                 .into_iter()
                 .map(|(key, value)| {
-                    if SECRET_KEYS.contains(&key.to_ascii_lowercase().as_str()) && !value.is_null()
+                    if SECRET_JSON_KEYS.contains(&key.to_ascii_lowercase().as_str())
+                        && !value.is_null()
                     {
                         (key, Value::String(REDACTED.to_owned()))
                     } else {

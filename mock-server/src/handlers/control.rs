@@ -306,6 +306,15 @@ pub(super) fn error(status: u16, code: &str, message: &str) -> ApiResponse {
     )
 }
 
+/// The JSON body of a control-plane request (`{}` when empty), or 400 `BAD_REQUEST`.
+pub(super) fn json_body(request: &ApiRequest) -> Result<Value, ApiResponse> {
+    if request.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&request.body)
+        .map_err(|e| error(400, "BAD_REQUEST", &format!("the body is not JSON: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,13 +338,57 @@ mod tests {
     }
 
     fn list_from(peer: &str, state: &AppState) -> ApiResponse {
-        let request = ApiRequest::new(
+        list_with(peer, state, &[], false)
+    }
+
+    fn list_with(
+        peer: &str,
+        state: &AppState,
+        headers: &[(&str, &str)],
+        admin_listener: bool,
+    ) -> ApiResponse {
+        let mut request = ApiRequest::new(
             Method::Get,
             "/__mock/orgs",
             Bytes::new(),
             peer.parse().unwrap(),
         );
+        request.headers = headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        request.admin_listener = admin_listener;
         handle(state, &request, &ControlRoute::ListOrgs)
+    }
+
+    #[test]
+    fn the_admin_token_and_the_admin_listener_open_it_to_other_clients() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let with_token = AppState::new(
+            store,
+            Clock::real(),
+            Config {
+                admin_token: Some("t0k".into()),
+                ..Config::default()
+            },
+        );
+        let far = "192.0.2.7:5000";
+        assert_eq!(
+            list_with(far, &with_token, &[("x-mock-admin-token", "t0k")], false).status,
+            200
+        );
+        assert_eq!(
+            list_with(far, &with_token, &[("x-mock-admin-token", "nope")], false).status,
+            403
+        );
+        assert_eq!(
+            list_with(far, &state(ControlPlane::Loopback), &[], true).status,
+            200
+        );
+        assert_eq!(
+            list_from("127.0.0.1:1", &state(ControlPlane::Off)).status,
+            404
+        );
     }
 
     #[test]
@@ -349,13 +402,4 @@ mod tests {
             200
         );
     }
-}
-
-/// The JSON body of a control-plane request (`{}` when empty), or 400 `BAD_REQUEST`.
-pub(super) fn json_body(request: &ApiRequest) -> Result<Value, ApiResponse> {
-    if request.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(json!({}));
-    }
-    serde_json::from_slice(&request.body)
-        .map_err(|e| error(400, "BAD_REQUEST", &format!("the body is not JSON: {e}")))
 }

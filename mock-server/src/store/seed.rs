@@ -59,7 +59,8 @@ pub fn seed_org(
 }
 
 /// Restores an org to its fixture: everything it holds is deleted and seeded again, except the
-/// tokens issued to it at run time (a reset keeps working the tokens its callers hold).
+/// tokens issued to it at run time (a reset keeps working the tokens its callers hold) and its
+/// snapshots (a snapshot taken before a reset can still be restored after it).
 pub fn reset_org(
     tx: &Transaction<'_>,
     org_id: &str,
@@ -76,10 +77,24 @@ pub fn reset_org(
         "INSERT INTO temp.kept_tokens SELECT * FROM tokens WHERE org_id = ?1 AND from_fixture = 0",
         [org_id],
     )?;
+    tx.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS kept_snapshots AS SELECT * FROM snapshots WHERE 0",
+        [],
+    )?;
+    tx.execute("DELETE FROM temp.kept_snapshots", [])?;
+    tx.execute(
+        "INSERT INTO temp.kept_snapshots SELECT * FROM snapshots WHERE org_id = ?1",
+        [org_id],
+    )?;
     tx.execute("DELETE FROM orgs WHERE id = ?1", [org_id])?;
     seed_org(tx, org_id, fixture_name, fixture, tokens)?;
     tx.execute("INSERT INTO tokens SELECT * FROM temp.kept_tokens", [])?;
     tx.execute("DELETE FROM temp.kept_tokens", [])?;
+    tx.execute(
+        "INSERT INTO snapshots SELECT * FROM temp.kept_snapshots",
+        [],
+    )?;
+    tx.execute("DELETE FROM temp.kept_snapshots", [])?;
     Ok(())
 }
 

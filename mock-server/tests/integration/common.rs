@@ -18,9 +18,19 @@ pub struct Reply {
     pub status: u16,
     pub content_type: Option<String>,
     pub body: String,
+    /// Every header, names lower-case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
+    /// A header's value (name case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
@@ -100,11 +110,22 @@ impl TestServer {
             .headers()
             .get("content-type")
             .map(|v| v.to_str().unwrap().to_owned());
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
         let body = response.body_mut().read_to_string().unwrap_or_default();
         Reply {
             status,
             content_type,
             body,
+            headers,
         }
     }
 

@@ -3,6 +3,7 @@
 
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
+mod control_tools; // journal, verification, faults, clock, limits, environment, snapshots
 mod invitations; // I1-I3: every invitation rule and failure reason, bulk invites, job status
 mod jobs; // scheduled jobs: 200/201 and 499/500 thresholds, jobs/run, 10,000 users
 mod oauth; // /oauth/v2/token: refresh and authorization-code grants
