@@ -1,0 +1,72 @@
+//! A fault injected through the mock's control plane is what the conformance runner reports as
+//! a divergence: the runner, pointed at a portals-mock by URL, replays a built-in scenario while
+//! every `GET …/settings/portals` answers the documented 500.
+
+use std::path::Path;
+
+use portals_conformance::runner::{self, Options};
+use portals_conformance::scenario::{self, Mode};
+use portals_conformance::target::Target;
+use portals_mock::{AppState, Clock, Config, FixtureSet, MockServer, Store};
+
+#[test]
+fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(async {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let state = AppState::new(store, Clock::real(), Config::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        MockServer::start(listener, state).unwrap()
+    });
+    let base = server.base_url();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let fault = agent
+        .post(format!("{base}/__mock/faults"))
+        .send(r#"{"method":"GET","url_path_pattern":"/settings/portals$","error":{"code":"INTERNAL_ERROR"}}"#)
+        .unwrap();
+    assert_eq!(fault.status(), 201);
+
+    let dir = Path::new(portals_conformance::BUILT_IN_SCENARIOS).join("portals");
+    let loaded = scenario::load_dir(&dir).unwrap();
+    let sample = loaded
+        .iter()
+        .find(|s| {
+            s.name
+                .ends_with("get_portals_reproduces_the_kaizen_72_sample")
+        })
+        .expect("the Kaizen #72 Get Portals scenario");
+    let target = Target::url(&base, None).unwrap();
+    let options = Options {
+        mode: Mode::Strict,
+        allow_writes: true,
+        allow_irreversible: true,
+        check: true,
+    };
+    let (result, _) = runner::run(&target, sample, &options);
+    assert_eq!(result.outcome, "failed");
+    let status = result
+        .steps
+        .iter()
+        .flat_map(|step| &step.divergences)
+        .find(|d| d.path == "status")
+        .expect("a status divergence");
+    assert_eq!(
+        (status.expected.as_str(), status.actual.as_str()),
+        ("200", "500")
+    );
+
+    agent
+        .delete(format!("{base}/__mock/faults"))
+        .call()
+        .unwrap();
+    let (result, _) = runner::run(&target, sample, &options);
+    assert_eq!(result.outcome, "passed", "{:?}", result.steps);
+    runtime.block_on(server.stop());
+}
