@@ -1,7 +1,7 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage
+.PHONY: run test fmt lint ci build conformance coverage examples-testing
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -24,6 +24,12 @@ endif
 ## coverage: write fixtures/COVERAGE.md, the map of documented outcomes to scenarios
 coverage:
 	$(CARGO) run --locked -q -p portals-conformance -- coverage --out fixtures/COVERAGE.md
+
+## examples-testing: the README's "Testing your integration" examples (curl and Python requests)
+## against a mock they start
+examples-testing:
+	$(CARGO) build --locked -q -p portals-mock
+	bash examples/testing/run.sh
 
 ## fmt: check formatting
 fmt:
