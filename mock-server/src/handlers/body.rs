@@ -26,26 +26,8 @@ pub fn single_item<'a>(
     key: &'static str,
 ) -> Result<&'a Map<String, Value>, ApiError> {
     let path = format!("$.{key}");
-    let object = body.as_object().ok_or(ApiError::InvalidData {
-        details: Details::ExpectedDataType {
-            expected_data_type: "jsonobject",
-        },
-        message: "body",
-    })?;
-    let items = match object.get(key) {
-        None | Some(Value::Null) => return Err(ApiError::mandatory(key, &path)),
-        Some(Value::Array(items)) => items,
-        Some(_) => {
-            return Err(ApiError::InvalidData {
-                details: Details::ExpectedDataType {
-                    expected_data_type: "jsonarray",
-                },
-                message: "body",
-            });
-        }
-    };
-    match items.as_slice() {
-        [] => Err(ApiError::mandatory(key, &path)),
+    let items = wrapper_items(body, key)?;
+    match items {
         [Value::Object(item)] => Ok(item),
         [_] => Err(ApiError::expected_type("jsonobject", key, &format!("{path}[0]")).wrapped(key)),
         _ => Err(ApiError::InvalidData {
@@ -55,6 +37,30 @@ pub fn single_item<'a>(
                 maximum_length: 1,
             },
             message: crate::error::message::INVALID_DATA,
+        }),
+    }
+}
+
+/// The items of a `{"<key>":[…]}` body: top-level `INVALID_DATA` "body" with
+/// `expected_data_type` when the body is not an object or `<key>` not an array, top-level
+/// `MANDATORY_NOT_FOUND` when `<key>` is missing, null or empty.
+pub fn wrapper_items<'a>(body: &'a Value, key: &'static str) -> Result<&'a [Value], ApiError> {
+    let path = format!("$.{key}");
+    let object = body.as_object().ok_or(ApiError::InvalidData {
+        details: Details::ExpectedDataType {
+            expected_data_type: "jsonobject",
+        },
+        message: "body",
+    })?;
+    match object.get(key) {
+        None | Some(Value::Null) => Err(ApiError::mandatory(key, &path)),
+        Some(Value::Array(items)) if items.is_empty() => Err(ApiError::mandatory(key, &path)),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(ApiError::InvalidData {
+            details: Details::ExpectedDataType {
+                expected_data_type: "jsonarray",
+            },
+            message: "body",
         }),
     }
 }

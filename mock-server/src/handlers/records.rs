@@ -17,7 +17,7 @@
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
-use super::body::{parse_json, per_item_results};
+use super::body::{parse_json, per_item_results, wrapper_items};
 use crate::clock::format_timestamp;
 use crate::error::{ApiError, Details, message};
 use crate::http::ApiResponse;
@@ -153,27 +153,7 @@ pub fn delete(ctx: &Ctx<'_>, module: &str, path_id: Option<&str>) -> Result<ApiR
 
 /// The records of a `{"data":[…]}` body: top-level errors for the wrapper itself.
 fn data_items(body: &Value) -> Result<Vec<Value>, ApiError> {
-    let object = body.as_object().ok_or(ApiError::InvalidData {
-        details: Details::ExpectedDataType {
-            expected_data_type: "jsonobject",
-        },
-        message: "body",
-    })?;
-    let items = match object.get(KEY) {
-        None | Some(Value::Null) => return Err(ApiError::mandatory(KEY, "$.data")),
-        Some(Value::Array(items)) => items,
-        Some(_) => {
-            return Err(ApiError::InvalidData {
-                details: Details::ExpectedDataType {
-                    expected_data_type: "jsonarray",
-                },
-                message: "body",
-            });
-        }
-    };
-    if items.is_empty() {
-        return Err(ApiError::mandatory(KEY, "$.data"));
-    }
+    let items = wrapper_items(body, KEY)?;
     if items.len() > MAX_RECORDS {
         return Err(ApiError::InvalidData {
             details: Details::MaxLength {
@@ -184,7 +164,7 @@ fn data_items(body: &Value) -> Result<Vec<Value>, ApiError> {
             message: message::INVALID_DATA,
         });
     }
-    Ok(items.clone())
+    Ok(items.to_vec())
 }
 
 fn module_meta(

@@ -30,23 +30,7 @@ pub fn get(
     module_id: &str,
     id: &str,
 ) -> Result<Option<RecordRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, module_id, name, email, approval, gdpr_consent, state FROM records
-             WHERE org_id = ?1 AND module_id = ?2 AND id = ?3",
-        )?
-        .query_row(params![org_id, module_id, id], |row| {
-            Ok(RecordRow {
-                id: row.get(0)?,
-                module_id: row.get(1)?,
-                name: row.get(2)?,
-                email: row.get(3)?,
-                approval: row.get(4)?,
-                gdpr_consent: flag(row.get(5)?),
-                state: row.get(6)?,
-            })
-        })
-        .optional()?)
+    Ok(get_full(conn, org_id, module_id, id)?.map(|full| full.row))
 }
 
 /// A record with everything the Records API shows.
