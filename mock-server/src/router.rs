@@ -185,6 +185,16 @@ pub enum ControlRoute {
         /// The org.
         org_id: String,
     },
+    /// `GET /__mock/orgs/{id}/state`: the org as fixture JSON.
+    OrgState {
+        /// The org.
+        org_id: String,
+    },
+    /// `DELETE /__mock/orgs/{id}`: the org and everything it holds.
+    DeleteOrg {
+        /// The org.
+        org_id: String,
+    },
 }
 
 /// Resolves a request to its route, or the documented routing error.
@@ -398,8 +408,15 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
 }
 
 fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
-    use Method::{Get, Post};
+    use Method::{Delete, Get, Post};
     match (rest, method) {
+        (["orgs", org_id, "state"], Get) => Ok(ControlRoute::OrgState {
+            org_id: (*org_id).to_owned(),
+        }),
+        (["orgs", org_id], Delete) => Ok(ControlRoute::DeleteOrg {
+            org_id: (*org_id).to_owned(),
+        }),
+        (["orgs", _, "state"] | ["orgs", _], _) => Err(ApiError::InvalidRequestMethod),
         (["orgs"], Get) => Ok(ControlRoute::ListOrgs),
         (["orgs"], Post) => Ok(ControlRoute::CreateOrg),
         (["orgs"], _) => Err(ApiError::InvalidRequestMethod),

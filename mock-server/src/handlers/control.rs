@@ -4,6 +4,8 @@
 //! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
 //! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…"}
 //! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
+//! GET  /__mock/orgs/{org_id}/state          -> 200 the org as fixture JSON (control_state.rs)
+//! DELETE /__mock/orgs/{org_id}              -> 200 {"org_id":…,"deleted":true}
 //! ```
 //! Loopback clients only, unless `--control-plane any`; `--control-plane off` hides it.
 //! Errors answer `{"error":{"code":…,"message":…}}` (this is the mock's API, not Zoho's).
@@ -50,11 +52,13 @@ pub fn handle(state: &AppState, request: &ApiRequest, operation: &ControlRoute) 
             personality_id,
         } => confirm_user(state, org_id, personality_id),
         ControlRoute::ExpireInvitations { org_id } => expire_invitations(state, org_id),
+        ControlRoute::OrgState { org_id } => super::control_state::state(state, org_id),
+        ControlRoute::DeleteOrg { org_id } => super::control_state::delete(state, org_id),
     };
     outcome.unwrap_or_else(|failure| failure)
 }
 
-type Outcome = Result<ApiResponse, ApiResponse>;
+pub(super) type Outcome = Result<ApiResponse, ApiResponse>;
 
 fn list(state: &AppState) -> Outcome {
     let orgs = state.store.read(orgs::list).map_err(internal)?;
@@ -232,12 +236,12 @@ fn unknown_fixture(state: &AppState, name: &str) -> ApiResponse {
     )
 }
 
-fn internal(error_value: StoreError) -> ApiResponse {
+pub(super) fn internal(error_value: StoreError) -> ApiResponse {
     tracing::error!(error = %error_value, "control plane store failure");
     error(500, "INTERNAL_ERROR", &error_value.to_string())
 }
 
-fn error(status: u16, code: &str, message: &str) -> ApiResponse {
+pub(super) fn error(status: u16, code: &str, message: &str) -> ApiResponse {
     ApiResponse::json(
         status,
         &json!({ "error": { "code": code, "message": message } }),

@@ -6,6 +6,7 @@
 
 mod body;
 mod control;
+mod control_state;
 mod invitations;
 pub(crate) mod jobs;
 mod membership;
