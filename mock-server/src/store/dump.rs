@@ -658,6 +658,36 @@ mod tests {
     }
 
     #[test]
+    fn a_version_1_file_is_dumped_from_an_upgraded_copy_and_left_as_it_was() {
+        let dir = std::env::temp_dir().join(format!("portals-mock-unit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("v1.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(schema::SCHEMA_V1).unwrap();
+            conn.pragma_update(None, "user_version", 1).unwrap();
+            conn.execute(
+                "INSERT INTO orgs (id, fixture, company_name, company_domain, utc_offset, edition,
+                                   trial, sandbox, zaid, id_prefix, next_seq)
+                 VALUES ('old', 'gone', 'Old Co', 'old.example', '+01:00', 'Free', 0, 0, '42',
+                         '1000000000', 7)",
+                [],
+            )
+            .unwrap();
+        }
+        let before = std::fs::read(&path).unwrap();
+        let dumped = dump_file(&path, "old", &FixtureSet::default()).unwrap();
+        assert_eq!(dumped.org.company_name, "Old Co");
+        assert_eq!(dumped.org.next_seq, 7);
+        assert_eq!(dumped.description, "Dumped from org old (fixture gone).");
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let unknown = dump_file(&path, "nope", &FixtureSet::default()).unwrap_err();
+        assert!(unknown.to_string().contains("orgs: old"), "{unknown}");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
     fn an_unknown_org_dumps_as_none() {
         let fixtures = FixtureSet::embedded().unwrap();
         let store = Store::open_in_memory(fixtures.clone()).unwrap();
