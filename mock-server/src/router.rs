@@ -525,4 +525,25 @@ mod tests {
             Err(ApiError::InvalidUrlPattern)
         );
     }
+
+    #[test]
+    fn an_orgs_state_and_its_deletion_route_to_the_control_plane() {
+        let org = || "blank-1".to_owned();
+        assert_eq!(
+            route_of(Method::Get, "/__mock/orgs/blank-1/state"),
+            Ok(Route::Control(ControlRoute::OrgState { org_id: org() }))
+        );
+        assert_eq!(
+            route_of(Method::Delete, "/__mock/orgs/blank-1"),
+            Ok(Route::Control(ControlRoute::DeleteOrg { org_id: org() }))
+        );
+        assert_eq!(
+            route_of(Method::Post, "/__mock/orgs/blank-1/state"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+        assert_eq!(
+            route_of(Method::Get, "/__mock/orgs/blank-1"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+    }
 }
