@@ -45,6 +45,9 @@ pub struct OrgFixture {
     /// The portal's users.
     #[serde(default)]
     pub portal_users: Vec<PortalUserFixture>,
+    /// Scheduled and completed jobs (bulk invites, status changes, transfers, deletes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub jobs: Vec<JobFixture>,
 }
 
 /// Org-wide settings.
@@ -71,6 +74,15 @@ pub struct OrgSettings {
     pub id_prefix: String,
     /// The last 9 digits of the next id made in this org.
     pub next_seq: u64,
+    /// The org's clock stands still at this RFC 3339 instant (absent: it runs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_fixed: Option<String>,
+    /// Seconds added to the org's clock.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub clock_shift: i64,
+    /// API credits and concurrency limits are enforced.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub enforce_limits: bool,
 }
 
 /// Either the name of a shared CRM file or the CRM itself.
@@ -212,6 +224,18 @@ pub struct RecordFixture {
     /// Other fields.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub data: Map<String, Value>,
+    /// RFC 3339 creation time (records added through the Records API); absent for seeded ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
+    /// Creator's user id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// RFC 3339 modification time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_time: Option<String>,
+    /// Modifier's user id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified_by: Option<String>,
 }
 
 /// A profile.
@@ -296,6 +320,12 @@ pub struct PortalFixture {
     pub modified_time: String,
     /// Modifier's user id.
     pub modified_by: String,
+    /// The portal's zaid when it differs from the org's `zaid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zaid: Option<String>,
+    /// The SAML configuration, as the API shows it, when configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saml_configuration: Option<Value>,
 }
 
 /// A portal user type.
@@ -349,6 +379,33 @@ pub struct PortalUserFixture {
     /// Invitation language.
     #[serde(default = "en_us")]
     pub language: String,
+    /// The invitation expired unanswered.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub invite_expired: bool,
+}
+
+/// A scheduled or completed job.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobFixture {
+    /// 19-digit id.
+    pub id: String,
+    /// `invite`, `change_status`, `transfer` or `delete`.
+    pub kind: String,
+    /// Invites: the module of the path.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    /// `scheduled`, `in_progress` or `completed`.
+    pub status: String,
+    /// The CRM user who scheduled it.
+    pub user: String,
+    /// RFC 3339 scheduling time.
+    pub created_time: String,
+    /// What to do, as the job runner reads it.
+    pub payload: Value,
+    /// Per-item results once completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Value>,
 }
 
 fn yes() -> bool {
@@ -362,6 +419,12 @@ fn active() -> String {
 }
 fn en_us() -> String {
     "en_US".into()
+}
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+fn is_zero(value: &i64) -> bool {
+    *value == 0
 }
 
 /// A loaded set of fixtures: org name -> org, with every CRM reference resolved inline.

@@ -13,7 +13,8 @@
 //!   and the control plane;
 //! * [`store`]: SQL, and nothing else; [`fixtures`]: the seed format;
 //! * [`error`]: [`ApiError`], every documented Zoho error body; [`clock`], [`version`],
-//!   [`config`], [`state`]: the small pieces everything shares.
+//!   [`config`], [`state`]: the small pieces everything shares;
+//! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON.
 //!
 //! # Embedding
 //!
@@ -34,6 +35,7 @@
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod dump_command;
 pub mod error;
 pub mod faults;
 pub mod fixtures;

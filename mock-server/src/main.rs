@@ -1,12 +1,12 @@
 //! `portals-mock`: parse the command line, open the store, bind, print the address, serve until
-//! Ctrl-C or SIGTERM.
+//! Ctrl-C or SIGTERM; or, with `dump`, print an org of a database file as fixture JSON.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use portals_mock::{
     AppState, Clock, Config, ControlPlane, FixtureSet, Listener, Store, serve, serve_as,
 };
@@ -15,9 +15,15 @@ use portals_mock::{
 ///
 /// Serves /crm/{v4..v8}/settings/portals… with Zoho's bodies and rules, /oauth/v2/token, and a
 /// control plane under /__mock/. The first line on stdout is `listening on http://HOST:PORT`.
+///
+/// `portals-mock dump --db FILE --org ID` prints an org of a database file as fixture JSON
+/// instead of serving.
 #[derive(Debug, Parser)]
-#[command(name = "portals-mock", version)]
+#[command(name = "portals-mock", version, args_conflicts_with_subcommands = true)]
 struct Cli {
+    /// Without a command: serve.
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8089")]
     bind: SocketAddr,
@@ -76,6 +82,30 @@ enum EnvironmentArg {
     Sandbox,
 }
 
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Print one org of a database file as fixture JSON, then exit.
+    ///
+    /// The JSON is what GET /__mock/orgs/{id}/state answers, ready to save as orgs/<name>.json
+    /// for --fixtures. Read-only: the file is never created, seeded or upgraded, and a server
+    /// may be running on it.
+    Dump(DumpArgs),
+}
+
+#[derive(Debug, Args)]
+struct DumpArgs {
+    /// The SQLite file a server kept its state in (--db).
+    #[arg(long, value_name = "FILE")]
+    db: PathBuf,
+    /// The org to dump (e.g. zylker, blank-1).
+    #[arg(long, value_name = "ID")]
+    org: String,
+    /// The fixture directory the server ran with, for the description and notes (default: the
+    /// built-in fixtures).
+    #[arg(long, value_name = "DIR")]
+    fixtures: Option<PathBuf>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ControlPlaneArg {
     /// Loopback clients only.
@@ -92,7 +122,11 @@ fn main() -> ExitCode {
         .with_max_level(cli.log_level)
         .with_writer(std::io::stderr)
         .init();
-    match run(cli) {
+    let result = match &cli.command {
+        Some(Command::Dump(args)) => dump(args),
+        None => run(cli),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("portals-mock: error: {message}");
@@ -182,6 +216,15 @@ fn run(cli: Cli) -> Result<(), String> {
         tracing::info!("stopped");
         Ok(())
     })
+}
+
+fn dump(args: &DumpArgs) -> Result<(), String> {
+    let text = portals_mock::dump_command::run(&args.db, &args.org, args.fixtures.as_deref())?;
+    let mut stdout = std::io::stdout();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| format!("cannot write to stdout: {error}"))
 }
 
 async fn shutdown_signal() {

@@ -286,6 +286,16 @@ pub enum ControlRoute {
         /// The org.
         org_id: String,
     },
+    /// `GET /__mock/orgs/{id}/state`: the org as fixture JSON.
+    OrgState {
+        /// The org.
+        org_id: String,
+    },
+    /// `DELETE /__mock/orgs/{id}`: the org and everything it holds.
+    DeleteOrg {
+        /// The org.
+        org_id: String,
+    },
 }
 
 /// Resolves a request to its route, or the documented routing error.
@@ -572,6 +582,13 @@ fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError
             | ["orgs", _, "environment"],
             _,
         ) => Err(ApiError::InvalidRequestMethod),
+        (["orgs", org_id, "state"], Get) => Ok(ControlRoute::OrgState {
+            org_id: (*org_id).to_owned(),
+        }),
+        (["orgs", org_id], Delete) => Ok(ControlRoute::DeleteOrg {
+            org_id: (*org_id).to_owned(),
+        }),
+        (["orgs", _, "state"] | ["orgs", _], _) => Err(ApiError::InvalidRequestMethod),
         (["orgs"], Get) => Ok(ControlRoute::ListOrgs),
         (["orgs"], Post) => Ok(ControlRoute::CreateOrg),
         (["orgs"], _) => Err(ApiError::InvalidRequestMethod),
@@ -678,6 +695,27 @@ mod tests {
         assert_eq!(
             route_of(Method::Get, "/crm/banana/settings/portals"),
             Err(ApiError::InvalidUrlPattern)
+        );
+    }
+
+    #[test]
+    fn an_orgs_state_and_its_deletion_route_to_the_control_plane() {
+        let org = || "blank-1".to_owned();
+        assert_eq!(
+            route_of(Method::Get, "/__mock/orgs/blank-1/state"),
+            Ok(Route::Control(ControlRoute::OrgState { org_id: org() }))
+        );
+        assert_eq!(
+            route_of(Method::Delete, "/__mock/orgs/blank-1"),
+            Ok(Route::Control(ControlRoute::DeleteOrg { org_id: org() }))
+        );
+        assert_eq!(
+            route_of(Method::Post, "/__mock/orgs/blank-1/state"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+        assert_eq!(
+            route_of(Method::Get, "/__mock/orgs/blank-1"),
+            Err(ApiError::InvalidRequestMethod)
         );
     }
 }

@@ -4,6 +4,8 @@
 //! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
 //! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…"}
 //! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
+//! GET  /__mock/orgs/{org_id}/state          -> 200 the org as fixture JSON (control_state.rs)
+//! DELETE /__mock/orgs/{org_id}              -> 200 {"org_id":…,"deleted":true}
 //! ```
 //! Loopback clients only, unless `--control-plane any`, a client sends `--admin-token` in
 //! `X-Mock-Admin-Token`, or it comes in on `--admin-bind`; `--control-plane off` hides it.
@@ -107,6 +109,8 @@ pub fn handle(state: &AppState, request: &ApiRequest, operation: &ControlRoute) 
         ControlRoute::SetEnvironment { org_id } => {
             super::control_org::set_environment(state, request, org_id)
         }
+        ControlRoute::OrgState { org_id } => super::control_state::state(state, org_id),
+        ControlRoute::DeleteOrg { org_id } => super::control_state::delete(state, org_id),
     };
     outcome.unwrap_or_else(|failure| failure)
 }

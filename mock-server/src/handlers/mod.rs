@@ -9,6 +9,7 @@ mod control;
 mod control_faults;
 mod control_journal;
 mod control_org;
+mod control_state;
 mod invitations;
 pub(crate) mod jobs;
 mod membership;

@@ -20,7 +20,7 @@ const MIGRATIONS: &[&str] = &[include_str!(
 
 /// The version-1 schema, frozen: what databases made before the first migration hold.
 #[cfg(test)]
-const SCHEMA_V1: &str = include_str!("sql/schema_v1.sql");
+pub(super) const SCHEMA_V1: &str = include_str!("sql/schema_v1.sql");
 
 /// Brings the database to [`SCHEMA_VERSION`].
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {

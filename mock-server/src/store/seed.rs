@@ -37,10 +37,12 @@ pub fn seed_org(
             org.id_prefix
         )));
     }
+    let clock_fixed = org.clock_fixed.as_deref().map(time).transpose()?;
     tx.execute(
         "INSERT INTO orgs (id, fixture, company_name, company_domain, utc_offset, edition, trial,
-                           sandbox, zaid, id_prefix, next_seq)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           sandbox, zaid, id_prefix, next_seq, clock_fixed, clock_shift,
+                           enforce_limits)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             org_id,
             fixture_name,
@@ -53,6 +55,9 @@ pub fn seed_org(
             org.zaid,
             org.id_prefix,
             org.next_seq as i64,
+            clock_fixed,
+            org.clock_shift,
+            org.enforce_limits,
         ],
     )?;
     seed_contents(tx, org_id, fixture_name, fixture, tokens, &time)
@@ -254,10 +259,21 @@ fn seed_contents(
             .ok_or_else(|| bad(format!("no module {api_name:?} in the CRM")))
     };
     for record in &crm.records {
+        for user in [&record.created_by, &record.modified_by]
+            .into_iter()
+            .flatten()
+        {
+            if !user_exists(user) {
+                return Err(bad(format!(
+                    "record {} names unknown user {user}",
+                    record.id
+                )));
+            }
+        }
         tx.execute(
             "INSERT INTO records (org_id, id, module_id, name, email, approval, gdpr_consent, state,
-                                  data)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                  data, created_time, created_by, modified_time, modified_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             params![
                 org_id,
                 record.id,
@@ -268,6 +284,10 @@ fn seed_contents(
                 record.gdpr_consent,
                 record.state,
                 Value::Object(record.data.clone()).to_string(),
+                record.created_time.as_deref().map(time).transpose()?,
+                record.created_by,
+                record.modified_time.as_deref().map(time).transpose()?,
+                record.modified_by,
             ],
         )?;
     }
@@ -280,16 +300,17 @@ fn seed_contents(
         tx.execute(
             "INSERT INTO portals (org_id, name, zaid, active, created_time, created_by,
                                   modified_time, modified_by, saml)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 org_id,
                 portal.name,
-                fixture.org.zaid,
+                portal.zaid.as_ref().unwrap_or(&fixture.org.zaid),
                 portal.active,
                 time(&portal.created_time)?,
                 portal.created_by,
                 time(&portal.modified_time)?,
-                portal.modified_by
+                portal.modified_by,
+                portal.saml_configuration.as_ref().map(Value::to_string),
             ],
         )?;
     } else if !fixture.user_types.is_empty() || !fixture.portal_users.is_empty() {
@@ -351,8 +372,8 @@ fn seed_contents(
         }
         tx.execute(
             "INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
-                                       status_reason, invited_time, language)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                       status_reason, invited_time, language, invite_expired)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 org_id,
                 seq as i64 + 1,
@@ -362,7 +383,32 @@ fn seed_contents(
                 user.active,
                 user.status_reason,
                 time(&user.invited_time)?,
-                user.language
+                user.language,
+                user.invite_expired,
+            ],
+        )?;
+    }
+    for job in &fixture.jobs {
+        if !user_exists(&job.user) {
+            return Err(bad(format!(
+                "job {} names unknown user {}",
+                job.id, job.user
+            )));
+        }
+        tx.execute(
+            "INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time, payload,
+                               results)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                org_id,
+                job.id,
+                job.kind,
+                job.module,
+                job.status,
+                job.user,
+                time(&job.created_time)?,
+                job.payload.to_string(),
+                job.results.as_ref().map(Value::to_string),
             ],
         )?;
     }

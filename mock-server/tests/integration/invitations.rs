@@ -582,6 +582,7 @@ fn fixtures_with_old_invitations() -> FixtureSet {
             status_reason: None,
             invited_time: invited.into(),
             language: "en_US".into(),
+            invite_expired: false,
         });
     }
     set.with_org("zylker", zylker)

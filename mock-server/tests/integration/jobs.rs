@@ -33,6 +33,10 @@ fn fixtures_with_customers(count: usize, trial: bool) -> FixtureSet {
             state: "active".into(),
             note: String::new(),
             data: Default::default(),
+            created_time: None,
+            created_by: None,
+            modified_time: None,
+            modified_by: None,
         });
     }
     zylker.crm = CrmSource::Inline(Box::new(crm));

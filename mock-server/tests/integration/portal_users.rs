@@ -314,6 +314,7 @@ fn fixtures_with_status_reasons() -> FixtureSet {
             status_reason: reason.map(str::to_owned),
             invited_time: "2023-02-09T10:00:00+05:30".into(),
             language: "en_US".into(),
+            invite_expired: false,
         });
     }
     set.with_org("zylker", zylker)
@@ -1021,6 +1022,7 @@ fn a_user_whose_record_is_in_the_recycle_bin_cannot_change_status() {
         status_reason: None,
         invited_time: "2023-02-09T10:00:00+05:30".into(),
         language: "en_US".into(),
+        invite_expired: false,
     });
     let server = start_with_fixtures(
         set.with_org("zylker", zylker),
