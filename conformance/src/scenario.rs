@@ -298,6 +298,9 @@ mod tests {
                "steps":[{"request":{"method":"POST","path":"/","body_text_repeat":2}}]}"#,
         )
         .unwrap_err();
-        assert!(error.contains("body_text_repeat needs body_text"), "{error}");
+        assert!(
+            error.contains("body_text_repeat needs body_text"),
+            "{error}"
+        );
     }
 }

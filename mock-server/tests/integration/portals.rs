@@ -369,7 +369,12 @@ fn a_copy_of_a_fixture_may_rename_its_portal_to_its_own_name() {
     // Arrange: a copy of zylker shares the name ZylkerAutos with the zylker org itself.
     let server = start();
     let org = server
-        .call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"zylker"}"#))
+        .call(
+            "POST",
+            "/__mock/orgs",
+            None,
+            Some(r#"{"fixture":"zylker"}"#),
+        )
         .json();
     let token = org["access_token"].as_str().unwrap();
     // Act: its own name, in another case too.
