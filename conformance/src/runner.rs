@@ -308,7 +308,9 @@ fn run_step(
     }
     let body = match (&request.body, &request.body_text) {
         (Some(body), _) => render(&vars.interpolate_value(body)),
-        (None, Some(text)) => vars.interpolate(text),
+        (None, Some(text)) => vars
+            .interpolate(text)
+            .repeat(request.body_text_repeat.unwrap_or(1)),
         (None, None) => String::new(),
     };
     let sent = builder

@@ -78,6 +78,9 @@ pub struct Request {
     /// A raw body (e.g. malformed JSON), instead of `body`.
     #[serde(default)]
     pub body_text: Option<String>,
+    /// Send `body_text` this many times over (a large body without a large file).
+    #[serde(default)]
+    pub body_text_repeat: Option<usize>,
     /// The token to send: absent -> the target's; `"none"` -> no Authorization header.
     #[serde(default)]
     pub token: Option<String>,
@@ -144,6 +147,13 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, String> {
                     "{}: {at}.request: give body or body_text, not both (line {})",
                     path.display(),
                     line_of(text, "body_text")
+                ));
+            }
+            if step.request.body_text_repeat.is_some() && step.request.body_text.is_none() {
+                return Err(format!(
+                    "{}: {at}.request: body_text_repeat needs body_text (line {})",
+                    path.display(),
+                    line_of(text, "body_text_repeat")
                 ));
             }
             let mut checks: Vec<(String, &Value)> = Vec::new();
@@ -279,5 +289,18 @@ mod tests {
         )
         .unwrap_err();
         assert!(error.contains("telepathy"), "{error}");
+    }
+
+    #[test]
+    fn body_text_repeat_needs_body_text() {
+        let error = parse_text(
+            r#"{"description":"d","source":"s",
+               "steps":[{"request":{"method":"POST","path":"/","body_text_repeat":2}}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("body_text_repeat needs body_text"),
+            "{error}"
+        );
     }
 }

@@ -139,7 +139,7 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 #[test]
 fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
     let secret = "1000.topsecret0123456789.abcdef";
-    let base = divergent_server(16);
+    let base = divergent_server(128);
     let dir = temp_dir("secrets");
     let json = dir.join("report.json");
     let junit = dir.join("junit.xml");

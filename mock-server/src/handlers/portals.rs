@@ -107,7 +107,10 @@ pub fn update(ctx: &Ctx<'_>, current_name: &str) -> Result<ApiResponse, ApiError
     let org_id = ctx.caller.org_id.as_str();
     let final_name = ctx.state.store.write(|tx| {
         let portal = portals::by_name(tx, org_id, current_name)?.ok_or_else(ApiError::no_portal)?;
+        // Its own name (in any case) is no collision, even when another org copied from the
+        // same fixture carries it too.
         if let Some(name) = new_name
+            && !name.eq_ignore_ascii_case(&portal.name)
             && portals::name_taken(tx, name, org_id)?
         {
             return Err(name_in_use());

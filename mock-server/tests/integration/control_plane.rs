@@ -50,7 +50,10 @@ fn a_created_org_is_isolated_and_its_token_selects_it() {
         .iter()
         .map(|o| o["org_id"].as_str().unwrap())
         .collect();
-    assert_eq!(ids, ["blank", "blank-1", "blank-2", "trial", "zylker"]);
+    assert_eq!(
+        ids,
+        ["blank", "blank-1", "blank-2", "crowded", "trial", "zylker"]
+    );
 }
 
 #[test]
@@ -103,7 +106,7 @@ fn control_plane_errors_name_the_problem() {
     assert_eq!(unknown.status, 400);
     assert_eq!(
         unknown.body,
-        r#"{"error":{"code":"UNKNOWN_FIXTURE","message":"no fixture named \"nope\"; known: blank, trial, zylker"}}"#
+        r#"{"error":{"code":"UNKNOWN_FIXTURE","message":"no fixture named \"nope\"; known: blank, crowded, trial, zylker"}}"#
     );
     let bad = server.call("POST", "/__mock/orgs", None, Some("{"));
     assert_eq!(bad.status, 400);

@@ -39,7 +39,7 @@ fn a_portal_created_with_a_file_database_is_there_after_reopening() {
     assert_eq!(portal.name, "Persisted1");
     // The seeded zylker org was not seeded twice.
     let orgs = store.read(portals_mock::store::orgs::list).unwrap();
-    assert_eq!(orgs.len(), 3);
+    assert_eq!(orgs.len(), FixtureSet::embedded().unwrap().orgs().count());
     let _ = std::fs::remove_file(&path);
 }
 

@@ -363,3 +363,41 @@ fn saml_configuration_is_validated_and_shown_on_get_portal() {
     let listed = server.get("/crm/v8/settings/portals", ADMIN).json();
     assert!(listed["portals"][0].get("saml_configuration").is_none());
 }
+
+#[test]
+fn a_copy_of_a_fixture_may_rename_its_portal_to_its_own_name() {
+    // Arrange: a copy of zylker shares the name ZylkerAutos with the zylker org itself.
+    let server = start();
+    let org = server
+        .call(
+            "POST",
+            "/__mock/orgs",
+            None,
+            Some(r#"{"fixture":"zylker"}"#),
+        )
+        .json();
+    let token = org["access_token"].as_str().unwrap();
+    // Act: its own name, in another case too.
+    for name in ["ZylkerAutos", "zylkerautos"] {
+        let reply = server.put(
+            "/crm/v4/settings/portals/ZylkerAutos",
+            token,
+            &format!(r#"{{"portals":[{{"name":"{name}"}}]}}"#),
+        );
+        // Assert: its own portal is no collision.
+        assert_reply(
+            &reply,
+            200,
+            &format!(
+                r#"{{"portals":[{{"code":"SUCCESS","details":{{"name":"{name}"}},"message":"Portal updated successfully","status":"success"}}]}}"#
+            ),
+        );
+    }
+    // Another org's name still is.
+    let taken = server.put(
+        "/crm/v4/settings/portals/ZylkerAutos",
+        token,
+        r#"{"portals":[{"name":"ZylkerTrial"}]}"#,
+    );
+    assert_eq!(taken.json()["portals"][0]["code"], "ALREADY_USED");
+}
