@@ -584,7 +584,13 @@ fn a_restored_snapshot_is_exactly_the_saved_org() {
         json!(null),
     );
     assert_eq!(views(&server), before);
-    // The id sequence was restored too: the same call makes the same id again.
+    // The whole org, as its state dump shows it, is what was saved.
+    assert_eq!(
+        server
+            .call("GET", "/__mock/orgs/zylker/state", None, None)
+            .body,
+        state_before
+    );
     let listed = control(&server, "GET", "/__mock/orgs/zylker/snapshots", json!(null));
     assert_eq!(listed["snapshots"][0]["snapshot_id"], sid.as_str());
     // A reset keeps snapshots.
