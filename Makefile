@@ -1,7 +1,7 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage
+.PHONY: run test fmt lint ci build conformance coverage examples-report
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -24,6 +24,11 @@ endif
 ## coverage: write fixtures/COVERAGE.md, the map of documented outcomes to scenarios
 coverage:
 	$(CARGO) run --locked -q -p portals-conformance -- coverage --out fixtures/COVERAGE.md
+
+## examples-report: the HTML report of a deliberately divergent run, rendered and checked in
+## headless chromium (installed with apt-get when missing)
+examples-report:
+	CARGO="$(CARGO)" bash examples/report/check.sh
 
 ## fmt: check formatting
 fmt:

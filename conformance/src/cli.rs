@@ -252,6 +252,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
     if let Some(path) = &cli.report_html {
         let generated = time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
         let context = crate::html::Context {

@@ -133,7 +133,12 @@ fn failures(page: &mut String, results: &[ScenarioResult], context: &Context<'_>
         page.push_str("<p>No scenario diverged.</p>\n</section>\n");
         return;
     }
-    page.push_str("<ol class=\"index\">\n");
+    page.push_str(
+        "<p class=\"legend\">In each side-by-side view, the lines marked ≠ are at the diverging \
+         JSON paths: <span class=\"expected\">what the scenario expected</span>, \
+         <span class=\"actual\">what the target answered</span>. Grey lines are on one side only \
+         and are not divergences (extra keys in lenient mode).</p>\n<ol class=\"index\">\n",
+    );
     for (number, result) in failed.iter().enumerate() {
         let _ = writeln!(
             page,
@@ -691,6 +696,9 @@ table.diff td.ln.expected, table.diff td.ln.actual { color: var(--fail); font-we
 table.diff td.alone { color: #57606a; background: #f6f8fa; }
 table.diff td.gap { background: repeating-linear-gradient(135deg, #fff, #fff 4px, #f3f4f6 4px, #f3f4f6 8px); color: #8c959f; }
 details summary { cursor: pointer; }
+.legend { color: #57606a; }
+.legend span { padding: 0 4px; border-radius: 3px; color: #1f2328; }
+.legend .expected { background: #dafbe1; } .legend .actual { background: #ffebe9; }
 details ul { columns: 2; }
 ";
 
