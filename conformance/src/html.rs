@@ -600,23 +600,24 @@ fn side_by_side(page: &mut String, step: &StepResult, context: &Context<'_>) {
             None => page.push_str("<td class=\"ln\"></td><td class=\"gap\"></td>"),
         }
     };
-    if left.is_empty() && right.is_empty() {
-        page.push_str("<tr><td class=\"ln\"></td><td>(no body)</td><td class=\"ln\"></td><td>(no body)</td></tr>\n");
-    }
-    for (l, r) in align(&left, &right) {
+    // A side without a body says so on its first row only.
+    let missing = |page: &mut String, row: usize, label: &str| {
+        let label = if row == 0 { label } else { "" };
+        let _ = write!(
+            page,
+            "<td class=\"ln\"></td><td class=\"gap\"><code>{label}</code></td>"
+        );
+    };
+    for (row, (l, r)) in align(&left, &right).into_iter().enumerate() {
         let paired = l.is_some() && r.is_some();
         page.push_str("<tr>");
-        if left.is_empty() && l.is_none() {
-            page.push_str(
-                "<td class=\"ln\"></td><td class=\"gap\"><code>(no body expected)</code></td>",
-            );
+        if left.is_empty() {
+            missing(page, row, "(no body expected)");
         } else {
             cell(page, &left, l, paired, "expected");
         }
-        if right.is_empty() && r.is_none() {
-            page.push_str(
-                "<td class=\"ln\"></td><td class=\"gap\"><code>(no JSON body)</code></td>",
-            );
+        if right.is_empty() {
+            missing(page, row, "(no JSON body)");
         } else {
             cell(page, &right, r, paired, "actual");
         }
@@ -879,6 +880,21 @@ mod tests {
         assert!(page.contains("<tr class=\"has-failed\"><th scope=\"row\">Get Portals</th><td>1</td><td>1</td><td>1</td></tr>"));
         assert!(page.contains("<code>portals::b</code>: needs the control plane"));
         assert!(page.contains("<title>portals-conformance: 1 failed, 1 passed, 1 ignored</title>"));
+    }
+
+    #[test]
+    fn a_step_without_an_expected_body_shows_the_answer_alone_labelled_once() {
+        let mut s = step(
+            json!(null),
+            json!({"code":"INVALID_DATA","details":{}}),
+            Vec::new(),
+        );
+        s.expected_body = None;
+        s.error = Some("capture id: nothing at $.id".into());
+        let page = html(&context(&[]), &[failed("portals::capture", vec![s])]);
+        assert_eq!(page.matches("(no body expected)").count(), 1, "{page}");
+        assert!(page.contains("<p class=\"error\">capture id: nothing at $.id</p>"));
+        assert!(page.contains("&quot;code&quot;: &quot;INVALID_DATA&quot;,"));
     }
 
     #[test]
