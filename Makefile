@@ -1,7 +1,7 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage examples-testing
+.PHONY: run test fmt lint ci build conformance coverage examples-testing examples-report
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -30,6 +30,11 @@ coverage:
 examples-testing:
 	$(CARGO) build --locked -q -p portals-mock
 	bash examples/testing/run.sh
+
+## examples-report: the HTML report of a deliberately divergent run, rendered and checked in
+## headless chromium (installed with apt-get when missing)
+examples-report:
+	CARGO="$(CARGO)" bash examples/report/check.sh
 
 ## fmt: check formatting
 fmt:

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 use crate::credentials::Credentials;
+use crate::progress::{self, Progress, Style};
 use crate::report;
 use crate::runner::{self, Options, ScenarioResult};
 use crate::scenario::{self, Mode};
@@ -39,6 +40,14 @@ OPTIONS:
     --allow-irreversible     run irreversible scenarios (creating a portal) on a production domain
     --report-json FILE       write every scenario, step and divergence as JSON
     --junit FILE             write JUnit XML
+    --report-html FILE       write one self-contained HTML page: the summary by area and
+                             endpoint, and each failed step with its request and a side-by-side
+                             diff of the expected and actual bodies
+    --progress MODE          auto (default), bar, lines or off, on stderr: bar redraws one line
+                             `[n/N] passed p, failed f, ignored i — scenario` (and shows test
+                             results tersely when stdout is the same terminal); lines prints one
+                             line per finished scenario; auto is bar on a terminal, else lines
+                             for a URL target, else off
     -h, --help               this text
 
 TEST-OPTIONS are libtest's: FILTER, --exact, --list, --ignored, --include-ignored,
@@ -58,6 +67,8 @@ struct Cli {
     allow_irreversible: bool,
     report_json: Option<PathBuf>,
     junit: Option<PathBuf>,
+    report_html: Option<PathBuf>,
+    progress: progress::Choice,
     rest: Vec<String>,
 }
 
@@ -74,6 +85,8 @@ fn parse(args: Vec<String>) -> Result<Cli, String> {
         allow_irreversible: false,
         report_json: None,
         junit: None,
+        report_html: None,
+        progress: progress::Choice::Auto,
         rest: Vec::new(),
     };
     let mut args = args.into_iter().skip(1).peekable();
@@ -96,6 +109,8 @@ fn parse(args: Vec<String>) -> Result<Cli, String> {
             "--scenarios" => cli.scenarios = Some(value("--scenarios")?.into()),
             "--report-json" => cli.report_json = Some(value("--report-json")?.into()),
             "--junit" => cli.junit = Some(value("--junit")?.into()),
+            "--report-html" => cli.report_html = Some(value("--report-html")?.into()),
+            "--progress" => cli.progress = progress::Choice::parse(&value("--progress")?)?,
             "--strict" => cli.mode = Some(Mode::Strict),
             "--lenient" => cli.mode = Some(Mode::Lenient),
             "--allow-writes" => cli.allow_writes = true,
@@ -206,8 +221,25 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
     let mut test_args = vec!["portals-conformance".to_owned()];
     test_args.extend(cli.rest.iter().cloned());
-    let arguments = Arguments::from_iter(test_args);
-    let (conclusion, results) = run_trials(Arc::new(target), scenarios, options, &arguments);
+    let mut arguments = Arguments::from_iter(test_args);
+    // The harness prints to stdout: when that is the terminal the bar is drawn on, its lines
+    // would break the bar, so it prints one character per test (unless a format was asked for).
+    let format_chosen =
+        arguments.format.is_some() || arguments.quiet || arguments.logfile.is_some();
+    let shared_terminal = progress::stdout_is_terminal();
+    let style = progress::resolve(
+        cli.progress,
+        progress::stderr_is_terminal(),
+        !target.is_embedded(),
+        !shared_terminal || !format_chosen,
+    );
+    if style == Style::Bar && shared_terminal && !format_chosen {
+        arguments.quiet = true;
+    }
+    let progress =
+        (style != Style::Off && !arguments.list).then(|| Arc::new(Progress::stderr(style)));
+    let (conclusion, results) =
+        run_trials(Arc::new(target), scenarios, options, &arguments, progress);
     let secrets: Vec<String> = token.into_iter().collect();
     let scrub = |text: String| crate::vars::redact(&text, &secrets);
     if let Some(path) = &cli.report_json {
@@ -216,6 +248,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     }
     if let Some(path) = &cli.junit {
         std::fs::write(path, scrub(report::junit(&results)))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    if let Some(path) = &cli.report_html {
+        let generated = time::OffsetDateTime::now_utc()
+            .replace_nanosecond(0)
+            .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        let context = crate::html::Context {
+            target: &cli.target,
+            generated: &generated,
+            secrets: &secrets,
+        };
+        std::fs::write(path, scrub(crate::html::html(&context, &results)))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if !arguments.list && !results.is_empty() {
@@ -236,12 +282,14 @@ fn scenario_dir(cli: &Cli) -> PathBuf {
     })
 }
 
-/// Runs the scenarios as libtest-mimic trials; answers the conclusion and every result.
+/// Runs the scenarios as libtest-mimic trials, reporting each start and end to `progress`;
+/// answers the conclusion and every result.
 pub fn run_trials(
     target: Arc<Target>,
     scenarios: Vec<scenario::LoadedScenario>,
     options: Options,
     arguments: &Arguments,
+    progress: Option<Arc<Progress>>,
 ) -> (libtest_mimic::Conclusion, Vec<ScenarioResult>) {
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
     let trials = scenarios
@@ -268,8 +316,15 @@ pub fn run_trials(
             let results = Arc::clone(&results);
             let name = loaded.name.clone();
             let kind = loaded.area.clone();
+            let progress = progress.clone();
             Trial::test(name, move || {
+                if let Some(progress) = &progress {
+                    progress.started(&loaded.name);
+                }
                 let (result, diffs) = runner::run(&target, &loaded, &options);
+                if let Some(progress) = &progress {
+                    progress.finished(&loaded.name, result.outcome);
+                }
                 let outcome = match result.outcome {
                     "failed" => Err(Failed::from(result.failure_text(&diffs))),
                     _ => Ok(()),
@@ -286,6 +341,12 @@ pub fn run_trials(
             .with_ignored_flag(ignored.is_some())
         })
         .collect::<Vec<_>>();
+    if let Some(progress) = &progress {
+        let selected = trials.iter().filter(|t| !arguments.is_filtered_out(t));
+        let (ignored, run): (Vec<&Trial>, Vec<&Trial>) =
+            selected.partition(|t| arguments.is_ignored(t));
+        progress.begin(run.len(), ignored.len());
+    }
     let conclusion = libtest_mimic::run(arguments, trials);
     let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
     results.sort_by(|a, b| a.name.cmp(&b.name));

@@ -10,6 +10,8 @@
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
 //! * [`runner`]: one scenario's setup, steps and cleanup;
 //! * [`report`]: JSON report, JUnit XML, closing summary;
+//! * [`html`]: the HTML report, one self-contained page;
+//! * [`progress`]: progress of a run on stderr (a status line on a terminal, plain lines otherwise);
 //! * [`coverage`]: the map of documented outcomes to the scenarios that expect them;
 //! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
 //! * [`cli`]: the command line, driving libtest-mimic.
@@ -18,7 +20,9 @@ pub mod cli;
 pub mod compare;
 pub mod coverage;
 pub mod credentials;
+pub mod html;
 pub mod matching;
+pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod scenario;

@@ -1,5 +1,5 @@
 //! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems; and
-//! a closing summary by area, h2spec-style.
+//! a closing summary by area, h2spec-style (the HTML report is in [`crate::html`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -82,10 +82,13 @@ pub fn junit(results: &[ScenarioResult]) -> String {
     xml
 }
 
-/// The closing summary: passed / failed / ignored per area, then per tag (endpoint).
-pub fn summary(results: &[ScenarioResult]) -> String {
-    let mut areas: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
-    let mut tags: BTreeMap<&str, [usize; 3]> = BTreeMap::new();
+/// Passed / failed / ignored counts per area and per tag (endpoint), in name order.
+pub type Tally<'a> = BTreeMap<&'a str, [usize; 3]>;
+
+/// Counts each result by area and by tag (endpoint).
+pub fn tally(results: &[ScenarioResult]) -> (Tally<'_>, Tally<'_>) {
+    let mut areas: Tally<'_> = BTreeMap::new();
+    let mut tags: Tally<'_> = BTreeMap::new();
     for result in results {
         let column = match result.outcome {
             "passed" => 0,
@@ -97,6 +100,12 @@ pub fn summary(results: &[ScenarioResult]) -> String {
             tags.entry(tag).or_default()[column] += 1;
         }
     }
+    (areas, tags)
+}
+
+/// The closing summary: passed / failed / ignored per area, then per tag (endpoint).
+pub fn summary(results: &[ScenarioResult]) -> String {
+    let (areas, tags) = tally(results);
     let mut text = String::from("\nconformance summary              passed failed ignored\n");
     for (title, rows) in [("by area", &areas), ("by endpoint", &tags)] {
         let _ = writeln!(text, "  {title}");
@@ -107,7 +116,8 @@ pub fn summary(results: &[ScenarioResult]) -> String {
     text
 }
 
-fn escape(text: &str) -> String {
+/// Escapes text for XML and HTML (content and quoted attributes); drops control characters.
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -35,6 +35,9 @@ pub struct StepResult {
     pub name: String,
     /// `METHOD path?query` (redacted).
     pub request: String,
+    /// The request's body as sent (redacted), when it had one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<String>,
     /// The status answered (0 when the request failed to send).
     pub status: u16,
     /// Every divergence.
@@ -44,6 +47,10 @@ pub struct StepResult {
     /// The answer's body (redacted), for `diff` and `record`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// The body the step expected (variables filled in, matchers kept; redacted), kept only
+    /// when the step diverged, for the side-by-side view of the HTML report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_body: Option<Value>,
 }
 
 /// The outcome of one scenario.
@@ -144,10 +151,12 @@ pub fn run(
                 index: 0,
                 name: "create an org".into(),
                 request: "POST /__mock/orgs".into(),
+                request_body: None,
                 status: 0,
                 divergences: Vec::new(),
                 error: Some(error),
                 body: None,
+                expected_body: None,
             });
             return (result, Vec::new());
         }
@@ -197,11 +206,14 @@ pub fn run(
 }
 
 fn redact_result(mut result: ScenarioResult, secrets: &[String]) -> ScenarioResult {
+    let redact_value = |value: Option<Value>| {
+        value.and_then(|v| serde_json::from_str(&redact(&render(&v), secrets)).ok())
+    };
     for step in &mut result.steps {
-        if let Some(body) = step.body.take() {
-            step.body = serde_json::from_str(&redact(&render(&body), secrets)).ok();
-        }
+        step.body = redact_value(step.body.take());
+        step.expected_body = redact_value(step.expected_body.take());
         step.request = redact(&step.request, secrets);
+        step.request_body = step.request_body.as_deref().map(|b| redact(b, secrets));
         step.error = step.error.as_deref().map(|e| redact(e, secrets));
         for divergence in &mut step.divergences {
             divergence.expected = redact(&divergence.expected, secrets);
@@ -271,10 +283,12 @@ fn run_step(
         index,
         name: step.name.clone(),
         request: shown,
+        request_body: None,
         status: 0,
         divergences: Vec::new(),
         error: None,
         body: None,
+        expected_body: None,
     };
     let mut builder = ureq::http::Request::builder()
         .method(request.method.as_str())
@@ -313,6 +327,9 @@ fn run_step(
             .repeat(request.body_text_repeat.unwrap_or(1)),
         (None, None) => String::new(),
     };
+    if !body.is_empty() {
+        outcome.request_body = Some(body.clone());
+    }
     let sent = builder
         .body(body)
         .map_err(|e| e.to_string())
@@ -405,6 +422,11 @@ fn run_step(
             let actual = serde_json::to_string_pretty(actual).unwrap_or_default();
             diffs.push((expected, actual));
         }
+    }
+    if !outcome.divergences.is_empty()
+        && let Some(expected) = &expect.body
+    {
+        outcome.expected_body = Some(vars.interpolate_value(expected));
     }
     capture(step, actual_body.as_ref(), vars, &mut outcome);
     outcome

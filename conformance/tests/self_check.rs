@@ -65,6 +65,69 @@ fn the_binary_exits_non_zero_when_a_scenario_diverges() {
     );
 }
 
+#[test]
+fn the_html_report_of_a_divergent_run_shows_the_failure_its_request_and_the_diff() {
+    let dir = temp_dir("html");
+    let html = dir.join("report.html");
+    let output = Command::new(BIN)
+        .args([
+            "--scenarios",
+            bad_scenarios().to_str().unwrap(),
+            "--report-html",
+            html.to_str().unwrap(),
+            "--progress",
+            "lines",
+            "--",
+            "--quiet",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(101));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(
+        page.contains("<span class=\"failed\">1 failed</span>"),
+        "{page}"
+    );
+    assert!(page.contains("<h3>wrong::wrong_portal_name_and_status</h3>"));
+    assert!(
+        page.contains("<code class=\"method\">GET</code> <code>/crm/v4/settings/portals</code>")
+    );
+    assert!(page.contains("status 200, expected 201"));
+    // The side-by-side view pairs the two names on one highlighted row.
+    let row = page
+        .lines()
+        .find(|line| {
+            line.contains("&quot;NotZylker&quot;,") && line.starts_with("<tr><td class=\"ln")
+        })
+        .unwrap_or_else(|| panic!("no diff row for the name: {page}"));
+    assert!(row.contains("<td class=\"ln expected\">"), "{row}");
+    assert!(row.contains("&quot;ZylkerAutos&quot;,"), "{row}");
+    assert!(row.contains("title=\"$.portals[0].name: expected"), "{row}");
+    assert!(page.contains("<td><code>$.portals[0].login_url</code></td>"));
+    assert!(!page.to_ascii_lowercase().contains("<script"));
+    // Progress lines went to stderr, one per finished scenario.
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stderr.trim_end(),
+        "[1/1] failed  wrong::wrong_portal_name_and_status (passed 0, failed 1, ignored 0)"
+    );
+}
+
+#[test]
+fn the_embedded_mock_off_a_terminal_prints_no_progress() {
+    let output = Command::new(BIN)
+        .args(["--scenarios", bad_scenarios().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(101));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// A server that answers every request with the Kaizen #72 body altered: another name, no
 /// `zaid`, status 201. Serves `count` connections, then stops.
 fn divergent_server(count: usize) -> String {
@@ -143,6 +206,7 @@ fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
     let dir = temp_dir("secrets");
     let json = dir.join("report.json");
     let junit = dir.join("junit.xml");
+    let html = dir.join("report.html");
     let output = Command::new(BIN)
         .args([
             "--target",
@@ -153,6 +217,8 @@ fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
             json.to_str().unwrap(),
             "--junit",
             junit.to_str().unwrap(),
+            "--report-html",
+            html.to_str().unwrap(),
         ])
         .output()
         .unwrap();
@@ -161,11 +227,13 @@ fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let report = std::fs::read_to_string(&json).unwrap();
     let xml = std::fs::read_to_string(&junit).unwrap();
+    let page = std::fs::read_to_string(&html).unwrap();
     for (what, text) in [
         ("stdout", &*stdout),
         ("stderr", &*stderr),
         ("json", &report),
         ("junit", &xml),
+        ("html", &page),
     ] {
         assert!(!text.contains(secret), "the token leaked into {what}");
         assert!(
@@ -181,6 +249,11 @@ fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
     assert!(report["failed"].as_u64().unwrap() >= 1);
     assert_well_formed(&xml);
     assert!(xml.contains("<failure message="));
+    assert!(page.contains("<span class=\"failed\">"), "{page}");
+    assert!(
+        stderr.contains("] failed  "),
+        "a URL target prints a progress line per scenario: {stderr}"
+    );
 }
 
 /// A small well-formedness check: every tag closes in order, attributes are quoted.

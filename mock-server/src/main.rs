@@ -39,6 +39,10 @@ struct Cli {
     /// Log level for stderr: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     log_level: tracing::Level,
+    /// Log format on stderr: text (for people) or json (one JSON object a line, for log
+    /// collectors).
+    #[arg(long, value_enum, default_value = "text", value_name = "FORMAT")]
+    log_format: LogFormat,
     /// Fix the clock at this RFC 3339 instant (e.g. 2023-02-07T20:13:20+05:30), so bodies repeat.
     #[arg(long, value_name = "TIMESTAMP")]
     clock: Option<String>,
@@ -116,18 +120,37 @@ enum ControlPlaneArg {
     Off,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines (colored on a terminal).
+    Text,
+    /// One JSON object a line: timestamp, level, fields, target.
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let format = cli.log_format;
+    let logs = tracing_subscriber::fmt()
         .with_max_level(cli.log_level)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        LogFormat::Json => logs.json().with_ansi(false).init(),
+    }
     let result = match &cli.command {
         Some(Command::Dump(args)) => dump(args),
         None => run(cli),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // In JSON, even the last words are a JSON line.
+        Err(message) if format == LogFormat::Json => {
+            tracing::error!(error = %message, "cannot start");
+            ExitCode::FAILURE
+        }
         Err(message) => {
             eprintln!("portals-mock: error: {message}");
             ExitCode::FAILURE

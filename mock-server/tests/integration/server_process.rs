@@ -1,4 +1,5 @@
-//! The `portals-mock` binary: the first stdout line, --port 0, and a graceful SIGTERM.
+//! The `portals-mock` binary: the first stdout line, --port 0, a graceful SIGTERM, and JSON logs
+//! (`--log-format json`) without tokens.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -73,4 +74,143 @@ fn a_bad_fixture_directory_fails_loudly_with_the_path() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("/nonexistent/fixtures"), "{stderr}");
+}
+
+#[test]
+fn json_logs_are_one_json_object_a_line_and_never_hold_a_token() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
+        .args([
+            "--port",
+            "0",
+            "--log-format",
+            "json",
+            "--log-level",
+            "debug",
+            "--job-interval-ms",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first_line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first_line)
+        .unwrap();
+    let base = first_line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap()
+        .to_owned();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    // A token in the header, in the query, in a form body, and an OAuth exchange whose answer
+    // holds a fresh access token.
+    let answer = agent
+        .get(format!(
+            "{base}/crm/v4/settings/portals?token=1000.zylker.readonly"
+        ))
+        .header("Authorization", "Zoho-oauthtoken 1000.zylker.admin")
+        .call()
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    let mut issued = agent
+        .post(format!("{base}/oauth/v2/token"))
+        .send_form([
+            ("grant_type", "refresh_token"),
+            ("client_id", "1000.MOCKCLIENT"),
+            ("client_secret", "mocksecret"),
+            ("refresh_token", "1000.zylker.refresh"),
+        ])
+        .unwrap();
+    assert_eq!(issued.status().as_u16(), 200);
+    let issued: serde_json::Value =
+        serde_json::from_str(&issued.body_mut().read_to_string().unwrap()).unwrap();
+    let access_token = issued["access_token"].as_str().unwrap().to_owned();
+    let answer = agent
+        .get(format!("{base}/crm/v4/settings/portals"))
+        .header("Authorization", "Zoho-oauthtoken 1000.zylker.expired")
+        .call()
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 401);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("portals-mock did not stop within 10 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+
+    let lines: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    for line in &lines {
+        assert!(line["timestamp"].is_string(), "{line}");
+        assert!(line["level"].is_string(), "{line}");
+        assert!(line["fields"]["message"].is_string(), "{line}");
+    }
+    let answered: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| line["fields"]["message"] == "answered")
+        .collect();
+    assert_eq!(answered.len(), 3, "one line per request: {stderr}");
+    assert_eq!(answered[0]["fields"]["method"], "GET");
+    assert_eq!(answered[0]["fields"]["path"], "/crm/v4/settings/portals");
+    assert_eq!(answered[0]["fields"]["status"], 200);
+    assert_eq!(answered[2]["fields"]["status"], 401);
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["fields"]["message"] == "stopped"),
+        "{stderr}"
+    );
+    for secret in [
+        "1000.zylker.admin",
+        "1000.zylker.readonly",
+        "1000.zylker.expired",
+        "1000.zylker.refresh",
+        "mocksecret",
+        access_token.as_str(),
+    ] {
+        assert!(!stderr.contains(secret), "{secret} in the logs: {stderr}");
+    }
+}
+
+#[test]
+fn with_json_logs_a_failure_to_start_is_a_json_line_too() {
+    let output = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
+        .args([
+            "--port",
+            "0",
+            "--log-format",
+            "json",
+            "--fixtures",
+            "/nonexistent/fixtures",
+        ])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line: serde_json::Value = serde_json::from_str(stderr.trim_end())
+        .unwrap_or_else(|e| panic!("not one JSON line ({e}): {stderr}"));
+    assert_eq!(line["level"], "ERROR");
+    assert!(
+        line["fields"]["error"]
+            .as_str()
+            .unwrap()
+            .contains("/nonexistent/fixtures"),
+        "{line}"
+    );
 }
