@@ -559,6 +559,9 @@ fn a_restored_snapshot_is_exactly_the_saved_org() {
         ]
     };
     let before = views(&server);
+    let state_before = server
+        .call("GET", "/__mock/orgs/zylker/state", None, None)
+        .body;
     let snap = control(
         &server,
         "POST",
