@@ -4,6 +4,7 @@
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
 mod control_tools; // journal, verification, faults, clock, limits, environment, snapshots
+mod docs; // README.md mentions every flag --help lists
 mod invitations; // I1-I3: every invitation rule and failure reason, bulk invites, job status
 mod jobs; // scheduled jobs: 200/201 and 499/500 thresholds, jobs/run, 10,000 users
 mod oauth; // /oauth/v2/token: refresh and authorization-code grants
@@ -14,6 +15,5 @@ mod portals_meta; // M1: the catalogue a user type is built from
 mod records; // the Records API subset: add, read, delete to the recycle bin
 mod routing_and_auth; // unknown paths, wrong methods, versions, tokens, scopes, permissions
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM, JSON logs
-mod docs; // README.md mentions every flag --help lists
 mod state_dump; // /__mock/orgs/{id}/state round trip, DELETE /__mock/orgs/{id}, `portals-mock dump`
 mod user_types; // UT1-UT5: list, get, create, update, delete, every rule and error body
