@@ -22,6 +22,15 @@ pub struct Config {
     /// How often the background worker runs scheduled jobs; `None`: only when the control plane
     /// says so (`POST /__mock/orgs/{id}/jobs/run`).
     pub job_interval: Option<std::time::Duration>,
+    /// How long a client may take to send a request's headers (and, on a new connection, its
+    /// first byte); a slower one is disconnected (slowloris). Also closes idle keep-alive
+    /// connections after this long.
+    pub header_read_timeout: std::time::Duration,
+    /// How long a client may take to send a request's body once its headers arrived; a slower
+    /// one is disconnected, and nothing of the request is applied.
+    pub body_read_timeout: std::time::Duration,
+    /// The most connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -30,6 +39,9 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             control_plane: ControlPlane::Loopback,
             job_interval: Some(std::time::Duration::from_secs(2)),
+            header_read_timeout: std::time::Duration::from_secs(10),
+            body_read_timeout: std::time::Duration::from_secs(30),
+            max_connections: 512,
         }
     }
 }

@@ -36,6 +36,8 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod fixtures;
+#[doc(hidden)]
+pub mod fuzz;
 mod handlers;
 pub mod http;
 pub mod router;

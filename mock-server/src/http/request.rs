@@ -98,14 +98,17 @@ impl ApiRequest {
     }
 }
 
-/// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body.
+/// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body
+/// within `body_timeout`.
 ///
 /// A larger body answers the 413 `REQUEST_ENTITY_TOO_LARGE` error; a body that fails to arrive
-/// (the client went away) answers `None`, and nothing is applied.
+/// (the client went away, or is slower than `body_timeout`) answers `None`, and nothing is
+/// applied.
 pub async fn read_request(
     request: hyper::Request<Incoming>,
     peer: SocketAddr,
     body_limit: usize,
+    body_timeout: std::time::Duration,
 ) -> Result<Option<ApiRequest>, ApiError> {
     let (parts, body) = request.into_parts();
     let method = match parts.method {
@@ -118,10 +121,12 @@ pub async fn read_request(
         hyper::Method::OPTIONS => Method::Options,
         _ => Method::Other,
     };
-    let body = match collect_body(body, body_limit).await {
-        BodyOutcome::Complete(body) => body,
-        BodyOutcome::TooLarge => return Err(ApiError::RequestEntityTooLarge { limit: body_limit }),
-        BodyOutcome::Aborted => return Ok(None),
+    let body = match tokio::time::timeout(body_timeout, collect_body(body, body_limit)).await {
+        Ok(BodyOutcome::Complete(body)) => body,
+        Ok(BodyOutcome::TooLarge) => {
+            return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+        }
+        Ok(BodyOutcome::Aborted) | Err(_) => return Ok(None),
     };
     let path_and_query = parts
         .uri

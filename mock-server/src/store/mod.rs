@@ -24,6 +24,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::fixtures::FixtureSet;
 
 pub use schema::SCHEMA_VERSION;
+#[doc(hidden)]
+pub use schema::create_at_version;
 
 /// A store failure. Handlers turn it into the 500 `INTERNAL_ERROR` after logging the cause.
 #[derive(Debug, thiserror::Error)]
