@@ -179,13 +179,13 @@ pub fn settings(default_iterations: usize) -> (usize, u64) {
 /// inputs with a new outcome join the corpus. A panic fails the run, naming the saved input.
 pub fn run(
     name: &str,
-    seeds: &[&[u8]],
+    seeds: impl IntoIterator<Item = impl AsRef<[u8]>>,
     regressions: &Path,
     iterations: usize,
     seed: u64,
     mut target: impl FnMut(&[u8]) -> u64,
 ) {
-    let mut corpus: Vec<Vec<u8>> = seeds.iter().map(|s| s.to_vec()).collect();
+    let mut corpus: Vec<Vec<u8>> = seeds.into_iter().map(|s| s.as_ref().to_vec()).collect();
     if let Ok(entries) = std::fs::read_dir(regressions) {
         let mut files: Vec<PathBuf> = entries.filter_map(|e| Some(e.ok()?.path())).collect();
         files.sort();
@@ -213,6 +213,9 @@ pub fn run(
     };
     for input in corpus.clone() {
         check(&input, &mut seen);
+    }
+    if corpus.is_empty() {
+        corpus.push(Vec::new());
     }
     for _ in 0..iterations {
         let base = corpus[rng.below(corpus.len())].clone();
@@ -378,6 +381,38 @@ const BODY_ROUTES: &[(Method, &str, Feed, Option<&str>)] = &[
 ];
 
 const ADMIN: &str = "1000.zylker.admin";
+
+/// One valid (or nearly valid) input per entry of `BODY_ROUTES`, the fuzzer's starting points.
+const BODY_SAMPLES: &[&str] = &[
+    r#"{"portals":[{"name":"FuzzPortal1"}]}"#,
+    r#"{"portals":[{"name":"ZylkerAutos","saml_configuration":{"logout_url":"https://www.example.com/out","public_key":"-----BEGIN CERTIFICATE-----"}}]}"#,
+    r#"{"user_type":[{"name":"Employees","personality_module":{"api_name":"Contacts"},"active":true,"modules":[{"id":"1306462000000000129","shared_type":"private","permissions":{"view":true,"edit":false}},{"id":"1306462000000000147","shared_type":"private","permissions":{"view":true}}]}]}"#,
+    r#"{"user_type":[{"name":"Customers","personality_module":{"api_name":"Customer"},"modules":[{"id":"1306462000000000125","shared_type":"private","permissions":{"view":true}},{"id":"1306462000000000147","shared_type":"private","permissions":{"view":true}}]}]}"#,
+    r#"{"user_type":[{"name":"Renamed","active":false,"modules":[{"id":"1306462000000000129","shared_type":"read_only","permissions":{"view":true}}]}]}"#,
+    r#"{"change_status":[{"users":[{"active":false,"personality_id":"1306462000000659009"}]}]}"#,
+    r#"{"portal_invite":[{"data":[{"id":"1306462000000670001","user_type_id":"1306462000001813022","type":"invite"}]}]}"#,
+    r#"type=active&page=1&per_page=10&filters=%7B%22comparator%22%3A%22equal%22%2C%22field%22%3A%7B%22api_name%22%3A%22email%22%7D%2C%22value%22%3A%22a%40b.c%22%7D"#,
+    "transfer_To=1306462000001813022&personality_ids=1306462000000659009",
+    "personality_ids=1306462000000659009,1306462000000665004",
+    "user_type_id=1306462000001813022&type=invite&language=en_US",
+    "module=Contacts",
+    "grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh",
+    r#"{"fixture":"blank"}"#,
+];
+
+/// The starting inputs of the body target: each endpoint's selector byte and sample.
+pub fn body_seeds() -> Vec<Vec<u8>> {
+    assert_eq!(BODY_SAMPLES.len(), BODY_ROUTES.len());
+    BODY_SAMPLES
+        .iter()
+        .enumerate()
+        .map(|(i, sample)| {
+            let mut seed = vec![i as u8];
+            seed.extend_from_slice(sample.as_bytes());
+            seed
+        })
+        .collect()
+}
 
 /// Target: one whole request with a fuzzed JSON body (or query) against a real in-memory
 /// store: every answer is a documented status with a JSON object body, never a 500.

@@ -92,8 +92,23 @@ impl TestServer {
         self.send(builder, body)
     }
 
+    /// Sends a request whose body is any bytes (not necessarily UTF-8).
+    pub fn call_bytes(&self, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> Reply {
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            builder = builder.header("Authorization", format!("Zoho-oauthtoken {token}"));
+        }
+        self.send_bytes(builder, body.to_vec())
+    }
+
     fn send(&self, builder: ureq::http::request::Builder, body: Option<&str>) -> Reply {
-        let request = builder.body(body.unwrap_or("").to_owned()).unwrap();
+        self.send_bytes(builder, body.unwrap_or("").as_bytes().to_vec())
+    }
+
+    fn send_bytes(&self, builder: ureq::http::request::Builder, body: Vec<u8>) -> Reply {
+        let request = builder.body(body).unwrap();
         let mut response = self.agent.run(request).unwrap();
         let status = response.status().as_u16();
         let content_type = response
