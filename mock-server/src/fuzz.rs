@@ -224,6 +224,15 @@ pub fn run(
             corpus.push(input);
         }
     }
+    report(name, iterations, seen.len(), corpus.len());
+}
+
+/// One line per run (shown by `make fuzz`, which runs the tests with `--nocapture`).
+#[allow(clippy::print_stderr)]
+fn report(name: &str, iterations: usize, outcomes: usize, corpus: usize) {
+    eprintln!(
+        "fuzz {name}: {iterations} mutated inputs, {outcomes} distinct outcomes, corpus {corpus}"
+    );
 }
 
 fn save_crash(name: &str, input: &[u8]) -> PathBuf {
@@ -269,7 +278,21 @@ pub fn router_target(data: &[u8]) -> u64 {
     let text = String::from_utf8_lossy(rest);
     let request = ApiRequest::new(method, &text, Bytes::new(), peer());
     match crate::router::route(&request) {
-        Ok(route) => signature(&format!("{route:?}").split(['{', ' ']).next()),
+        // The route's shape, without the names and ids it captured.
+        Ok(route) => {
+            let mut shape = String::new();
+            let (mut quoted, mut escaped) = (false, false);
+            for c in format!("{route:?}").chars() {
+                match (quoted, escaped, c) {
+                    (true, false, '\\') => escaped = true,
+                    (true, true, _) => escaped = false,
+                    (_, _, '"') => quoted = !quoted,
+                    (false, _, c) => shape.push(c),
+                    _ => {}
+                }
+            }
+            signature(&shape)
+        }
         Err(error) => {
             let status = error.status();
             assert!(matches!(status, 400 | 404), "routing answered {status}");
@@ -460,12 +483,26 @@ impl BodyTarget {
         if response.status < 300 {
             let _ = crate::handlers::jobs::run_pending(&self.state, None);
         }
-        let code = response
-            .json_body()
-            .as_ref()
-            .and_then(error_code)
+        // The outcome: the endpoint, the status, the error code and where it points.
+        let body = response.json_body().unwrap_or_default();
+        let code = error_code(&body).unwrap_or_default();
+        let details = body
+            .get("details")
+            .or_else(|| {
+                body.as_object()?
+                    .values()
+                    .find_map(Value::as_array)?
+                    .first()?
+                    .get("details")
+            })
+            .map(Value::to_string)
             .unwrap_or_default();
-        signature(&(*first as usize % BODY_ROUTES.len(), response.status, code))
+        signature(&(
+            *first as usize % BODY_ROUTES.len(),
+            response.status,
+            code,
+            details,
+        ))
     }
 }
 

@@ -149,8 +149,8 @@ async fn answer(
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let limits = (state.config.max_body_bytes, state.config.body_read_timeout);
-    let response = match read_request(request, peer, limits.0, limits.1).await {
+    let (limit, timeout) = (state.config.max_body_bytes, state.config.body_read_timeout);
+    let response = match read_request(request, peer, limit, timeout).await {
         Ok(Some(mut api_request)) => {
             if api_request.host.is_none() {
                 api_request.host = local.map(|addr| addr.to_string());
