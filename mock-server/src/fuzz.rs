@@ -118,8 +118,15 @@ const DICTIONARY: &[&[u8]] = &[
 ];
 
 /// Applies one to four random edits to `input` (bit flips, byte changes, insertions,
-/// deletions, duplications, dictionary tokens, splices with another corpus entry).
+/// deletions, duplications, dictionary tokens, splices with another corpus entry); or, one time
+/// in three when `input` holds JSON, replaces one value of the document with a value of another
+/// shape (wrong types at every level).
 pub fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
+    if rng.below(3) == 0
+        && let Some(out) = mutate_json(rng, input)
+    {
+        return out;
+    }
     let mut out = input.to_vec();
     for _ in 0..=rng.below(4) {
         let at = rng.below(out.len() + 1);
@@ -159,6 +166,89 @@ pub fn mutate(rng: &mut Rng, input: &[u8], corpus: &[Vec<u8>]) -> Vec<u8> {
     }
     out.truncate(64 * 1024);
     out
+}
+
+/// Replaces one value of the JSON document in `input` (after any prefix, such as a selector
+/// byte) with a value of another shape; `None` when `input` holds no JSON document.
+fn mutate_json(rng: &mut Rng, input: &[u8]) -> Option<Vec<u8>> {
+    let start = input.iter().position(|b| matches!(b, b'{' | b'['))?;
+    let mut document: Value = serde_json::from_slice(&input[start..]).ok()?;
+    let mut count = 0;
+    count_values(&document, &mut count);
+    let mut target = rng.below(count);
+    let replacement = match rng.below(12) {
+        0 => Value::Null,
+        1 => Value::Bool(rng.below(2) == 0),
+        2 => Value::from(0),
+        3 => Value::from(-1),
+        4 => Value::from(u64::MAX),
+        5 => Value::from(1.5),
+        6 => Value::from(""),
+        7 => Value::from("x".repeat(rng.below(300))),
+        8 => Value::Array(Vec::new()),
+        9 => Value::Object(serde_json::Map::new()),
+        // The value wrapped in an array, or turned into its text.
+        10 => Value::Array(vec![nth_value(&document, target).clone()]),
+        _ => Value::from(nth_value(&document, target).to_string()),
+    };
+    replace_nth(&mut document, &mut target, replacement);
+    let mut out = input[..start].to_vec();
+    out.extend_from_slice(document.to_string().as_bytes());
+    Some(out)
+}
+
+fn count_values(value: &Value, count: &mut usize) {
+    *count += 1;
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| count_values(v, count)),
+        Value::Object(map) => map.values().for_each(|v| count_values(v, count)),
+        _ => {}
+    }
+}
+
+/// The `n`th value in document order (the root is 0).
+fn nth_value(value: &Value, n: usize) -> &Value {
+    fn walk<'a>(value: &'a Value, n: &mut usize) -> Option<&'a Value> {
+        if *n == 0 {
+            return Some(value);
+        }
+        *n -= 1;
+        let children: Box<dyn Iterator<Item = &Value>> = match value {
+            Value::Array(items) => Box::new(items.iter()),
+            Value::Object(map) => Box::new(map.values()),
+            _ => return None,
+        };
+        children.into_iter().find_map(|child| walk(child, n))
+    }
+    let mut n = n;
+    walk(value, &mut n).unwrap_or(value)
+}
+
+fn replace_nth(value: &mut Value, n: &mut usize, replacement: Value) -> bool {
+    if *n == 0 {
+        *value = replacement;
+        return true;
+    }
+    *n -= 1;
+    match value {
+        Value::Array(items) => {
+            for item in items {
+                if replace_nth(item, n, replacement.clone()) {
+                    return true;
+                }
+            }
+            false
+        }
+        Value::Object(map) => {
+            for item in map.values_mut() {
+                if replace_nth(item, n, replacement.clone()) {
+                    return true;
+                }
+            }
+            false
+        }
+        _ => false,
+    }
 }
 
 /// How long a run is: from `FUZZ_ITERATIONS` and `FUZZ_SEED`, or the defaults given.
