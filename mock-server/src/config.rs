@@ -39,7 +39,7 @@ impl Default for Config {
             max_body_bytes: 1024 * 1024,
             control_plane: ControlPlane::Loopback,
             job_interval: Some(std::time::Duration::from_secs(2)),
-            header_read_timeout: std::time::Duration::from_secs(10),
+            header_read_timeout: std::time::Duration::from_secs(30),
             body_read_timeout: std::time::Duration::from_secs(30),
             max_connections: 512,
         }

@@ -14,6 +14,8 @@
 //! * [`store`]: SQL, and nothing else; [`fixtures`]: the seed format;
 //! * [`error`]: [`ApiError`], every documented Zoho error body; [`clock`], [`version`],
 //!   [`config`], [`state`]: the small pieces everything shares.
+//! * `fuzz` (hidden): fuzz targets over these modules and the seeded mutation fuzzer that
+//!   drives them, for the tests and `make fuzz`; not a stable API.
 //!
 //! # Embedding
 //!

@@ -46,7 +46,7 @@ struct Cli {
     max_body_bytes: usize,
     /// How long a client may take to send a request's headers (and a new connection its first
     /// byte) before it is disconnected; also how long an idle keep-alive connection stays open.
-    #[arg(long, default_value_t = 10_000, value_name = "MS")]
+    #[arg(long, default_value_t = 30_000, value_name = "MS")]
     header_read_timeout_ms: u64,
     /// How long a client may take to send a request's body before it is disconnected (nothing
     /// of the request is applied).

@@ -325,12 +325,23 @@ fn counts_stay_consistent_under_concurrent_invites_transfers_and_deletes() {
     let mut actual: BTreeMap<String, usize> = BTreeMap::new();
     for (index, type_id) in types.iter().enumerate() {
         let reply = server.get(&format!("{USER_TYPES}/{type_id}/users?per_page=200"), ADMIN);
+        // The type's own counts agree with its users.
+        let counted = server.get(&format!("{USER_TYPES}/{type_id}"), ADMIN).json();
+        let counted = &counted["user_type"][0];
+        let counted = counted["active_user_count"].as_u64().unwrap()
+            + counted["deactive_user_count"].as_u64().unwrap();
         if reply.status == 204 {
+            assert_eq!(counted, 0);
             continue;
         }
         let page = reply.json();
         let users = page["users"].as_array().unwrap();
         assert_eq!(page["info"]["total_count"], users.len(), "{page}");
+        assert_eq!(
+            counted,
+            users.len() as u64,
+            "{type_id}: counts and users disagree"
+        );
         for user in users {
             let id = user["personality_id"].as_str().unwrap().to_owned();
             if id.starts_with("13064620001") {
