@@ -38,12 +38,16 @@ pub fn start_with(clock: Clock, config: Config) -> TestServer {
 
 /// Starts a server seeded from the given fixtures.
 pub fn start_with_fixtures(fixtures: FixtureSet, clock: Clock, config: Config) -> TestServer {
+    start_with_store(Store::open_in_memory(fixtures).unwrap(), clock, config)
+}
+
+/// Starts a server on the given store (e.g. a file database).
+pub fn start_with_store(store: Store, clock: Clock, config: Config) -> TestServer {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let store = Store::open_in_memory(fixtures).unwrap();
     let state = AppState::new(store, clock, config);
     let server = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

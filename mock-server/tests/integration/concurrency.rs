@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Barrier;
 use std::time::Duration;
 
-use portals_mock::{Clock, Config};
+use portals_mock::{Clock, Config, FixtureSet, Store};
 use serde_json::Value;
 
-use crate::common::{ADMIN, TestServer, start, start_with_fixtures};
+use crate::common::{ADMIN, TestServer, start, start_with_fixtures, start_with_store};
 use crate::jobs::{customer_id, fixtures_with_customers};
 
 const CLIENTS: usize = 64;
@@ -131,8 +131,30 @@ fn many_clients_creating_one_portal_in_one_fresh_org_one_wins() {
 
 #[test]
 fn many_clients_creating_the_same_portal_name_in_fresh_orgs_one_wins() {
-    let server = start();
-    let tokens: Vec<String> = (0..CLIENTS).map(|_| new_org(&server, "blank")).collect();
+    same_portal_name_race(&start());
+}
+
+#[test]
+fn with_a_file_database_racing_clients_see_one_winner_and_never_a_locked_database() {
+    let dir = std::env::temp_dir().join(format!("portals-mock-concurrency-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Store::open(&dir.join("mock.sqlite"), FixtureSet::embedded().unwrap()).unwrap();
+    let server = start_with_store(
+        store,
+        Clock::real(),
+        Config {
+            job_interval: None,
+            ..Config::default()
+        },
+    );
+    same_portal_name_race(&server);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn same_portal_name_race(server: &TestServer) {
+    let tokens: Vec<String> = (0..CLIENTS).map(|_| new_org(server, "blank")).collect();
     let url = format!("{}/crm/v8/settings/portals", server.base);
     let counts = race(|i, agent| {
         send(
