@@ -91,6 +91,21 @@ fn bytes_that_are_not_http_get_a_400_and_the_server_keeps_serving() {
             .unwrap_or_else(|| panic!("no answer to {}", String::from_utf8_lossy(raw)));
         assert_eq!(status, 400, "{}", String::from_utf8_lossy(raw));
     }
+    // Limits of the HTTP layer: a request target over 64 KiB, more than 100 headers.
+    let long_target = format!(
+        "GET {PORTALS}/{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "x".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET {PORTALS} HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..200)
+            .map(|i| format!("X-H{i}: v\r\n"))
+            .collect::<String>()
+    );
+    for (raw, expected) in [(long_target, 414), (many_headers, 431)] {
+        let (status, _, _) = send(&server, raw.as_bytes()).expect("an answer");
+        assert_eq!(status, expected, "{}", &raw[..60]);
+    }
     // Broken chunked framing is a body that cannot be read, answered as such.
     let (status, _, body) = send(
         &server,
