@@ -523,3 +523,79 @@ fn missing_duplicate_and_garbled_authorization_headers_are_401() {
     assert_error(&create, 401, "INVALID_TOKEN");
     assert_eq!(server.get(PORTALS, BLANK).status, 204);
 }
+
+#[test]
+fn bulk_invite_and_bulk_status_bodies_of_the_wrong_shape_schedule_nothing() {
+    let server = start();
+    let jobs_before = server.get("/__mock/orgs/zylker/jobs", ADMIN).body;
+    let invite = "/crm/v8/Contacts/actions/portal_invite";
+    let item = |fields: &str| format!(r#"{{"portal_invite":[{{"data":[{{{fields}}}]}}]}}"#);
+    let ok_ids = r#""id":"1306462000000670001","user_type_id":"1306462000001813022""#;
+    let cases: Vec<(String, &str)> = vec![
+        ("[]".into(), "MANDATORY_NOT_FOUND"),
+        ("{oops".into(), "JSON_PARSE_ERROR"),
+        (r#"{"portal_invite":{}}"#.into(), "INVALID_DATA"),
+        (r#"{"portal_invite":[]}"#.into(), "MANDATORY_NOT_FOUND"),
+        (r#"{"portal_invite":[{"data":{}}]}"#.into(), "INVALID_DATA"),
+        (
+            r#"{"portal_invite":[{"data":[]}]}"#.into(),
+            "MANDATORY_NOT_FOUND",
+        ),
+        (r#"{"portal_invite":[{"data":[7]}]}"#.into(), "INVALID_DATA"),
+        (item(&format!(r#"{ok_ids},"type":true"#)), "INVALID_DATA"),
+        (
+            item(&format!(r#"{ok_ids},"type":"invite","language":7"#)),
+            "INVALID_DATA",
+        ),
+        (
+            item(r#""id":null,"user_type_id":"1306462000001813022","type":"invite""#),
+            "MANDATORY_NOT_FOUND",
+        ),
+        (
+            item(&format!(r#"{ok_ids},"type":"invite","type":"reinvite""#)),
+            "JSON_PARSE_ERROR",
+        ),
+    ];
+    for (body, expected) in &cases {
+        let reply = server.post(invite, ADMIN, body);
+        assert!(
+            reply.status == 400 && code(&reply) == *expected,
+            "{body}\n -> {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+    let status = "/crm/v8/settings/portals/ZylkerAutos/user_type/1306462000001813022/users/actions/change_status";
+    let user = |fields: &str| format!(r#"{{"change_status":[{{"users":[{{{fields}}}]}}]}}"#);
+    let cases: Vec<(String, &str)> = vec![
+        ("[]".into(), "MANDATORY_NOT_FOUND"),
+        (r#"{"change_status":{}}"#.into(), "INVALID_DATA"),
+        (r#"{"change_status":[{"users":{}}]}"#.into(), "INVALID_DATA"),
+        (
+            user(r#""active":"false","personality_id":"1306462000000659009""#),
+            "INVALID_DATA",
+        ),
+        (
+            user(r#""active":null,"personality_id":"1306462000000659009""#),
+            "MANDATORY_NOT_FOUND",
+        ),
+        (user(r#""active":false"#), "MANDATORY_NOT_FOUND"),
+        (
+            user(r#""personality_id":"1306462000000659009""#),
+            "MANDATORY_NOT_FOUND",
+        ),
+    ];
+    for (body, expected) in &cases {
+        let reply = server.put(status, ADMIN, body);
+        assert!(
+            reply.status == 400 && code(&reply) == *expected,
+            "{body}\n -> {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+    assert_eq!(
+        server.get("/__mock/orgs/zylker/jobs", ADMIN).body,
+        jobs_before
+    );
+}
