@@ -1,7 +1,7 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage examples-testing examples-report
+.PHONY: run test fmt lint ci build conformance coverage examples-testing examples-report fuzz
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -10,6 +10,15 @@ run:
 ## test: build everything and run every test
 test:
 	$(CARGO) test --workspace --locked
+
+## fuzz: run every fuzz target longer than make test does (request parser, router, bodies and
+## queries, scenario files): FUZZ_ITERATIONS per target (default 1000000), FUZZ_SEED (default
+## fixed; pass another for new inputs). A crash is saved under target/fuzz-crashes/; copy it
+## into mock-server/fuzz/<target>/ or conformance/fuzz/scenario/ to keep it as a regression.
+FUZZ_ITERATIONS ?= 1000000
+fuzz:
+	FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) $(CARGO) test --locked -p portals-mock --test integration -- fuzz:: --test-threads 3 --nocapture
+	FUZZ_ITERATIONS=$(FUZZ_ITERATIONS) $(CARGO) test --locked -p portals-conformance --lib -- scenario::fuzz --nocapture
 
 ## conformance: replay fixtures/scenarios against $(ZOHO_API_DOMAIN) with the ZOHO_* credentials,
 ## or against the embedded mock when ZOHO_API_DOMAIN is not set (ARGS: more runner options)

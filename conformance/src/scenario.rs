@@ -304,3 +304,35 @@ mod tests {
         );
     }
 }
+
+/// A short, repeatable fuzz pass over [`parse`] (longer with `make fuzz`): every scenario file
+/// of the suite and every saved regression under `conformance/fuzz/scenario/`, then mutations.
+/// Parsing may refuse an input, never panic.
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use portals_mock::fuzz as fuzzer;
+
+    #[test]
+    fn the_scenario_parser_refuses_or_accepts_any_input_without_panicking() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        collect(&root.join("../fixtures/scenarios"), &mut files).unwrap();
+        files.sort();
+        let seeds: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+        assert!(!seeds.is_empty());
+        let (iterations, seed) = fuzzer::settings(3000);
+        fuzzer::run(
+            "scenario",
+            seeds,
+            &root.join("fuzz/scenario"),
+            iterations,
+            seed,
+            |data| match parse(Path::new("fuzz.json"), &String::from_utf8_lossy(data)) {
+                Ok(scenario) => fuzzer::signature(&(scenario.steps.len(), scenario.setup.len())),
+                // The kind of refusal: the words before the first detail.
+                Err(error) => fuzzer::signature(&error.split([':', '(']).nth(1).map(str::trim)),
+            },
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! The suite's completeness, kept honest by `make test`:
 //! - every documented outcome has a scenario that expects it;
 //! - `fixtures/COVERAGE.md` is the map `make coverage` writes now (regenerate it when this fails);
-//! - every row of `fixtures/FIDELITY.md` names scenarios that exist and pin it;
+//! - every row of `fixtures/FIDELITY.md` names scenarios (or, for what no scenario can send,
+//!   `test:<module>::<fn>` integration tests of the mock) that exist and pin it;
 //! - no two scenarios send the same requests and expect the same answers (none is redundant).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -59,8 +60,20 @@ fn every_fidelity_row_names_existing_scenarios() {
             .step_by(2)
             .filter(|n| n.contains("::"))
             .collect();
+        let (tests, named): (Vec<&str>, Vec<&str>) =
+            named.into_iter().partition(|n| n.starts_with("test:"));
+        for test in &tests {
+            let (module, function) = test["test:".len()..]
+                .split_once("::")
+                .unwrap_or_else(|| panic!("`{test}` is not test:<module>::<fn>: {line}"));
+            let source = fixtures_file(&format!("../mock-server/tests/integration/{module}.rs"));
+            assert!(
+                source.contains(&format!("fn {function}(")),
+                "FIDELITY.md names `{test}`, which is not a test of the mock: {line}"
+            );
+        }
         assert!(
-            !named.is_empty(),
+            !named.is_empty() || !tests.is_empty(),
             "FIDELITY.md row names no scenario in its last column: {line}"
         );
         for name in named {

@@ -35,6 +35,15 @@ pub struct Config {
     /// A token that opens the control plane to any client that sends it in
     /// `X-Mock-Admin-Token` (besides the `control_plane` rule).
     pub admin_token: Option<String>,
+    /// How long a client may take to send a request's headers (and, on a new connection, its
+    /// first byte); a slower one is disconnected (slowloris). Also closes idle keep-alive
+    /// connections after this long.
+    pub header_read_timeout: std::time::Duration,
+    /// How long a client may take to send a request's body once its headers arrived; a slower
+    /// one is disconnected, and nothing of the request is applied.
+    pub body_read_timeout: std::time::Duration,
+    /// The most connections served at once; more wait in the listen backlog until one closes.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -47,6 +56,9 @@ impl Default for Config {
             enforce_limits: false,
             sandbox: false,
             admin_token: None,
+            header_read_timeout: std::time::Duration::from_secs(30),
+            body_read_timeout: std::time::Duration::from_secs(30),
+            max_connections: 512,
         }
     }
 }

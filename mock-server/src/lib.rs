@@ -15,6 +15,8 @@
 //! * [`error`]: [`ApiError`], every documented Zoho error body; [`clock`], [`version`],
 //!   [`config`], [`state`]: the small pieces everything shares;
 //! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON.
+//! * `fuzz` (hidden): fuzz targets over these modules and the seeded mutation fuzzer that
+//!   drives them, for the tests and `make fuzz`; not a stable API.
 //!
 //! # Embedding
 //!
@@ -39,6 +41,8 @@ pub mod dump_command;
 pub mod error;
 pub mod faults;
 pub mod fixtures;
+#[doc(hidden)]
+pub mod fuzz;
 mod handlers;
 pub mod http;
 pub mod intercept;

@@ -56,6 +56,17 @@ struct Cli {
     /// Largest request body accepted, in bytes (larger ones answer 413).
     #[arg(long, default_value_t = 1024 * 1024)]
     max_body_bytes: usize,
+    /// How long a client may take to send a request's headers (and a new connection its first
+    /// byte) before it is disconnected; also how long an idle keep-alive connection stays open.
+    #[arg(long, default_value_t = 30_000, value_name = "MS")]
+    header_read_timeout_ms: u64,
+    /// How long a client may take to send a request's body before it is disconnected (nothing
+    /// of the request is applied).
+    #[arg(long, default_value_t = 30_000, value_name = "MS")]
+    body_read_timeout_ms: u64,
+    /// The most connections served at once; more wait until one closes.
+    #[arg(long, default_value_t = 512, value_name = "N")]
+    max_connections: usize,
     /// How many requests the journal (GET /__mock/orgs/{id}/requests) keeps; the oldest are
     /// dropped first; 0 keeps none.
     #[arg(long, default_value_t = portals_mock::config::DEFAULT_JOURNAL_SIZE, value_name = "N")]
@@ -185,6 +196,9 @@ fn run(cli: Cli) -> Result<(), String> {
         enforce_limits: cli.enforce_limits,
         sandbox: matches!(cli.environment, EnvironmentArg::Sandbox),
         admin_token: cli.admin_token.clone(),
+        header_read_timeout: std::time::Duration::from_millis(cli.header_read_timeout_ms.max(1)),
+        body_read_timeout: std::time::Duration::from_millis(cli.body_read_timeout_ms.max(1)),
+        max_connections: cli.max_connections.max(1),
     };
     let state = AppState::new(store, clock, config);
     let mut addr = cli.bind;

@@ -2,20 +2,26 @@
 //! per connection, and a graceful shutdown that lets in-flight requests finish. Around each
 //! request it carries out what [`intercept`](crate::intercept) plans: added latency, a forced
 //! answer, a reset connection, and the journal.
+//!
+//! Abusive clients are bounded: at most `max_connections` are served at once (more wait in the
+//! listen backlog), a client must send its first byte and its headers within
+//! `header_read_timeout` and its body within `body_read_timeout`, or it is disconnected with
+//! nothing applied.
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::error::ApiError;
@@ -32,18 +38,6 @@ pub enum Listener {
     /// `--admin-bind`: only `/__mock/`, to any client that reaches it.
     Admin,
 }
-
-/// The error that makes hyper close a connection without an answer (a `reset_connection` fault).
-#[derive(Debug)]
-struct ResetConnection;
-
-impl std::fmt::Display for ResetConnection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection reset by an injected fault")
-    }
-}
-
-impl std::error::Error for ResetConnection {}
 
 /// How long a shutdown waits for open connections before closing them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -62,8 +56,18 @@ pub async fn serve_as(
     kind: Listener,
 ) {
     let local = listener.local_addr().ok();
-    let builder = auto::Builder::new(TokioExecutor::new());
+    if let Some(warning) = local.and_then(exposure_warning) {
+        tracing::warn!(addr = ?local, "{warning}");
+    }
+    let header_timeout = state.config.header_read_timeout;
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(state.config.max_connections.max(1)));
+    let (closing, closing_seen) = watch::channel(false);
     let worker = state
         .config
         .job_interval
@@ -72,7 +76,7 @@ pub async fn serve_as(
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
-            accepted = listener.accept() => {
+            (slot, accepted) = accept(&listener, &slots) => {
                 let (stream, peer) = match accepted {
                     Ok(accepted) => accepted,
                     Err(error) => {
@@ -83,12 +87,26 @@ pub async fn serve_as(
                 };
                 let _ = stream.set_nodelay(true);
                 let state = state.clone();
-                let service =
-                    service_fn(move |request| answer(state.clone(), request, peer, local, kind));
-                let connection = builder.serve_connection(TokioIo::new(stream), service).into_owned();
-                let connection = graceful.watch(connection);
+                let builder = builder.clone();
+                let watcher = graceful.watcher();
+                let mut closing = closing_seen.clone();
                 tokio::spawn(async move {
-                    if let Err(error) = connection.await {
+                    let _slot = slot;
+                    // A client that sends nothing is let go after the header timeout, or at once
+                    // when the server stops (before hyper, which would wait for it).
+                    let mut first = [0u8; 1];
+                    tokio::select! {
+                        sent = tokio::time::timeout(header_timeout, stream.peek(&mut first)) => {
+                            if !matches!(sent, Ok(Ok(n)) if n > 0) {
+                                return;
+                            }
+                        }
+                        _ = closing.wait_for(|closing| *closing) => return,
+                    }
+                    let service =
+                        service_fn(move |request| answer(state.clone(), request, peer, local, kind));
+                    let connection = builder.serve_connection(TokioIo::new(stream), service);
+                    if let Err(error) = watcher.watch(connection.into_owned()).await {
                         tracing::debug!(%error, %peer, "connection ended with an error");
                     }
                 });
@@ -97,6 +115,7 @@ pub async fn serve_as(
         }
     }
     drop(listener);
+    let _ = closing.send(true);
     if let Some(worker) = worker {
         worker.abort();
     }
@@ -106,6 +125,27 @@ pub async fn serve_as(
     {
         tracing::warn!("connections still open after the grace period; closing them");
     }
+}
+
+/// Waits for a free connection slot, then for a connection.
+async fn accept(
+    listener: &TcpListener,
+    slots: &Arc<Semaphore>,
+) -> (
+    Option<tokio::sync::OwnedSemaphorePermit>,
+    std::io::Result<(tokio::net::TcpStream, SocketAddr)>,
+) {
+    let slot = Arc::clone(slots).acquire_owned().await.ok();
+    (slot, listener.accept().await)
+}
+
+/// The warning logged when the server listens where other machines can reach it.
+pub fn exposure_warning(addr: SocketAddr) -> Option<&'static str> {
+    (!addr.ip().is_loopback()).then_some(
+        "listening on a non-loopback address: any machine that can reach it can use the mock \
+         with the fixture tokens (the control plane still answers loopback clients only unless \
+         --control-plane any)",
+    )
 }
 
 /// Runs scheduled jobs every `every`, off the async workers (a large job holds the store).
@@ -131,10 +171,11 @@ async fn answer(
     peer: SocketAddr,
     local: Option<SocketAddr>,
     kind: Listener,
-) -> Result<hyper::Response<Full<Bytes>>, ResetConnection> {
+) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = match read_request(request, peer, state.config.max_body_bytes).await {
+    let (limit, timeout) = (state.config.max_body_bytes, state.config.body_read_timeout);
+    let response = match read_request(request, peer, limit, timeout).await {
         Ok(Some(mut api_request)) => {
             if api_request.host.is_none() {
                 api_request.host = local.map(|addr| addr.to_string());
@@ -151,11 +192,14 @@ async fn answer(
                     Action::Reset => {
                         intercept::journal(&state, &api_request, plan.org_id, None);
                         tracing::debug!(%method, %path, "reset by a fault");
-                        return Err(ResetConnection);
+                        // An error makes hyper close the connection without an answer.
+                        return Err(std::io::Error::other(
+                            "connection reset by an injected fault",
+                        ));
                     }
                     Action::Respond(response) => response,
                     Action::Handle(permit) => {
-                        let mut response = handlers::handle(&state, &api_request);
+                        let mut response: ApiResponse = handlers::handle(&state, &api_request);
                         intercept::finish(permit.as_ref(), &mut response);
                         response
                     }
@@ -164,8 +208,12 @@ async fn answer(
                 response
             }
         }
-        // The client went away before its body arrived: nothing was applied.
-        Ok(None) => ApiResponse::no_content(),
+        // The client went away, or was too slow, before its body arrived: nothing was applied,
+        // and the connection is closed (an error here makes hyper drop it).
+        Ok(None) => {
+            tracing::debug!(%method, %path, %peer, "body not received in time: disconnecting");
+            return Err(std::io::Error::other("the request body did not arrive"));
+        }
         Err(error) => error.into(),
     };
     tracing::debug!(%method, %path, status = response.status, "answered");

@@ -6,11 +6,68 @@ use serde_json::{Map, Value};
 use crate::error::{ApiError, Details};
 
 /// Parses a JSON body whatever the Content-Type says. An empty body reads as `{}`.
+/// A key repeated in one object is a `JSON_PARSE_ERROR`, as at Zoho (whose `org.json` parser
+/// refuses duplicate keys), rather than silently keeping the last value.
 pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
+    serde_json::from_slice::<NoDuplicateKeys>(body).map_err(|_| ApiError::JsonParseError)?;
     serde_json::from_slice(body).map_err(|_| ApiError::JsonParseError)
+}
+
+/// A JSON value that fails to deserialize when an object repeats a key.
+struct NoDuplicateKeys;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoDuplicateKeysVisitor)
+    }
+}
+
+struct NoDuplicateKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeysVisitor {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value without repeated keys")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_unit<E>(self) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key) {
+                return Err(serde::de::Error::custom("duplicate key"));
+            }
+            map.next_value::<NoDuplicateKeys>()?;
+        }
+        Ok(NoDuplicateKeys)
+    }
 }
 
 /// The single object of a `{"<key>":[{…}]}` body (Zoho takes exactly one portal or user type
@@ -117,6 +174,24 @@ mod tests {
         assert_eq!(parse_json(b"").unwrap(), json!({}));
         assert_eq!(parse_json(b" \n").unwrap(), json!({}));
         assert_eq!(parse_json(b"{oops").unwrap_err(), ApiError::JsonParseError);
+    }
+
+    #[test]
+    fn a_key_repeated_in_one_object_is_a_parse_error_at_any_depth() {
+        for body in [
+            r#"{"a":1,"a":2}"#,
+            r#"{"portals":[{"name":"x","name":"y"}]}"#,
+            r#"[{"k":{"deep":[{"z":1,"z":null}]}}]"#,
+        ] {
+            assert_eq!(
+                parse_json(body.as_bytes()).unwrap_err(),
+                ApiError::JsonParseError,
+                "{body}"
+            );
+        }
+        // The same key in sibling objects is fine; escapes are compared decoded.
+        assert!(parse_json(br#"{"a":{"k":1},"b":{"k":1},"c":[{"k":1},{"k":2}]}"#).is_ok());
+        assert!(parse_json(br#"{"k":1,"\u006b":2}"#).is_err());
     }
 
     #[test]

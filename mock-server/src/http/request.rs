@@ -40,7 +40,8 @@ pub struct ApiRequest {
     pub segments: Vec<String>,
     /// The query pairs in order, decoded as a form (`+` is a space).
     pub query: Vec<(String, String)>,
-    /// `Authorization` header, if sent (the first one).
+    /// `Authorization` header, if sent. Several are joined with `, ` (as a proxy would combine
+    /// them), which no token matches: a client that sends two gets `INVALID_TOKEN`.
     pub authorization: Option<String>,
     /// `Host` header (or the URI authority for HTTP/2), used to build `api_domain`.
     pub host: Option<String>,
@@ -104,14 +105,18 @@ impl ApiRequest {
     }
 }
 
-/// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body.
+/// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body
+/// within `body_timeout`.
 ///
-/// A larger body answers the 413 `REQUEST_ENTITY_TOO_LARGE` error; a body that fails to arrive
-/// (the client went away) answers `None`, and nothing is applied.
+/// A larger body answers the 413 `REQUEST_ENTITY_TOO_LARGE` error, broken chunked framing
+/// `JSON_PARSE_ERROR`; a body that fails to arrive
+/// (the client went away, or is slower than `body_timeout`) answers `None`, and nothing is
+/// applied.
 pub async fn read_request(
     request: hyper::Request<Incoming>,
     peer: SocketAddr,
     body_limit: usize,
+    body_timeout: std::time::Duration,
 ) -> Result<Option<ApiRequest>, ApiError> {
     let (parts, body) = request.into_parts();
     let method = match parts.method {
@@ -124,10 +129,14 @@ pub async fn read_request(
         hyper::Method::OPTIONS => Method::Options,
         _ => Method::Other,
     };
-    let body = match collect_body(body, body_limit).await {
-        BodyOutcome::Complete(body) => body,
-        BodyOutcome::TooLarge => return Err(ApiError::RequestEntityTooLarge { limit: body_limit }),
-        BodyOutcome::Aborted => return Ok(None),
+    let body = match tokio::time::timeout(body_timeout, collect_body(body, body_limit)).await {
+        Ok(BodyOutcome::Complete(body)) => body,
+        Ok(BodyOutcome::TooLarge) => {
+            return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+        }
+        // Broken framing (a bad chunk size): the body cannot be read.
+        Ok(BodyOutcome::Malformed) => return Err(ApiError::JsonParseError),
+        Ok(BodyOutcome::Aborted) | Err(_) => return Ok(None),
     };
     let path_and_query = parts
         .uri
@@ -141,7 +150,13 @@ pub async fn read_request(
             .get(name)
             .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
     };
-    api_request.authorization = header(hyper::header::AUTHORIZATION);
+    let authorizations: Vec<String> = parts
+        .headers
+        .get_all(hyper::header::AUTHORIZATION)
+        .iter()
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        .collect();
+    api_request.authorization = (!authorizations.is_empty()).then(|| authorizations.join(", "));
     api_request.content_type = header(hyper::header::CONTENT_TYPE);
     api_request.host =
         header(hyper::header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
@@ -165,6 +180,7 @@ const DRAIN_FACTOR: usize = 16;
 enum BodyOutcome {
     Complete(Bytes),
     TooLarge,
+    Malformed,
     Aborted,
 }
 
@@ -172,8 +188,23 @@ async fn collect_body(mut body: Incoming, limit: usize) -> BodyOutcome {
     let mut collected = bytes::BytesMut::new();
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else {
-            return BodyOutcome::Aborted;
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(error) => {
+                let framing = std::error::Error::source(&error)
+                    .and_then(|cause| cause.downcast_ref::<std::io::Error>())
+                    .is_some_and(|cause| {
+                        matches!(
+                            cause.kind(),
+                            std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput
+                        )
+                    });
+                return if framing {
+                    BodyOutcome::Malformed
+                } else {
+                    BodyOutcome::Aborted
+                };
+            }
         };
         let Ok(data) = frame.into_data() else {
             continue;

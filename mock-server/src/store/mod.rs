@@ -26,6 +26,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use crate::fixtures::FixtureSet;
 
 pub use schema::SCHEMA_VERSION;
+#[doc(hidden)]
+pub use schema::create_at_version;
 
 /// A store failure. Handlers turn it into the 500 `INTERNAL_ERROR` after logging the cause.
 #[derive(Debug, thiserror::Error)]
@@ -78,11 +80,14 @@ impl Store {
     fn init(mut conn: Connection, fixtures: FixtureSet, file: bool) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", true)?;
         if file {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "synchronous", "FULL")?;
             conn.busy_timeout(std::time::Duration::from_secs(5))?;
         }
+        // Before WAL is turned on: a database refused as too new is left byte for byte as it was.
         schema::migrate(&mut conn)?;
+        if file {
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "FULL")?;
+        }
         let store = Store {
             conn: Mutex::new(conn),
             fixtures,

@@ -3,6 +3,10 @@
 //! A fresh database runs `sql/schema.sql` (the whole current schema). An older one runs the
 //! steps in `sql/migrations/` from its version up, in one transaction. A newer one is refused.
 //! Steps are append-only: never edit one after it has shipped.
+//!
+//! `sql/schema_v1.sql` is the version-1 schema, frozen: with the first `k - 1` steps it rebuilds
+//! a database of any version `k` ([`create_at_version`]), which the migration tests open with
+//! the current code.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -13,14 +17,13 @@ pub const SCHEMA_VERSION: i64 = 2;
 
 const SCHEMA: &str = include_str!("sql/schema.sql");
 
+/// The schema of version 1, as it shipped (never edited).
+pub(super) const SCHEMA_V1: &str = include_str!("sql/schema_v1.sql");
+
 /// Upgrade steps: `MIGRATIONS[i]` takes version `i + 1` to `i + 2`.
 const MIGRATIONS: &[&str] = &[include_str!(
     "sql/migrations/002_records_clock_snapshots.sql"
 )];
-
-/// The version-1 schema, frozen: what databases made before the first migration hold.
-#[cfg(test)]
-pub(super) const SCHEMA_V1: &str = include_str!("sql/schema_v1.sql");
 
 /// Brings the database to [`SCHEMA_VERSION`].
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -47,9 +50,83 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Creates the schema as version `version` had it: the frozen version-1 schema, then the
+/// first `version - 1` upgrade steps; sets `user_version`. For migration tests.
+pub fn create_at_version(conn: &mut Connection, version: i64) -> Result<(), StoreError> {
+    let steps = usize::try_from(version - 1)
+        .ok()
+        .filter(|steps| *steps <= MIGRATIONS.len())
+        .ok_or(StoreError::TooNew {
+            found: version,
+            supported: SCHEMA_VERSION,
+        })?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute_batch(SCHEMA_V1)?;
+    for step in &MIGRATIONS[..steps] {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", version)?;
+    tx.commit()?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every table's columns (name, type, not null, default, key) and every index, sorted.
+    fn shape(conn: &Connection) -> Vec<String> {
+        let mut shape = Vec::new();
+        let mut objects = conn
+            .prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+            .unwrap();
+        let objects: Vec<(String, String, String)> = objects
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (kind, name, table) in objects {
+            shape.push(format!("{kind} {name} on {table}"));
+            if kind == "table" {
+                let mut columns = conn
+                    .prepare(&format!("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{name}')"))
+                    .unwrap();
+                let columns = columns
+                    .query_map([], |row| {
+                        Ok(format!(
+                            "{name}.{}: {} notnull={} default={:?} pk={}",
+                            row.get::<_, String>(0)?,
+                            row.get::<_, String>(1)?,
+                            row.get::<_, i64>(2)?,
+                            row.get::<_, Option<String>>(3)?,
+                            row.get::<_, i64>(4)?
+                        ))
+                    })
+                    .unwrap();
+                for column in columns {
+                    shape.push(column.unwrap());
+                }
+            }
+        }
+        shape.sort();
+        shape
+    }
+
+    #[test]
+    fn the_frozen_v1_schema_plus_every_step_is_the_current_schema() {
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+        let mut stepped = Connection::open_in_memory().unwrap();
+        create_at_version(&mut stepped, SCHEMA_VERSION).unwrap();
+        assert_eq!(shape(&fresh), shape(&stepped));
+        assert!(
+            create_at_version(
+                &mut Connection::open_in_memory().unwrap(),
+                SCHEMA_VERSION + 1
+            )
+            .is_err()
+        );
+    }
 
     #[test]
     fn the_migration_list_reaches_the_current_version() {

@@ -48,12 +48,16 @@ pub fn start_with(clock: Clock, config: Config) -> TestServer {
 
 /// Starts a server seeded from the given fixtures.
 pub fn start_with_fixtures(fixtures: FixtureSet, clock: Clock, config: Config) -> TestServer {
+    start_with_store(Store::open_in_memory(fixtures).unwrap(), clock, config)
+}
+
+/// Starts a server on the given store (e.g. a file database).
+pub fn start_with_store(store: Store, clock: Clock, config: Config) -> TestServer {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let store = Store::open_in_memory(fixtures).unwrap();
     let state = AppState::new(store, clock, config);
     let server = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -102,8 +106,23 @@ impl TestServer {
         self.send(builder, body)
     }
 
+    /// Sends a request whose body is any bytes (not necessarily UTF-8).
+    pub fn call_bytes(&self, method: &str, path: &str, token: Option<&str>, body: &[u8]) -> Reply {
+        let mut builder = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            builder = builder.header("Authorization", format!("Zoho-oauthtoken {token}"));
+        }
+        self.send_bytes(builder, body.to_vec())
+    }
+
     fn send(&self, builder: ureq::http::request::Builder, body: Option<&str>) -> Reply {
-        let request = builder.body(body.unwrap_or("").to_owned()).unwrap();
+        self.send_bytes(builder, body.unwrap_or("").as_bytes().to_vec())
+    }
+
+    fn send_bytes(&self, builder: ureq::http::request::Builder, body: Vec<u8>) -> Reply {
+        let request = builder.body(body).unwrap();
         let mut response = self.agent.run(request).unwrap();
         let status = response.status().as_u16();
         let content_type = response

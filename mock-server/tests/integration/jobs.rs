@@ -11,13 +11,13 @@ const TYPE: &str = "1306462000001813022";
 const USERS: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type/1306462000001813022/users";
 
 /// Record ids of the generated customers: `1306462000100000000 + n`.
-fn customer_id(n: usize) -> String {
+pub(crate) fn customer_id(n: usize) -> String {
     format!("{}", 1_306_462_000_100_000_000u64 + n as u64)
 }
 
 /// The built-in fixtures, with `count` extra Contacts customers in the zylker CRM; `trial`
 /// turns zylker into a trial org (10 portal users at most).
-fn fixtures_with_customers(count: usize, trial: bool) -> FixtureSet {
+pub(crate) fn fixtures_with_customers(count: usize, trial: bool) -> FixtureSet {
     let set = FixtureSet::embedded().unwrap();
     let mut zylker = set.org("zylker").unwrap().clone();
     zylker.org.trial = trial;

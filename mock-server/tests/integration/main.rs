@@ -1,12 +1,19 @@
 //! The integration tests: one binary, every test starts its own server on 127.0.0.1:0 with its
 //! own in-memory database, and talks to it over real HTTP.
 
+mod abuse; // raw sockets: bad bytes, duplicate headers, slowloris, slow bodies, the connection cap
+mod bad_input; // malformed and mistyped bodies, odd paths and headers: documented errors only
 mod common; // start_server(), a small HTTP client, exact-body assertions
+mod concurrency; // many clients at once: one winner, no lost updates, consistent counts
 mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
 mod control_tools; // journal, verification, faults, clock, limits, environment, snapshots
+mod crash_safety; // --db FILE under SIGKILL: acknowledged writes survive, integrity holds
 mod docs; // README.md mentions every flag --help lists
+mod exposure; // loopback by default, tokens never in logs at any level
+mod fuzz; // a short seeded pass of every fuzz target
 mod invitations; // I1-I3: every invitation rule and failure reason, bulk invites, job status
 mod jobs; // scheduled jobs: 200/201 and 499/500 thresholds, jobs/run, 10,000 users
+mod migrations; // older schemas upgrade with their data, newer ones are refused
 mod oauth; // /oauth/v2/token: refresh and authorization-code grants
 mod persistence; // --db FILE: restarts keep state, newer schemas are refused
 mod portal_users; // U1-U5: listing, filters, paging, delete, transfer, status changes

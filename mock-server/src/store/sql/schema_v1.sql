@@ -1,5 +1,6 @@
--- The schema of version 1, frozen: databases made by portals-mock before migration 2 look like
--- this. Kept so the upgrade path is tested from a real version-1 database. Never edit.
+-- The schema of version 1, frozen as it shipped: never edit this file. With the first k - 1
+-- steps of MIGRATIONS it rebuilds a database of version k, for the migration tests
+-- (schema::create_at_version). The current schema is schema.sql.
 
 CREATE TABLE IF NOT EXISTS orgs (
     id              TEXT PRIMARY KEY,      -- the org's id: a token selects it
