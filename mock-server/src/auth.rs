@@ -11,7 +11,18 @@ use crate::store::{Store, StoreError, tokens};
 /// The authorization scheme Zoho's SDKs send: `Authorization: Zoho-oauthtoken <token>`.
 pub const TOKEN_SCHEME: &str = "Zoho-oauthtoken";
 
-/// The operation family a scope grants (`ZohoCRM.settings.clientportal.<OP>`).
+/// The family of a scope: which part of the CRM API it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeFamily {
+    /// `ZohoCRM.settings.clientportal.<OP>` (also granted by `ZohoCRM.settings.ALL`): the Portals API.
+    ClientPortal,
+    /// `ZohoCRM.users.<OP>`: the Users API.
+    Users,
+    /// `ZohoCRM.org.<OP>`: the Organization API.
+    Org,
+}
+
+/// The operation a scope grants (`ZohoCRM.settings.clientportal.<OP>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeOp {
     /// READ
@@ -107,6 +118,22 @@ impl Caller {
         })
     }
 
+    /// Whether a scope of the token grants `op` in `family`: `ZohoCRM.<family>.ALL` or
+    /// `ZohoCRM.<family>.<OP>` (case-insensitive). The client-portal family is [`Caller::has_scope`].
+    pub fn has_scope_in(&self, family: ScopeFamily, op: ScopeOp) -> bool {
+        let prefix = match family {
+            ScopeFamily::ClientPortal => return self.has_scope(op),
+            ScopeFamily::Users => "zohocrm.users.",
+            ScopeFamily::Org => "zohocrm.org.",
+        };
+        self.scopes.iter().any(|scope| {
+            let scope = scope.to_ascii_lowercase();
+            scope.strip_prefix(prefix).is_some_and(|granted| {
+                granted == "all" || granted == op.name().to_ascii_lowercase()
+            })
+        })
+    }
+
     /// Whether the caller's profile has the permission.
     pub fn has_permission(&self, permission: Permission) -> bool {
         match permission {
@@ -148,6 +175,20 @@ mod tests {
         assert!(caller(&["ZohoCRM.settings.ALL"]).has_scope(ScopeOp::Update));
         assert!(!caller(&["ZohoCRM.modules.ALL"]).has_scope(ScopeOp::Read));
         assert!(!caller(&["ZohoCRM.settings.fields.ALL"]).has_scope(ScopeOp::Read));
+    }
+
+    #[test]
+    fn users_and_org_scopes_grant_only_their_family() {
+        let both = caller(&["ZohoCRM.users.READ", "zohocrm.org.all"]);
+        assert!(both.has_scope_in(ScopeFamily::Users, ScopeOp::Read));
+        assert!(!both.has_scope_in(ScopeFamily::Users, ScopeOp::Update));
+        assert!(both.has_scope_in(ScopeFamily::Org, ScopeOp::Read));
+        assert!(!both.has_scope_in(ScopeFamily::ClientPortal, ScopeOp::Read));
+        let portal = caller(&["ZohoCRM.settings.ALL", "ZohoCRM.modules.ALL"]);
+        assert!(!portal.has_scope_in(ScopeFamily::Users, ScopeOp::Read));
+        assert!(!portal.has_scope_in(ScopeFamily::Org, ScopeOp::Read));
+        assert!(portal.has_scope_in(ScopeFamily::ClientPortal, ScopeOp::Read));
+        assert!(!caller(&["ZohoCRM.users"]).has_scope_in(ScopeFamily::Users, ScopeOp::Read));
     }
 
     #[test]

@@ -6,17 +6,19 @@
 
 mod body;
 mod control;
+mod crm_users;
 mod invitations;
 pub(crate) mod jobs;
 mod membership;
 mod oauth;
+mod org;
 mod portal_users;
 mod portals;
 mod portals_meta;
 mod user_type_modules;
 mod user_types;
 
-use crate::auth::{self, Caller, Permission, ScopeOp};
+use crate::auth::{self, Caller, Permission, ScopeFamily, ScopeOp};
 use crate::clock::parse_offset;
 use crate::error::{ApiError, message, permission};
 use crate::http::{ApiRequest, ApiResponse};
@@ -66,14 +68,17 @@ fn crm(
         .host
         .as_deref()
         .is_some_and(|host| host.to_ascii_lowercase().starts_with("sandbox."));
-    if caller.sandbox || on_sandbox_host {
+    let access = access(operation);
+    // The Users and Organization APIs serve sandboxes; only the Portals API does not.
+    if (caller.sandbox || on_sandbox_host) && access.family == ScopeFamily::ClientPortal {
         return Err(ApiError::SandboxNotSupported);
     }
-    let access = access(operation);
-    if !caller.has_scope(access.scope) {
+    if !caller.has_scope_in(access.family, access.scope) {
         return Err(ApiError::OauthScopeMismatch);
     }
-    if !caller.has_permission(access.permission) {
+    if let Some(needed) = access.permission
+        && !caller.has_permission(needed)
+    {
         return Err(access.denial);
     }
     let org = state
@@ -118,13 +123,16 @@ fn crm(
         CrmRoute::Invite { module, record } => invitations::invite(&ctx, &org, module, record),
         CrmRoute::BulkInvite { module } => invitations::bulk_invite(&ctx, module),
         CrmRoute::InviteJobs { module } => invitations::job_status(&ctx, module),
+        CrmRoute::GetUsers => crm_users::list(&ctx),
+        CrmRoute::GetOrg => org::get(&ctx, &org),
     }
 }
 
 /// What an operation needs: a scope, a profile permission, and the 403 body when it is missing.
 struct Access {
+    family: ScopeFamily,
     scope: ScopeOp,
-    permission: Permission,
+    permission: Option<Permission>,
     denial: ApiError,
 }
 
@@ -139,23 +147,27 @@ fn access(operation: &CrmRoute) -> Access {
     };
     match operation {
         CrmRoute::ListPortals => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Read,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(false),
         },
         CrmRoute::GetPortal { .. } => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Read,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
         CrmRoute::CreatePortal => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Create,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
         CrmRoute::UpdatePortal { .. } => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Update,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
         CrmRoute::PortalsMeta | CrmRoute::ListUserTypes { .. } | CrmRoute::GetUserType { .. } => {
@@ -170,14 +182,27 @@ fn access(operation: &CrmRoute) -> Access {
         | CrmRoute::ChangeUserStatus { .. }
         | CrmRoute::BulkChangeStatus { .. } => users_access(ScopeOp::Update),
         CrmRoute::DeleteUsers { .. } => users_access(ScopeOp::Delete),
+        CrmRoute::GetUsers => open_access(ScopeFamily::Users),
+        CrmRoute::GetOrg => open_access(ScopeFamily::Org),
+    }
+}
+
+/// The Users and Organization reads: their scope's READ (or ALL), and any profile may call them.
+fn open_access(family: ScopeFamily) -> Access {
+    Access {
+        family,
+        scope: ScopeOp::Read,
+        permission: None,
+        denial: ApiError::OauthScopeMismatch,
     }
 }
 
 /// The users and invitation endpoints need "Manage Portal Users"; their 403 says "NO_PERMISSION".
 fn users_access(scope: ScopeOp) -> Access {
     Access {
+        family: ScopeFamily::ClientPortal,
         scope,
-        permission: Permission::ManagePortalUsers,
+        permission: Some(Permission::ManagePortalUsers),
         denial: ApiError::NoPermission {
             permissions: vec![permission::MANAGE_PORTAL_USERS],
             message: "NO_PERMISSION",
@@ -188,8 +213,9 @@ fn users_access(scope: ScopeOp) -> Access {
 /// The user-type endpoints need "Manage Portal"; their 403 says "No permission".
 fn user_type_access(scope: ScopeOp) -> Access {
     Access {
+        family: ScopeFamily::ClientPortal,
         scope,
-        permission: Permission::ManagePortal,
+        permission: Some(Permission::ManagePortal),
         denial: ApiError::NoPermission {
             permissions: vec![permission::MANAGE_PORTAL],
             message: "No permission",
