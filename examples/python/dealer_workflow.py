@@ -183,6 +183,7 @@ def main():
     types = PortalUserTypeOperations(portal_name)
     response = types.create_user_type(body)
     expect_status("create user type", response, 200, 201)
+    print(f"note create user type: the SDK read the v8 answer as {describe(response.get_object())}")
 
     # Find both types by listing them (v8 answers a create with the whole type).
     response = types.get_user_types()
