@@ -268,6 +268,7 @@ async function main() {
   response = await types.getUserType(String(dealersId));
   expectStatus("get deleted user type", response, 204);
   ok("delete user type", String(dealersId));
+  fs.rmSync(work, { recursive: true, force: true }); // kept when a step fails, for its sdk.log
   console.log("node SDK dealer workflow: all steps passed");
 }
 

@@ -11,5 +11,6 @@ mod portal_users; // U1-U5: listing, filters, paging, delete, transfer, status c
 mod portals; // P1-P4: list, get, create, rename, and every error body
 mod portals_meta; // M1: the catalogue a user type is built from
 mod routing_and_auth; // unknown paths, wrong methods, versions, tokens, scopes, permissions
+mod sdk_compat; // what Zoho's SDKs send and expect: users/org after a token fetch, multipart, …
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM
 mod user_types; // UT1-UT5: list, get, create, update, delete, every rule and error body
