@@ -271,3 +271,25 @@ fn requests_shaped_as_the_python_sdk_sends_them_are_served() {
         .json();
     assert_eq!(users["users"][0]["active"], false);
 }
+
+#[test]
+fn a_sandbox_serves_users_and_org_but_not_the_portals_api() {
+    let server = start();
+    let on_sandbox = |path: &str| {
+        server.call_with_headers(
+            "GET",
+            path,
+            &[
+                ("Authorization", "Zoho-oauthtoken 1000.zylker.admin"),
+                ("Host", "sandbox.zohoapis.com"),
+            ],
+            None,
+        )
+    };
+    assert_eq!(on_sandbox("/crm/v8/users?type=CurrentUser").status, 200);
+    assert_eq!(on_sandbox("/crm/v8/org").status, 200);
+    assert_eq!(
+        on_sandbox("/crm/v8/settings/portals").json()["code"],
+        "API_NOT_SUPPORTED"
+    );
+}
