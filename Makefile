@@ -1,4 +1,4 @@
-# portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
+# portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`: fmt, lint, test, examples.
 CARGO ?= cargo
 
 .PHONY: run test fmt lint ci build conformance coverage examples examples-python examples-node examples-mock
