@@ -1,7 +1,7 @@
-# portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`, which runs `make test`.
+# portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`: fmt, lint, test, examples.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage examples-testing examples-report fuzz
+.PHONY: run test fmt lint ci build conformance coverage examples examples-python examples-node examples-mock examples-testing examples-report fuzz
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -58,3 +58,27 @@ ci: fmt lint test
 
 build:
 	$(CARGO) build --workspace --locked
+
+## examples: Zoho's official SDKs, unmodified, the testing examples and the HTML report check,
+## each against a mock of its own (needs python3 with venv, node
+## and npm, and the registries; not part of `make test`)
+examples: examples-python examples-node examples-report examples-testing
+
+PYTHON ?= python3
+NPM ?= npm
+NODE ?= node
+EXAMPLES_VENV := examples/python/.venv
+
+examples-mock:
+	$(CARGO) build --locked -p portals-mock
+
+## examples-python: the dealer workflow with zohocrmsdk8-0 (virtualenv in examples/python/.venv)
+examples-python: examples-mock
+	test -x $(EXAMPLES_VENV)/bin/python || $(PYTHON) -m venv $(EXAMPLES_VENV)
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r examples/python/requirements.txt
+	examples/with-mock.sh $(EXAMPLES_VENV)/bin/python examples/python/dealer_workflow.py
+
+## examples-node: the dealer workflow with @zohocrm/nodejs-sdk-8.0 (npm ci in examples/node)
+examples-node: examples-mock
+	cd examples/node && $(NPM) ci --no-audit --no-fund
+	examples/with-mock.sh $(NODE) examples/node/dealer_workflow.mjs

@@ -33,7 +33,7 @@ OPTIONS:
     --token TOKEN            access token for the target (default: $ZOHO_ACCESS_TOKEN; or
                              $ZOHO_CLIENT_ID, $ZOHO_CLIENT_SECRET, $ZOHO_REFRESH_TOKEN and
                              $ZOHO_ACCOUNTS_URL for a refresh at the accounts server)
-    --scenarios DIR          scenario directory (default: fixtures/scenarios)
+    --scenarios DIR          scenario directory (default: fixtures/scenarios here, else built in)
     --strict | --lenient     extra keys in answers are divergences (default for the mock) or not
                              (default for URLs)
     --allow-writes           run scenarios that write on a production domain

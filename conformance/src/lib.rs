@@ -30,5 +30,6 @@ pub mod target;
 pub mod vars;
 
 /// The scenario directory of this checkout, used when `--scenarios` is not given and
-/// `fixtures/scenarios` is not in the working directory.
+/// `fixtures/scenarios` is not in the working directory; when it is gone too, the scenarios
+/// embedded at build time are run ([`scenario::load_embedded`]).
 pub const BUILT_IN_SCENARIOS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/scenarios");

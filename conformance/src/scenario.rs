@@ -208,16 +208,44 @@ fn line_of(text: &str, needle: &str) -> usize {
         .map_or(1, |index| index + 1)
 }
 
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_scenarios.rs"));
+}
+
 /// Loads every `*.json` under `dir` (sorted; `README`s and other files skipped).
 /// Fails when the directory holds no scenario: a wrong path must not pass silently.
+///
+/// The checkout's directory ([`crate::BUILT_IN_SCENARIOS`]) falls back to the copy embedded at
+/// build time when it is gone (a binary from `cargo install`, a cached binary in CI).
 pub fn load_dir(dir: &Path) -> Result<Vec<LoadedScenario>, String> {
+    if dir == Path::new(crate::BUILT_IN_SCENARIOS) && !dir.is_dir() {
+        return load_embedded();
+    }
     let mut files = Vec::new();
     collect(dir, &mut files).map_err(|error| format!("{}: {error}", dir.display()))?;
     files.sort();
-    let mut scenarios = Vec::new();
+    let mut loaded = Vec::new();
     for path in files {
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        loaded.push((path, text));
+    }
+    load_texts(dir, loaded)
+}
+
+/// The scenarios embedded at build time, named as if read from `fixtures/scenarios`.
+pub fn load_embedded() -> Result<Vec<LoadedScenario>, String> {
+    let dir = Path::new("fixtures/scenarios");
+    let files = embedded::EMBEDDED_SCENARIOS
+        .iter()
+        .map(|(relative, text)| (dir.join(relative), (*text).to_owned()))
+        .collect();
+    load_texts(dir, files)
+}
+
+fn load_texts(dir: &Path, files: Vec<(PathBuf, String)>) -> Result<Vec<LoadedScenario>, String> {
+    let mut scenarios = Vec::new();
+    for (path, text) in files {
         let scenario = parse(&path, &text)?;
         let relative = path.strip_prefix(dir).unwrap_or(&path);
         let area = relative
@@ -260,6 +288,19 @@ mod tests {
 
     fn parse_text(text: &str) -> Result<Scenario, String> {
         parse(Path::new("x/y.json"), text)
+    }
+
+    #[test]
+    fn the_embedded_scenarios_are_the_checkouts() {
+        let names = |loaded: Vec<LoadedScenario>| -> Vec<String> {
+            loaded.into_iter().map(|s| s.name).collect()
+        };
+        let embedded = names(load_embedded().unwrap());
+        assert!(embedded.len() > 100, "{}", embedded.len());
+        assert_eq!(
+            embedded,
+            names(load_dir(Path::new(crate::BUILT_IN_SCENARIOS)).unwrap())
+        );
     }
 
     #[test]

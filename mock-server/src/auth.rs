@@ -11,7 +11,21 @@ use crate::store::{Store, StoreError, tokens};
 /// The authorization scheme Zoho's SDKs send: `Authorization: Zoho-oauthtoken <token>`.
 pub const TOKEN_SCHEME: &str = "Zoho-oauthtoken";
 
-/// The operation family a scope grants (`ZohoCRM.settings.clientportal.<OP>`).
+/// The family of a scope: which part of the CRM API it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeFamily {
+    /// `ZohoCRM.settings.clientportal.<OP>` (also granted by `ZohoCRM.settings.ALL`): the Portals API.
+    ClientPortal,
+    /// `ZohoCRM.users.<OP>`: the Users API.
+    Users,
+    /// `ZohoCRM.org.<OP>`: the Organization API.
+    Org,
+    /// `ZohoCRM.modules.<module>.<OP>` (or `ZohoCRM.modules.ALL`): the Records API, checked with
+    /// [`Caller::has_module_scope`].
+    Modules,
+}
+
+/// The operation a scope grants (`ZohoCRM.settings.clientportal.<OP>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScopeOp {
     /// READ
@@ -110,6 +124,23 @@ impl Caller {
         })
     }
 
+    /// Whether a scope of the token grants `op` in `family`: `ZohoCRM.<family>.ALL` or
+    /// `ZohoCRM.<family>.<OP>` (case-insensitive). The client-portal family is [`Caller::has_scope`].
+    pub fn has_scope_in(&self, family: ScopeFamily, op: ScopeOp) -> bool {
+        let prefix = match family {
+            ScopeFamily::ClientPortal => return self.has_scope(op),
+            ScopeFamily::Users => "zohocrm.users.",
+            ScopeFamily::Org => "zohocrm.org.",
+            ScopeFamily::Modules => return false,
+        };
+        self.scopes.iter().any(|scope| {
+            let scope = scope.to_ascii_lowercase();
+            scope.strip_prefix(prefix).is_some_and(|granted| {
+                granted == "all" || granted == op.name().to_ascii_lowercase()
+            })
+        })
+    }
+
     /// Whether a scope of the token grants `op` on records of `module`: `ZohoCRM.modules.ALL`,
     /// `ZohoCRM.modules.<module>.ALL` or `ZohoCRM.modules.<module>.<op>` (case-insensitive).
     pub fn has_module_scope(&self, module: &str, op: ScopeOp) -> bool {
@@ -180,6 +211,20 @@ mod tests {
         assert!(!contacts.has_module_scope("Contacts", ScopeOp::Delete));
         assert!(!contacts.has_module_scope("Leads", ScopeOp::Read));
         assert!(!caller(&["ZohoCRM.settings.ALL"]).has_module_scope("Contacts", ScopeOp::Read));
+    }
+
+    #[test]
+    fn users_and_org_scopes_grant_only_their_family() {
+        let both = caller(&["ZohoCRM.users.READ", "zohocrm.org.all"]);
+        assert!(both.has_scope_in(ScopeFamily::Users, ScopeOp::Read));
+        assert!(!both.has_scope_in(ScopeFamily::Users, ScopeOp::Update));
+        assert!(both.has_scope_in(ScopeFamily::Org, ScopeOp::Read));
+        assert!(!both.has_scope_in(ScopeFamily::ClientPortal, ScopeOp::Read));
+        let portal = caller(&["ZohoCRM.settings.ALL", "ZohoCRM.modules.ALL"]);
+        assert!(!portal.has_scope_in(ScopeFamily::Users, ScopeOp::Read));
+        assert!(!portal.has_scope_in(ScopeFamily::Org, ScopeOp::Read));
+        assert!(portal.has_scope_in(ScopeFamily::ClientPortal, ScopeOp::Read));
+        assert!(!caller(&["ZohoCRM.users"]).has_scope_in(ScopeFamily::Users, ScopeOp::Read));
     }
 
     #[test]

@@ -149,6 +149,10 @@ pub enum CrmRoute {
         /// The record id of the path form.
         id: Option<String>,
     },
+    /// Users API `GET /users` (`?type=CurrentUser` is what Zoho's SDKs call after a token fetch).
+    GetUsers,
+    /// Organization API `GET /org` (the SDKs' second call after a token fetch).
+    GetOrg,
 }
 
 /// The control-plane operations under `/__mock/`.
@@ -319,6 +323,11 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
     use Method::{Delete, Get, Post, Put};
     let owned = |text: &&str| (*text).to_owned();
     match (rest, method) {
+        // The Users and Organization APIs come first: `users` and `org` are not record modules,
+        // so no `{module}` route may take them.
+        (["users"], Get) => Ok(CrmRoute::GetUsers),
+        (["org"], Get) => Ok(CrmRoute::GetOrg),
+        (["users"] | ["org"], _) => Err(ApiError::InvalidRequestMethod),
         // "meta" is shorter than any portal name (6 characters at least), so it never shadows one.
         (["settings", "portals", "meta"], Get) => Ok(CrmRoute::PortalsMeta),
         (["settings", "portals", "meta"], _) => Err(ApiError::InvalidRequestMethod),
@@ -664,6 +673,28 @@ mod tests {
                     portal: "ZylkerAutos".into()
                 }
             }
+        );
+    }
+
+    #[test]
+    fn users_and_org_route_before_any_module_route() {
+        assert_eq!(
+            route_of(Method::Get, "/crm/v8/users?type=CurrentUser").unwrap(),
+            Route::Crm {
+                version: ApiVersion::V8,
+                operation: CrmRoute::GetUsers
+            }
+        );
+        assert_eq!(
+            route_of(Method::Get, "/crm/v8/org").unwrap(),
+            Route::Crm {
+                version: ApiVersion::V8,
+                operation: CrmRoute::GetOrg
+            }
+        );
+        assert_eq!(
+            route_of(Method::Post, "/crm/v8/org"),
+            Err(ApiError::InvalidRequestMethod)
         );
     }
 

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
-//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…"}
+//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…",
+//!                                              "client_id":"1000.MOCKCLIENT","refresh_token":"1000.…"}
 //! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
 //! GET  /__mock/orgs/{org_id}/state          -> 200 the org as fixture JSON (control_state.rs)
 //! DELETE /__mock/orgs/{org_id}              -> 200 {"org_id":…,"deleted":true}
@@ -140,7 +141,8 @@ fn create(state: &AppState, request: &ApiRequest) -> Outcome {
         .org(fixture_name)
         .ok_or_else(|| unknown_fixture(state, fixture_name))?;
     let token = new_token();
-    let org_id = state
+    let refresh_token = new_token();
+    let (org_id, client_id) = state
         .store
         .write(|tx| {
             let mut n = 1;
@@ -169,13 +171,32 @@ fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                     expires_at: None,
                 },
             )?;
-            Ok::<_, StoreError>(org_id)
+            // A refresh token of the first OAuth client, for clients that only speak the
+            // refresh-token flow (Zoho's SDKs).
+            let client_id = tokens::first_client(tx)?;
+            if let Some(client_id) = &client_id {
+                tokens::insert(
+                    tx,
+                    &tokens::NewToken {
+                        token: &refresh_token,
+                        kind: "refresh",
+                        org_id: &org_id,
+                        user_id: &user,
+                        client_id: Some(client_id),
+                        scopes: &scopes,
+                        expires_at: None,
+                    },
+                )?;
+            }
+            Ok::<_, StoreError>((org_id, client_id))
         })
         .map_err(internal)?;
-    Ok(ApiResponse::json(
-        201,
-        &json!({ "org_id": org_id, "access_token": token }),
-    ))
+    let mut body = json!({ "org_id": org_id, "access_token": token });
+    if let Some(client_id) = client_id {
+        body["client_id"] = client_id.into();
+        body["refresh_token"] = refresh_token.into();
+    }
+    Ok(ApiResponse::json(201, &body))
 }
 
 fn reset(state: &AppState, org_id: &str) -> Outcome {

@@ -10,10 +10,12 @@ mod control_faults;
 mod control_journal;
 mod control_org;
 mod control_state;
+mod crm_users;
 mod invitations;
 pub(crate) mod jobs;
 mod membership;
 mod oauth;
+mod org;
 mod portal_users;
 mod portals;
 mod portals_meta;
@@ -23,7 +25,7 @@ mod user_types;
 
 pub(crate) use oauth::Params as OauthParams;
 
-use crate::auth::{self, Caller, Permission, ScopeOp};
+use crate::auth::{self, Caller, Permission, ScopeFamily, ScopeOp};
 use crate::clock::parse_offset;
 use crate::error::{ApiError, message, permission};
 use crate::http::{ApiRequest, ApiResponse};
@@ -75,24 +77,24 @@ fn crm(
         .host
         .as_deref()
         .is_some_and(|host| host.to_ascii_lowercase().starts_with("sandbox."));
-    if caller.sandbox || on_sandbox_host || state.config.sandbox {
+    let access = access(operation);
+    // The Users and Organization APIs serve sandboxes; only the Portals API does not.
+    if (caller.sandbox || on_sandbox_host || state.config.sandbox)
+        && access.family == ScopeFamily::ClientPortal
+    {
         return Err(ApiError::SandboxNotSupported);
     }
-    match access(operation) {
-        Some(access) => {
-            if !caller.has_scope(access.scope) {
-                return Err(ApiError::OauthScopeMismatch);
-            }
-            if !caller.has_permission(access.permission) {
-                return Err(access.denial);
-            }
-        }
-        None => {
-            let (module, op) = record_access(operation);
-            if !caller.has_module_scope(module, op) {
-                return Err(ApiError::OauthScopeMismatch);
-            }
-        }
+    let granted = match (access.family, record_module(operation)) {
+        (ScopeFamily::Modules, Some(module)) => caller.has_module_scope(module, access.scope),
+        (family, _) => caller.has_scope_in(family, access.scope),
+    };
+    if !granted {
+        return Err(ApiError::OauthScopeMismatch);
+    }
+    if let Some(needed) = access.permission
+        && !caller.has_permission(needed)
+    {
+        return Err(access.denial);
     }
     let org = state
         .store
@@ -136,6 +138,8 @@ fn crm(
         CrmRoute::Invite { module, record } => invitations::invite(&ctx, &org, module, record),
         CrmRoute::BulkInvite { module } => invitations::bulk_invite(&ctx, module),
         CrmRoute::InviteJobs { module } => invitations::job_status(&ctx, module),
+        CrmRoute::GetUsers => crm_users::list(&ctx),
+        CrmRoute::GetOrg => org::get(&ctx, &org),
         CrmRoute::CreateRecords { module } => records::create(&ctx, module),
         CrmRoute::GetRecord { module, id } => records::get(&ctx, module, id),
         CrmRoute::DeleteRecords { module, id } => records::delete(&ctx, module, id.as_deref()),
@@ -144,14 +148,13 @@ fn crm(
 
 /// What an operation needs: a scope, a profile permission, and the 403 body when it is missing.
 struct Access {
+    family: ScopeFamily,
     scope: ScopeOp,
-    permission: Permission,
+    permission: Option<Permission>,
     denial: ApiError,
 }
 
-/// The Portals operations' access; `None` for the Records API, which needs a module scope
-/// ([`record_access`]) and no portal permission.
-fn access(operation: &CrmRoute) -> Option<Access> {
+fn access(operation: &CrmRoute) -> Access {
     let portal_denial = |with_details: bool| ApiError::NoPermission {
         permissions: if with_details {
             vec![permission::MANAGE_PORTAL]
@@ -160,25 +163,29 @@ fn access(operation: &CrmRoute) -> Option<Access> {
         },
         message: message::PERMISSION_IS_INVALID,
     };
-    Some(match operation {
+    match operation {
         CrmRoute::ListPortals => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Read,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(false),
         },
         CrmRoute::GetPortal { .. } => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Read,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
         CrmRoute::CreatePortal => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Create,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
         CrmRoute::UpdatePortal { .. } => Access {
+            family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Update,
-            permission: Permission::ManagePortal,
+            permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
         CrmRoute::PortalsMeta | CrmRoute::ListUserTypes { .. } | CrmRoute::GetUserType { .. } => {
@@ -193,27 +200,41 @@ fn access(operation: &CrmRoute) -> Option<Access> {
         | CrmRoute::ChangeUserStatus { .. }
         | CrmRoute::BulkChangeStatus { .. } => users_access(ScopeOp::Update),
         CrmRoute::DeleteUsers { .. } => users_access(ScopeOp::Delete),
-        CrmRoute::CreateRecords { .. }
-        | CrmRoute::GetRecord { .. }
-        | CrmRoute::DeleteRecords { .. } => return None,
-    })
+        CrmRoute::GetUsers => open_access(ScopeFamily::Users, ScopeOp::Read),
+        CrmRoute::GetOrg => open_access(ScopeFamily::Org, ScopeOp::Read),
+        CrmRoute::CreateRecords { .. } => open_access(ScopeFamily::Modules, ScopeOp::Create),
+        CrmRoute::GetRecord { .. } => open_access(ScopeFamily::Modules, ScopeOp::Read),
+        CrmRoute::DeleteRecords { .. } => open_access(ScopeFamily::Modules, ScopeOp::Delete),
+    }
 }
 
-/// The module and operation a Records API call needs a `ZohoCRM.modules.…` scope for.
-fn record_access(operation: &CrmRoute) -> (&str, ScopeOp) {
+/// The module a Records API call works on (its scope is `ZohoCRM.modules.<module>.<OP>`).
+fn record_module(operation: &CrmRoute) -> Option<&str> {
     match operation {
-        CrmRoute::CreateRecords { module } => (module, ScopeOp::Create),
-        CrmRoute::GetRecord { module, .. } => (module, ScopeOp::Read),
-        CrmRoute::DeleteRecords { module, .. } => (module, ScopeOp::Delete),
-        _ => ("", ScopeOp::Read),
+        CrmRoute::CreateRecords { module }
+        | CrmRoute::GetRecord { module, .. }
+        | CrmRoute::DeleteRecords { module, .. } => Some(module),
+        _ => None,
+    }
+}
+
+/// The Users, Organization and Records APIs: their scope's operation (or ALL), and any profile
+/// may call them.
+fn open_access(family: ScopeFamily, scope: ScopeOp) -> Access {
+    Access {
+        family,
+        scope,
+        permission: None,
+        denial: ApiError::OauthScopeMismatch,
     }
 }
 
 /// The users and invitation endpoints need "Manage Portal Users"; their 403 says "NO_PERMISSION".
 fn users_access(scope: ScopeOp) -> Access {
     Access {
+        family: ScopeFamily::ClientPortal,
         scope,
-        permission: Permission::ManagePortalUsers,
+        permission: Some(Permission::ManagePortalUsers),
         denial: ApiError::NoPermission {
             permissions: vec![permission::MANAGE_PORTAL_USERS],
             message: "NO_PERMISSION",
@@ -224,8 +245,9 @@ fn users_access(scope: ScopeOp) -> Access {
 /// The user-type endpoints need "Manage Portal"; their 403 says "No permission".
 fn user_type_access(scope: ScopeOp) -> Access {
     Access {
+        family: ScopeFamily::ClientPortal,
         scope,
-        permission: Permission::ManagePortal,
+        permission: Some(Permission::ManagePortal),
         denial: ApiError::NoPermission {
             permissions: vec![permission::MANAGE_PORTAL],
             message: "No permission",

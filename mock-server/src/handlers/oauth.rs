@@ -7,12 +7,12 @@
 //!   -> 200 the same plus "refresh_token"
 //! POST /oauth/v2/token/revoke?token=<refresh token>  -> 200 {"status":"success"}
 //! ```
-//! Parameters come from the query string or a form body. Failures answer HTTP 200 with
+//! Parameters come from the query string or a form body (URL-encoded or multipart). Failures answer HTTP 200 with
 //! `{"error":"<reason>"}`, as Zoho accounts does.
 
 use serde_json::{Value, json};
 
-use crate::http::{ApiRequest, ApiResponse};
+use crate::http::{ApiRequest, ApiResponse, form};
 use crate::state::AppState;
 use crate::store::{StoreError, tokens};
 
@@ -189,10 +189,7 @@ impl Params {
     /// Collects them.
     pub(crate) fn of(request: &ApiRequest) -> Params {
         let mut pairs = request.query.clone();
-        pairs.extend(
-            form_urlencoded::parse(&request.body)
-                .map(|(key, value)| (key.into_owned(), value.into_owned())),
-        );
+        pairs.extend(form::fields(request.content_type.as_deref(), &request.body));
         Params(pairs)
     }
 

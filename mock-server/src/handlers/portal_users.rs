@@ -376,7 +376,7 @@ fn id_list(ctx: &Ctx<'_>, name: &'static str) -> Result<Vec<String>, ApiError> {
     Ok(ids)
 }
 
-fn number_param(
+pub(super) fn number_param(
     ctx: &Ctx<'_>,
     name: &'static str,
     default: usize,

@@ -4,6 +4,7 @@
 //! the few headers the API reads, the body collected once under a size limit); handlers answer an
 //! [`ApiResponse`], which becomes a hyper response here.
 
+pub mod form;
 mod request;
 mod response;
 

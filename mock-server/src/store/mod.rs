@@ -6,6 +6,7 @@
 //! success answer is on disk. No HTTP types live here.
 
 pub mod crm;
+pub mod crm_users;
 pub mod dump;
 pub mod jobs;
 pub mod orgs;

@@ -102,6 +102,17 @@ pub fn client_secret(conn: &Connection, client_id: &str) -> Result<Option<String
         .optional()?)
 }
 
+/// The first registered OAuth client (in client-id order), if any.
+pub fn first_client(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT client_id FROM oauth_clients ORDER BY client_id LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?)
+}
+
 /// A token to insert.
 #[derive(Debug, Clone)]
 pub struct NewToken<'a> {

@@ -21,6 +21,7 @@ mod portals; // P1-P4: list, get, create, rename, and every error body
 mod portals_meta; // M1: the catalogue a user type is built from
 mod records; // the Records API subset: add, read, delete to the recycle bin
 mod routing_and_auth; // unknown paths, wrong methods, versions, tokens, scopes, permissions
+mod sdk_compat; // what Zoho's SDKs send and expect: users/org after a token fetch, multipart, …
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM, JSON logs
 mod state_dump; // /__mock/orgs/{id}/state round trip, DELETE /__mock/orgs/{id}, `portals-mock dump`
 mod user_types; // UT1-UT5: list, get, create, update, delete, every rule and error body
