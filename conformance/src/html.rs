@@ -312,36 +312,9 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// `1000.` followed by two hexadecimal parts of 16 or more: an OAuth token.
-fn is_token(text: &str) -> bool {
-    let mut parts = text.split('.');
-    parts.next() == Some("1000")
-        && parts.clone().count() == 2
-        && parts.all(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// Masks every token-shaped word of a text.
 fn mask_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for c in text.chars().chain(std::iter::once('\0')) {
-        if c.is_ascii_alphanumeric() || c == '.' {
-            word.push(c);
-            continue;
-        }
-        let trimmed = word.trim_end_matches('.');
-        if is_token(trimmed) {
-            out.push_str(REDACTED);
-            out.push_str(&word[trimmed.len()..]);
-        } else {
-            out.push_str(&word);
-        }
-        word.clear();
-        if c != '\0' {
-            out.push(c);
-        }
-    }
-    out
+    crate::vars::mask_tokens(text, REDACTED)
 }
 
 /// Masks secrets in a JSON value: by key name, and by shape.
