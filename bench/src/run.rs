@@ -1,0 +1,807 @@
+//! One whole benchmark run: cold start and idle memory, the 10,000-user org, every scenario at
+//! 1, 16 and 64 connections against the mock and the hello server in alternating windows, the
+//! paced latency runs, the users-page sweep, the conformance suite, and the report.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::Options;
+use crate::child::Server;
+use crate::fixtures;
+use crate::load::{self, Work};
+use crate::report::{self, Target, mib, table};
+use crate::stats::{Samples, Summary, median, ms, percentile};
+
+const ZYLKER_TOKEN: &str = "1000.zylker.admin";
+/// The default user type of the zylker fixture (and of its copies).
+const CLIENT_PORTAL_TYPE: &str = "1306462000001813022";
+const CONNECTIONS: [usize; 3] = [1, 16, 64];
+/// `[{"field":"status_reason__s","comparator":"not_equal","value":"spam"}]`, percent-encoded:
+/// every invited user matches it, so page 50 of 200 is the last full page.
+const FILTER: &str = "%5B%7B%22field%22%3A%22status_reason__s%22%2C%22comparator%22%3A%22not_equal%22%2C%22value%22%3A%22spam%22%7D%5D";
+const COLD_STARTS: usize = 10;
+const SUITE_RUNS: usize = 3;
+const PACED_RATE: f64 = 1000.0;
+const PACED_CONNS: usize = 8;
+
+/// One row of the throughput table.
+struct Row {
+    scenario: &'static str,
+    conns: usize,
+    mock: Summary,
+    first_error: Option<String>,
+    hello: Summary,
+    cpu_us_per_request: f64,
+}
+
+/// One paced run.
+struct PacedRow {
+    what: &'static str,
+    target: &'static str,
+    summary: Summary,
+    late: u64,
+    scheduled: u64,
+}
+
+fn users_path(portal: &str, page: usize) -> String {
+    format!(
+        "/crm/v8/settings/portals/{portal}/user_type/{CLIENT_PORTAL_TYPE}/users?type=ActiveUsers&filters={FILTER}&page={page}&per_page=200"
+    )
+}
+
+/// Runs everything and answers the report.
+pub async fn all(options: &Options) -> Result<String, String> {
+    let mock_bin = options.bin_dir.join("portals-mock");
+    let conformance_bin = options.bin_dir.join("portals-conformance");
+    let self_bin = std::env::current_exe().map_err(|e| format!("no current exe: {e}"))?;
+    for bin in [&mock_bin, &conformance_bin] {
+        if !bin.is_file() {
+            return Err(format!(
+                "{} is missing: run `make bench` (it builds the release binaries first)",
+                bin.display()
+            ));
+        }
+    }
+    let machine = report::machine();
+    let date = report::now_utc();
+
+    eprintln!("portals-bench: cold start ({COLD_STARTS} starts, built-in fixtures)");
+    let (cold, idle_rss) = cold_start(&mock_bin).await?;
+
+    let dir = std::env::temp_dir().join(format!("portals-bench-{}", std::process::id()));
+    let fixture_dir = fixtures::write(&options.root.join("fixtures/seed"), &dir)?;
+    let fixture_arg = fixture_dir.display().to_string();
+    let result = measure(
+        options,
+        &mock_bin,
+        &self_bin,
+        &conformance_bin,
+        &fixture_arg,
+        cold,
+        idle_rss,
+        machine,
+        date,
+    )
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn measure(
+    options: &Options,
+    mock_bin: &Path,
+    self_bin: &Path,
+    conformance_bin: &Path,
+    fixture_dir: &str,
+    cold: Vec<Duration>,
+    idle_rss: u64,
+    machine: String,
+    date: String,
+) -> Result<String, String> {
+    eprintln!("portals-bench: starting the mock (bench fixtures) and the hello server");
+    let mock = Server::spawn(
+        mock_bin,
+        &[
+            "--port",
+            "0",
+            "--log-level",
+            "error",
+            "--job-interval-ms",
+            "0",
+            "--fixtures",
+            fixture_dir,
+        ],
+    )?;
+    let hello = Server::spawn(self_bin, &["hello"])?;
+    let m = mock.addr;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let idle_rss_bench = mock.rss_bytes()?;
+
+    eprintln!("portals-bench: inviting 10,000 users");
+    let invite_time = invite_ten_thousand(m).await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let rss_10k = mock.rss_bytes()?;
+
+    // Orgs of their own for the write scenarios.
+    let mut type_tokens = Vec::new();
+    for _ in 0..CONNECTIONS.iter().copied().max().unwrap_or(1) {
+        type_tokens.push(new_org(m, "zylker").await?);
+    }
+    let invite_token = new_org(m, fixtures::ORG).await?;
+
+    let scenarios: Vec<(&'static str, Work)> = vec![
+        (
+            "GET portals",
+            Work::Get {
+                path: "/crm/v8/settings/portals".into(),
+                token: ZYLKER_TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "GET user types",
+            Work::Get {
+                path: "/crm/v8/settings/portals/ZylkerAutos/user_type".into(),
+                token: ZYLKER_TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "GET users p1 of 10k (filter)",
+            Work::Get {
+                path: users_path(fixtures::PORTAL, 1),
+                token: fixtures::TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "GET users p50 of 10k (filter)",
+            Work::Get {
+                path: users_path(fixtures::PORTAL, 50),
+                token: fixtures::TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "create+delete user type",
+            Work::CreateDeleteUserType {
+                portal: "ZylkerAutos".into(),
+                tokens: type_tokens,
+            },
+        ),
+        (
+            "invite+delete user",
+            Work::InviteDelete {
+                portal: fixtures::PORTAL.into(),
+                user_type: CLIENT_PORTAL_TYPE.into(),
+                token: invite_token,
+                records: (0..64).map(fixtures::customer_id).collect(),
+            },
+        ),
+        (
+            "token refresh",
+            Work::Refresh {
+                body: "grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh".into(),
+            },
+        ),
+    ];
+    preflight(m).await?;
+
+    let mut rows = Vec::new();
+    for (name, work) in &scenarios {
+        for conns in CONNECTIONS {
+            eprintln!("portals-bench: {name}, {conns} connection(s)");
+            let mut mock_samples = Samples::default();
+            let mut hello_samples = Samples::default();
+            let mut cpu = Duration::ZERO;
+            for _ in 0..options.rounds {
+                hello_samples.merge(
+                    load::closed_loop(
+                        hello.addr,
+                        work,
+                        conns,
+                        options.warmup,
+                        options.window,
+                        true,
+                    )
+                    .await,
+                );
+                let before = mock.cpu_time()?;
+                mock_samples.merge(
+                    load::closed_loop(m, work, conns, options.warmup, options.window, false).await,
+                );
+                cpu += mock.cpu_time()?.saturating_sub(before);
+            }
+            let summary = mock_samples.summary();
+            // CPU was spent in warm-ups too: spread it over the requests of both.
+            let loaded =
+                (options.window + options.warmup).as_secs_f64() / options.window.as_secs_f64();
+            let requests = summary.requests as f64 * loaded;
+            rows.push(Row {
+                scenario: name,
+                conns,
+                mock: summary,
+                first_error: mock_samples.first_error.clone(),
+                hello: hello_samples.summary(),
+                cpu_us_per_request: if requests > 0.0 {
+                    cpu.as_secs_f64() * 1e6 / requests
+                } else {
+                    0.0
+                },
+            });
+        }
+    }
+
+    eprintln!("portals-bench: paced runs at {PACED_RATE} requests/s");
+    let mut paced_rows = Vec::new();
+    let paced_window = Duration::from_secs(3);
+    let paced_warmup = Duration::from_millis(500);
+    for (what, index) in [("GET portals", 0usize), ("create+delete user type", 4)] {
+        let work = &scenarios[index].1;
+        for (target, addr, is_hello) in [("hello", hello.addr, true), ("mock", m, false)] {
+            let run = load::paced(
+                addr,
+                work,
+                PACED_RATE,
+                PACED_CONNS,
+                paced_warmup,
+                paced_window,
+                is_hello,
+            )
+            .await;
+            paced_rows.push(PacedRow {
+                what,
+                target,
+                summary: run.samples.summary(),
+                late: run.late,
+                scheduled: run.scheduled,
+            });
+        }
+    }
+
+    eprintln!("portals-bench: users pages 1 to 50");
+    let sweep = page_sweep(m).await?;
+    let rss_end = mock.rss_bytes()?;
+    drop(hello);
+    drop(mock);
+
+    eprintln!("portals-bench: the conformance suite ({SUITE_RUNS} runs)");
+    let suite = suite_time(conformance_bin, &options.root)?;
+
+    Ok(render(&Rendered {
+        options,
+        machine,
+        date,
+        rows,
+        paced_rows,
+        sweep,
+        cold,
+        idle_rss,
+        idle_rss_bench,
+        rss_10k,
+        rss_end,
+        invite_time,
+        suite,
+    }))
+}
+
+/// Starts the mock on the built-in fixtures `COLD_STARTS` times; each time, the time from
+/// spawning it to the first 200 of an authenticated GET. Then the idle RSS of the last one.
+async fn cold_start(mock_bin: &Path) -> Result<(Vec<Duration>, u64), String> {
+    let mut times = Vec::new();
+    let mut idle_rss = 0;
+    for n in 0..COLD_STARTS {
+        let server = Server::spawn(mock_bin, &["--port", "0", "--log-level", "warn"])?;
+        loop {
+            match load::call(
+                server.addr,
+                "GET",
+                "/crm/v8/settings/portals",
+                Some(ZYLKER_TOKEN),
+                None,
+            )
+            .await
+            {
+                Ok(reply) if reply.status == 200 => break,
+                Ok(reply) => return Err(format!("cold start: status {}", reply.status)),
+                Err(_) if server.spawned.elapsed() < Duration::from_secs(10) => {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                Err(error) => return Err(format!("cold start: {error}")),
+            }
+        }
+        times.push(server.spawned.elapsed());
+        if n + 1 == COLD_STARTS {
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            idle_rss = server.rss_bytes()?;
+        }
+    }
+    Ok((times, idle_rss))
+}
+
+/// Bulk-invites customers 0..9,999 of the bench org (with its one user: 10,000), runs the job,
+/// and checks the count. Answers how long that took.
+async fn invite_ten_thousand(m: SocketAddr) -> Result<Duration, String> {
+    let started = Instant::now();
+    let ids: Vec<usize> = (0..fixtures::CUSTOMERS - 1).collect();
+    let groups: Vec<Value> = ids
+        .chunks(100)
+        .map(|chunk| {
+            let data: Vec<Value> = chunk
+                .iter()
+                .map(|n| json!({"id": fixtures::customer_id(*n), "user_type_id": CLIENT_PORTAL_TYPE, "type": "invite"}))
+                .collect();
+            json!({ "data": data })
+        })
+        .collect();
+    let body = json!({ "portal_invite": groups }).to_string();
+    let reply = load::call(
+        m,
+        "POST",
+        "/crm/v8/Contacts/actions/portal_invite",
+        Some(fixtures::TOKEN),
+        Some(&body),
+    )
+    .await?;
+    if reply.status != 200 {
+        return Err(format!("bulk invite: {} {}", reply.status, reply.text()));
+    }
+    let ran = load::call(
+        m,
+        "POST",
+        &format!("/__mock/orgs/{}/jobs/run", fixtures::ORG),
+        None,
+        None,
+    )
+    .await?;
+    if ran.status != 200 {
+        return Err(format!("running the job: {} {}", ran.status, ran.text()));
+    }
+    let elapsed = started.elapsed();
+    let page = load::call(
+        m,
+        "GET",
+        &users_path(fixtures::PORTAL, 1),
+        Some(fixtures::TOKEN),
+        None,
+    )
+    .await?;
+    let total = serde_json::from_slice::<Value>(&page.body)
+        .ok()
+        .and_then(|body| body["info"]["total_count"].as_i64());
+    if total != Some(10_000) {
+        return Err(format!(
+            "after the bulk invite the users page says {}: {}",
+            page.status,
+            page.text()
+        ));
+    }
+    Ok(elapsed)
+}
+
+/// A new org from a fixture; answers its admin token.
+async fn new_org(m: SocketAddr, fixture: &str) -> Result<String, String> {
+    let reply = load::call(
+        m,
+        "POST",
+        "/__mock/orgs",
+        None,
+        Some(&json!({ "fixture": fixture }).to_string()),
+    )
+    .await?;
+    serde_json::from_slice::<Value>(&reply.body)
+        .ok()
+        .and_then(|body| body["access_token"].as_str().map(str::to_owned))
+        .ok_or_else(|| format!("creating an org: {} {}", reply.status, reply.text()))
+}
+
+/// Checks once that the read scenarios answer what they should, not just a 200.
+async fn preflight(m: SocketAddr) -> Result<(), String> {
+    let body = |reply: crate::client::Reply| -> Value {
+        serde_json::from_slice(&reply.body).unwrap_or(Value::Null)
+    };
+    let portals = body(
+        load::call(
+            m,
+            "GET",
+            "/crm/v8/settings/portals",
+            Some(ZYLKER_TOKEN),
+            None,
+        )
+        .await?,
+    );
+    if portals["portals"][0]["name"] != "ZylkerAutos" {
+        return Err(format!("GET portals answered {portals}"));
+    }
+    let last = body(
+        load::call(
+            m,
+            "GET",
+            &users_path(fixtures::PORTAL, 50),
+            Some(fixtures::TOKEN),
+            None,
+        )
+        .await?,
+    );
+    let users = last["users"].as_array().map_or(0, Vec::len);
+    if users != 200 || last["info"]["more_records"] != false {
+        return Err(format!(
+            "page 50 has {users} users and more_records {}",
+            last["info"]["more_records"]
+        ));
+    }
+    Ok(())
+}
+
+/// Pages 1 to 50 on one connection, 5 times each: the median of each page.
+async fn page_sweep(m: SocketAddr) -> Result<Vec<(usize, u32)>, String> {
+    let mut conn = crate::client::Conn::connect(m)
+        .await
+        .map_err(|e| format!("connect: {e}"))?;
+    let mut medians = Vec::new();
+    for page in 1..=50 {
+        let request = crate::client::request(
+            "GET",
+            &m.to_string(),
+            &users_path(fixtures::PORTAL, page),
+            Some(fixtures::TOKEN),
+            None,
+        );
+        let mut times = Vec::new();
+        for _ in 0..5 {
+            let started = Instant::now();
+            let reply = conn.send(&request).await.map_err(|e| e.to_string())?;
+            if reply.status != 200 {
+                return Err(format!("page {page}: {}", reply.status));
+            }
+            times.push(u32::try_from(started.elapsed().as_micros()).unwrap_or(u32::MAX));
+        }
+        times.sort_unstable();
+        medians.push((page, percentile(&times, 50.0)));
+    }
+    Ok(medians)
+}
+
+/// The wall time of the whole suite against the embedded mock, `SUITE_RUNS` times.
+fn suite_time(conformance_bin: &Path, root: &Path) -> Result<Vec<Duration>, String> {
+    let scenarios = root.join("fixtures/scenarios");
+    let mut times = Vec::new();
+    for _ in 0..SUITE_RUNS {
+        let started = Instant::now();
+        let status = Command::new(conformance_bin)
+            .arg("--target")
+            .arg("mock")
+            .arg("--scenarios")
+            .arg(&scenarios)
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", conformance_bin.display()))?;
+        let elapsed = started.elapsed();
+        if !status.success() {
+            return Err(format!(
+                "the conformance suite failed ({status}): run `make conformance` to see why"
+            ));
+        }
+        times.push(elapsed);
+    }
+    Ok(times)
+}
+
+/// Everything the report shows.
+struct Rendered<'a> {
+    options: &'a Options,
+    machine: String,
+    date: String,
+    rows: Vec<Row>,
+    paced_rows: Vec<PacedRow>,
+    sweep: Vec<(usize, u32)>,
+    cold: Vec<Duration>,
+    idle_rss: u64,
+    idle_rss_bench: u64,
+    rss_10k: u64,
+    rss_end: u64,
+    invite_time: Duration,
+    suite: Vec<Duration>,
+}
+
+fn millis(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn render(r: &Rendered<'_>) -> String {
+    const MIB: u64 = 1024 * 1024;
+    let row = |name: &str, conns: usize| {
+        r.rows
+            .iter()
+            .find(|x| x.scenario == name && x.conns == conns)
+    };
+    let ratio = |x: &Row| {
+        if x.hello.rps > 0.0 {
+            x.mock.rps / x.hello.rps
+        } else {
+            0.0
+        }
+    };
+
+    // Targets.
+    let reads: Vec<&Row> = r
+        .rows
+        .iter()
+        .filter(|x| x.scenario == "GET portals" || x.scenario == "GET user types")
+        .collect();
+    let worst_read = reads
+        .iter()
+        .map(|x| (ratio(x), x.scenario, x.conns))
+        .fold((f64::MAX, "", 0), |a, b| if b.0 < a.0 { b } else { a });
+    let best_write = r
+        .rows
+        .iter()
+        .filter(|x| x.scenario == "create+delete user type")
+        .map(|x| (x.mock.rps, x.conns))
+        .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
+    let paced_mock: Vec<&PacedRow> = r.paced_rows.iter().filter(|p| p.target == "mock").collect();
+    let worst_p99 = paced_mock
+        .iter()
+        .map(|p| p.summary.p99_us)
+        .max()
+        .unwrap_or(0);
+    let cold_median = median(&r.cold);
+    let cold_max = r.cold.iter().max().copied().unwrap_or_default();
+    let page_worst = r.sweep.iter().map(|(_, us)| *us).max().unwrap_or(0);
+    let page_best = r.sweep.iter().map(|(_, us)| *us).min().unwrap_or(0);
+    let page_p99_1conn = [
+        "GET users p1 of 10k (filter)",
+        "GET users p50 of 10k (filter)",
+    ]
+    .iter()
+    .filter_map(|name| row(name, 1))
+    .map(|x| x.mock.p99_us)
+    .max()
+    .unwrap_or(0);
+    let suite_median = median(&r.suite);
+    let total_errors: u64 = r.rows.iter().map(|x| x.mock.errors).sum::<u64>()
+        + paced_mock.iter().map(|p| p.summary.errors).sum::<u64>();
+    let targets = vec![
+        Target {
+            what: "read throughput ≥ 50% of bare hyper (GET portals, user types; worst of 1/16/64 conns)".into(),
+            measured: format!(
+                "{:.0}% (worst: {} at {} conns)",
+                worst_read.0 * 100.0,
+                worst_read.1,
+                worst_read.2
+            ),
+            met: worst_read.0 >= 0.5,
+        },
+        Target {
+            what: "writes ≥ 5,000 req/s (create+delete user type, best of 1/16/64 conns)".into(),
+            measured: format!("{:.0} req/s at {} conns", best_write.0, best_write.1),
+            met: best_write.0 >= 5000.0,
+        },
+        Target {
+            what: "p99 < 2 ms at 1,000 req/s (paced; GET portals and create+delete)".into(),
+            measured: format!("{} ms (worst p99)", ms(worst_p99)),
+            met: worst_p99 < 2000 && !paced_mock.is_empty(),
+        },
+        Target {
+            what: "cold start < 50 ms (spawn to first authenticated 200, fixtures seeded)".into(),
+            measured: format!(
+                "median {}, max {} of {}",
+                millis(cold_median),
+                millis(cold_max),
+                r.cold.len()
+            ),
+            met: cold_median < Duration::from_millis(50),
+        },
+        Target {
+            what: "RSS idle < 20 MB (built-in fixtures)".into(),
+            measured: mib(r.idle_rss),
+            met: r.idle_rss < 20 * MIB,
+        },
+        Target {
+            what: "RSS < 60 MB with 10,000 portal users".into(),
+            measured: mib(r.rss_10k),
+            met: r.rss_10k < 60 * MIB,
+        },
+        Target {
+            what: "a users page < 5 ms at any page number (200 per page, with a filter)".into(),
+            measured: format!(
+                "medians {}–{} ms over pages 1–50; p99 {} ms (1 conn, p1 and p50)",
+                ms(page_best),
+                ms(page_worst),
+                ms(page_p99_1conn)
+            ),
+            met: page_worst < 5000 && page_p99_1conn < 5000,
+        },
+        Target {
+            what: "whole conformance suite < 2 s (embedded mock)".into(),
+            measured: format!("median {:.2} s of {}", suite_median.as_secs_f64(), r.suite.len()),
+            met: suite_median < Duration::from_secs(2),
+        },
+        Target {
+            what: "no errors".into(),
+            measured: format!("{total_errors} errors"),
+            met: total_errors == 0,
+        },
+    ];
+
+    let throughput_rows: Vec<Vec<String>> = r
+        .rows
+        .iter()
+        .map(|x| {
+            vec![
+                x.scenario.to_owned(),
+                x.conns.to_string(),
+                format!("{:.0}", x.mock.rps),
+                ms(x.mock.p50_us),
+                ms(x.mock.p99_us),
+                ms(x.mock.max_us),
+                x.mock.errors.to_string(),
+                format!("{:.0}", x.hello.rps),
+                format!("{:.0}%", ratio(x) * 100.0),
+                format!("{:.0}", x.cpu_us_per_request),
+            ]
+        })
+        .collect();
+    let paced_table: Vec<Vec<String>> = r
+        .paced_rows
+        .iter()
+        .map(|p| {
+            vec![
+                p.what.to_owned(),
+                p.target.to_owned(),
+                format!("{:.0}", p.summary.rps),
+                ms(p.summary.p50_us),
+                ms(p.summary.p99_us),
+                ms(p.summary.max_us),
+                p.summary.errors.to_string(),
+                format!("{}/{}", p.late, p.scheduled),
+            ]
+        })
+        .collect();
+    let sweep_rows: Vec<Vec<String>> = r
+        .sweep
+        .chunks(10)
+        .map(|chunk| {
+            vec![
+                format!(
+                    "{}–{}",
+                    chunk.first().map_or(0, |c| c.0),
+                    chunk.last().map_or(0, |c| c.0)
+                ),
+                chunk
+                    .iter()
+                    .map(|(_, us)| ms(*us))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ]
+        })
+        .collect();
+    let other_rows = vec![
+        vec![
+            "cold start, spawn to first authenticated 200 (built-in fixtures)".to_owned(),
+            format!(
+                "{} (each: {})",
+                millis(cold_median),
+                r.cold
+                    .iter()
+                    .map(|d| format!("{:.1}", d.as_secs_f64() * 1000.0))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ],
+        vec!["RSS idle, built-in fixtures".into(), mib(r.idle_rss)],
+        vec![
+            "RSS idle, bench fixtures (10,000 more CRM records)".into(),
+            mib(r.idle_rss_bench),
+        ],
+        vec![
+            "RSS after inviting 10,000 users (bulk invite + job)".into(),
+            mib(r.rss_10k),
+        ],
+        vec![
+            "RSS after the whole load run (64 more orgs, refreshed tokens)".into(),
+            mib(r.rss_end),
+        ],
+        vec![
+            "bulk invite of 9,999 + running the job".into(),
+            millis(r.invite_time),
+        ],
+        vec![
+            "conformance suite against the embedded mock, wall time".into(),
+            format!(
+                "{:.2} s (each: {})",
+                suite_median.as_secs_f64(),
+                r.suite
+                    .iter()
+                    .map(|d| format!("{:.2}", d.as_secs_f64()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ],
+    ];
+    let errors: Vec<String> = r
+        .rows
+        .iter()
+        .filter_map(|x| {
+            x.first_error.as_ref().map(|e| {
+                format!(
+                    "- {} at {} conns: {} errors, first: {e}",
+                    x.scenario, x.conns, x.mock.errors
+                )
+            })
+        })
+        .collect();
+
+    let mut out = String::new();
+    out.push_str("# Benchmark results\n\n");
+    out.push_str(&format!(
+        "Written by `make bench` (`bench/`); not edited by hand. Run of {} on {}.\n\n",
+        r.date, r.machine
+    ));
+    out.push_str("## Targets\n\n");
+    out.push_str(&report::targets(&targets));
+    out.push_str("\n## Throughput and latency (closed loop)\n\n");
+    out.push_str(&format!(
+        "Each figure: {} windows of {:.1} s (after {:.1} s of warm-up each), alternating with the \
+         bare hyper server, which gets the same requests. Latency in ms. `hello` is the bare \
+         server's req/s; `mock/hello` their ratio; `CPU µs/req` the mock's user+system time per \
+         request. The load client runs on the same cores (one thread).\n\n",
+        r.options.rounds,
+        r.options.window.as_secs_f64(),
+        r.options.warmup.as_secs_f64()
+    ));
+    out.push_str(&table(
+        &[
+            "scenario",
+            "conns",
+            "req/s",
+            "p50",
+            "p99",
+            "max",
+            "errors",
+            "hello",
+            "mock/hello",
+            "CPU µs/req",
+        ],
+        &throughput_rows,
+    ));
+    if !errors.is_empty() {
+        out.push_str("\nErrors:\n\n");
+        out.push_str(&errors.join("\n"));
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "\n## Latency at a fixed rate (open loop)\n\n{PACED_RATE:.0} requests/s over \
+         {PACED_CONNS} connections for 3 s (after 0.5 s warm-up); latency from the actual send, in \
+         ms; `late`: sends that started over 1 ms after their slot because the connection was \
+         still busy.\n\n"
+    ));
+    out.push_str(&table(
+        &[
+            "scenario", "server", "req/s", "p50", "p99", "max", "errors", "late",
+        ],
+        &paced_table,
+    ));
+    out.push_str(
+        "\n## Users pages 1–50 of 10,000 (filter, 200 per page, one connection)\n\nMedian of 5 \
+         requests per page, ms.\n\n",
+    );
+    out.push_str(&table(&["pages", "median per page"], &sweep_rows));
+    out.push_str("\n## Start-up, memory, suite\n\n");
+    out.push_str(&table(&["what", "measured"], &other_rows));
+    let notes = r.options.root.join("bench/PROFILE.md");
+    if let Ok(text) = std::fs::read_to_string(&notes) {
+        out.push_str("\n---\n\n");
+        out.push_str(text.trim_end());
+        out.push('\n');
+    }
+    out
+}
