@@ -204,11 +204,13 @@ impl Worker {
     }
 }
 
-/// The `"id"` in a create answer's `details`.
+/// The id in a create answer: `details.id` (v4–v7) or the created type's own `id` (v8).
 pub fn created_id(body: &str) -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    value["user_type"][0]["details"]["id"]
+    let created = &value["user_type"][0];
+    created["details"]["id"]
         .as_str()
+        .or_else(|| created["id"].as_str())
         .map(str::to_owned)
 }
 
@@ -411,6 +413,9 @@ mod tests {
     fn the_created_id_is_read_from_details() {
         let body = r#"{"user_type":[{"code":"SUCCESS","details":{"id":"1306462000001856005"},"message":"User Type created","status":"success"}]}"#;
         assert_eq!(created_id(body).as_deref(), Some("1306462000001856005"));
+        // v8 answers the whole created type.
+        let v8 = r#"{"user_type":[{"name":"Bench","id":"1306462000001856006","modules":[]}]}"#;
+        assert_eq!(created_id(v8).as_deref(), Some("1306462000001856006"));
         assert_eq!(created_id(r#"{"user_type":[]}"#), None);
         assert_eq!(created_id("not json"), None);
     }

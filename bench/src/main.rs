@@ -26,6 +26,9 @@ against a bare hyper server in the same run (what `make bench` runs)
 USAGE:
     portals-bench [OPTIONS]
     portals-bench hello          serve `hello` on 127.0.0.1 (any port); prints `listening on …`
+    portals-bench fixtures DIR   write the fixtures the load runs use (to profile by hand:
+                                 portals-mock --fixtures DIR; org bench10k, token
+                                 1000.bench10k.admin, 10,000 customers to invite)
 
 OPTIONS:
     --out FILE         where the report is written (default: bench/RESULTS.md of the workspace)
@@ -108,6 +111,23 @@ fn main() -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("portals-bench hello: {error}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if args.get(1).map(String::as_str) == Some("fixtures") {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let Some(dir) = args.get(2) else {
+            eprintln!("portals-bench fixtures: which directory?");
+            return ExitCode::from(2);
+        };
+        return match fixtures::write(&root.join("fixtures/seed"), &PathBuf::from(dir)) {
+            Ok(_) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("portals-bench fixtures: {error}");
                 ExitCode::FAILURE
             }
         };

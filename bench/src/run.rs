@@ -36,6 +36,7 @@ struct Row {
     first_error: Option<String>,
     hello: Summary,
     cpu_us_per_request: f64,
+    hello_cpu_us_per_request: f64,
 }
 
 /// One paced run.
@@ -199,7 +200,9 @@ async fn measure(
             let mut mock_samples = Samples::default();
             let mut hello_samples = Samples::default();
             let mut cpu = Duration::ZERO;
+            let mut hello_cpu = Duration::ZERO;
             for _ in 0..options.rounds {
+                let before = hello.cpu_time()?;
                 hello_samples.merge(
                     load::closed_loop(
                         hello.addr,
@@ -211,6 +214,7 @@ async fn measure(
                     )
                     .await,
                 );
+                hello_cpu += hello.cpu_time()?.saturating_sub(before);
                 let before = mock.cpu_time()?;
                 mock_samples.merge(
                     load::closed_loop(m, work, conns, options.warmup, options.window, false).await,
@@ -221,18 +225,23 @@ async fn measure(
             // CPU was spent in warm-ups too: spread it over the requests of both.
             let loaded =
                 (options.window + options.warmup).as_secs_f64() / options.window.as_secs_f64();
-            let requests = summary.requests as f64 * loaded;
+            let per_request = |cpu: Duration, requests: u64| {
+                let requests = requests as f64 * loaded;
+                if requests > 0.0 {
+                    cpu.as_secs_f64() * 1e6 / requests
+                } else {
+                    0.0
+                }
+            };
+            let hello_summary = hello_samples.summary();
             rows.push(Row {
                 scenario: name,
                 conns,
                 mock: summary,
                 first_error: mock_samples.first_error.clone(),
-                hello: hello_samples.summary(),
-                cpu_us_per_request: if requests > 0.0 {
-                    cpu.as_secs_f64() * 1e6 / requests
-                } else {
-                    0.0
-                },
+                hello: hello_summary,
+                cpu_us_per_request: per_request(cpu, summary.requests),
+                hello_cpu_us_per_request: per_request(hello_cpu, hello_summary.requests),
             });
         }
     }
@@ -647,6 +656,7 @@ fn render(r: &Rendered<'_>) -> String {
                 format!("{:.0}", x.hello.rps),
                 format!("{:.0}%", ratio(x) * 100.0),
                 format!("{:.0}", x.cpu_us_per_request),
+                format!("{:.0}", x.hello_cpu_us_per_request),
             ]
         })
         .collect();
@@ -752,8 +762,9 @@ fn render(r: &Rendered<'_>) -> String {
     out.push_str(&format!(
         "Each figure: {} windows of {:.1} s (after {:.1} s of warm-up each), alternating with the \
          bare hyper server, which gets the same requests. Latency in ms. `hello` is the bare \
-         server's req/s; `mock/hello` their ratio; `CPU µs/req` the mock's user+system time per \
-         request. The load client runs on the same cores (one thread).\n\n",
+         server's req/s; `mock/hello` their ratio; `CPU µs/req` the server's user+system time per \
+         request (from /proc, 10 ms ticks: the least noisy figure on a shared machine). The \
+         load client runs on the same cores (one thread).\n\n",
         r.options.rounds,
         r.options.window.as_secs_f64(),
         r.options.warmup.as_secs_f64()
@@ -770,6 +781,7 @@ fn render(r: &Rendered<'_>) -> String {
             "hello",
             "mock/hello",
             "CPU µs/req",
+            "hello CPU µs/req",
         ],
         &throughput_rows,
     ));

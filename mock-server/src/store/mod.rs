@@ -25,6 +25,9 @@ use crate::fixtures::FixtureSet;
 
 pub use schema::SCHEMA_VERSION;
 
+/// Prepared statements kept per connection: more than the store has distinct statements.
+const STATEMENT_CACHE: usize = 256;
+
 /// A store failure. Handlers turn it into the 500 `INTERNAL_ERROR` after logging the cause.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -74,6 +77,9 @@ impl Store {
     }
 
     fn init(mut conn: Connection, fixtures: FixtureSet, file: bool) -> Result<Store, StoreError> {
+        // Every statement is prepared once (`prepare_cached`): room for all of them, so the
+        // cache never evicts one that a request needs (rusqlite keeps 16 by default).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.pragma_update(None, "foreign_keys", true)?;
         if file {
             conn.pragma_update(None, "journal_mode", "WAL")?;
