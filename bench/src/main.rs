@@ -26,6 +26,10 @@ against a bare hyper server in the same run (what `make bench` runs)
 USAGE:
     portals-bench [OPTIONS]
     portals-bench hello          serve `hello` on 127.0.0.1 (any port); prints `listening on …`
+    portals-bench load ADDR SCENARIO [CONNS] [SECONDS] [--invite]
+                                 one scenario (a prefix of its name: \"GET portals\", …) against
+                                 a mock at ADDR started on those fixtures, e.g. under perf;
+                                 --invite first invites the 10,000 users the pages need
     portals-bench fixtures DIR   write the fixtures the load runs use (to profile by hand:
                                  portals-mock --fixtures DIR; org bench10k, token
                                  1000.bench10k.admin, 10,000 customers to invite)
@@ -132,6 +136,9 @@ fn main() -> ExitCode {
             }
         };
     }
+    if args.get(1).map(String::as_str) == Some("load") {
+        return load_one(&args[2..]);
+    }
     if args.iter().any(|a| a == "-h" || a == "--help") {
         println!("{HELP}");
         return ExitCode::SUCCESS;
@@ -172,6 +179,60 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             eprintln!("portals-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `portals-bench load ADDR SCENARIO [CONNS] [SECONDS] [--invite]`
+fn load_one(args: &[String]) -> ExitCode {
+    let invite = args.iter().any(|a| a == "--invite");
+    let rest: Vec<&String> = args.iter().filter(|a| *a != "--invite").collect();
+    let parsed = (|| -> Result<_, String> {
+        let addr: std::net::SocketAddr = rest
+            .first()
+            .and_then(|a| a.trim_start_matches("http://").parse().ok())
+            .ok_or("ADDR: HOST:PORT of a running portals-mock")?;
+        let scenario = rest
+            .get(1)
+            .ok_or("SCENARIO: a prefix of a scenario's name")?;
+        let conns: usize = rest
+            .get(2)
+            .map_or(Ok(16), |c| c.parse().map_err(|_| "CONNS: a number"))?;
+        let secs: f64 = rest
+            .get(3)
+            .map_or(Ok(5.0), |s| s.parse().map_err(|_| "SECONDS: a number"))?;
+        Ok((
+            addr,
+            scenario.to_string(),
+            conns.clamp(1, 1024),
+            Duration::from_secs_f64(secs.clamp(0.1, 600.0)),
+        ))
+    })();
+    let (addr, scenario, conns, window) = match parsed {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            eprintln!("portals-bench load: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("portals-bench: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run::one(addr, &scenario, conns, window, invite)) {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("portals-bench load: {error}");
             ExitCode::FAILURE
         }
     }

@@ -128,69 +128,7 @@ async fn measure(
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss_10k = mock.rss_bytes()?;
 
-    // Orgs of their own for the write scenarios.
-    let mut type_tokens = Vec::new();
-    for _ in 0..CONNECTIONS.iter().copied().max().unwrap_or(1) {
-        type_tokens.push(new_org(m, "zylker").await?);
-    }
-    let invite_token = new_org(m, fixtures::ORG).await?;
-
-    let scenarios: Vec<(&'static str, Work)> = vec![
-        (
-            "GET portals",
-            Work::Get {
-                path: "/crm/v8/settings/portals".into(),
-                token: ZYLKER_TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "GET user types",
-            Work::Get {
-                path: "/crm/v8/settings/portals/ZylkerAutos/user_type".into(),
-                token: ZYLKER_TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "GET users p1 of 10k (filter)",
-            Work::Get {
-                path: users_path(fixtures::PORTAL, 1),
-                token: fixtures::TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "GET users p50 of 10k (filter)",
-            Work::Get {
-                path: users_path(fixtures::PORTAL, 50),
-                token: fixtures::TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "create+delete user type",
-            Work::CreateDeleteUserType {
-                portal: "ZylkerAutos".into(),
-                tokens: type_tokens,
-            },
-        ),
-        (
-            "invite+delete user",
-            Work::InviteDelete {
-                portal: fixtures::PORTAL.into(),
-                user_type: CLIENT_PORTAL_TYPE.into(),
-                token: invite_token,
-                records: (0..64).map(fixtures::customer_id).collect(),
-            },
-        ),
-        (
-            "token refresh",
-            Work::Refresh {
-                body: "grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh".into(),
-            },
-        ),
-    ];
+    let scenarios = scenarios(m).await?;
     preflight(m).await?;
 
     let mut rows = Vec::new();
@@ -297,6 +235,116 @@ async fn measure(
         invite_time,
         suite,
     }))
+}
+
+/// The scenarios, with the orgs the write scenarios need (one per connection for user types,
+/// whose number an edition limits; one bench org copy for invitations).
+async fn scenarios(m: SocketAddr) -> Result<Vec<(&'static str, Work)>, String> {
+    // Orgs of their own for the write scenarios.
+    let mut type_tokens = Vec::new();
+    for _ in 0..CONNECTIONS.iter().copied().max().unwrap_or(1) {
+        type_tokens.push(new_org(m, "zylker").await?);
+    }
+    let invite_token = new_org(m, fixtures::ORG).await?;
+
+    Ok(vec![
+        (
+            "GET portals",
+            Work::Get {
+                path: "/crm/v8/settings/portals".into(),
+                token: ZYLKER_TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "GET user types",
+            Work::Get {
+                path: "/crm/v8/settings/portals/ZylkerAutos/user_type".into(),
+                token: ZYLKER_TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "GET users p1 of 10k (filter)",
+            Work::Get {
+                path: users_path(fixtures::PORTAL, 1),
+                token: fixtures::TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "GET users p50 of 10k (filter)",
+            Work::Get {
+                path: users_path(fixtures::PORTAL, 50),
+                token: fixtures::TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            "create+delete user type",
+            Work::CreateDeleteUserType {
+                portal: "ZylkerAutos".into(),
+                tokens: type_tokens,
+            },
+        ),
+        (
+            "invite+delete user",
+            Work::InviteDelete {
+                portal: fixtures::PORTAL.into(),
+                user_type: CLIENT_PORTAL_TYPE.into(),
+                token: invite_token,
+                records: (0..64).map(fixtures::customer_id).collect(),
+            },
+        ),
+        (
+            "token refresh",
+            Work::Refresh {
+                body: "grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh".into(),
+            },
+        ),
+    ])
+}
+
+/// `portals-bench load`: one scenario against a running mock (started with the bench fixtures:
+/// `portals-bench fixtures DIR`; for the users pages, after `--invite`), to profile it by hand.
+pub async fn one(
+    addr: SocketAddr,
+    scenario: &str,
+    conns: usize,
+    window: Duration,
+    invite: bool,
+) -> Result<String, String> {
+    if invite {
+        invite_ten_thousand(addr).await?;
+    }
+    let all = scenarios(addr).await?;
+    let names: Vec<&str> = all.iter().map(|(name, _)| *name).collect();
+    let (name, work) = all
+        .into_iter()
+        .find(|(name, _)| name.starts_with(scenario))
+        .ok_or_else(|| format!("no scenario starts with {scenario:?}; there are {names:?}"))?;
+    let samples = load::closed_loop(
+        addr,
+        &work,
+        conns,
+        Duration::from_millis(200),
+        window,
+        false,
+    )
+    .await;
+    let s = samples.summary();
+    Ok(format!(
+        "{name}, {conns} connection(s): {:.0} req/s, p50 {} ms, p99 {} ms, max {} ms, {} errors{}",
+        s.rps,
+        ms(s.p50_us),
+        ms(s.p99_us),
+        ms(s.max_us),
+        s.errors,
+        samples
+            .first_error
+            .map(|e| format!(" (first: {e})"))
+            .unwrap_or_default()
+    ))
 }
 
 /// Starts the mock on the built-in fixtures `COLD_STARTS` times; each time, the time from
