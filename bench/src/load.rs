@@ -344,10 +344,8 @@ pub async fn paced(
                 let now = tokio::time::Instant::now();
                 if now < at {
                     tokio::time::sleep_until(at).await;
-                } else if record {
-                    if now.duration_since(at) > Duration::from_millis(1) {
-                        late += 1;
-                    }
+                } else if record && now.duration_since(at) > Duration::from_millis(1) {
+                    late += 1;
                 }
                 if record {
                     scheduled += 1;

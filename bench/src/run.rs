@@ -605,6 +605,13 @@ fn render(r: &Rendered<'_>) -> String {
         .map(|x| (x.mock.rps, x.conns))
         .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
     let paced_mock: Vec<&PacedRow> = r.paced_rows.iter().filter(|p| p.target == "mock").collect();
+    let hello_p99 = r
+        .paced_rows
+        .iter()
+        .filter(|p| p.target == "hello")
+        .map(|p| p.summary.p99_us)
+        .max()
+        .unwrap_or(0);
     let worst_p99 = paced_mock
         .iter()
         .map(|p| p.summary.p99_us)
@@ -644,7 +651,11 @@ fn render(r: &Rendered<'_>) -> String {
         },
         Target {
             what: "p99 < 2 ms at 1,000 req/s (paced; GET portals and create+delete)".into(),
-            measured: format!("{} ms (worst p99)", ms(worst_p99)),
+            measured: format!(
+                "{} ms (worst p99; the hello server's in the same runs: {} ms)",
+                ms(worst_p99),
+                ms(hello_p99)
+            ),
             met: worst_p99 < 2000 && !paced_mock.is_empty(),
         },
         Target {
