@@ -1,5 +1,6 @@
 //! The physical limit: a bare hyper HTTP/1.1 server answering `hello` to every request, on the
-//! same runtime (tokio multi-thread, one worker per core) and socket options as portals-mock.
+//! same runtime (tokio multi-thread with one worker, which is also its fastest setting on 2 cores
+//! with the load client beside it) and socket options as portals-mock.
 //! `portals-bench hello` runs it; its first stdout line is `listening on http://HOST:PORT`.
 
 use std::convert::Infallible;
@@ -14,6 +15,7 @@ use hyper_util::rt::TokioIo;
 /// Serves `hello` on 127.0.0.1 (any free port) until killed.
 pub fn run() -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start the runtime: {error}"))?;

@@ -29,7 +29,8 @@ USAGE:
     portals-bench load ADDR SCENARIO [CONNS] [SECONDS] [--invite]
                                  one scenario (a prefix of its name: \"GET portals\", …) against
                                  a mock at ADDR started on those fixtures, e.g. under perf;
-                                 --invite first invites the 10,000 users the pages need
+                                 --invite first invites the 10,000 users the pages need;
+                                 SCENARIO `hello`: GETs against `portals-bench hello`
     portals-bench fixtures DIR   write the fixtures the load runs use (to profile by hand:
                                  portals-mock --fixtures DIR; org bench10k, token
                                  1000.bench10k.admin, 10,000 customers to invite)

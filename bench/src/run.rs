@@ -314,6 +314,24 @@ pub async fn one(
     window: Duration,
     invite: bool,
 ) -> Result<String, String> {
+    if scenario == "hello" {
+        // The bare hello server: no set-up, every answer a 200.
+        let work = Work::Get {
+            path: "/crm/v8/settings/portals".into(),
+            token: ZYLKER_TOKEN.into(),
+            expect: 200,
+        };
+        let s = load::closed_loop(addr, &work, conns, Duration::from_millis(200), window, true)
+            .await
+            .summary();
+        return Ok(format!(
+            "hello, {conns} connection(s): {:.0} req/s, p50 {} ms, p99 {} ms, {} errors",
+            s.rps,
+            ms(s.p50_us),
+            ms(s.p99_us),
+            s.errors
+        ));
+    }
     if invite {
         invite_ten_thousand(addr).await?;
     }
