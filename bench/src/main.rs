@@ -11,6 +11,7 @@ mod client;
 mod fixtures;
 mod hello;
 mod load;
+mod render;
 mod report;
 mod run;
 mod stats;
