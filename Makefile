@@ -1,7 +1,8 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`: fmt, lint, test, examples.
+# `make bench` (not in CI: it times things) measures speed and writes bench/RESULTS.md.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage examples examples-python examples-node examples-mock examples-testing examples-report fuzz
+.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report fuzz
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -44,6 +45,12 @@ examples-testing:
 ## headless chromium (installed with apt-get when missing)
 examples-report:
 	CARGO="$(CARGO)" bash examples/report/check.sh
+
+## bench: release-build the mock, the suite runner and portals-bench, measure them against a bare
+## hyper server on loopback, print the table and write bench/RESULTS.md (ARGS: portals-bench options)
+bench:
+	$(CARGO) build --release --locked -p portals-mock -p portals-bench -p portals-conformance
+	"$${CARGO_TARGET_DIR:-target}/release/portals-bench" $(ARGS)
 
 ## fmt: check formatting
 fmt:

@@ -71,7 +71,7 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
     let per_page = number_param(ctx, "per_page", PER_PAGE_MAX, PER_PAGE_MAX)?;
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.read(|conn| {
-        require_type(conn, org_id, portal, user_type_id)?;
+        require_type_exists(conn, org_id, portal, user_type_id)?;
         // A page past any possible row is empty (and must not overflow the offset).
         let Some(offset) = (page - 1)
             .checked_mul(per_page)
@@ -84,36 +84,66 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
         if rows.is_empty() {
             return Ok(ApiResponse::no_content());
         }
-        let users: Vec<Value> = rows
+        let users: Vec<ListedUser<'_>> = rows
             .iter()
-            .map(|user| {
-                json!({
-                    "personality_id": user.personality_id,
-                    "confirm": user.confirm,
-                    "status_reason__s": user.status_reason,
-                    "invited_time": format_timestamp(user.invited_time, ctx.offset),
-                    "module": user.module,
-                    "name": user.name,
-                    "active": user.active,
-                    "email": user.email,
-                })
+            .map(|user| ListedUser {
+                personality_id: &user.personality_id,
+                confirm: user.confirm,
+                status_reason: user.status_reason.as_deref(),
+                invited_time: format_timestamp(user.invited_time, ctx.offset),
+                module: &user.module,
+                name: &user.name,
+                active: user.active,
+                email: user.email.as_deref(),
             })
             .collect();
         let count = users.len();
-        Ok(ApiResponse::json(
+        Ok(ApiResponse::json_from(
             200,
-            &json!({
-                "users": users,
-                "info": {
-                    "per_page": per_page,
-                    "total_count": total,
-                    "count": count,
-                    "page": page,
-                    "more_records": offset.saturating_add(count) < total as usize,
+            &UserPage {
+                users,
+                info: PageInfo {
+                    per_page,
+                    total_count: total,
+                    count,
+                    page,
+                    more_records: offset.saturating_add(count) < total as usize,
                 },
-            }),
+            },
         ))
     })
+}
+
+/// One user of a listing, in Zoho's key order (serialised straight into the body: a page holds
+/// up to 200 of them).
+#[derive(serde::Serialize)]
+struct ListedUser<'a> {
+    personality_id: &'a str,
+    confirm: bool,
+    #[serde(rename = "status_reason__s")]
+    status_reason: Option<&'a str>,
+    invited_time: String,
+    module: &'a str,
+    name: &'a str,
+    active: bool,
+    email: Option<&'a str>,
+}
+
+/// A page of users and its `info`.
+#[derive(serde::Serialize)]
+struct UserPage<'a> {
+    users: Vec<ListedUser<'a>>,
+    info: PageInfo,
+}
+
+/// `info` of a page.
+#[derive(serde::Serialize)]
+struct PageInfo {
+    per_page: usize,
+    total_count: i64,
+    count: usize,
+    page: usize,
+    more_records: bool,
 }
 
 /// U2: removes users from the portal.
@@ -344,6 +374,23 @@ fn require_type(
         },
         message: message::INVALID_DATA,
     })
+}
+
+/// Like [`require_type`], without counting the type's users (a listing counts what it shows).
+fn require_type_exists(
+    conn: &rusqlite::Connection,
+    org_id: &str,
+    portal: &str,
+    user_type_id: &str,
+) -> Result<(), ApiError> {
+    portals::by_name(conn, org_id, portal)?.ok_or_else(ApiError::no_portal)?;
+    user_types::personality(conn, org_id, user_type_id)?.ok_or(ApiError::InvalidData {
+        details: Details::Id {
+            id: user_type_id.to_owned(),
+        },
+        message: message::INVALID_DATA,
+    })?;
+    Ok(())
 }
 
 /// A comma-separated list of ids (required; blanks and repeats dropped).

@@ -31,6 +31,17 @@ impl ApiResponse {
         }
     }
 
+    /// A JSON answer serialised straight from a typed value (fields in declaration order),
+    /// without building a [`Value`] first: for large bodies such as a page of users.
+    pub fn json_from<T: serde::Serialize>(status: u16, value: &T) -> ApiResponse {
+        let body = serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec());
+        ApiResponse {
+            status,
+            body: Some(Bytes::from(body)),
+            headers: Vec::new(),
+        }
+    }
+
     /// 204 No Content: no body, no content type.
     pub fn no_content() -> ApiResponse {
         ApiResponse {

@@ -61,10 +61,9 @@ pub struct NewJob<'a> {
 
 /// Schedules a job.
 pub fn insert(conn: &Connection, new: &NewJob<'_>) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time, payload, results)
-         VALUES (?1, ?2, ?3, ?4, 'scheduled', ?5, ?6, ?7, NULL)",
-        params![new.org_id, new.id, new.kind, new.module, new.user_id, new.now, new.payload],
+    conn.prepare_cached("INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time, payload, results)
+         VALUES (?1, ?2, ?3, ?4, 'scheduled', ?5, ?6, ?7, NULL)")?
+.execute(params![new.org_id, new.id, new.kind, new.module, new.user_id, new.now, new.payload],
     )?;
     Ok(())
 }
@@ -109,10 +108,10 @@ pub fn complete(
     id: &str,
     results: &str,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE jobs SET status = 'completed', results = ?3 WHERE org_id = ?1 AND id = ?2",
-        params![org_id, id, results],
-    )?;
+    )?
+    .execute(params![org_id, id, results])?;
     Ok(())
 }
 
@@ -124,16 +123,17 @@ pub fn set_status(
     from: &str,
     to: &str,
 ) -> Result<bool, StoreError> {
-    Ok(conn.execute(
-        "UPDATE jobs SET status = ?4 WHERE org_id = ?1 AND id = ?2 AND status = ?3",
-        params![org_id, id, from, to],
-    )? > 0)
+    Ok(conn
+        .prepare_cached(
+            "UPDATE jobs SET status = ?4 WHERE org_id = ?1 AND id = ?2 AND status = ?3",
+        )?
+        .execute(params![org_id, id, from, to])?
+        > 0)
 }
 
 /// Puts jobs interrupted by a crash back in the queue.
 pub fn requeue_interrupted(conn: &Connection) -> Result<usize, StoreError> {
-    Ok(conn.execute(
-        "UPDATE jobs SET status = 'scheduled' WHERE status = 'in_progress'",
-        [],
-    )?)
+    Ok(conn
+        .prepare_cached("UPDATE jobs SET status = 'scheduled' WHERE status = 'in_progress'")?
+        .execute([])?)
 }

@@ -30,6 +30,9 @@ pub use schema::SCHEMA_VERSION;
 #[doc(hidden)]
 pub use schema::create_at_version;
 
+/// Prepared statements kept per connection: more than the store has distinct statements.
+const STATEMENT_CACHE: usize = 256;
+
 /// A store failure. Handlers turn it into the 500 `INTERNAL_ERROR` after logging the cause.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -79,6 +82,9 @@ impl Store {
     }
 
     fn init(mut conn: Connection, fixtures: FixtureSet, file: bool) -> Result<Store, StoreError> {
+        // Every statement is prepared once (`prepare_cached`): room for all of them, so the
+        // cache never evicts one that a request needs (rusqlite keeps 16 by default).
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         conn.pragma_update(None, "foreign_keys", true)?;
         if file {
             conn.busy_timeout(std::time::Duration::from_secs(5))?;

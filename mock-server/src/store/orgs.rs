@@ -30,7 +30,8 @@ pub struct OrgRow {
 /// Whether an org with this id exists.
 pub fn exists(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
     Ok(conn
-        .query_row("SELECT 1 FROM orgs WHERE id = ?1", [org_id], |_| Ok(()))
+        .prepare_cached("SELECT 1 FROM orgs WHERE id = ?1")?
+        .query_row([org_id], |_| Ok(()))
         .optional()?
         .is_some())
 }
@@ -38,25 +39,24 @@ pub fn exists(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
 /// One org.
 pub fn get(conn: &Connection, org_id: &str) -> Result<Option<OrgRow>, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT id, fixture, company_name, company_domain, utc_offset, edition, trial, sandbox,
                     zaid
              FROM orgs WHERE id = ?1",
-            [org_id],
-            |row| {
-                Ok(OrgRow {
-                    id: row.get(0)?,
-                    fixture: row.get(1)?,
-                    company_name: row.get(2)?,
-                    company_domain: row.get(3)?,
-                    utc_offset: row.get(4)?,
-                    edition: row.get(5)?,
-                    trial: flag(row.get(6)?),
-                    sandbox: flag(row.get(7)?),
-                    zaid: row.get(8)?,
-                })
-            },
-        )
+        )?
+        .query_row([org_id], |row| {
+            Ok(OrgRow {
+                id: row.get(0)?,
+                fixture: row.get(1)?,
+                company_name: row.get(2)?,
+                company_domain: row.get(3)?,
+                utc_offset: row.get(4)?,
+                edition: row.get(5)?,
+                trial: flag(row.get(6)?),
+                sandbox: flag(row.get(7)?),
+                zaid: row.get(8)?,
+            })
+        })
         .optional()?)
 }
 
@@ -69,9 +69,8 @@ pub fn list(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
 
 /// Takes the next id of the org's sequence: 10 digits of prefix and 9 of sequence.
 pub fn next_id(conn: &Connection, org_id: &str) -> Result<String, StoreError> {
-    let (prefix, seq): (String, i64) = conn.query_row(
-        "UPDATE orgs SET next_seq = next_seq + 1 WHERE id = ?1 RETURNING id_prefix, next_seq - 1",
-        [org_id],
+    let (prefix, seq): (String, i64) = conn.prepare_cached("UPDATE orgs SET next_seq = next_seq + 1 WHERE id = ?1 RETURNING id_prefix, next_seq - 1")?
+.query_row([org_id],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     Ok(format!("{prefix}{seq:09}"))
@@ -133,5 +132,8 @@ pub fn user_count(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
 
 /// Deletes an org and everything it holds.
 pub fn delete(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute("DELETE FROM orgs WHERE id = ?1", params![org_id])? > 0)
+    Ok(conn
+        .prepare_cached("DELETE FROM orgs WHERE id = ?1")?
+        .execute(params![org_id])?
+        > 0)
 }

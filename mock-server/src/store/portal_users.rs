@@ -149,13 +149,13 @@ pub fn insert(
     language: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
                                    status_reason, invited_time, language, invite_expired)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM portal_users WHERE org_id = ?1),
                  ?2, ?3, 0, 1, NULL, ?4, ?5, 0)",
-        params![org_id, personality_id, user_type_id, now, language],
-    )?;
+    )?
+    .execute(params![org_id, personality_id, user_type_id, now, language])?;
     Ok(())
 }
 
@@ -167,20 +167,18 @@ pub fn reinvite(
     language: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE portal_users SET invited_time = ?3, language = ?4, invite_expired = 0
          WHERE org_id = ?1 AND personality_id = ?2",
-        params![org_id, personality_id, now, language],
-    )?;
+    )?
+    .execute(params![org_id, personality_id, now, language])?;
     Ok(())
 }
 
 /// Removes a portal user.
 pub fn delete(conn: &Connection, org_id: &str, personality_id: &str) -> Result<(), StoreError> {
-    conn.execute(
-        "DELETE FROM portal_users WHERE org_id = ?1 AND personality_id = ?2",
-        params![org_id, personality_id],
-    )?;
+    conn.prepare_cached("DELETE FROM portal_users WHERE org_id = ?1 AND personality_id = ?2")?
+        .execute(params![org_id, personality_id])?;
     Ok(())
 }
 
@@ -191,10 +189,10 @@ pub fn set_type(
     personality_id: &str,
     user_type_id: &str,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE portal_users SET user_type_id = ?3 WHERE org_id = ?1 AND personality_id = ?2",
-        params![org_id, personality_id, user_type_id],
-    )?;
+    )?
+    .execute(params![org_id, personality_id, user_type_id])?;
     Ok(())
 }
 
@@ -205,20 +203,22 @@ pub fn set_active(
     personality_id: &str,
     active: bool,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE portal_users SET active = ?3 WHERE org_id = ?1 AND personality_id = ?2",
-        params![org_id, personality_id, active],
-    )?;
+    )?
+    .execute(params![org_id, personality_id, active])?;
     Ok(())
 }
 
 /// Marks a user as having accepted the invitation; answers whether a pending invitation existed.
 pub fn confirm(conn: &Connection, org_id: &str, personality_id: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute(
-        "UPDATE portal_users SET confirm = 1 WHERE org_id = ?1 AND personality_id = ?2
+    Ok(conn
+        .prepare_cached(
+            "UPDATE portal_users SET confirm = 1 WHERE org_id = ?1 AND personality_id = ?2
                                               AND confirm = 0 AND invite_expired = 0",
-        params![org_id, personality_id],
-    )? > 0)
+        )?
+        .execute(params![org_id, personality_id])?
+        > 0)
 }
 
 /// Expires the invitations of unconfirmed users invited at or before `invited_before`.
@@ -227,11 +227,12 @@ pub fn expire_invitations(
     org_id: &str,
     invited_before: i64,
 ) -> Result<usize, StoreError> {
-    Ok(conn.execute(
-        "UPDATE portal_users SET invite_expired = 1
+    Ok(conn
+        .prepare_cached(
+            "UPDATE portal_users SET invite_expired = 1
          WHERE org_id = ?1 AND confirm = 0 AND invite_expired = 0 AND invited_time <= ?2",
-        params![org_id, invited_before],
-    )?)
+        )?
+        .execute(params![org_id, invited_before])?)
 }
 
 /// How many portal users the org has.
@@ -243,11 +244,11 @@ pub fn total(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
 
 /// (all portal users, active portal users) of the org: what the licence counts.
 pub fn counts(conn: &Connection, org_id: &str) -> Result<(i64, i64), StoreError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*), COALESCE(SUM(active), 0) FROM portal_users WHERE org_id = ?1",
-        [org_id],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*), COALESCE(SUM(active), 0) FROM portal_users WHERE org_id = ?1",
+        )?
+        .query_row([org_id], |row| Ok((row.get(0)?, row.get(1)?)))?)
 }
 
 /// A portal user (other than `except`) whose record has this email, if any.

@@ -109,12 +109,18 @@ pub struct NewPortal<'a> {
 
 /// Creates the org's portal, active.
 pub fn insert(conn: &Connection, new: &NewPortal<'_>) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO portals (org_id, name, zaid, active, created_time, created_by, modified_time,
                               modified_by, saml)
          VALUES (?1, ?2, ?3, 1, ?4, ?5, ?4, ?5, NULL)",
-        params![new.org_id, new.name, new.zaid, new.now, new.user_id],
-    )?;
+    )?
+    .execute(params![
+        new.org_id,
+        new.name,
+        new.zaid,
+        new.now,
+        new.user_id
+    ])?;
     Ok(())
 }
 
@@ -127,12 +133,12 @@ pub fn update(
     user_id: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE portals SET name = COALESCE(?2, name), saml = COALESCE(?3, saml),
                             modified_time = ?4, modified_by = ?5
          WHERE org_id = ?1",
-        params![org_id, name, saml, now, user_id],
-    )?;
+    )?
+    .execute(params![org_id, name, saml, now, user_id])?;
     Ok(())
 }
 

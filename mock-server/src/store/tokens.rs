@@ -73,32 +73,28 @@ pub fn client_token(
     kind: &str,
 ) -> Result<Option<ClientToken>, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT org_id, user_id, client_id, scopes, redirect_uri, expires_at
              FROM tokens WHERE token = ?1 AND kind = ?2",
-            params![token, kind],
-            |row| {
-                Ok(ClientToken {
-                    org_id: row.get(0)?,
-                    user_id: row.get(1)?,
-                    client_id: row.get(2)?,
-                    scopes: split_scopes(&row.get::<_, String>(3)?),
-                    redirect_uri: row.get(4)?,
-                    expires_at: row.get(5)?,
-                })
-            },
-        )
+        )?
+        .query_row(params![token, kind], |row| {
+            Ok(ClientToken {
+                org_id: row.get(0)?,
+                user_id: row.get(1)?,
+                client_id: row.get(2)?,
+                scopes: split_scopes(&row.get::<_, String>(3)?),
+                redirect_uri: row.get(4)?,
+                expires_at: row.get(5)?,
+            })
+        })
         .optional()?)
 }
 
 /// A client's secret, if the client exists.
 pub fn client_secret(conn: &Connection, client_id: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row(
-            "SELECT client_secret FROM oauth_clients WHERE client_id = ?1",
-            [client_id],
-            |row| row.get(0),
-        )
+        .prepare_cached("SELECT client_secret FROM oauth_clients WHERE client_id = ?1")?
+        .query_row([client_id], |row| row.get(0))
         .optional()?)
 }
 
@@ -134,39 +130,38 @@ pub struct NewToken<'a> {
 
 /// Stores a token issued at run time.
 pub fn insert(conn: &Connection, new: &NewToken<'_>) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO tokens (token, kind, org_id, user_id, client_id, scopes, expires_at,
                              redirect_uri, from_fixture)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, 0)",
-        params![
-            new.token,
-            new.kind,
-            new.org_id,
-            new.user_id,
-            new.client_id,
-            new.scopes.join(" "),
-            new.expires_at
-        ],
-    )?;
+    )?
+    .execute(params![
+        new.token,
+        new.kind,
+        new.org_id,
+        new.user_id,
+        new.client_id,
+        new.scopes.join(" "),
+        new.expires_at
+    ])?;
     Ok(())
 }
 
 /// Deletes a token (a used grant code, a revoked refresh token); answers whether it existed.
 pub fn delete(conn: &Connection, token: &str, kind: &str) -> Result<bool, StoreError> {
-    Ok(conn.execute(
-        "DELETE FROM tokens WHERE token = ?1 AND kind = ?2",
-        params![token, kind],
-    )? > 0)
+    Ok(conn
+        .prepare_cached("DELETE FROM tokens WHERE token = ?1 AND kind = ?2")?
+        .execute(params![token, kind])?
+        > 0)
 }
 
 /// The first admin user of an org (a user whose profile has both portal permissions).
 pub fn admin_user(conn: &Connection, org_id: &str) -> Result<Option<String>, StoreError> {
     Ok(conn
-        .query_row(
-            "SELECT u.id FROM users u JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
+        .prepare_cached("SELECT u.id FROM users u JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
              WHERE u.org_id = ?1 AND p.manage_portal = 1 AND p.manage_portal_users = 1
-             ORDER BY u.rowid LIMIT 1",
-            [org_id],
+             ORDER BY u.rowid LIMIT 1")?
+.query_row([org_id],
             |row| row.get(0),
         )
         .optional()?)

@@ -137,11 +137,9 @@ pub fn name_taken(
 
 /// How many user types the org has.
 pub fn count(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
-    Ok(conn.query_row(
-        "SELECT COUNT(*) FROM user_types WHERE org_id = ?1",
-        [org_id],
-        |row| row.get(0),
-    )?)
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM user_types WHERE org_id = ?1")?
+        .query_row([org_id], |row| row.get(0))?)
 }
 
 /// What an update changes (`None`: unchanged).
@@ -166,26 +164,26 @@ pub fn update(
     user_id: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "UPDATE user_types SET name = COALESCE(?3, name), active = COALESCE(?4, active),
                 invitation_field_id = COALESCE(?5, invitation_field_id),
                 modified_time = ?6, modified_by = ?7
          WHERE org_id = ?1 AND id = ?2",
-        params![
-            org_id,
-            id,
-            changes.name,
-            changes.active,
-            changes.invitation_field_id,
-            now,
-            user_id
-        ],
-    )?;
+    )?
+    .execute(params![
+        org_id,
+        id,
+        changes.name,
+        changes.active,
+        changes.invitation_field_id,
+        now,
+        user_id
+    ])?;
     if let Some(modules) = changes.modules {
-        conn.execute(
+        conn.prepare_cached(
             "DELETE FROM user_type_modules WHERE org_id = ?1 AND user_type_id = ?2",
-            params![org_id, id],
-        )?;
+        )?
+        .execute(params![org_id, id])?;
         insert_modules(conn, org_id, id, modules)?;
     }
     Ok(())
@@ -198,22 +196,19 @@ pub fn move_users(
     from: &str,
     to: &str,
 ) -> Result<usize, StoreError> {
-    Ok(conn.execute(
-        "UPDATE portal_users SET user_type_id = ?3 WHERE org_id = ?1 AND user_type_id = ?2",
-        params![org_id, from, to],
-    )?)
+    Ok(conn
+        .prepare_cached(
+            "UPDATE portal_users SET user_type_id = ?3 WHERE org_id = ?1 AND user_type_id = ?2",
+        )?
+        .execute(params![org_id, from, to])?)
 }
 
 /// Deletes a user type and its module configurations.
 pub fn delete(conn: &Connection, org_id: &str, id: &str) -> Result<(), StoreError> {
-    conn.execute(
-        "DELETE FROM user_type_modules WHERE org_id = ?1 AND user_type_id = ?2",
-        params![org_id, id],
-    )?;
-    conn.execute(
-        "DELETE FROM user_types WHERE org_id = ?1 AND id = ?2",
-        params![org_id, id],
-    )?;
+    conn.prepare_cached("DELETE FROM user_type_modules WHERE org_id = ?1 AND user_type_id = ?2")?
+        .execute(params![org_id, id])?;
+    conn.prepare_cached("DELETE FROM user_types WHERE org_id = ?1 AND id = ?2")?
+        .execute(params![org_id, id])?;
     Ok(())
 }
 
@@ -224,11 +219,11 @@ fn insert_modules(
     modules: &[(String, String)],
 ) -> Result<(), StoreError> {
     for (position, (module_id, config)) in modules.iter().enumerate() {
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO user_type_modules (org_id, user_type_id, position, module_id, config)
              VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![org_id, id, position as i64, module_id, config],
-        )?;
+        )?
+        .execute(params![org_id, id, position as i64, module_id, config])?;
     }
     Ok(())
 }
@@ -260,23 +255,23 @@ pub struct NewUserType<'a> {
 
 /// Creates a user type with its module configurations.
 pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO user_types (org_id, id, name, personality_module_id, invitation_field_id,
                                  active, is_default, created_time, created_by, modified_time,
                                  modified_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
-        params![
-            new.org_id,
-            new.id,
-            new.name,
-            new.personality_module_id,
-            new.invitation_field_id,
-            new.active,
-            new.is_default,
-            new.now,
-            new.user_id
-        ],
-    )?;
+    )?
+    .execute(params![
+        new.org_id,
+        new.id,
+        new.name,
+        new.personality_module_id,
+        new.invitation_field_id,
+        new.active,
+        new.is_default,
+        new.now,
+        new.user_id
+    ])?;
     insert_modules(conn, new.org_id, new.id, new.modules)
 }
 
@@ -288,12 +283,13 @@ pub fn module_and_field(
     field: &str,
 ) -> Result<Option<(String, Option<String>)>, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT m.id, (SELECT f.id FROM fields f WHERE f.org_id = m.org_id
                                                       AND f.module_id = m.id AND f.api_name = ?3)
              FROM modules m WHERE m.org_id = ?1 AND m.api_name = ?2",
-            params![org_id, module, field],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
+        )?
+        .query_row(params![org_id, module, field], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
         .optional()?)
 }
