@@ -61,6 +61,8 @@ pub struct Caller {
     manage_portal_users: bool,
     /// The org is a sandbox.
     pub sandbox: bool,
+    /// Now in the org's clock (Unix seconds).
+    pub now: i64,
 }
 
 /// Which profile permission an operation needs.
@@ -72,12 +74,12 @@ pub enum Permission {
     ManagePortalUsers,
 }
 
-/// Resolves the `Authorization` header to a caller. `now_in` gives "now" in an org's clock:
-/// token expiry follows the clock of the token's org.
+/// Resolves the `Authorization` header to a caller, at `server_now` by the server's clock.
+/// Token expiry follows the clock of the token's org ([`Caller::now`]).
 pub fn authenticate(
     store: &Store,
     authorization: Option<&str>,
-    now_in: impl Fn(&str) -> Result<i64, StoreError>,
+    server_now: i64,
 ) -> Result<Caller, ApiError> {
     let header = authorization.ok_or(ApiError::AuthenticationFailure)?.trim();
     let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
@@ -92,9 +94,8 @@ pub fn authenticate(
         .read(|conn| tokens::access(conn, token))
         .map_err(ApiError::from)?
         .ok_or(ApiError::InvalidToken)?;
-    if let Some(expiry) = grant.expires_at
-        && expiry <= now_in(&grant.org_id)?
-    {
+    let now = crate::clock::org_time(server_now, Some(grant.clock));
+    if grant.expires_at.is_some_and(|expiry| expiry <= now) {
         return Err(ApiError::InvalidToken);
     }
     Ok(Caller {
@@ -104,6 +105,7 @@ pub fn authenticate(
         manage_portal: grant.manage_portal,
         manage_portal_users: grant.manage_portal_users,
         sandbox: grant.sandbox,
+        now,
     })
 }
 
@@ -188,6 +190,7 @@ mod tests {
             manage_portal: true,
             manage_portal_users: false,
             sandbox: false,
+            now: 0,
         }
     }
 

@@ -180,6 +180,11 @@ impl Faults {
         Ok(id)
     }
 
+    /// Whether there is no fault at all (then requests need no org lookup for faults).
+    pub fn is_empty(&self) -> bool {
+        self.lock().faults.is_empty()
+    }
+
     /// The faults of an org (or the server-wide ones with `None`), as they were given.
     pub fn list(&self, org_id: Option<&str>) -> Vec<Value> {
         self.lock()

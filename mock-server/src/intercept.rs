@@ -49,7 +49,17 @@ pub fn plan(state: &AppState, request: &ApiRequest) -> Plan {
             action: Action::Handle(None),
         };
     }
-    let org_id = org_of(state, request);
+    // The org is looked up here only when something needs it before the handler runs; a `/crm/`
+    // handler reports it afterwards for the journal.
+    let needs_org = request.path.starts_with("/oauth/")
+        || !state.faults.is_empty()
+        || state.config.enforce_limits
+        || state.limits.any_enforced();
+    let org_id = if needs_org {
+        org_of(state, request)
+    } else {
+        None
+    };
     let method = method_name(request.method);
     let (delay, fault) = match state.faults.hit(org_id.as_deref(), method, &request.path) {
         Some(hit) => (hit.delay, Some(hit.action)),
@@ -82,10 +92,11 @@ pub fn finish(permit: Option<&Permit>, response: &mut ApiResponse) {
     }
 }
 
-/// Journals an API request with its answer (`None`: the connection was reset on purpose).
+/// Journals an API request (taken: nothing is copied) with its answer (`None`: the connection
+/// was reset on purpose).
 pub fn journal(
     state: &AppState,
-    request: &ApiRequest,
+    request: ApiRequest,
     org_id: Option<String>,
     response: Option<&ApiResponse>,
 ) {
@@ -128,11 +139,10 @@ fn limit(
     let Some(org_id) = org_id.filter(|_| request.path.starts_with("/crm/")) else {
         return Ok(None);
     };
+    if !state.config.enforce_limits && !state.limits.is_enforced(org_id) {
+        return Ok(None);
+    }
     let settings = state.store.read(|conn| {
-        let enforced = state.config.enforce_limits || orgs::enforces_limits(conn, org_id)?;
-        if !enforced {
-            return Ok(None);
-        }
         let Some(org) = orgs::get(conn, org_id)? else {
             return Ok(None);
         };

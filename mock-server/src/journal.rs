@@ -2,22 +2,25 @@
 //! redacted headers, body, status and answer, so tests can see what their code sent.
 //!
 //! Bounded: at most `capacity` entries are kept (the oldest are dropped first), and each body is
-//! kept up to [`MAX_BODY_CHARS`] characters, so a long soak cannot exhaust memory. Secrets never
-//! enter it: the `Authorization` header, OAuth parameters (`client_secret`, `refresh_token`,
-//! `code`, `token`) and tokens in answers (`access_token`, `refresh_token`) are replaced by
-//! [`REDACTED`] before an entry is stored.
+//! kept up to [`MAX_BODY_BYTES`], so a long soak cannot exhaust memory. Secrets never leave it:
+//! the `Authorization` header is redacted as the entry is stored, and OAuth parameters
+//! (`client_secret`, `refresh_token`, `code`, `token`) and tokens in bodies and answers
+//! (`access_token`, `refresh_token`) are replaced by [`REDACTED`] whenever an entry is shown or
+//! matched. Bodies are kept as the bytes that were sent and parsed only when read, so recording
+//! costs a request almost nothing.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use crate::http::{ApiRequest, ApiResponse, Method};
 
 /// What a secret is replaced with.
 pub const REDACTED: &str = "[REDACTED]";
-/// Bodies longer than this (in characters) are cut, with a note, in the journal.
-pub const MAX_BODY_CHARS: usize = 64 * 1024;
+/// Bodies longer than this (in bytes) are cut, with a note, in the journal.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// Headers whose values are secrets.
 const SECRET_HEADERS: [&str; 4] = [
@@ -61,57 +64,70 @@ pub struct Entry {
     pub query: Vec<(String, String)>,
     /// The headers, names lower-case, secrets redacted.
     pub headers: Vec<(String, String)>,
-    /// The body: JSON as sent, a form as an object, other text as a string; `null` when empty.
-    pub body: Value,
+    /// The body as sent (at most [`MAX_BODY_BYTES`]); see [`Entry::body`].
+    raw_body: Bytes,
+    /// The request's `Content-Type`.
+    content_type: Option<String>,
     /// The status answered (0 when the connection was reset on purpose).
     pub status: u16,
-    /// The answer's JSON body, secrets redacted; `null` for none.
-    pub response: Value,
+    /// The answer's body as sent; see [`Entry::response`].
+    raw_response: Option<Bytes>,
 }
 
 impl Entry {
-    /// Builds an entry from a request and its answer, redacting every secret.
+    /// Builds an entry from a request (taken, not copied) and its answer.
     pub fn new(
-        request: &ApiRequest,
+        request: ApiRequest,
         org_id: Option<String>,
         status: u16,
         response: Option<&ApiResponse>,
         time: i64,
     ) -> Entry {
-        let query = request
-            .query
-            .iter()
-            .map(|(key, value)| (key.clone(), redact_param(key, value)))
-            .collect();
-        let headers = request
-            .headers
-            .iter()
-            .map(|(name, value)| {
-                let name = name.to_ascii_lowercase();
-                let value = if SECRET_HEADERS.contains(&name.as_str()) {
-                    redact_credentials(value)
-                } else {
-                    value.clone()
-                };
-                (name, value)
-            })
-            .collect();
-        let response = response
-            .and_then(ApiResponse::json_body)
-            .map(redact_value)
-            .unwrap_or(Value::Null);
+        let mut headers = request.headers;
+        for (name, value) in &mut headers {
+            name.make_ascii_lowercase();
+            if SECRET_HEADERS.contains(&name.as_str()) {
+                *value = redact_credentials(value);
+            }
+        }
+        let mut raw_body = request.body;
+        raw_body.truncate(MAX_BODY_BYTES);
         Entry {
             seq: 0,
             time,
             org_id,
             method: method_name(request.method).to_owned(),
-            path: request.path.clone(),
-            query,
+            path: request.path,
+            query: request.query,
             headers,
-            body: body_value(request),
+            raw_body,
+            content_type: request.content_type,
             status,
-            response,
+            raw_response: response.and_then(|r| r.body.clone()),
         }
+    }
+
+    /// The body: JSON as sent, a form as an object, other text as a string; `null` when empty;
+    /// secrets redacted.
+    pub fn body(&self) -> Value {
+        body_value(&self.raw_body, self.content_type.as_deref(), &self.path)
+    }
+
+    /// The answer's JSON body, secrets redacted; `null` for none.
+    pub fn response(&self) -> Value {
+        self.raw_response
+            .as_ref()
+            .and_then(|body| serde_json::from_slice(body).ok())
+            .map(redact_value)
+            .unwrap_or(Value::Null)
+    }
+
+    /// The query pairs, secrets redacted.
+    pub fn redacted_query(&self) -> Vec<(String, String)> {
+        self.query
+            .iter()
+            .map(|(key, value)| (key.clone(), redact_param(key, value)))
+            .collect()
     }
 
     /// The entry as the control plane shows it.
@@ -131,27 +147,27 @@ impl Entry {
             "org_id": self.org_id,
             "method": self.method,
             "path": self.path,
-            "query": pairs(&self.query),
+            "query": pairs(&self.redacted_query()),
             "headers": pairs(&self.headers),
-            "body": self.body,
+            "body": self.body(),
             "status": self.status,
-            "response": self.response,
+            "response": self.response(),
         })
     }
 
-    /// The first value of a query parameter.
-    pub fn query_param(&self, name: &str) -> Option<&str> {
+    /// The first value of a query parameter (secrets redacted).
+    pub fn query_param(&self, name: &str) -> Option<String> {
         self.query
             .iter()
             .find(|(key, _)| key == name)
-            .map(|(_, value)| value.as_str())
+            .map(|(key, value)| redact_param(key, value))
     }
 
-    /// The body as text (JSON re-serialised), for `body_contains`.
+    /// The body as text (JSON re-serialised, secrets redacted), for `body_contains`.
     pub fn body_text(&self) -> String {
-        match &self.body {
+        match self.body() {
             Value::Null => String::new(),
-            Value::String(text) => text.clone(),
+            Value::String(text) => text,
             other => other.to_string(),
         }
     }
@@ -289,31 +305,28 @@ pub fn redact_value(value: Value) -> Value {
     }
 }
 
-fn body_value(request: &ApiRequest) -> Value {
-    if request.body.iter().all(u8::is_ascii_whitespace) {
+fn body_value(body: &[u8], content_type: Option<&str>, path: &str) -> Value {
+    if body.iter().all(u8::is_ascii_whitespace) {
         return Value::Null;
     }
-    if let Ok(value) = serde_json::from_slice::<Value>(&request.body) {
+    if let Ok(value) = serde_json::from_slice::<Value>(body) {
         return redact_value(value);
     }
-    let is_form = request
-        .content_type
-        .as_deref()
+    let is_form = content_type
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
-        || request.path.starts_with("/oauth/");
+        || path.starts_with("/oauth/");
     if is_form {
         let mut object = Map::new();
-        for (key, value) in form_urlencoded::parse(&request.body) {
+        for (key, value) in form_urlencoded::parse(body) {
             object.insert(key.to_string(), Value::String(redact_param(&key, &value)));
         }
         return Value::Object(object);
     }
-    let text = String::from_utf8_lossy(&request.body);
-    if text.chars().count() > MAX_BODY_CHARS {
-        let cut: String = text.chars().take(MAX_BODY_CHARS).collect();
-        Value::String(format!("{cut}… [cut at {MAX_BODY_CHARS} characters]"))
+    let text = String::from_utf8_lossy(body).into_owned();
+    if body.len() >= MAX_BODY_BYTES {
+        Value::String(format!("{text}… [cut at {MAX_BODY_BYTES} bytes]"))
     } else {
-        Value::String(text.into_owned())
+        Value::String(text)
     }
 }
 
@@ -347,7 +360,7 @@ mod tests {
             "grant_type=refresh_token&refresh_token=1000.r&client_id=c",
         );
         let answer = ApiResponse::json(200, &json!({"access_token":"1000.new","expires_in":3600}));
-        let entry = Entry::new(&oauth, None, 200, Some(&answer), 0);
+        let entry = Entry::new(oauth, None, 200, Some(&answer), 0);
         let text = entry.to_json().to_string();
         for secret in ["1000.secret.token", "s3cret", "1000.r", "1000.new"] {
             assert!(!text.contains(secret), "{secret} leaked: {text}");
@@ -365,7 +378,7 @@ mod tests {
         let journal = Journal::new(2);
         for org in ["a", "b", "a"] {
             let entry = Entry::new(
-                &request(Method::Get, "/crm/v8/settings/portals", ""),
+                request(Method::Get, "/crm/v8/settings/portals", ""),
                 Some(org.to_owned()),
                 200,
                 None,

@@ -14,8 +14,8 @@
 //! them, as the rolling window does. The control plane can set an org's allowance lower (to test
 //! what an integration does when it runs out) and read what is used.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::{Value, json};
 
@@ -79,10 +79,12 @@ pub enum Refusal {
     },
 }
 
-/// Usage of every org, in memory.
+/// Usage of every org, in memory, and which orgs enforce limits (a copy of the store's
+/// `enforce_limits` flags, so a request of an org that does not pays no lookup).
 #[derive(Debug, Default)]
 pub struct Limits {
     orgs: Mutex<HashMap<String, Usage>>,
+    enforced: RwLock<HashSet<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -169,6 +171,32 @@ impl Limits {
             remaining: allowance.credits - used - 1,
             limit: allowance.credits,
         })
+    }
+
+    /// Replaces the set of orgs that enforce limits (read from the store after anything that
+    /// may change it: start-up, a new org, a reset, a restored snapshot).
+    pub fn set_enforced(&self, org_ids: impl IntoIterator<Item = String>) {
+        *self
+            .enforced
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = org_ids.into_iter().collect();
+    }
+
+    /// Whether any org enforces limits.
+    pub fn any_enforced(&self) -> bool {
+        !self
+            .enforced
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_empty()
+    }
+
+    /// Whether this org enforces limits.
+    pub fn is_enforced(&self, org_id: &str) -> bool {
+        self.enforced
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains(org_id)
     }
 
     /// Replaces (or with `None`, restores) the edition's allowance for an org.

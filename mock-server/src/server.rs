@@ -190,21 +190,24 @@ async fn answer(
                 }
                 let response = match plan.action {
                     Action::Reset => {
-                        intercept::journal(&state, &api_request, plan.org_id, None);
+                        intercept::journal(&state, api_request, plan.org_id, None);
                         tracing::debug!(%method, %path, "reset by a fault");
                         // An error makes hyper close the connection without an answer.
                         return Err(std::io::Error::other(
                             "connection reset by an injected fault",
                         ));
                     }
-                    Action::Respond(response) => response,
+                    Action::Respond(response) => (response, None),
                     Action::Handle(permit) => {
-                        let mut response: ApiResponse = handlers::handle(&state, &api_request);
+                        let (mut response, org): (ApiResponse, _) =
+                            handlers::handle_traced(&state, &api_request);
                         intercept::finish(permit.as_ref(), &mut response);
-                        response
+                        (response, org)
                     }
                 };
-                intercept::journal(&state, &api_request, plan.org_id, Some(&response));
+                let (response, handled_org) = response;
+                let org = plan.org_id.or(handled_org);
+                intercept::journal(&state, api_request, org, Some(&response));
                 response
             }
         }

@@ -39,13 +39,24 @@ impl AppState {
 
     /// Bundles a store, a clock and settings.
     pub fn new(store: Store, clock: Clock, config: Config) -> AppState {
-        AppState {
+        let state = AppState {
             store: Arc::new(store),
             clock: Arc::new(clock),
             journal: Arc::new(Journal::new(config.journal_size)),
             faults: Arc::new(Faults::default()),
             limits: Arc::new(Limits::default()),
             config: Arc::new(config),
+        };
+        state.refresh_enforced_limits();
+        state
+    }
+
+    /// Copies the store's per-org `enforce_limits` flags into [`Limits`]; call after anything
+    /// that may change them (a new org, a reset, a restored snapshot, a deleted org).
+    pub fn refresh_enforced_limits(&self) {
+        match self.store.read(crate::store::orgs::enforcing) {
+            Ok(ids) => self.limits.set_enforced(ids),
+            Err(error) => tracing::error!(%error, "cannot read which orgs enforce limits"),
         }
     }
 }

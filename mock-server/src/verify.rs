@@ -128,6 +128,7 @@ impl RequestPattern {
         }
         for (name, wanted) in &self.query {
             let actual = entry.query_param(name);
+            let actual = actual.as_deref();
             let problem = match (wanted, actual) {
                 (ValueMatch::Absent, Some(actual)) => Some(format!("was {actual:?}")),
                 (ValueMatch::Absent, None) => None,
@@ -220,7 +221,7 @@ mod tests {
             Bytes::from(body.to_owned()),
             "127.0.0.1:1".parse().unwrap(),
         );
-        let mut entry = Entry::new(&request, Some("o".into()), 200, None, 0);
+        let mut entry = Entry::new(request, Some("o".into()), 200, None, 0);
         entry.seq = seq;
         entry
     }

@@ -191,6 +191,7 @@ fn create(state: &AppState, request: &ApiRequest) -> Outcome {
             Ok::<_, StoreError>((org_id, client_id))
         })
         .map_err(internal)?;
+    state.refresh_enforced_limits();
     let mut body = json!({ "org_id": org_id, "access_token": token });
     if let Some(client_id) = client_id {
         body["client_id"] = client_id.into();
@@ -220,6 +221,7 @@ fn reset(state: &AppState, org_id: &str) -> Outcome {
         .store
         .write(|tx| seed::reset_org(tx, org_id, &org.fixture, fixture, tokens))
         .map_err(internal)?;
+    state.refresh_enforced_limits();
     state.limits.forget(org_id);
     Ok(ApiResponse::json(
         200,

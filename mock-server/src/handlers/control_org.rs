@@ -148,6 +148,7 @@ pub fn set_limits(state: &AppState, request: &ApiRequest, org_id: &str) -> Outco
             .store
             .write(|tx| orgs::set_enforce_limits(tx, org_id, enforce))
             .map_err(internal)?;
+        state.refresh_enforced_limits();
     }
     if object.contains_key("credits") || object.contains_key("concurrency") {
         let number = |key: &str| -> Result<Option<u64>, ApiResponse> {
@@ -280,6 +281,7 @@ pub fn restore_snapshot(state: &AppState, org_id: &str, snapshot_id: &str) -> Ou
         .store
         .write(|tx| snapshots::restore(tx, org_id, snapshot_id))
         .map_err(internal)?;
+    state.refresh_enforced_limits();
     if restored {
         Ok(ApiResponse::json(
             200,

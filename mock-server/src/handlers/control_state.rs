@@ -39,6 +39,7 @@ pub fn delete(state: &AppState, org_id: &str) -> Outcome {
         .store
         .write(|tx| orgs::delete(tx, org_id))
         .map_err(internal)?;
+    state.refresh_enforced_limits();
     if !deleted {
         return Err(unknown_org(org_id));
     }

@@ -36,14 +36,22 @@ use crate::version::ApiVersion;
 
 /// Answers one request. Never panics on bad input: every failure is a documented error body.
 pub fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
+    handle_traced(state, request).0
+}
+
+/// [`handle`], and the org a `/crm/` request acted in once its token was known (for the journal).
+pub fn handle_traced(state: &AppState, request: &ApiRequest) -> (ApiResponse, Option<String>) {
     match route(request) {
         Ok(Route::Crm { version, operation }) => {
-            crm(state, request, version, &operation).unwrap_or_else(ApiResponse::from)
+            let mut org = None;
+            let response = crm(state, request, version, &operation, &mut org)
+                .unwrap_or_else(ApiResponse::from);
+            (response, org)
         }
-        Ok(Route::OauthToken) => oauth::token(state, request),
-        Ok(Route::OauthRevoke) => oauth::revoke(state, request),
-        Ok(Route::Control(operation)) => control::handle(state, request, &operation),
-        Err(error) => error.into(),
+        Ok(Route::OauthToken) => (oauth::token(state, request), None),
+        Ok(Route::OauthRevoke) => (oauth::revoke(state, request), None),
+        Ok(Route::Control(operation)) => (control::handle(state, request, &operation), None),
+        Err(error) => (error.into(), None),
     }
 }
 
@@ -68,11 +76,15 @@ fn crm(
     request: &ApiRequest,
     version: ApiVersion,
     operation: &CrmRoute,
+    org_out: &mut Option<String>,
 ) -> Result<ApiResponse, ApiError> {
-    let caller = auth::authenticate(&state.store, request.authorization.as_deref(), |org| {
-        state.org_now(org)
-    })?;
-    let now = state.org_now(&caller.org_id)?;
+    let caller = auth::authenticate(
+        &state.store,
+        request.authorization.as_deref(),
+        state.clock.now(),
+    )?;
+    let now = caller.now;
+    *org_out = Some(caller.org_id.clone());
     let on_sandbox_host = request
         .host
         .as_deref()

@@ -115,6 +115,14 @@ pub fn enforces_limits(conn: &Connection, org_id: &str) -> Result<bool, StoreErr
         .is_some_and(flag))
 }
 
+/// The orgs that enforce API limits.
+pub fn enforcing(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut statement =
+        conn.prepare_cached("SELECT id FROM orgs WHERE enforce_limits <> 0 ORDER BY id")?;
+    let rows = statement.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Turns limit enforcement on or off for the org.
 pub fn set_enforce_limits(conn: &Connection, org_id: &str, on: bool) -> Result<bool, StoreError> {
     Ok(conn

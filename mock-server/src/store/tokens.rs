@@ -21,6 +21,8 @@ pub struct AccessGrant {
     pub manage_portal_users: bool,
     /// The org is a sandbox.
     pub sandbox: bool,
+    /// The org's clock setting `(fixed, shift)` (see [`super::orgs::clock`]).
+    pub clock: (Option<i64>, i64),
 }
 
 /// Looks up an access token.
@@ -28,7 +30,7 @@ pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, Sto
     Ok(conn
         .prepare_cached(
             "SELECT t.org_id, t.user_id, t.scopes, t.expires_at, p.manage_portal,
-                    p.manage_portal_users, o.sandbox
+                    p.manage_portal_users, o.sandbox, o.clock_fixed, o.clock_shift
              FROM tokens t
              JOIN orgs o ON o.id = t.org_id
              LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
@@ -44,6 +46,7 @@ pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, Sto
                 manage_portal: flag(row.get::<_, Option<i64>>(4)?.unwrap_or(0)),
                 manage_portal_users: flag(row.get::<_, Option<i64>>(5)?.unwrap_or(0)),
                 sandbox: flag(row.get(6)?),
+                clock: (row.get(7)?, row.get(8)?),
             })
         })
         .optional()?)
