@@ -234,7 +234,11 @@ fn run(cli: Cli) -> Result<(), String> {
                 let admin_local = admin
                     .local_addr()
                     .map_err(|error| format!("cannot read the bound address: {error}"))?;
-                tracing::info!(%admin_local, "control plane listening");
+                // The first stdout line stays the API's address; scripts that want the control
+                // plane's read this second one.
+                writeln!(std::io::stdout(), "control plane on http://{admin_local}")
+                    .and_then(|()| std::io::stdout().flush())
+                    .map_err(|error| format!("cannot write to stdout: {error}"))?;
                 Some(admin)
             }
             None => None,

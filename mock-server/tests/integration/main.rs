@@ -2,6 +2,7 @@
 //! own in-memory database, and talks to it over real HTTP.
 
 mod abuse; // raw sockets: bad bytes, duplicate headers, slowloris, slow bodies, the connection cap
+mod admin_listener; // --admin-bind: the control plane alone on a second address
 mod bad_input; // malformed and mistyped bodies, odd paths and headers: documented errors only
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod concurrency; // many clients at once: one winner, no lost updates, consistent counts

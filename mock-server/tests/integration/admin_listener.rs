@@ -1,0 +1,61 @@
+//! `--admin-bind`: the binary serves the control plane (and only it) on a second address, which
+//! it prints as its second stdout line.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[test]
+fn the_admin_listener_serves_the_control_plane_and_nothing_else() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
+        .args([
+            "--port",
+            "0",
+            "--admin-bind",
+            "127.0.0.1:0",
+            "--log-level",
+            "warn",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let api = lines.next().unwrap().unwrap();
+    let admin = lines.next().unwrap().unwrap();
+    let api = api
+        .strip_prefix("listening on ")
+        .expect("the API line")
+        .to_owned();
+    let admin = admin
+        .strip_prefix("control plane on ")
+        .unwrap_or_else(|| panic!("second line: {admin:?}"))
+        .to_owned();
+    assert_ne!(api, admin);
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let orgs = agent.get(format!("{admin}/__mock/orgs")).call().unwrap();
+    assert_eq!(orgs.status().as_u16(), 200);
+    let mut not_api = agent
+        .get(format!("{admin}/crm/v8/settings/portals"))
+        .header("Authorization", "Zoho-oauthtoken 1000.zylker.admin")
+        .call()
+        .unwrap();
+    assert_eq!(not_api.status().as_u16(), 404);
+    assert!(
+        not_api
+            .body_mut()
+            .read_to_string()
+            .unwrap()
+            .contains("INVALID_URL_PATTERN")
+    );
+    let served = agent
+        .get(format!("{api}/crm/v8/settings/portals"))
+        .header("Authorization", "Zoho-oauthtoken 1000.zylker.admin")
+        .call()
+        .unwrap();
+    assert_eq!(served.status().as_u16(), 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
