@@ -184,6 +184,20 @@ pub fn assert_reply(reply: &Reply, status: u16, body: &str) {
     assert_eq!(reply.content_type.as_deref(), Some(JSON));
 }
 
+/// Reads a spawned `portals-mock`'s first stdout line, `listening on http://HOST:PORT`, and
+/// answers the base URL (the rest of stdout is left to the caller).
+pub fn listening_address(child: &mut std::process::Child) -> String {
+    use std::io::BufRead as _;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout is piped"))
+        .read_line(&mut line)
+        .unwrap();
+    line.trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("first line was {line:?}"))
+        .to_owned()
+}
+
 /// Compacts a pretty-printed documented sample, keeping its key order.
 pub fn compact(sample: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(sample).unwrap();

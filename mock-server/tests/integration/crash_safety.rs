@@ -3,7 +3,6 @@
 //! `PRAGMA integrity_check`, and after each restart every write that got a success answer is
 //! there. Bounded: five rounds of at most a second of writes each.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -29,15 +28,7 @@ fn start(db: &Path) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line was {line:?}"))
-        .to_owned();
+    let base = crate::common::listening_address(&mut child);
     (child, base)
 }
 

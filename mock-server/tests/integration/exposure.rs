@@ -2,7 +2,7 @@
 //! any other address gets a warning; and no token or secret reaches the log at any level, even
 //! `trace`, whatever requests carry them (headers, bodies, queries, answers).
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -50,15 +50,7 @@ fn tokens_and_secrets_never_appear_in_the_log_even_at_trace_level() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let base = line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let base = crate::common::listening_address(&mut child);
     // Read the log as it comes, so a full pipe never blocks the server.
     let mut stderr = child.stderr.take().unwrap();
     let log_reader = std::thread::spawn(move || {

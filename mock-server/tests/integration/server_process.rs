@@ -1,7 +1,6 @@
 //! The `portals-mock` binary: the first stdout line, --port 0, a graceful SIGTERM, and JSON logs
 //! (`--log-format json`) without tokens.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,15 +12,7 @@ fn the_binary_prints_its_address_first_serves_and_stops_on_sigterm() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let base = first_line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line was {first_line:?}"))
-        .to_owned();
+    let base = crate::common::listening_address(&mut child);
     assert!(
         base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
         "{base}"
@@ -93,15 +84,7 @@ fn json_logs_are_one_json_object_a_line_and_never_hold_a_token() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let base = first_line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap()
-        .to_owned();
+    let base = crate::common::listening_address(&mut child);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()

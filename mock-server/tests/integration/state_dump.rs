@@ -1,7 +1,6 @@
 //! `GET /__mock/orgs/{id}/state` and `portals-mock dump`: an org dumped as fixture JSON loads
 //! back with `--fixtures` and dumps the same; `DELETE /__mock/orgs/{id}`.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -347,15 +346,7 @@ fn with_binary_on(db: &Path, act: impl FnOnce(&str)) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let mut first_line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first_line)
-        .unwrap();
-    let base = first_line
-        .trim_end()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line was {first_line:?}"))
-        .to_owned();
+    let base = crate::common::listening_address(&mut child);
     act(&base);
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
