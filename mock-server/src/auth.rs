@@ -6,7 +6,7 @@
 //! whose profile lacks the portal permission 403 `NO_PERMISSION` with the endpoint's body.
 
 use crate::error::ApiError;
-use crate::store::{Store, StoreError, tokens};
+use crate::store::{Store, StoreError};
 
 /// The authorization scheme Zoho's SDKs send: `Authorization: Zoho-oauthtoken <token>`.
 pub const TOKEN_SCHEME: &str = "Zoho-oauthtoken";
@@ -91,7 +91,7 @@ pub fn authenticate(
         return Err(ApiError::InvalidToken);
     }
     let grant = store
-        .read(|conn| tokens::access(conn, token))
+        .access_token(token)
         .map_err(ApiError::from)?
         .ok_or(ApiError::InvalidToken)?;
     let now = crate::clock::org_time(server_now, Some(grant.clock));

@@ -31,7 +31,6 @@ use crate::error::{ApiError, message, permission};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::router::{CrmRoute, Route, route};
 use crate::state::AppState;
-use crate::store::orgs;
 use crate::version::ApiVersion;
 
 /// Answers one request. Never panics on bad input: every failure is a documented error body.
@@ -110,7 +109,7 @@ fn crm(
     }
     let org = state
         .store
-        .read(|conn| orgs::get(conn, &caller.org_id))?
+        .org(&caller.org_id)?
         .ok_or(ApiError::InvalidToken)?;
     let offset = parse_offset(&org.utc_offset).map_err(|_| ApiError::InternalError)?;
     let ctx = Ctx {

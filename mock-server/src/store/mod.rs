@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod orgs;
 pub mod portal_users;
 pub mod portals;
+pub mod read_cache;
 pub mod records;
 mod schema;
 pub mod seed;
@@ -61,8 +62,9 @@ pub enum StoreError {
 
 /// The database and the fixtures it is seeded from.
 pub struct Store {
-    /// The one connection. A std mutex: it is never held across an `.await`.
-    conn: Mutex<Connection>,
+    /// The one connection, and the cache of token and org lookups that lives under its lock.
+    /// A std mutex: it is never held across an `.await`.
+    conn: Mutex<(Connection, read_cache::ReadCache)>,
     /// The fixtures orgs are created and reset from.
     fixtures: FixtureSet,
 }
@@ -96,7 +98,7 @@ impl Store {
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
         let store = Store {
-            conn: Mutex::new(conn),
+            conn: Mutex::new((conn, read_cache::ReadCache::default())),
             fixtures,
         };
         store.write(|tx| {
@@ -118,11 +120,31 @@ impl Store {
 
     /// Runs `f` on the connection (for reads).
     pub fn read<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-        let conn = self
+        let guard = self
             .conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        f(&conn)
+        f(&guard.0)
+    }
+
+    /// An access token's grant: cached until the next write (every API call makes this lookup).
+    pub fn access_token(&self, token: &str) -> Result<Option<tokens::AccessGrant>, StoreError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (conn, cache) = &mut *guard;
+        cache.token(token, || tokens::access(conn, token))
+    }
+
+    /// An org's row: cached until the next write (every API call makes this lookup).
+    pub fn org(&self, org_id: &str) -> Result<Option<orgs::OrgRow>, StoreError> {
+        let mut guard = self
+            .conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (conn, cache) = &mut *guard;
+        cache.org(org_id, || orgs::get(conn, org_id))
     }
 
     /// Runs `f` in one IMMEDIATE transaction: committed if `f` answers `Ok`, rolled back otherwise.
@@ -130,10 +152,13 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut conn = self
+        let mut guard = self
             .conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (conn, cache) = &mut *guard;
+        // Whatever happens, what the cache holds may be stale now.
+        cache.clear();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
@@ -146,4 +171,38 @@ impl Store {
 /// Reads a boolean column stored as 0/1.
 pub(crate) fn flag(value: i64) -> bool {
     value != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cached_lookups_never_outlive_a_write() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        assert!(store.access_token("1000.zylker.admin").unwrap().is_some());
+        assert_eq!(store.org("zylker").unwrap().unwrap().edition, "Enterprise");
+        store
+            .write(|tx| {
+                tx.execute("DELETE FROM tokens WHERE token = '1000.zylker.admin'", [])?;
+                tx.execute("UPDATE orgs SET edition = 'Free' WHERE id = 'zylker'", [])?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert!(store.access_token("1000.zylker.admin").unwrap().is_none());
+        assert_eq!(store.org("zylker").unwrap().unwrap().edition, "Free");
+        // A write that fails changes nothing, and the cache answers as the database does.
+        let failed: Result<(), StoreError> = store.write(|tx| {
+            tx.execute(
+                "UPDATE orgs SET edition = 'Ultimate' WHERE id = 'zylker'",
+                [],
+            )?;
+            Err(StoreError::Fixture {
+                fixture: "test".into(),
+                message: "roll back".into(),
+            })
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.org("zylker").unwrap().unwrap().edition, "Free");
+    }
 }
