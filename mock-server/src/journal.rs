@@ -70,8 +70,10 @@ pub struct Entry {
     content_type: Option<String>,
     /// The status answered (0 when the connection was reset on purpose).
     pub status: u16,
-    /// The answer's body as sent; see [`Entry::response`].
+    /// The answer's body as sent, when it is at most [`MAX_BODY_BYTES`]; see [`Entry::response`].
     raw_response: Option<Bytes>,
+    /// The answer's size in bytes (kept when the body itself is too large to keep).
+    response_len: usize,
 }
 
 impl Entry {
@@ -103,7 +105,10 @@ impl Entry {
             raw_body,
             content_type: request.content_type,
             status,
-            raw_response: response.and_then(|r| r.body.clone()),
+            raw_response: response
+                .and_then(|r| r.body.clone())
+                .filter(|body| body.len() <= MAX_BODY_BYTES),
+            response_len: response.and_then(|r| r.body.as_ref()).map_or(0, Bytes::len),
         }
     }
 
@@ -113,13 +118,19 @@ impl Entry {
         body_value(&self.raw_body, self.content_type.as_deref(), &self.path)
     }
 
-    /// The answer's JSON body, secrets redacted; `null` for none.
+    /// The answer's JSON body, secrets redacted; `null` for none; a note for one too large to
+    /// keep (a long soak of users pages cannot fill memory).
     pub fn response(&self) -> Value {
-        self.raw_response
-            .as_ref()
-            .and_then(|body| serde_json::from_slice(body).ok())
-            .map(redact_value)
-            .unwrap_or(Value::Null)
+        match &self.raw_response {
+            Some(body) => serde_json::from_slice(body)
+                .map(redact_value)
+                .unwrap_or(Value::Null),
+            None if self.response_len > 0 => Value::String(format!(
+                "[an answer of {} bytes, over the {MAX_BODY_BYTES} the journal keeps]",
+                self.response_len
+            )),
+            None => Value::Null,
+        }
     }
 
     /// The query pairs, secrets redacted.
@@ -393,5 +404,33 @@ mod tests {
         assert_eq!(journal.clear(Some("b")), 1);
         assert_eq!(journal.select(None, |_| true).len(), 1);
         assert_eq!(journal.clear(None), 1);
+    }
+
+    #[test]
+    fn large_bodies_are_cut_and_large_answers_noted_not_kept() {
+        let big = "x".repeat(MAX_BODY_BYTES + 10);
+        let answer = ApiResponse::json(200, &json!({ "big": big }));
+        let entry = Entry::new(
+            request(Method::Post, "/crm/v8/Contacts", &big),
+            None,
+            200,
+            Some(&answer),
+            0,
+        );
+        let body = entry.body();
+        assert!(
+            body.as_str()
+                .unwrap()
+                .ends_with(&format!("[cut at {MAX_BODY_BYTES} bytes]"))
+        );
+        assert!(
+            entry
+                .response()
+                .as_str()
+                .unwrap()
+                .contains("over the 65536 the journal keeps"),
+            "{}",
+            entry.response()
+        );
     }
 }
