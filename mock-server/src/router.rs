@@ -177,6 +177,11 @@ pub enum ControlRoute {
         /// The org.
         org_id: String,
     },
+    /// `GET /__mock/orgs/{id}/check`: the invariants of the org's whole state.
+    CheckOrg {
+        /// The org.
+        org_id: String,
+    },
     /// `POST /__mock/orgs/{id}/users/{personality_id}/confirm`: the user accepts the invitation.
     ConfirmUser {
         /// The org.
@@ -611,6 +616,9 @@ fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError
         (["orgs", org_id, "jobs", "run"], Post) => Ok(ControlRoute::RunJobs {
             org_id: (*org_id).to_owned(),
         }),
+        (["orgs", org_id, "check"], Get) => Ok(ControlRoute::CheckOrg {
+            org_id: (*org_id).to_owned(),
+        }),
         (["orgs", org_id, "users", personality_id, "confirm"], Post) => {
             Ok(ControlRoute::ConfirmUser {
                 org_id: (*org_id).to_owned(),
@@ -623,6 +631,7 @@ fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError
         (
             ["orgs", _, "jobs"]
             | ["orgs", _, "jobs", "run"]
+            | ["orgs", _, "check"]
             | ["orgs", _, "users", _, "confirm"]
             | ["orgs", _, "invitations", "expire"],
             _,

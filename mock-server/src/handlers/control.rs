@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::router::ControlRoute;
 use crate::state::AppState;
-use crate::store::{StoreError, jobs, orgs, portal_users, seed, tokens};
+use crate::store::{StoreError, invariants, jobs, orgs, portal_users, seed, tokens};
 
 /// The scopes of the admin token a created org answers with.
 pub const ADMIN_SCOPES: [&str; 4] = [
@@ -58,6 +58,7 @@ pub fn handle(state: &AppState, request: &ApiRequest, operation: &ControlRoute) 
         ControlRoute::ResetOrg { org_id } => reset(state, org_id),
         ControlRoute::ListJobs { org_id } => list_jobs(state, org_id),
         ControlRoute::RunJobs { org_id } => run_jobs(state, org_id),
+        ControlRoute::CheckOrg { org_id } => check_org(state, org_id),
         ControlRoute::ConfirmUser {
             org_id,
             personality_id,
@@ -269,6 +270,21 @@ fn run_jobs(state: &AppState, org_id: &str) -> Outcome {
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "jobs_run": ran }),
+    ))
+}
+
+/// 200 `{"org_id","ok":true,"violations":[]}` when the org's state keeps every invariant;
+/// 409 with `ok: false` and each violation (`rule`, `message`) when it does not.
+fn check_org(state: &AppState, org_id: &str) -> Outcome {
+    require_org(state, org_id)?;
+    let violations = state
+        .store
+        .read(|conn| invariants::check_org(conn, org_id))
+        .map_err(internal)?;
+    let status = if violations.is_empty() { 200 } else { 409 };
+    Ok(ApiResponse::json(
+        status,
+        &json!({ "org_id": org_id, "ok": violations.is_empty(), "violations": violations }),
     ))
 }
 

@@ -18,7 +18,7 @@ use super::membership::{self, Invitation, InviteType, LANGUAGES};
 use crate::error::{ApiError, Details, message};
 use crate::http::ApiResponse;
 use crate::store::orgs::OrgRow;
-use crate::store::{crm, jobs as job_store, portals};
+use crate::store::{crm, jobs as job_store};
 
 const KEY: &str = "portal_invite";
 /// At most this many `portal_invite` items, each with at most this many `data` items.
@@ -49,7 +49,7 @@ pub fn invite(
         return Err(bad_param("language"));
     }
     ctx.state.store.write(|tx| {
-        require_portal(tx, &ctx.caller.org_id)?;
+        membership::require_portal(tx, &ctx.caller.org_id)?;
         membership::invite(
             tx,
             &Invitation {
@@ -80,17 +80,18 @@ pub fn bulk_invite(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError>
     let items = validate_bulk(&body)?;
     let org_id = ctx.caller.org_id.as_str();
     let job_id = ctx.state.store.write(|tx| {
-        require_portal(tx, org_id)?;
+        membership::require_portal(tx, org_id)?;
         let module = crm::module_by_api_name(tx, org_id, module)?.ok_or(ApiError::InvalidModule)?;
-        let payload = json!({ "items": items });
         Ok::<_, ApiError>(jobs::schedule(
             tx,
-            org_id,
-            "invite",
-            Some(&module.api_name),
-            &ctx.caller.user_id,
-            ctx.now,
-            &payload,
+            ctx,
+            &jobs::Schedule {
+                kind: "invite",
+                module: Some(&module.api_name),
+                user_type_id: None,
+                target_type_id: None,
+                payload: &json!({ "items": items }),
+            },
         )?)
     })?;
     Ok(ApiResponse::json(
@@ -108,7 +109,7 @@ pub fn bulk_invite(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError>
 pub fn job_status(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.read(|conn| {
-        require_portal(conn, org_id)?;
+        membership::require_portal(conn, org_id)?;
         let module =
             crm::module_by_api_name(conn, org_id, module)?.ok_or(ApiError::InvalidModule)?;
         let found = match ctx
@@ -130,12 +131,6 @@ pub fn job_status(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> 
         let rendered: Vec<Value> = found.iter().map(jobs::render).collect();
         Ok(ApiResponse::json(200, &json!({ KEY: rendered })))
     })
-}
-
-fn require_portal(conn: &rusqlite::Connection, org_id: &str) -> Result<(), ApiError> {
-    portals::of_org(conn, org_id)?
-        .map(|_| ())
-        .ok_or_else(ApiError::no_portal)
 }
 
 fn bad_param(name: &'static str) -> ApiError {

@@ -2,36 +2,57 @@
 //! 500 or more. A job is stored `scheduled`; the background worker (or
 //! `POST /__mock/orgs/{id}/jobs/run`) runs it in one transaction, item by item through the same
 //! rules as the single calls, and stores each item's result with the job, now `completed`.
+//!
+//! When it runs, a job checks again everything the synchronous call checked before scheduling
+//! it (the org is no sandbox, the portal exists, the user type of the path exists, a
+//! transfer's target still is another type of the same personality module), since any of it
+//! may have changed in between: each item of a job whose call would now be refused fails with
+//! the error that call would answer, and nothing is applied.
 
 use serde_json::{Value, json};
 
+use super::Ctx;
 use super::membership::{self, Invitation, InviteType};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::jobs::{self, JobRow, NewJob};
+use crate::store::orgs::OrgRow;
 use crate::store::{StoreError, orgs};
 
-/// Schedules a job and answers its id.
+/// A job to schedule: what the synchronous call has checked, and what to do.
+pub struct Schedule<'a> {
+    /// `invite`, `change_status`, `transfer` or `delete`.
+    pub kind: &'static str,
+    /// Invites: the module of the path.
+    pub module: Option<&'a str>,
+    /// The user type of the path (all but invites).
+    pub user_type_id: Option<&'a str>,
+    /// Transfers: the target type.
+    pub target_type_id: Option<&'a str>,
+    /// The items, as JSON.
+    pub payload: &'a Value,
+}
+
+/// Schedules a job for the caller and answers its id.
 pub fn schedule(
     tx: &rusqlite::Transaction<'_>,
-    org_id: &str,
-    kind: &str,
-    module: Option<&str>,
-    user_id: &str,
-    now: i64,
-    payload: &Value,
+    ctx: &Ctx<'_>,
+    job: &Schedule<'_>,
 ) -> Result<String, StoreError> {
+    let org_id = ctx.caller.org_id.as_str();
     let id = orgs::next_id(tx, org_id)?;
     jobs::insert(
         tx,
         &NewJob {
             org_id,
             id: &id,
-            kind,
-            module,
-            user_id,
-            now,
-            payload: &payload.to_string(),
+            kind: job.kind,
+            module: job.module,
+            user_id: &ctx.caller.user_id,
+            now: ctx.now,
+            payload: &job.payload.to_string(),
+            user_type_id: job.user_type_id,
+            target_type_id: job.target_type_id,
         },
     )?;
     Ok(id)
@@ -71,6 +92,8 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
             .to_owned()
     };
     let user_type_id = text("user_type_id");
+    // What the synchronous call checked before scheduling, checked again now.
+    let refused = preconditions(tx, &org, job, &payload).err();
     let mut results = Vec::new();
     match job.kind.as_str() {
         "invite" => {
@@ -79,6 +102,9 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
                 let field = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or_default();
                 let record_id = field("id");
                 let outcome = match InviteType::parse(field("type")) {
+                    _ if refused.is_some() => {
+                        Err(refused.clone().unwrap_or(ApiError::InternalError))
+                    }
                     Some(invite_type) => membership::invite(
                         tx,
                         &Invitation {
@@ -109,20 +135,30 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
             for item in payload["users"].as_array().into_iter().flatten() {
                 let personality_id = item["personality_id"].as_str().unwrap_or_default();
                 let active = item["active"].as_bool().unwrap_or(true);
-                let outcome =
-                    membership::change_status(tx, &org, &user_type_id, personality_id, active)
-                        .map(|()| "Status of the user changed successfully.");
-                let details = json!({ "personality_id": personality_id });
-                results.push(item_result(outcome, details, None));
+                results.push(match &refused {
+                    Some(error) => refused_item(error, personality_id),
+                    None => item_result(
+                        membership::change_status(tx, &org, &user_type_id, personality_id, active)
+                            .map(|()| "Status of the user changed successfully."),
+                        json!({ "personality_id": personality_id }),
+                        None,
+                    ),
+                });
             }
         }
         "transfer" => {
             let target = text("transfer_To");
             for id in payload["personality_ids"].as_array().into_iter().flatten() {
                 let id = id.as_str().unwrap_or_default();
-                let outcome = membership::transfer(tx, &org.id, &user_type_id, &target, id)
-                    .map(|()| "User has been transferred successfully");
-                results.push(item_result(outcome, json!({ "personality_id": id }), None));
+                results.push(match &refused {
+                    Some(error) => refused_item(error, id),
+                    None => item_result(
+                        membership::transfer(tx, &org.id, &user_type_id, &target, id)
+                            .map(|()| "User has been transferred successfully"),
+                        json!({ "personality_id": id }),
+                        None,
+                    ),
+                });
             }
         }
         "delete" => {
@@ -132,14 +168,67 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
                 .to_owned();
             for id in payload["personality_ids"].as_array().into_iter().flatten() {
                 let id = id.as_str().unwrap_or_default();
-                let outcome =
-                    membership::delete(tx, &org.id, &user_type_id, id).map(|()| message.as_str());
-                results.push(item_result(outcome, json!({ "personality_id": id }), None));
+                results.push(match &refused {
+                    Some(error) => refused_item(error, id),
+                    None => item_result(
+                        membership::delete(tx, &org.id, &user_type_id, id)
+                            .map(|()| message.as_str()),
+                        json!({ "personality_id": id }),
+                        None,
+                    ),
+                });
             }
         }
         _ => {}
     }
     jobs::complete(tx, &job.org_id, &job.id, &Value::Array(results).to_string())
+}
+
+/// The checks the synchronous call made before it scheduled the job, in its order, on the
+/// state as it is now. The job's type columns are `None` once a type was deleted.
+fn preconditions(
+    tx: &rusqlite::Transaction<'_>,
+    org: &OrgRow,
+    job: &JobRow,
+    payload: &Value,
+) -> Result<(), ApiError> {
+    if org.sandbox {
+        return Err(ApiError::SandboxNotSupported);
+    }
+    membership::require_portal(tx, &org.id)?;
+    if job.kind == "invite" {
+        return Ok(());
+    }
+    let named = |key: &str| payload[key].as_str().unwrap_or_default().to_owned();
+    let source = membership::require_type(
+        tx,
+        &org.id,
+        job.user_type_id
+            .as_deref()
+            .unwrap_or(&named("user_type_id")),
+    )?;
+    if job.kind == "transfer" {
+        // A deleted target is no type at all: the check refuses it as it refuses an unknown id.
+        let target = job.target_type_id.clone().unwrap_or_default();
+        membership::transfer_target(tx, &org.id, &source, &target)?;
+    }
+    Ok(())
+}
+
+/// A transfer, delete or status item of a job whose call would now be refused: the call's
+/// error, with details naming the item's user and what the call's error names (e.g.
+/// `param_name: transfer_To`).
+fn refused_item(error: &ApiError, personality_id: &str) -> Value {
+    let mut details = serde_json::Map::new();
+    details.insert("personality_id".into(), personality_id.into());
+    if let Value::Object(extra) = error.details() {
+        details.extend(extra);
+    }
+    item_result(
+        Err(error.clone()),
+        Value::Null,
+        Some(Value::Object(details)),
+    )
 }
 
 /// One item's result, in the key order of the documented job status; failed items carry

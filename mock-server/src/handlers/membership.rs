@@ -1,13 +1,60 @@
 //! The rules of portal membership: invite, transfer, delete, change status. One function per
-//! operation on one user, shared by the synchronous endpoints and the job runner, so a job item
-//! and a single call answer exactly alike. Each runs inside the caller's transaction and either
-//! applies completely or answers an error without writing.
+//! operation on one user, and one per precondition of a whole call (the portal, the user type,
+//! a transfer's target), shared by the synchronous endpoints and the job runner, so a job item
+//! and a single call answer exactly alike, however the state changed between scheduling a job
+//! and running it. Each runs inside the caller's transaction and either applies completely or
+//! answers an error without writing.
 
 use rusqlite::Connection;
 
 use crate::error::{ApiError, Details, message};
 use crate::store::orgs::OrgRow;
-use crate::store::{crm, portal_users, records, user_types};
+use crate::store::user_types::UserTypeRow;
+use crate::store::{crm, portal_users, portals, records, user_types};
+
+/// The org has a portal (every Portals call but creating one needs it).
+pub fn require_portal(conn: &Connection, org_id: &str) -> Result<(), ApiError> {
+    portals::of_org(conn, org_id)?
+        .map(|_| ())
+        .ok_or_else(ApiError::no_portal)
+}
+
+/// The user type a call names exists: `INVALID_DATA` with its id otherwise.
+pub fn require_type(
+    conn: &Connection,
+    org_id: &str,
+    user_type_id: &str,
+) -> Result<UserTypeRow, ApiError> {
+    user_types::get(conn, org_id, user_type_id)?.ok_or(ApiError::InvalidData {
+        details: Details::Id {
+            id: user_type_id.to_owned(),
+        },
+        message: message::INVALID_DATA,
+    })
+}
+
+/// A transfer's target (of users, or of a deleted type's users): another existing type of the
+/// same personality module; `INVALID_DATA` on `transfer_To` otherwise.
+pub fn transfer_target(
+    conn: &Connection,
+    org_id: &str,
+    source: &UserTypeRow,
+    target: &str,
+) -> Result<(), ApiError> {
+    let valid = target != source.id
+        && user_types::personality(conn, org_id, target)?
+            .is_some_and(|(module_id, _)| module_id == source.personality.0);
+    if valid {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidData {
+            details: Details::ParamName {
+                param_name: "transfer_To",
+            },
+            message: message::INVALID_DATA,
+        })
+    }
+}
 
 /// Portal users an org may have (10 on trial editions).
 pub fn user_licence(org: &OrgRow) -> i64 {
@@ -178,13 +225,21 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
         });
     }
     match existing {
-        Some(_) => portal_users::reinvite(
-            conn,
-            org_id,
-            &record.id,
-            invitation.language,
-            invitation.now,
-        )?,
+        Some(user) => {
+            // A reinvite names the type the user is invited to ("the user type you want to
+            // assign this user with"): an unconfirmed user invited again to another type of
+            // the same personality module moves there (FIDELITY.md, "Reinvite to another type").
+            if user.user_type_id != invitation.user_type_id {
+                portal_users::set_type(conn, org_id, &record.id, invitation.user_type_id)?;
+            }
+            portal_users::reinvite(
+                conn,
+                org_id,
+                &record.id,
+                invitation.language,
+                invitation.now,
+            )?
+        }
         None => {
             if portal_users::total(conn, org_id)? >= user_licence(invitation.org) {
                 return Err(ApiError::LicenseLimitExceeded);

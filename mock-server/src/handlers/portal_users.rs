@@ -1,7 +1,7 @@
 //! Users of a user type (U1–U5).
 //!
 //! ```text
-//! GET    …/user_type/{id}/users?type=&filters=&page=&per_page=
+//! GET    …/user_type/{id}/users?type=&filters=&personality_ids=&page=&per_page=
 //!        -> 200 {"users":[…],"info":{"per_page","total_count","count","page","more_records"}} | 204
 //! DELETE …/user_type/{id}/users?personality_ids=a,b      (500 or more: a job)
 //! POST   …/user_type/{id}/users/action/transfer?transfer_To=&personality_ids=   (over 200: a job)
@@ -66,6 +66,20 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
         .or_else(|| ctx.request.query_param("filter"));
     if let Some(filters) = filters {
         filter.status_reason = Some(parse_filters(filters)?);
+    }
+    // Zoho's v8 docs: "the list of portal user record IDs to filter the results".
+    if let Some(given) = ctx.request.query_param("personality_ids") {
+        // An optional filter given without an id is a bad value, not a missing parameter.
+        if given.split(',').all(|id| id.trim().is_empty()) {
+            return Err(ApiError::InvalidData {
+                details: Details::ParamName {
+                    param_name: "personality_ids",
+                },
+                message: message::INVALID_DATA,
+            });
+        }
+        let ids = id_list(ctx, "personality_ids")?;
+        filter.personality_ids = Some(Value::from(ids).to_string());
     }
     let page = number_param(ctx, "page", 1, usize::MAX)?;
     let per_page = number_param(ctx, "per_page", PER_PAGE_MAX, PER_PAGE_MAX)?;
@@ -162,12 +176,14 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResp
                 json!({ "user_type_id": user_type_id, "personality_ids": ids, "message": message });
             let job_id = jobs::schedule(
                 tx,
-                org_id,
-                "delete",
-                None,
-                &ctx.caller.user_id,
-                ctx.now,
-                &payload,
+                ctx,
+                &jobs::Schedule {
+                    kind: "delete",
+                    module: None,
+                    user_type_id: Some(user_type_id),
+                    target_type_id: None,
+                    payload: &payload,
+                },
             )?;
             return Ok(scheduled(
                 "users",
@@ -200,18 +216,20 @@ pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRe
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
         let source = require_type(tx, org_id, portal, user_type_id)?;
-        let valid_target = target != user_type_id
-            && user_types::get(tx, org_id, &target)?
-                .is_some_and(|target| target.personality.0 == source.personality.0);
-        if !valid_target {
-            return Err(ApiError::InvalidData {
-                details: Details::ParamName { param_name: "transfer_To" },
-                message: message::INVALID_DATA,
-            });
-        }
+        membership::transfer_target(tx, org_id, &source, &target)?;
         if ids.len() > TRANSFER_SYNC_MAX {
             let payload = json!({ "user_type_id": user_type_id, "transfer_To": target, "personality_ids": ids });
-            let job_id = jobs::schedule(tx, org_id, "transfer", None, &ctx.caller.user_id, ctx.now, &payload)?;
+            let job_id = jobs::schedule(
+                tx,
+                ctx,
+                &jobs::Schedule {
+                    kind: "transfer",
+                    module: None,
+                    user_type_id: Some(user_type_id),
+                    target_type_id: Some(&target),
+                    payload: &payload,
+                },
+            )?;
             return Ok(scheduled("users", &job_id, "Portal user transfer scheduled successfully"));
         }
         let results = ids
@@ -337,12 +355,14 @@ pub fn bulk_change_status(
         let payload = json!({ "user_type_id": user_type_id, "users": users });
         let job_id = jobs::schedule(
             tx,
-            org_id,
-            "change_status",
-            None,
-            &ctx.caller.user_id,
-            ctx.now,
-            &payload,
+            ctx,
+            &jobs::Schedule {
+                kind: "change_status",
+                module: None,
+                user_type_id: Some(user_type_id),
+                target_type_id: None,
+                payload: &payload,
+            },
         )?;
         Ok(scheduled(
             KEY,
@@ -368,12 +388,7 @@ fn require_type(
     user_type_id: &str,
 ) -> Result<user_types::UserTypeRow, ApiError> {
     portals::by_name(conn, org_id, portal)?.ok_or_else(ApiError::no_portal)?;
-    user_types::get(conn, org_id, user_type_id)?.ok_or(ApiError::InvalidData {
-        details: Details::Id {
-            id: user_type_id.to_owned(),
-        },
-        message: message::INVALID_DATA,
-    })
+    membership::require_type(conn, org_id, user_type_id)
 }
 
 /// Like [`require_type`], without counting the type's users (a listing counts what it shows).

@@ -18,6 +18,7 @@ use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use super::body::{parse_json, per_item_results};
+use super::membership;
 use super::user_type_modules::{
     self as modules, as_input, id_of, invalid_at, missing, too_long, wrong_type,
 };
@@ -139,18 +140,7 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
         match transfer_to {
             Some(target) => {
                 // Users move only to another type of the same personality module.
-                let valid_target = target != id
-                    && target.bytes().all(|b| b.is_ascii_digit())
-                    && user_types::get(tx, org_id, target)?
-                        .is_some_and(|other| other.personality.0 == row.personality.0);
-                if !valid_target {
-                    return Err(ApiError::InvalidData {
-                        details: Details::ParamName {
-                            param_name: "transfer_To",
-                        },
-                        message: message::INVALID_DATA,
-                    });
-                }
+                membership::transfer_target(tx, org_id, &row, target)?;
                 user_types::move_users(tx, org_id, id, target)?;
             }
             None if has_users => {

@@ -23,9 +23,14 @@ pub struct JobRow {
     pub payload: String,
     /// Per-item results once completed (JSON).
     pub results: Option<String>,
+    /// The user type it acts on (all but invites); `None` once that type was deleted.
+    pub user_type_id: Option<String>,
+    /// Transfers: the type users move to; `None` once that type was deleted.
+    pub target_type_id: Option<String>,
 }
 
-const SELECT: &str = "SELECT org_id, id, kind, module, status, user_id, payload, results FROM jobs";
+const SELECT: &str = "SELECT org_id, id, kind, module, status, user_id, payload, results,
+                             user_type_id, target_type_id FROM jobs";
 
 fn row_to_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
     Ok(JobRow {
@@ -37,6 +42,8 @@ fn row_to_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
         user_id: row.get(5)?,
         payload: row.get(6)?,
         results: row.get(7)?,
+        user_type_id: row.get(8)?,
+        target_type_id: row.get(9)?,
     })
 }
 
@@ -57,15 +64,57 @@ pub struct NewJob<'a> {
     pub now: i64,
     /// What (JSON).
     pub payload: &'a str,
+    /// The user type it acts on (all but invites): it must exist.
+    pub user_type_id: Option<&'a str>,
+    /// Transfers: the target type: it must exist.
+    pub target_type_id: Option<&'a str>,
 }
 
-/// Schedules a job.
+/// Schedules a job. The types it names must exist (their foreign keys refuse it otherwise).
 pub fn insert(conn: &Connection, new: &NewJob<'_>) -> Result<(), StoreError> {
-    conn.prepare_cached("INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time, payload, results)
-         VALUES (?1, ?2, ?3, ?4, 'scheduled', ?5, ?6, ?7, NULL)")?
-.execute(params![new.org_id, new.id, new.kind, new.module, new.user_id, new.now, new.payload],
-    )?;
+    conn.prepare_cached(
+        "INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time, payload,
+                           results, user_type_id, target_type_id)
+         VALUES (?1, ?2, ?3, ?4, 'scheduled', ?5, ?6, ?7, NULL, ?8, ?9)",
+    )?
+    .execute(params![
+        new.org_id,
+        new.id,
+        new.kind,
+        new.module,
+        new.user_id,
+        new.now,
+        new.payload,
+        new.user_type_id,
+        new.target_type_id
+    ])?;
     Ok(())
+}
+
+/// Links an org's jobs to the user types their payloads name, where those types exist (after
+/// seeding from a fixture, whose jobs carry only payloads).
+pub fn link_types(conn: &Connection, org_id: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE jobs SET
+           user_type_id = (SELECT t.id FROM user_types t WHERE t.org_id = jobs.org_id
+                             AND t.id = json_extract(jobs.payload, '$.user_type_id')
+                             AND jobs.kind <> 'invite'),
+           target_type_id = (SELECT t.id FROM user_types t WHERE t.org_id = jobs.org_id
+                               AND t.id = json_extract(jobs.payload, '$.transfer_To')
+                               AND jobs.kind = 'transfer')
+         WHERE org_id = ?1",
+    )?
+    .execute([org_id])?;
+    Ok(())
+}
+
+/// Every job of an org, oldest first.
+pub fn all(conn: &Connection, org_id: &str) -> Result<Vec<JobRow>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "{SELECT} WHERE org_id = ?1 ORDER BY created_time, id"
+    ))?;
+    let rows = statement.query_map([org_id], row_to_job)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// One job of an org.

@@ -8,6 +8,7 @@
 pub mod crm;
 pub mod crm_users;
 pub mod dump;
+pub mod invariants;
 pub mod jobs;
 pub mod orgs;
 pub mod portal_users;
@@ -49,6 +50,14 @@ pub enum StoreError {
         found: i64,
         /// The newest version this build knows.
         supported: i64,
+    },
+    /// Rows break the schema's keys (named, at most a screenful), so the change was not made.
+    #[error("{context}: {} rows break the database's rules (nothing was changed):\n  {}{}", rows.len(), rows.iter().take(20).cloned().collect::<Vec<_>>().join("\n  "), if rows.len() > 20 { "\n  …" } else { "" })]
+    Broken {
+        /// What was being done.
+        context: String,
+        /// Each broken row and the rule it breaks.
+        rows: Vec<String>,
     },
     /// A fixture could not be seeded (a dangling reference, a bad timestamp).
     #[error("fixture {fixture}: {message}")]

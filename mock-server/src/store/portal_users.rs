@@ -76,6 +76,8 @@ pub struct UserFilter {
     pub active: Option<bool>,
     /// `status_reason__s` equal (`true`) or not equal (`false`) to a value.
     pub status_reason: Option<(bool, String)>,
+    /// Only these users (`personality_ids`), as a JSON array of record ids.
+    pub personality_ids: Option<String>,
 }
 
 fn where_clause(filter: &UserFilter) -> String {
@@ -99,6 +101,12 @@ fn where_clause(filter: &UserFilter) -> String {
         Some((false, _)) => clause.push_str(" AND p.status_reason IS NOT ?3"),
         None => clause.push_str(" AND ?3 IS NULL"),
     }
+    // Only when asked for: the column is not in the covering index the unfiltered page uses.
+    clause.push_str(if filter.personality_ids.is_some() {
+        " AND p.personality_id IN (SELECT value FROM json_each(?4))"
+    } else {
+        " AND ?4 IS NULL"
+    });
     clause
 }
 
@@ -124,16 +132,26 @@ pub fn page(
         .prepare_cached(&format!(
             "SELECT COUNT(*) FROM portal_users p WHERE {clause}"
         ))?
-        .query_row(params![org_id, user_type_id, reason], |row| row.get(0))?;
+        .query_row(
+            params![org_id, user_type_id, reason, filter.personality_ids],
+            |row| row.get(0),
+        )?;
     let rows = conn
         .prepare_cached(&format!(
             "{SELECT} WHERE p.org_id = ?1 AND p.seq IN (
                  SELECT p.seq FROM portal_users p WHERE {clause}
-                 ORDER BY p.seq LIMIT ?4 OFFSET ?5)
+                 ORDER BY p.seq LIMIT ?5 OFFSET ?6)
              ORDER BY p.seq"
         ))?
         .query_map(
-            params![org_id, user_type_id, reason, limit as i64, offset as i64],
+            params![
+                org_id,
+                user_type_id,
+                reason,
+                filter.personality_ids,
+                limit as i64,
+                offset as i64
+            ],
             row_to_user,
         )?
         .collect::<Result<Vec<_>, _>>()?;

@@ -13,7 +13,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 const SCHEMA: &str = include_str!("sql/schema.sql");
 
@@ -21,11 +21,14 @@ const SCHEMA: &str = include_str!("sql/schema.sql");
 pub(super) const SCHEMA_V1: &str = include_str!("sql/schema_v1.sql");
 
 /// Upgrade steps: `MIGRATIONS[i]` takes version `i + 1` to `i + 2`.
-const MIGRATIONS: &[&str] = &[include_str!(
-    "sql/migrations/002_records_clock_snapshots.sql"
-)];
+const MIGRATIONS: &[&str] = &[
+    include_str!("sql/migrations/002_records_clock_snapshots.sql"),
+    include_str!("sql/migrations/003_foreign_keys.sql"),
+];
 
-/// Brings the database to [`SCHEMA_VERSION`].
+/// Brings the database to [`SCHEMA_VERSION`]. An upgrade runs with foreign keys deferred (the
+/// steps rebuild tables parents first) and checks every key before it commits: rows the steps
+/// could not repair refuse the upgrade, named, and the file is left as it was.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if found > SCHEMA_VERSION {
@@ -41,8 +44,16 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found == 0 {
         tx.execute_batch(SCHEMA)?;
     } else {
+        tx.pragma_update(None, "defer_foreign_keys", true)?;
         for step in &MIGRATIONS[(found - 1) as usize..] {
             tx.execute_batch(step)?;
+        }
+        let broken = super::invariants::foreign_keys(&tx, None)?;
+        if !broken.is_empty() {
+            return Err(StoreError::Broken {
+                context: format!("upgrading the database from schema version {found}"),
+                rows: broken.iter().map(ToString::to_string).collect(),
+            });
         }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
@@ -61,6 +72,7 @@ pub fn create_at_version(conn: &mut Connection, version: i64) -> Result<(), Stor
             supported: SCHEMA_VERSION,
         })?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.pragma_update(None, "defer_foreign_keys", true)?;
     tx.execute_batch(SCHEMA_V1)?;
     for step in &MIGRATIONS[..steps] {
         tx.execute_batch(step)?;

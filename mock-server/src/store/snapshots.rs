@@ -71,11 +71,17 @@ pub fn restore(conn: &Connection, org_id: &str, id: &str) -> Result<bool, StoreE
         fixture: format!("snapshot {id}"),
         message: format!("unreadable snapshot: {e}"),
     })?;
-    for table in org_tables(conn)? {
+    // Every table is emptied before any is filled (deleting a user type clears the jobs' links
+    // to it), with the keys checked when the transaction commits.
+    conn.pragma_update(None, "defer_foreign_keys", true)?;
+    let tables = org_tables(conn)?;
+    for table in &tables {
         conn.execute(
             &format!("DELETE FROM \"{table}\" WHERE org_id = ?1"),
             [org_id],
         )?;
+    }
+    for table in tables {
         let Some(saved) = data["tables"].get(&table) else {
             continue;
         };

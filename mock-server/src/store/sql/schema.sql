@@ -1,6 +1,14 @@
--- The full current schema (version 2). Fresh databases are created from this file; older ones
+-- The full current schema (version 3). Fresh databases are created from this file; older ones
 -- are upgraded by the steps in migrations/. Every table is scoped by org_id: orgs never see each
 -- other. Times are Unix seconds (UTC); they are printed with the org's offset.
+--
+-- Every org-scoped row refers to the rows it belongs to by foreign key (enforced: the store
+-- turns `PRAGMA foreign_keys` on). Deleting an org cascades to everything it holds. Inside an
+-- org, a parent that still has children cannot be deleted: those keys have no ON DELETE action
+-- (NO ACTION, checked when the statement ends), which refuses the delete as RESTRICT would but
+-- lets the org's own cascade remove parents and children in one statement in any order. Only a
+-- user type's module settings go with it (CASCADE), and a job's reference to a deleted user type
+-- becomes NULL (the trigger `user_type_deleted`), so the job reports it when it runs.
 
 CREATE TABLE IF NOT EXISTS orgs (
     id              TEXT PRIMARY KEY,      -- the org's id: a token selects it
@@ -34,7 +42,8 @@ CREATE TABLE IF NOT EXISTS users (
     name        TEXT NOT NULL,
     email       TEXT NOT NULL,
     profile_id  TEXT NOT NULL,
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, profile_id) REFERENCES profiles (org_id, id)
 );
 
 -- OAuth clients are server-wide, as at the accounts server; the tokens they mint name an org.
@@ -80,7 +89,8 @@ CREATE TABLE IF NOT EXISTS fields (
     data_type      TEXT NOT NULL,        -- text, email, lookup, multiselectlookup, …
     lookup_module  TEXT,                 -- lookups: the api_name of the module looked up
     portal_allowed INTEGER NOT NULL,     -- 0: "Field is not allowed in portals."
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, module_id) REFERENCES modules (org_id, id)
 );
 
 CREATE TABLE IF NOT EXISTS layouts (
@@ -89,7 +99,8 @@ CREATE TABLE IF NOT EXISTS layouts (
     module_id      TEXT NOT NULL,
     name           TEXT NOT NULL,
     display_label  TEXT NOT NULL,
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, module_id) REFERENCES modules (org_id, id)
 );
 
 CREATE TABLE IF NOT EXISTS layout_fields (
@@ -97,7 +108,9 @@ CREATE TABLE IF NOT EXISTS layout_fields (
     layout_id  TEXT NOT NULL,
     field_id   TEXT NOT NULL,
     mandatory  INTEGER NOT NULL,         -- 1: cannot be read_only in a user type
-    PRIMARY KEY (org_id, layout_id, field_id)
+    PRIMARY KEY (org_id, layout_id, field_id),
+    FOREIGN KEY (org_id, layout_id) REFERENCES layouts (org_id, id),
+    FOREIGN KEY (org_id, field_id) REFERENCES fields (org_id, id)
 );
 
 CREATE TABLE IF NOT EXISTS views (
@@ -107,7 +120,8 @@ CREATE TABLE IF NOT EXISTS views (
     name           TEXT NOT NULL,
     display_label  TEXT NOT NULL,
     type           TEXT NOT NULL CHECK (type IN ('custom_view', 'canvas_view')),
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, module_id) REFERENCES modules (org_id, id)
 );
 
 CREATE TABLE IF NOT EXISTS records (
@@ -124,7 +138,8 @@ CREATE TABLE IF NOT EXISTS records (
     created_by    TEXT,
     modified_time INTEGER,
     modified_by   TEXT,
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, module_id) REFERENCES modules (org_id, id)
 );
 
 -- The portal (at most one per org) and what hangs off it.
@@ -153,7 +168,9 @@ CREATE TABLE IF NOT EXISTS user_types (
     created_by             TEXT NOT NULL,
     modified_time          INTEGER NOT NULL,
     modified_by            TEXT NOT NULL,
-    PRIMARY KEY (org_id, id)
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id) REFERENCES portals (org_id),
+    FOREIGN KEY (org_id, personality_module_id) REFERENCES modules (org_id, id)
 );
 
 CREATE TABLE IF NOT EXISTS user_type_modules (
@@ -162,7 +179,9 @@ CREATE TABLE IF NOT EXISTS user_type_modules (
     position      INTEGER NOT NULL,      -- order as configured
     module_id     TEXT NOT NULL,
     config        TEXT NOT NULL,         -- shared_type, permissions, layouts, views, filters, fields (JSON)
-    PRIMARY KEY (org_id, user_type_id, module_id)
+    PRIMARY KEY (org_id, user_type_id, module_id),
+    FOREIGN KEY (org_id, user_type_id) REFERENCES user_types (org_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (org_id, module_id) REFERENCES modules (org_id, id)
 );
 
 CREATE TABLE IF NOT EXISTS portal_users (
@@ -176,7 +195,11 @@ CREATE TABLE IF NOT EXISTS portal_users (
     invited_time    INTEGER NOT NULL,
     language        TEXT NOT NULL,
     invite_expired  INTEGER NOT NULL DEFAULT 0,  -- 1: unconfirmed and invited over 7 days ago
-    PRIMARY KEY (org_id, personality_id)
+    PRIMARY KEY (org_id, personality_id),
+    -- A portal user always belongs to an existing type and record: a type with users cannot be
+    -- deleted (move them first), nor can a record row that is a portal user.
+    FOREIGN KEY (org_id, user_type_id) REFERENCES user_types (org_id, id),
+    FOREIGN KEY (org_id, personality_id) REFERENCES records (org_id, id)
 );
 -- Covering index for listing a type's users page by page with the documented filters.
 CREATE INDEX IF NOT EXISTS portal_users_by_type
@@ -195,9 +218,21 @@ CREATE TABLE IF NOT EXISTS jobs (
     created_time  INTEGER NOT NULL,
     payload       TEXT NOT NULL,         -- what to do, as JSON
     results       TEXT,                  -- per-item results once completed, as JSON
-    PRIMARY KEY (org_id, id)
+    -- The user types the job acts on (transfers, deletes, status changes: the type of the path;
+    -- transfers: the target too). They existed when it was scheduled (the keys say so); NULL
+    -- when the payload names none, or once the type was deleted (trigger user_type_deleted).
+    user_type_id    TEXT,
+    target_type_id  TEXT,
+    PRIMARY KEY (org_id, id),
+    FOREIGN KEY (org_id, user_id) REFERENCES users (org_id, id),
+    FOREIGN KEY (org_id, user_type_id) REFERENCES user_types (org_id, id),
+    FOREIGN KEY (org_id, target_type_id) REFERENCES user_types (org_id, id)
 );
 CREATE INDEX IF NOT EXISTS jobs_pending ON jobs (status, org_id);
+CREATE TRIGGER IF NOT EXISTS user_type_deleted AFTER DELETE ON user_types BEGIN
+    UPDATE jobs SET user_type_id = NULL WHERE org_id = OLD.org_id AND user_type_id = OLD.id;
+    UPDATE jobs SET target_type_id = NULL WHERE org_id = OLD.org_id AND target_type_id = OLD.id;
+END;
 
 -- Snapshots of an org (POST /__mock/orgs/{id}/snapshots), restored exactly.
 CREATE TABLE IF NOT EXISTS snapshots (

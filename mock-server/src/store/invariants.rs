@@ -1,0 +1,274 @@
+//! The invariants of an org's state, checked over the whole of it: every foreign key (what
+//! `PRAGMA foreign_key_check` finds), and the rules SQL keys cannot express. Served as
+//! `GET /__mock/orgs/{id}/check`, run after every scenario of the suite on the embedded mock
+//! and after every step of the random-workload test, and used to refuse a database upgrade
+//! that would keep broken rows.
+
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::StoreError;
+
+/// One broken rule, with the rows it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    /// Which rule: `foreign_key`, `one_default_type`, `user_counts`, `unique_email`,
+    /// `personality_module`, `job_types`, `job_results`.
+    pub rule: &'static str,
+    /// What is wrong, naming the rows by their keys.
+    pub message: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.rule, self.message)
+    }
+}
+
+/// Every invariant of one org; empty when its state is sound.
+pub fn check_org(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
+    let mut found = foreign_keys(conn, Some(org_id))?;
+    found.extend(one_default_type(conn, org_id)?);
+    found.extend(user_counts(conn, org_id)?);
+    found.extend(unique_emails(conn, org_id)?);
+    found.extend(personality_modules(conn, org_id)?);
+    found.extend(job_types(conn, org_id)?);
+    found.extend(job_results(conn, org_id)?);
+    Ok(found)
+}
+
+/// Rows whose foreign key names no row, of one org or of the whole database.
+pub fn foreign_keys(conn: &Connection, org_id: Option<&str>) -> Result<Vec<Violation>, StoreError> {
+    let mut check = conn.prepare("PRAGMA foreign_key_check")?;
+    let broken: Vec<(String, Option<i64>, String, i64)> = check
+        .query_map([], |row| {
+            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut found = Vec::new();
+    for (table, rowid, parent, key_id) in broken {
+        let mut key = conn.prepare(
+            "SELECT \"from\", \"to\" FROM pragma_foreign_key_list(?1) WHERE id = ?2 ORDER BY seq",
+        )?;
+        let columns: Vec<(String, Option<String>)> = key
+            .query_map(params![table, key_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        let Some(rowid) = rowid else { continue };
+        let row_org: Option<String> = conn
+            .query_row(
+                &format!("SELECT org_id FROM \"{table}\" WHERE rowid = ?1"),
+                [rowid],
+                |row| row.get(0),
+            )
+            .ok();
+        if org_id.is_some_and(|wanted| row_org.as_deref() != Some(wanted)) {
+            continue;
+        }
+        let from: Vec<&str> = columns.iter().map(|(from, _)| from.as_str()).collect();
+        let values: Vec<String> = from
+            .iter()
+            .map(|column| {
+                conn.query_row(
+                    &format!("SELECT quote(\"{column}\") FROM \"{table}\" WHERE rowid = ?1"),
+                    [rowid],
+                    |row| row.get::<_, String>(0),
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        found.push(Violation {
+            rule: "foreign_key",
+            message: format!(
+                "{table} row {} refers to a {parent} row ({}) = ({}) that does not exist",
+                describe_row(conn, &table, rowid)?,
+                columns
+                    .iter()
+                    .map(|(from, to)| to.clone().unwrap_or_else(|| from.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                values.join(", ")
+            ),
+        });
+    }
+    Ok(found)
+}
+
+/// A row named by its primary key columns (`(org_id='zylker', id='1')`).
+fn describe_row(conn: &Connection, table: &str, rowid: i64) -> Result<String, StoreError> {
+    let mut key =
+        conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
+    let columns: Vec<String> = key
+        .query_map([table], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut parts = Vec::new();
+    for column in columns {
+        let value: String = conn.query_row(
+            &format!("SELECT quote(\"{column}\") FROM \"{table}\" WHERE rowid = ?1"),
+            [rowid],
+            |row| row.get(0),
+        )?;
+        parts.push(format!("{column}={value}"));
+    }
+    Ok(format!("({})", parts.join(", ")))
+}
+
+/// A portal with user types has exactly one default type.
+fn one_default_type(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
+    let (types, defaults): (i64, i64) = conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(is_default), 0) FROM user_types WHERE org_id = ?1",
+        [org_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    Ok((types > 0 && defaults != 1)
+        .then(|| Violation {
+            rule: "one_default_type",
+            message: format!("the portal has {defaults} default user types (one expected)"),
+        })
+        .into_iter()
+        .collect())
+}
+
+/// The user counts the API shows with each type are the users that type holds.
+fn user_counts(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
+    let mut found = Vec::new();
+    for row in super::user_types::list(conn, org_id)? {
+        let (active, inactive): (i64, i64) = conn.query_row(
+            "SELECT COALESCE(SUM(active = 1), 0), COALESCE(SUM(active = 0), 0)
+             FROM portal_users WHERE org_id = ?1 AND user_type_id = ?2",
+            params![org_id, row.id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?;
+        if (active, inactive) != (row.active_users, row.inactive_users) {
+            found.push(Violation {
+                rule: "user_counts",
+                message: format!(
+                    "user type {} shows {} active and {} inactive users but holds {active} and {inactive}",
+                    row.id, row.active_users, row.inactive_users
+                ),
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// No two portal users of the portal have one email (compared as Zoho does, ignoring case).
+fn unique_emails(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT lower(r.email), group_concat(p.personality_id, ', ')
+         FROM portal_users p JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
+         WHERE p.org_id = ?1 AND r.email IS NOT NULL AND r.email <> ''
+         GROUP BY lower(r.email) HAVING COUNT(*) > 1",
+    )?;
+    let rows = statement.query_map([org_id], |row| {
+        Ok(Violation {
+            rule: "unique_email",
+            message: format!(
+                "portal users {} share the email {}",
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(0)?
+            ),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A portal user's record is of its type's personality module.
+fn personality_modules(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
+    let mut statement = conn.prepare(
+        "SELECT p.personality_id, p.user_type_id, r.module_id, t.personality_module_id
+         FROM portal_users p
+         JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
+         JOIN user_types t ON t.org_id = p.org_id AND t.id = p.user_type_id
+         WHERE p.org_id = ?1 AND r.module_id <> t.personality_module_id",
+    )?;
+    let rows = statement.query_map([org_id], |row| {
+        Ok(Violation {
+            rule: "personality_module",
+            message: format!(
+                "portal user {} is a record of module {} in user type {} of module {}",
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(3)?
+            ),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A job's type columns are the types its payload names (the keys prove they existed when it
+/// was scheduled), or NULL once a type was deleted; never another type.
+fn job_types(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
+    let mut found = Vec::new();
+    for job in super::jobs::all(conn, org_id)? {
+        let payload: Value = match serde_json::from_str(&job.payload) {
+            Ok(payload) => payload,
+            Err(e) => {
+                found.push(Violation {
+                    rule: "job_types",
+                    message: format!("job {} has an unreadable payload: {e}", job.id),
+                });
+                continue;
+            }
+        };
+        let named = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_owned);
+        let (source, target) = match job.kind.as_str() {
+            "invite" => (None, None),
+            "transfer" => (named("user_type_id"), named("transfer_To")),
+            _ => (named("user_type_id"), None),
+        };
+        for (column, named, linked) in [
+            ("user_type_id", source, &job.user_type_id),
+            ("target_type_id", target, &job.target_type_id),
+        ] {
+            let consistent = match (&named, linked) {
+                (_, None) => true,
+                (Some(named), Some(linked)) => named == linked,
+                (None, Some(_)) => false,
+            };
+            if !consistent || (named.is_none() && job.kind != "invite" && column == "user_type_id")
+            {
+                found.push(Violation {
+                    rule: "job_types",
+                    message: format!(
+                        "job {} ({}) has {column} {linked:?} where its payload names {named:?}",
+                        job.id, job.kind
+                    ),
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// A completed job has one result per item; a job not yet completed has none.
+fn job_results(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
+    let mut found = Vec::new();
+    for job in super::jobs::all(conn, org_id)? {
+        let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
+        let items = ["items", "users", "personality_ids"]
+            .iter()
+            .find_map(|key| payload.get(*key).and_then(Value::as_array))
+            .map_or(0, Vec::len);
+        let results = job
+            .results
+            .as_deref()
+            .map(|text| serde_json::from_str::<Value>(text).ok());
+        let problem = match (job.status.as_str(), results) {
+            ("completed", Some(Some(Value::Array(results)))) if results.len() == items => None,
+            ("completed", Some(Some(Value::Array(results)))) => {
+                Some(format!("has {} results for {items} items", results.len()))
+            }
+            ("completed", _) => Some("is completed without a list of results".to_owned()),
+            (_, None) => None,
+            (status, Some(_)) => Some(format!("is {status} but already has results")),
+        };
+        if let Some(problem) = problem {
+            found.push(Violation {
+                rule: "job_results",
+                message: format!("job {} ({}) {problem}", job.id, job.kind),
+            });
+        }
+    }
+    Ok(found)
+}
