@@ -194,6 +194,25 @@ pub fn run(
         failed |= !step_result.divergences.is_empty() || step_result.error.is_some();
         result.steps.push(step_result);
     }
+    // On the embedded mock, whatever the scenario did must leave the org's state sound.
+    if let Some(broken) = target.broken_invariants(&session) {
+        failed = true;
+        result.steps.push(StepResult {
+            section: "cleanup",
+            index: scenario.cleanup.len(),
+            name: "the org's invariants hold".into(),
+            request: format!(
+                "GET /__mock/orgs/{}/check",
+                session.org_id.clone().unwrap_or_default()
+            ),
+            request_body: None,
+            status: 409,
+            divergences: Vec::new(),
+            error: Some(broken),
+            body: None,
+            expected_body: None,
+        });
+    }
     if failed {
         result.outcome = "failed";
     }

@@ -164,6 +164,46 @@ impl Target {
         None
     }
 
+    /// On the embedded mock, the invariants of the scenario's org once it has run
+    /// (`GET /__mock/orgs/{id}/check`): `None` when they hold, else what is broken.
+    pub fn broken_invariants(&self, session: &Session) -> Option<String> {
+        let org_id = session
+            .org_id
+            .as_ref()
+            .filter(|_| self.embedded.is_some())?;
+        let url = format!("{}/__mock/orgs/{org_id}/check", self.base);
+        let mut answer = match self.agent.get(&url).call() {
+            Ok(answer) => answer,
+            Err(e) => return Some(format!("GET {url} failed: {e}")),
+        };
+        if answer.status() == 200 {
+            return None;
+        }
+        let status = answer.status();
+        let text = answer.body_mut().read_to_string().unwrap_or_default();
+        let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        let violations: Vec<String> = body["violations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|v| {
+                format!(
+                    "{}: {}",
+                    v["rule"].as_str().unwrap_or("?"),
+                    v["message"].as_str().unwrap_or("?")
+                )
+            })
+            .collect();
+        Some(if violations.is_empty() {
+            format!("the state check answered {status}: {body}")
+        } else {
+            format!(
+                "the org's state breaks its invariants:\n    {}",
+                violations.join("\n    ")
+            )
+        })
+    }
+
     /// Prepares a scenario: a fresh org from its fixture (default `zylker`) when the target has a
     /// control plane and no token was given, else the given token.
     pub fn session(&self, scenario: &Scenario) -> Result<Session, String> {
