@@ -272,3 +272,122 @@ fn job_results(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreE
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::FixtureSet;
+    use crate::store::Store;
+
+    const DEFAULT_TYPE: &str = "1306462000001813022";
+
+    fn crowded() -> Store {
+        Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap()
+    }
+
+    /// Runs raw SQL on the store with foreign keys off, as a careless tool would.
+    fn corrupt(store: &Store, sql: &str) {
+        store
+            .read(|conn| {
+                conn.execute_batch(&format!(
+                    "PRAGMA foreign_keys = OFF; {sql}; PRAGMA foreign_keys = ON;"
+                ))
+            })
+            .unwrap();
+    }
+
+    fn rules(store: &Store) -> Vec<Violation> {
+        store.read(|conn| check_org(conn, "crowded")).unwrap()
+    }
+
+    #[test]
+    fn every_built_in_org_keeps_every_invariant() {
+        let store = crowded();
+        for org in ["zylker", "blank", "trial", "crowded"] {
+            assert_eq!(
+                store.read(|conn| check_org(conn, org)).unwrap(),
+                vec![],
+                "{org}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_portal_user_in_a_type_that_does_not_exist_is_named() {
+        let store = crowded();
+        corrupt(
+            &store,
+            "UPDATE portal_users SET user_type_id = '42'
+             WHERE org_id = 'crowded' AND personality_id = '1306462000300000007'",
+        );
+        let found = rules(&store);
+        assert!(
+            found.iter().any(|v| v.rule == "foreign_key"
+                && v.message.contains(
+                    "portal_users row (org_id='crowded', personality_id='1306462000300000007')"
+                )
+                && v.message
+                    .contains("user_types row (org_id, id) = ('crowded', '42')")),
+            "{found:?}"
+        );
+        // Another org's state is not this org's problem.
+        assert_eq!(
+            store.read(|conn| check_org(conn, "zylker")).unwrap(),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn the_rules_sql_cannot_express_are_named() {
+        let store = crowded();
+        // A second default type; a user of a Leads record in a Contacts type; two users with
+        // one email; a job linked to a type its payload does not name; results of a job that
+        // has not run.
+        store
+            .write(|tx| {
+                tx.execute_batch(&format!(
+                    "INSERT INTO user_types (org_id, id, name, personality_module_id,
+                                             invitation_field_id, active, is_default,
+                                             created_time, created_by, modified_time, modified_by)
+                     SELECT org_id, '1306462000001813099', 'Second', personality_module_id,
+                            invitation_field_id, 1, 1, created_time, created_by, modified_time,
+                            modified_by
+                     FROM user_types WHERE org_id = 'crowded' AND id = '{DEFAULT_TYPE}';
+                     UPDATE records SET module_id = (SELECT id FROM modules
+                                                     WHERE org_id = 'crowded' AND api_name = 'Leads')
+                     WHERE org_id = 'crowded' AND id = '1306462000300000001';
+                     UPDATE records SET email = (SELECT upper(email) FROM records
+                                                 WHERE org_id = 'crowded' AND id = '1306462000300000003')
+                     WHERE org_id = 'crowded' AND id = '1306462000300000004';
+                     INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time,
+                                       payload, results, user_type_id, target_type_id)
+                     SELECT 'crowded', '1306462000001899001', 'transfer', NULL, 'scheduled', id, 0,
+                            '{{\"user_type_id\":\"{DEFAULT_TYPE}\",\"transfer_To\":\"1\",\"personality_ids\":[\"1\"]}}',
+                            '[]', '1306462000001813099', NULL
+                     FROM users WHERE org_id = 'crowded' LIMIT 1;"
+                ))?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        let found = rules(&store);
+        let named = |rule: &str, text: &str| {
+            assert!(
+                found
+                    .iter()
+                    .any(|v| v.rule == rule && v.message.contains(text)),
+                "no {rule} naming {text:?} in {found:#?}"
+            );
+        };
+        named("one_default_type", "2 default user types");
+        named("personality_module", "portal user 1306462000300000001");
+        named("unique_email", "1306462000300000003, 1306462000300000004");
+        named(
+            "job_types",
+            "job 1306462000001899001 (transfer) has user_type_id",
+        );
+        named(
+            "job_results",
+            "job 1306462000001899001 (transfer) is scheduled but already has results",
+        );
+    }
+}

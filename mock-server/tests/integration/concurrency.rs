@@ -327,6 +327,15 @@ fn counts_stay_consistent_under_concurrent_invites_transfers_and_deletes() {
                             }
                             (_, None) => {}
                         }
+                        // Whatever the threads interleave, the org's whole state stays sound.
+                        let (status, body) = send(
+                            &agent,
+                            "GET",
+                            &format!("{}/__mock/orgs/zylker/check", server.base),
+                            ADMIN,
+                            None,
+                        );
+                        assert_eq!(status, 200, "after a step: {body}");
                     }
                     model
                 })

@@ -198,3 +198,114 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     assert!(stderr.contains("newer than this portals-mock"), "{stderr}");
     assert!(std::fs::read(&path).unwrap() == bytes, "the file changed");
 }
+
+/// A version-2 file holding the rows the job bug left (portal users in a user type deleted after
+/// a transfer job into it was scheduled, and that type's module settings): the upgrade moves the
+/// users to their portal's default type, drops the settings, and every key holds after.
+#[test]
+fn a_version_2_database_with_users_of_a_deleted_type_is_repaired_by_the_upgrade() {
+    let path = temp_db("v2-orphans");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        create_at_version(&mut conn, 1).unwrap();
+        load_sample(&conn);
+    }
+    {
+        // Version 2, as the old code wrote it (no keys between the org's rows).
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "UPDATE portal_users SET user_type_id = '1306462000009999999'
+             WHERE org_id = 'zylker' AND rowid IN (SELECT rowid FROM portal_users
+                                                   WHERE org_id = 'zylker' LIMIT 1);
+             INSERT INTO user_type_modules (org_id, user_type_id, position, module_id, config)
+             VALUES ('zylker', '1306462000009999999', 0, '1306462000000000129', '{}');",
+        )
+        .unwrap();
+        let orphans: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM portal_users WHERE user_type_id = '1306462000009999999'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(orphans, 1, "the sample has a user to orphan");
+        // The shipped version 1 -> 2 step, as the version-2 code ran it.
+        conn.execute_batch(include_str!(
+            "../../src/store/sql/migrations/002_records_clock_snapshots.sql"
+        ))
+        .unwrap();
+        conn.pragma_update(None, "user_version", 2).unwrap();
+    }
+    // Opening also seeds the fixture orgs the file lacks: count the file's own orgs' users.
+    const USERS_OF_THE_FILE: &str =
+        "SELECT count(*) FROM portal_users WHERE org_id IN ('zylker', 'blank', 'trial')";
+    let users_before: i64 = Connection::open(&path)
+        .unwrap()
+        .query_row(USERS_OF_THE_FILE, [], |row| row.get(0))
+        .unwrap();
+    let _store = Store::open(&path, FixtureSet::embedded().unwrap()).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    integrity(&path);
+    let conn = Connection::open(&path).unwrap();
+    let (users_after, in_default, settings): (i64, i64, i64) = conn
+        .query_row(
+            &format!(
+                "SELECT ({USERS_OF_THE_FILE}),
+                    (SELECT count(*) FROM portal_users p JOIN user_types t
+                       ON t.org_id = p.org_id AND t.id = p.user_type_id AND t.is_default = 1),
+                    (SELECT count(*) FROM user_type_modules
+                      WHERE user_type_id = '1306462000009999999')"
+            ),
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(users_after, users_before, "no portal user is lost");
+    let orphans_left: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM portal_users WHERE user_type_id = '1306462000009999999'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans_left, 0, "the orphaned user moved");
+    assert!(in_default >= 1, "the orphaned user is in a default type");
+    assert_eq!(settings, 0, "module settings of the missing type are gone");
+}
+
+/// A version-2 file with a row the upgrade cannot repair (a portal user whose record does not
+/// exist) is refused with the row named, and left at version 2 with its rows as they were.
+#[test]
+fn a_version_2_database_with_a_row_it_cannot_repair_is_refused_and_left_as_it_was() {
+    let path = temp_db("v2-refused");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        create_at_version(&mut conn, 2).unwrap();
+        conn.execute_batch(
+            "INSERT INTO orgs (id, fixture, company_name, company_domain, utc_offset, edition,
+                               trial, sandbox, zaid, id_prefix, next_seq)
+             VALUES ('zylker', 'zylker', 'Zylker', 'zylker.com', '+05:30', 'Enterprise', 0, 0,
+                     '1', '1306462000', 1);
+             INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
+                                       status_reason, invited_time, language)
+             VALUES ('zylker', 1, '1306462000000000777', '1306462000000000888', 0, 1, NULL, 0,
+                     'en_US');",
+        )
+        .unwrap();
+    }
+    let before = counts(&path);
+    let error = match Store::open(&path, FixtureSet::embedded().unwrap()) {
+        Ok(_) => panic!("an unrepairable database was upgraded"),
+        Err(error) => error.to_string(),
+    };
+    assert!(
+        error.contains("upgrading the database from schema version 2")
+            && error.contains(
+                "portal_users row (org_id='zylker', personality_id='1306462000000000777')"
+            )
+            && error.contains("nothing was changed"),
+        "{error}"
+    );
+    assert_eq!(user_version(&path), 2);
+    assert_eq!(counts(&path), before);
+}
