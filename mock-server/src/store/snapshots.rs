@@ -112,6 +112,9 @@ pub fn restore(conn: &Connection, org_id: &str, id: &str) -> Result<bool, StoreE
             }
         }
     }
+    // A snapshot taken before jobs were linked to their user types (schema 2) restores them
+    // unlinked: link them to the types the restored org holds.
+    super::jobs::link_types(conn, org_id)?;
     Ok(true)
 }
 
