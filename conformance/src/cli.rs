@@ -10,7 +10,7 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use crate::credentials::Credentials;
 use crate::progress::{self, Progress, Style};
 use crate::report;
-use crate::runner::{self, Options, ScenarioResult};
+use crate::runner::{self, Options, Outcome, ScenarioResult};
 use crate::scenario::{self, Mode};
 use crate::target::Target;
 
@@ -305,7 +305,7 @@ pub fn run_trials(
                         name: loaded.name.clone(),
                         area: loaded.area.clone(),
                         tags: loaded.scenario.tags.clone(),
-                        outcome: "ignored",
+                        outcome: Outcome::Ignored,
                         reason: Some(reason.clone()),
                         steps: Vec::new(),
                         run_id: String::new(),
@@ -326,8 +326,8 @@ pub fn run_trials(
                     progress.finished(&loaded.name, result.outcome);
                 }
                 let outcome = match result.outcome {
-                    "failed" => Err(Failed::from(result.failure_text(&diffs))),
-                    _ => Ok(()),
+                    Outcome::Failed => Err(Failed::from(result.failure_text(&diffs))),
+                    Outcome::Passed | Outcome::Ignored => Ok(()),
                 };
                 if !recorded {
                     results

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::matching::{Divergence, render};
 use crate::report::{escape, tally};
-use crate::runner::{ScenarioResult, StepResult};
+use crate::runner::{Outcome, ScenarioResult, StepResult};
 use crate::vars::redact;
 
 /// What is shown instead of a secret found by its name or shape.
@@ -55,8 +55,12 @@ pub struct Context<'a> {
 /// The page.
 pub fn html(context: &Context<'_>, results: &[ScenarioResult]) -> String {
     let clean = |text: &str| escape(&redact(text, context.secrets));
-    let count = |outcome: &str| results.iter().filter(|r| r.outcome == outcome).count();
-    let (passed, failed, ignored) = (count("passed"), count("failed"), count("ignored"));
+    let count = |outcome: Outcome| results.iter().filter(|r| r.outcome == outcome).count();
+    let (passed, failed, ignored) = (
+        count(Outcome::Passed),
+        count(Outcome::Failed),
+        count(Outcome::Ignored),
+    );
     let verdict = if failed == 0 { "passed" } else { "failed" };
     let mut page = String::with_capacity(64 * 1024);
     let _ = write!(
@@ -79,14 +83,14 @@ pub fn html(context: &Context<'_>, results: &[ScenarioResult]) -> String {
         &mut page,
         "ignored",
         "Ignored",
-        results.iter().filter(|r| r.outcome == "ignored"),
+        results.iter().filter(|r| r.outcome == Outcome::Ignored),
         context,
     );
     plain_list(
         &mut page,
         "passed",
         "Passed",
-        results.iter().filter(|r| r.outcome == "passed"),
+        results.iter().filter(|r| r.outcome == Outcome::Passed),
         context,
     );
     page.push_str("</main>\n</body>\n</html>\n");
@@ -123,7 +127,10 @@ fn summary_tables(page: &mut String, results: &[ScenarioResult]) {
 }
 
 fn failures(page: &mut String, results: &[ScenarioResult], context: &Context<'_>) {
-    let failed: Vec<&ScenarioResult> = results.iter().filter(|r| r.outcome == "failed").collect();
+    let failed: Vec<&ScenarioResult> = results
+        .iter()
+        .filter(|r| r.outcome == Outcome::Failed)
+        .collect();
     let _ = writeln!(
         page,
         "<section id=\"failures\">\n<h2>Failures ({})</h2>",
@@ -679,11 +686,12 @@ details ul { columns: 2; }
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Section;
     use serde_json::json;
 
     fn step(expected: Value, actual: Value, divergences: Vec<Divergence>) -> StepResult {
         StepResult {
-            section: "steps",
+            section: Section::Steps,
             index: 0,
             name: "get portals".into(),
             request:
@@ -703,7 +711,7 @@ mod tests {
             name: name.into(),
             area: "portals".into(),
             tags: vec!["Get Portals".into()],
-            outcome: "failed",
+            outcome: Outcome::Failed,
             reason: None,
             steps,
             run_id: "r1".into(),
@@ -834,9 +842,9 @@ mod tests {
     fn the_summary_counts_by_area_and_endpoint() {
         let mut passed = failed("users::a", Vec::new());
         passed.area = "users".into();
-        passed.outcome = "passed";
+        passed.outcome = Outcome::Passed;
         let ignored = ScenarioResult {
-            outcome: "ignored",
+            outcome: Outcome::Ignored,
             reason: Some("needs the control plane".into()),
             ..failed("portals::b", Vec::new())
         };

@@ -4,9 +4,11 @@
 //!
 //! # Layout
 //!
-//! * [`scenario`]: the file format, parsed strictly;
-//! * [`matching`]: expected-versus-actual comparison with matchers and JSON paths;
-//! * [`vars`]: `{{var}}` interpolation, captures, redaction of secrets;
+//! * [`scenario`]: the file format, parsed strictly into typed values;
+//! * [`expected`]: an expected JSON value parsed once: literals, `{{var}}` templates, matchers;
+//! * [`json_path`]: the JSON paths captures use (`$.user_type[0].id`);
+//! * [`matching`]: expected-versus-actual comparison, every divergence with its JSON path;
+//! * [`vars`]: `{{var}}` interpolation, redaction of secrets;
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
 //! * [`runner`]: one scenario's setup, steps and cleanup;
 //! * [`report`]: JSON report, JUnit XML, closing summary;
@@ -20,7 +22,9 @@ pub mod cli;
 pub mod compare;
 pub mod coverage;
 pub mod credentials;
+pub mod expected;
 pub mod html;
+pub mod json_path;
 pub mod matching;
 pub mod progress;
 pub mod report;

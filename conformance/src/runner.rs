@@ -7,9 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::matching::{Divergence, compare, render};
-use crate::scenario::{LoadedScenario, Mode, Step};
+use crate::scenario::{LoadedScenario, Mode, RequestBody, Section, Step, Token};
 use crate::target::{Session, Target};
-use crate::vars::{Vars, extract, redact};
+use crate::vars::{Vars, redact};
 
 /// How a run treats scenarios.
 #[derive(Debug, Clone, Copy)]
@@ -28,7 +28,7 @@ pub struct Options {
 #[derive(Debug, Clone, Serialize)]
 pub struct StepResult {
     /// `setup`, `steps` or `cleanup`.
-    pub section: &'static str,
+    pub section: Section,
     /// Its index in the section.
     pub index: usize,
     /// Its name.
@@ -53,6 +53,41 @@ pub struct StepResult {
     pub expected_body: Option<Value>,
 }
 
+/// How a scenario ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Every step as expected.
+    Passed,
+    /// A step diverged or failed.
+    Failed,
+    /// Not run, with a reason.
+    Ignored,
+}
+
+impl Outcome {
+    /// Its name in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::Failed => "failed",
+            Outcome::Ignored => "ignored",
+        }
+    }
+}
+
+impl PartialEq<&str> for Outcome {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// The outcome of one scenario.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioResult {
@@ -63,7 +98,7 @@ pub struct ScenarioResult {
     /// Its tags.
     pub tags: Vec<String>,
     /// `passed`, `failed` or `ignored`.
-    pub outcome: &'static str,
+    pub outcome: Outcome,
     /// Why it was ignored.
     pub reason: Option<String>,
     /// Every step that ran.
@@ -117,13 +152,13 @@ pub fn run(
         name: loaded.name.clone(),
         area: loaded.area.clone(),
         tags: scenario.tags.clone(),
-        outcome: "passed",
+        outcome: Outcome::Passed,
         reason: None,
         steps: Vec::new(),
         run_id: run_id(),
     };
     let ignore = |mut result: ScenarioResult, reason: String| {
-        result.outcome = "ignored";
+        result.outcome = Outcome::Ignored;
         result.reason = Some(reason);
         (result, Vec::new())
     };
@@ -145,9 +180,9 @@ pub fn run(
     let session = match target.session(scenario) {
         Ok(session) => session,
         Err(error) => {
-            result.outcome = "failed";
+            result.outcome = Outcome::Failed;
             result.steps.push(StepResult {
-                section: "setup",
+                section: Section::Setup,
                 index: 0,
                 name: "create an org".into(),
                 request: "POST /__mock/orgs".into(),
@@ -171,7 +206,10 @@ pub fn run(
     }
     let mut diffs = Vec::new();
     let mut failed = false;
-    for (section, steps) in [("setup", &scenario.setup), ("steps", &scenario.steps)] {
+    for (section, steps) in [
+        (Section::Setup, &scenario.setup),
+        (Section::Steps, &scenario.steps),
+    ] {
         for (index, step) in steps.iter().enumerate() {
             let step_result = run_step(
                 target, &session, step, section, index, &mut vars, options, &mut diffs,
@@ -189,13 +227,20 @@ pub fn run(
     }
     for (index, step) in scenario.cleanup.iter().enumerate() {
         let step_result = run_step(
-            target, &session, step, "cleanup", index, &mut vars, options, &mut diffs,
+            target,
+            &session,
+            step,
+            Section::Cleanup,
+            index,
+            &mut vars,
+            options,
+            &mut diffs,
         );
         failed |= !step_result.divergences.is_empty() || step_result.error.is_some();
         result.steps.push(step_result);
     }
     if failed {
-        result.outcome = "failed";
+        result.outcome = Outcome::Failed;
     }
     let secrets = vars.secrets().to_vec();
     let diffs = diffs
@@ -241,7 +286,7 @@ fn run_step(
     target: &Target,
     session: &Session,
     step: &Step,
-    section: &'static str,
+    section: Section,
     index: usize,
     vars: &mut Vars,
     options: &Options,
@@ -291,16 +336,16 @@ fn run_step(
         expected_body: None,
     };
     let mut builder = ureq::http::Request::builder()
-        .method(request.method.as_str())
+        .method(request.method.clone())
         .uri(&url);
-    let token = match request.token.as_deref() {
-        Some("none") => None,
-        Some(given) => {
+    let token = match &request.token {
+        Token::None => None,
+        Token::Given(given) => {
             let token = vars.interpolate(given);
             vars.add_secret(&token);
             Some(token)
         }
-        None => match &session.token {
+        Token::Target => match &session.token {
             Some(token) => Some(token.clone()),
             None => match target.token() {
                 Ok(token) => token,
@@ -320,12 +365,10 @@ fn run_step(
     for (name, value) in &request.headers {
         builder = builder.header(name.as_str(), vars.interpolate(value));
     }
-    let body = match (&request.body, &request.body_text) {
-        (Some(body), _) => render(&vars.interpolate_value(body)),
-        (None, Some(text)) => vars
-            .interpolate(text)
-            .repeat(request.body_text_repeat.unwrap_or(1)),
-        (None, None) => String::new(),
+    let body = match &request.body {
+        RequestBody::Json(body) => render(&vars.interpolate_value(body)),
+        RequestBody::Text { text, repeat } => vars.interpolate(text).repeat(*repeat),
+        RequestBody::None => String::new(),
     };
     if !body.is_empty() {
         outcome.request_body = Some(body.clone());
@@ -406,7 +449,7 @@ fn run_step(
             ),
             None => outcome.divergences.push(Divergence {
                 path: "$".into(),
-                expected: render(&vars.interpolate_value(expected)),
+                expected: render(&expected.to_value(Some(vars))),
                 actual: if text.is_empty() {
                     "(no body)".into()
                 } else {
@@ -418,7 +461,7 @@ fn run_step(
             && let Some(actual) = &actual_body
         {
             let expected =
-                serde_json::to_string_pretty(&vars.interpolate_value(expected)).unwrap_or_default();
+                serde_json::to_string_pretty(&expected.to_value(Some(vars))).unwrap_or_default();
             let actual = serde_json::to_string_pretty(actual).unwrap_or_default();
             diffs.push((expected, actual));
         }
@@ -426,7 +469,7 @@ fn run_step(
     if !outcome.divergences.is_empty()
         && let Some(expected) = &expect.body
     {
-        outcome.expected_body = Some(vars.interpolate_value(expected));
+        outcome.expected_body = Some(expected.to_value(Some(vars)));
     }
     capture(step, actual_body.as_ref(), vars, &mut outcome);
     outcome
@@ -434,7 +477,7 @@ fn run_step(
 
 fn capture(step: &Step, body: Option<&Value>, vars: &mut Vars, outcome: &mut StepResult) {
     for (name, json_path) in &step.capture {
-        match body.and_then(|body| extract(body, json_path)) {
+        match body.and_then(|body| json_path.extract(body)) {
             Some(value) => vars.set(name, value.clone()),
             None => outcome.error = Some(format!("capture {name}: nothing at {json_path}")),
         }
