@@ -256,12 +256,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        let context = crate::html::Context {
+        let context = crate::report::html::Context {
             target: &cli.target,
             generated: &generated,
             secrets: &secrets,
         };
-        std::fs::write(path, scrub(crate::html::html(&context, &results)))
+        std::fs::write(path, scrub(crate::report::html::html(&context, &results)))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if !arguments.list && !results.is_empty() {

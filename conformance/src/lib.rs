@@ -11,8 +11,8 @@
 //! * [`vars`]: `{{var}}` interpolation, redaction of secrets;
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
 //! * [`runner`]: one scenario's setup, steps and cleanup;
-//! * [`report`]: JSON report, JUnit XML, closing summary;
-//! * [`html`]: the HTML report, one self-contained page;
+//! * [`report`]: JSON report, JUnit XML, closing summary; [`report::html`], the HTML report,
+//!   one self-contained page;
 //! * [`progress`]: progress of a run on stderr (a status line on a terminal, plain lines otherwise);
 //! * [`coverage`]: the map of documented outcomes to the scenarios that expect them;
 //! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
@@ -23,7 +23,6 @@ pub mod compare;
 pub mod coverage;
 pub mod credentials;
 pub mod expected;
-pub mod html;
 pub mod json_path;
 pub mod matching;
 pub mod progress;

@@ -1,10 +1,12 @@
 //! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems; and
-//! a closing summary by area, h2spec-style (the HTML report is in [`crate::html`]).
+//! a closing summary by area, h2spec-style (the HTML report is in [`html`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::runner::{Outcome, ScenarioResult};
+
+pub mod html;
 
 /// The JSON report.
 pub fn json_report(target: &str, results: &[ScenarioResult]) -> String {
