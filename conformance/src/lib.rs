@@ -10,13 +10,15 @@
 //! * [`matching`]: expected-versus-actual comparison, every divergence with its JSON path;
 //! * [`vars`]: `{{var}}` interpolation, redaction of secrets;
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
-//! * [`runner`]: one scenario's setup, steps and cleanup;
+//! * [`credentials`]: the token for a live target: given, or refreshed at the accounts server;
+//! * [`runner`]: one scenario's setup, steps and cleanup; each step built, sent, checked and
+//!   captured;
 //! * [`report`]: JSON report, JUnit XML, closing summary; [`report::html`], the HTML report,
 //!   one self-contained page;
 //! * [`progress`]: progress of a run on stderr (a status line on a terminal, plain lines otherwise);
 //! * [`coverage`]: the map of documented outcomes to the scenarios that expect them;
 //! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
-//! * [`cli`]: the command line, driving libtest-mimic.
+//! * [`cli`]: the command line (clap derive), driving libtest-mimic.
 
 pub mod cli;
 pub mod compare;

@@ -44,33 +44,11 @@ pub(super) fn form_pairs(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Decodes a form or query component: `+` is a space, `%XX` a byte, a bad escape kept.
 pub(super) fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let escaped = match bytes.get(index + 1..index + 3) {
-            Some(hex) if bytes[index] == b'%' && hex.iter().all(u8::is_ascii_hexdigit) => {
-                u8::from_str_radix(&text[index + 1..index + 3], 16).ok()
-            }
-            _ => None,
-        };
-        match (escaped, bytes[index]) {
-            (Some(byte), _) => {
-                out.push(byte);
-                index += 3;
-            }
-            (None, b'+') => {
-                out.push(b' ');
-                index += 1;
-            }
-            (None, byte) => {
-                out.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Masks every token-shaped word of a text.
