@@ -5,8 +5,9 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
+use crate::expected::Expected;
 use crate::matching::{Divergence, compare, is_datetime};
-use crate::runner::{self, Options, ScenarioResult};
+use crate::runner::{self, Options, Outcome, ScenarioResult};
 use crate::scenario::{LoadedScenario, Mode};
 use crate::target::Target;
 use crate::vars::Vars;
@@ -89,7 +90,7 @@ pub fn differences(
         let mut divergences = Vec::new();
         match (&left, &right) {
             (Some(left), right) => compare(
-                left,
+                &Expected::literal(left),
                 right.as_ref(),
                 &Vars::default(),
                 Mode::Strict,
@@ -131,7 +132,7 @@ pub fn diff(a: &Target, b: &Target, scenarios: &[LoadedScenario], options: &Opti
     for loaded in scenarios {
         let (left, _) = runner::run(a, loaded, &send);
         let (right, _) = runner::run(b, loaded, &send);
-        if left.outcome == "ignored" || right.outcome == "ignored" {
+        if left.outcome == Outcome::Ignored || right.outcome == Outcome::Ignored {
             skipped += 1;
             println!(
                 "skip    {}: {}",
@@ -175,7 +176,7 @@ pub fn record(
     let mut written = 0;
     for loaded in scenarios {
         let (result, _) = runner::run(target, loaded, &send);
-        if result.outcome == "ignored" {
+        if result.outcome == Outcome::Ignored {
             continue;
         }
         let steps: Vec<Value> = result

@@ -210,8 +210,9 @@ pub fn endpoint_of(method: &str, path: &str) -> Option<&'static str> {
 /// The (endpoint, status, code) a step expects, if it expects a status.
 pub fn outcome_of(step: &Step) -> Option<(String, u16, String)> {
     let status = step.expect.status?;
-    let body = step.expect.body.as_ref();
+    let body = step.expect.body.as_ref().map(|body| body.to_value(None));
     let code = body
+        .as_ref()
         .and_then(|body| {
             body.get("code").and_then(Value::as_str).or_else(|| {
                 body.as_object()?
@@ -227,7 +228,7 @@ pub fn outcome_of(step: &Step) -> Option<(String, u16, String)> {
     let endpoint = if GENERIC.contains(&code.as_str()) {
         "any".to_owned()
     } else {
-        endpoint_of(&step.request.method, &step.request.path)?.to_owned()
+        endpoint_of(step.request.method.as_str(), &step.request.path)?.to_owned()
     };
     Some((endpoint, status, code))
 }

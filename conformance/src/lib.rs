@@ -4,23 +4,28 @@
 //!
 //! # Layout
 //!
-//! * [`scenario`]: the file format, parsed strictly;
-//! * [`matching`]: expected-versus-actual comparison with matchers and JSON paths;
-//! * [`vars`]: `{{var}}` interpolation, captures, redaction of secrets;
+//! * [`scenario`]: the file format, parsed strictly into typed values;
+//! * [`expected`]: an expected JSON value parsed once: literals, `{{var}}` templates, matchers;
+//! * [`json_path`]: the JSON paths captures use (`$.user_type[0].id`);
+//! * [`matching`]: expected-versus-actual comparison, every divergence with its JSON path;
+//! * [`vars`]: `{{var}}` interpolation, redaction of secrets;
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
-//! * [`runner`]: one scenario's setup, steps and cleanup;
-//! * [`report`]: JSON report, JUnit XML, closing summary;
-//! * [`html`]: the HTML report, one self-contained page;
+//! * [`credentials`]: the token for a live target: given, or refreshed at the accounts server;
+//! * [`runner`]: one scenario's setup, steps and cleanup; each step built, sent, checked and
+//!   captured;
+//! * [`report`]: JSON report, JUnit XML, closing summary; [`report::html`], the HTML report,
+//!   one self-contained page;
 //! * [`progress`]: progress of a run on stderr (a status line on a terminal, plain lines otherwise);
 //! * [`coverage`]: the map of documented outcomes to the scenarios that expect them;
 //! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
-//! * [`cli`]: the command line, driving libtest-mimic.
+//! * [`cli`]: the command line (clap derive), driving libtest-mimic.
 
 pub mod cli;
 pub mod compare;
 pub mod coverage;
 pub mod credentials;
-pub mod html;
+pub mod expected;
+pub mod json_path;
 pub mod matching;
 pub mod progress;
 pub mod report;

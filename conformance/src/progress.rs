@@ -14,6 +14,8 @@
 use std::io::Write;
 use std::sync::Mutex;
 
+use crate::runner::Outcome;
+
 /// What `--progress` asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Choice {
@@ -144,17 +146,17 @@ impl Progress {
         self.write(&text);
     }
 
-    /// A scenario ended: `outcome` is `passed`, `failed` or `ignored`.
-    pub fn finished(&self, name: &str, outcome: &str) {
+    /// A scenario ended.
+    pub fn finished(&self, name: &str, outcome: Outcome) {
         if self.style == Style::Off {
             return;
         }
         let mut state = self.lock();
         state.done += 1;
         match outcome {
-            "passed" => state.passed += 1,
-            "failed" => state.failed += 1,
-            _ => state.ignored += 1,
+            Outcome::Passed => state.passed += 1,
+            Outcome::Failed => state.failed += 1,
+            Outcome::Ignored => state.ignored += 1,
         }
         if let Some(at) = state.running.iter().position(|n| n == name) {
             state.running.remove(at);
@@ -162,7 +164,7 @@ impl Progress {
         let text = match self.style {
             Style::Bar => {
                 let mut text = String::from("\r\x1b[2K");
-                if outcome == "failed" {
+                if outcome == Outcome::Failed {
                     text.push_str(&format!("FAILED {name}\n"));
                 }
                 if state.done < state.total {
@@ -254,8 +256,8 @@ mod tests {
         progress.begin(2, 1);
         progress.started("portals::a");
         progress.started("users::b");
-        progress.finished("portals::a", "failed");
-        progress.finished("users::b", "passed");
+        progress.finished("portals::a", Outcome::Failed);
+        progress.finished("users::b", Outcome::Passed);
         assert_eq!(
             out.text(),
             "\r\x1b[2K[0/2] passed 0, failed 0, ignored 1 — portals::a\
@@ -282,8 +284,8 @@ mod tests {
         let progress = Progress::new(Style::Lines, 100, Box::new(out.clone()));
         progress.begin(2, 0);
         progress.started("portals::a");
-        progress.finished("portals::a", "passed");
-        progress.finished("users::b", "ignored");
+        progress.finished("portals::a", Outcome::Passed);
+        progress.finished("users::b", Outcome::Ignored);
         assert_eq!(
             out.text(),
             "[1/2] passed  portals::a (passed 1, failed 0, ignored 0)\n\

@@ -164,20 +164,22 @@ impl Target {
         None
     }
 
-    /// On the embedded mock, the invariants of the scenario's org once it has run
-    /// (`GET /__mock/orgs/{id}/check`): `None` when they hold, else what is broken.
+    /// On a portals-mock (embedded, or by URL with its control plane), the invariants of the
+    /// org made for the scenario once it has run (`GET /__mock/orgs/{id}/check`): `None` when
+    /// they hold (or the mock predates the check), else what is broken.
     pub fn broken_invariants(&self, session: &Session) -> Option<String> {
-        let org_id = session
-            .org_id
-            .as_ref()
-            .filter(|_| self.embedded.is_some())?;
+        let org_id = session.org_id.as_ref().filter(|_| self.control_plane)?;
         let url = format!("{}/__mock/orgs/{org_id}/check", self.base);
         let mut answer = match self.agent.get(&url).call() {
             Ok(answer) => answer,
             Err(e) => return Some(format!("GET {url} failed: {e}")),
         };
-        if answer.status() == 200 {
-            return None;
+        // 200: sound. 409: broken. Anything else on a URL target: a mock without the route.
+        match answer.status().as_u16() {
+            200 => return None,
+            409 => {}
+            _ if self.embedded.is_none() => return None,
+            _ => {}
         }
         let status = answer.status();
         let text = answer.body_mut().read_to_string().unwrap_or_default();

@@ -1,5 +1,5 @@
 //! Variables: `{{run_id}}`, captured values, and `{{env.NAME}}` from the environment; and the
-//! small JSON path language captures use (`$.user_type[0].details.id`).
+//! redaction of secrets from every output.
 
 use std::collections::BTreeMap;
 
@@ -11,15 +11,6 @@ pub struct Vars {
     values: BTreeMap<String, Value>,
     /// Values that must never be printed (tokens, environment values).
     secrets: Vec<String>,
-}
-
-/// One step of a JSON path.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Segment {
-    /// `.key`
-    Key(String),
-    /// `[index]`
-    Index(usize),
 }
 
 impl Vars {
@@ -124,60 +115,6 @@ impl Vars {
     }
 }
 
-/// Parses `$.a.b[0].c` (also `$` alone).
-pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
-    let rest = path
-        .strip_prefix('$')
-        .ok_or_else(|| format!("JSON path {path:?} must start with $"))?;
-    let mut segments = Vec::new();
-    let mut chars = rest.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '.' => {
-                let mut key = String::new();
-                while let Some(&next) = chars.peek() {
-                    if next == '.' || next == '[' {
-                        break;
-                    }
-                    key.push(next);
-                    chars.next();
-                }
-                if key.is_empty() {
-                    return Err(format!("JSON path {path:?} has an empty key"));
-                }
-                segments.push(Segment::Key(key));
-            }
-            '[' => {
-                let mut digits = String::new();
-                for next in chars.by_ref() {
-                    if next == ']' {
-                        break;
-                    }
-                    digits.push(next);
-                }
-                let index = digits
-                    .parse()
-                    .map_err(|_| format!("JSON path {path:?}: [{digits}] is not an index"))?;
-                segments.push(Segment::Index(index));
-            }
-            other => return Err(format!("JSON path {path:?}: unexpected {other:?}")),
-        }
-    }
-    Ok(segments)
-}
-
-/// The value at a path, if any.
-pub fn extract<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    let mut current = value;
-    for segment in parse_path(path).ok()? {
-        current = match segment {
-            Segment::Key(key) => current.get(&key)?,
-            Segment::Index(index) => current.get(index)?,
-        };
-    }
-    Some(current)
-}
-
 /// Replaces every secret in a text, and every token-shaped word, with `***`.
 pub fn redact(text: &str, secrets: &[String]) -> String {
     let mut out = text.to_owned();
@@ -238,18 +175,6 @@ mod tests {
             vars.interpolate_value(&json!({"a":"{{n}}","b":["{{id}}"]})),
             json!({"a":3,"b":["1306462000001856005"]})
         );
-    }
-
-    #[test]
-    fn paths_extract_and_bad_paths_are_refused() {
-        let body = json!({"user_type":[{"details":{"id":"7"}}]});
-        assert_eq!(
-            extract(&body, "$.user_type[0].details.id"),
-            Some(&json!("7"))
-        );
-        assert_eq!(extract(&body, "$.user_type[1]"), None);
-        assert!(parse_path("user_type").is_err());
-        assert!(parse_path("$.a[x]").is_err());
     }
 
     #[test]

@@ -70,3 +70,67 @@ fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
     assert_eq!(result.outcome, "passed", "{:?}", result.steps);
     runtime.block_on(server.stop());
 }
+
+/// A scenario that leaves its org's state broken fails, with what is broken, even when every
+/// answer was as expected: here a trigger put into the mock's database file by another writer
+/// takes the default flag off the org's user types when its portal is renamed.
+#[test]
+fn a_scenario_that_leaves_a_broken_state_fails_with_the_check() {
+    let dir =
+        std::env::temp_dir().join(format!("portals-conformance-check-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("mock.sqlite");
+    let store = Store::open(&path, FixtureSet::embedded().unwrap()).unwrap();
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(
+            "CREATE TRIGGER corrupt AFTER UPDATE OF name ON portals BEGIN
+                 UPDATE user_types SET is_default = 0 WHERE org_id = NEW.org_id;
+             END;",
+        )
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(async {
+        let state = AppState::new(store, Clock::real(), Config::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        MockServer::start(listener, state).unwrap()
+    });
+    let dir_of = Path::new(portals_conformance::BUILT_IN_SCENARIOS).join("portals");
+    let loaded = scenario::load_dir(&dir_of).unwrap();
+    let rename = loaded
+        .iter()
+        .find(|s| s.name.ends_with("create_then_rename_a_portal"))
+        .expect("the rename scenario");
+    let target = Target::url(&server.base_url(), None).unwrap();
+    let options = Options {
+        mode: Mode::Strict,
+        allow_writes: true,
+        allow_irreversible: true,
+        check: true,
+    };
+    let (result, _) = runner::run(&target, rename, &options);
+    assert_eq!(result.outcome, "failed");
+    let check = result.steps.last().expect("a check step");
+    assert!(
+        check.divergences.is_empty()
+            && check.request.ends_with("/check")
+            && check
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("one_default_type")),
+        "{check:?}"
+    );
+    // Every step before it passed: the answers were right, the state was not.
+    assert!(
+        result.steps[..result.steps.len() - 1]
+            .iter()
+            .all(|s| !s.failed())
+    );
+    runtime.block_on(server.stop());
+    let _ = std::fs::remove_dir_all(&dir);
+}

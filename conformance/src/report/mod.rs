@@ -1,18 +1,20 @@
 //! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems; and
-//! a closing summary by area, h2spec-style (the HTML report is in [`crate::html`]).
+//! a closing summary by area, h2spec-style (the HTML report is in [`html`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::runner::ScenarioResult;
+use crate::runner::{Outcome, ScenarioResult};
+
+pub mod html;
 
 /// The JSON report.
 pub fn json_report(target: &str, results: &[ScenarioResult]) -> String {
     let report = serde_json::json!({
         "target": target,
-        "passed": results.iter().filter(|r| r.outcome == "passed").count(),
-        "failed": results.iter().filter(|r| r.outcome == "failed").count(),
-        "ignored": results.iter().filter(|r| r.outcome == "ignored").count(),
+        "passed": results.iter().filter(|r| r.outcome == Outcome::Passed).count(),
+        "failed": results.iter().filter(|r| r.outcome == Outcome::Failed).count(),
+        "ignored": results.iter().filter(|r| r.outcome == Outcome::Ignored).count(),
         "scenarios": results,
     });
     serde_json::to_string_pretty(&report).unwrap_or_default()
@@ -24,7 +26,7 @@ pub fn junit(results: &[ScenarioResult]) -> String {
     for result in results {
         by_area.entry(&result.area).or_default().push(result);
     }
-    let count = |items: &[&ScenarioResult], outcome: &str| {
+    let count = |items: &[&ScenarioResult], outcome: Outcome| {
         items.iter().filter(|r| r.outcome == outcome).count()
     };
     let all: Vec<&ScenarioResult> = results.iter().collect();
@@ -33,8 +35,8 @@ pub fn junit(results: &[ScenarioResult]) -> String {
         xml,
         "<testsuites name=\"portals-conformance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
         all.len(),
-        count(&all, "failed"),
-        count(&all, "ignored")
+        count(&all, Outcome::Failed),
+        count(&all, Outcome::Ignored)
     );
     for (area, items) in by_area {
         let _ = writeln!(
@@ -42,8 +44,8 @@ pub fn junit(results: &[ScenarioResult]) -> String {
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
             escape(area),
             items.len(),
-            count(&items, "failed"),
-            count(&items, "ignored")
+            count(&items, Outcome::Failed),
+            count(&items, Outcome::Ignored)
         );
         for result in items {
             let stem = result.name.rsplit("::").next().unwrap_or(&result.name);
@@ -54,7 +56,7 @@ pub fn junit(results: &[ScenarioResult]) -> String {
                 escape(stem)
             );
             match result.outcome {
-                "failed" => {
+                Outcome::Failed => {
                     let text = result.failure_text(&[]);
                     let first = text.lines().next().unwrap_or("diverged");
                     let _ = writeln!(
@@ -64,14 +66,14 @@ pub fn junit(results: &[ScenarioResult]) -> String {
                         escape(&text)
                     );
                 }
-                "ignored" => {
+                Outcome::Ignored => {
                     let _ = writeln!(
                         xml,
                         ">\n      <skipped message=\"{}\"/>\n    </testcase>",
                         escape(result.reason.as_deref().unwrap_or(""))
                     );
                 }
-                _ => {
+                Outcome::Passed => {
                     let _ = writeln!(xml, "/>");
                 }
             }
@@ -91,9 +93,9 @@ pub fn tally(results: &[ScenarioResult]) -> (Tally<'_>, Tally<'_>) {
     let mut tags: Tally<'_> = BTreeMap::new();
     for result in results {
         let column = match result.outcome {
-            "passed" => 0,
-            "failed" => 1,
-            _ => 2,
+            Outcome::Passed => 0,
+            Outcome::Failed => 1,
+            Outcome::Ignored => 2,
         };
         areas.entry(&result.area).or_default()[column] += 1;
         for tag in &result.tags {

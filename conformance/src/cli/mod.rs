@@ -1,5 +1,8 @@
-//! The command line: our options first, then libtest-mimic's (filter, `--list`, `--exact`,
+//! The command line: our options and libtest-mimic's (filter, `--list`, `--exact`,
 //! `--ignored`, `--test-threads`, …), which drive the run.
+//!
+//! * [`args`]: the options, clap derive types;
+//! * this module: what each command does, and the scenarios run as libtest-mimic trials.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,141 +10,25 @@ use std::sync::{Arc, Mutex};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
+mod args;
+
+pub use args::{Cli, Command, HELP};
+
 use crate::credentials::Credentials;
 use crate::progress::{self, Progress, Style};
 use crate::report;
-use crate::runner::{self, Options, ScenarioResult};
+use crate::runner::{self, Options, Outcome, ScenarioResult};
 use crate::scenario::{self, Mode};
 use crate::target::Target;
 
-const HELP: &str = "\
-portals-conformance: replay the Portals API scenarios against a target and report divergences
-
-USAGE:
-    portals-conformance [OPTIONS] [-- TEST-OPTIONS] [FILTER]
-    portals-conformance diff --a TARGET --b TARGET [OPTIONS]
-        run each scenario on both targets and report where their answers differ (ids,
-        timestamps and run ids masked); exit 1 when any differs
-    portals-conformance record --target TARGET --out DIR [OPTIONS]
-        save each step's request and answer (redacted) to DIR/<area>/<scenario>.json
-    portals-conformance coverage [--scenarios DIR] [--out FILE]
-        print (or write) the map of documented outcomes to the scenarios that expect them
-
-OPTIONS:
-    --target mock|URL        where to run: the embedded mock (default), another portals-mock, or a
-                             Zoho API domain (https://www.zohoapis.com, any DC or developer domain)
-    --token TOKEN            access token for the target (default: $ZOHO_ACCESS_TOKEN; or
-                             $ZOHO_CLIENT_ID, $ZOHO_CLIENT_SECRET, $ZOHO_REFRESH_TOKEN and
-                             $ZOHO_ACCOUNTS_URL for a refresh at the accounts server)
-    --scenarios DIR          scenario directory (default: fixtures/scenarios here, else built in)
-    --strict | --lenient     extra keys in answers are divergences (default for the mock) or not
-                             (default for URLs)
-    --allow-writes           run scenarios that write on a production domain
-    --allow-irreversible     run irreversible scenarios (creating a portal) on a production domain
-    --report-json FILE       write every scenario, step and divergence as JSON
-    --junit FILE             write JUnit XML
-    --report-html FILE       write one self-contained HTML page: the summary by area and
-                             endpoint, and each failed step with its request and a side-by-side
-                             diff of the expected and actual bodies
-    --progress MODE          auto (default), bar, lines or off, on stderr: bar redraws one line
-                             `[n/N] passed p, failed f, ignored i — scenario` (and shows test
-                             results tersely when stdout is the same terminal); lines prints one
-                             line per finished scenario; auto is bar on a terminal, else lines
-                             for a URL target, else off
-    -h, --help               this text
-
-TEST-OPTIONS are libtest's: FILTER, --exact, --list, --ignored, --include-ignored,
---test-threads N, --quiet, --format terse. Tokens and secrets never appear in any output.
-Exit code: 0 only when no scenario diverged.";
-
-/// Parsed options of ours.
-struct Cli {
-    command: Command,
-    target: String,
-    other: Option<String>,
-    out: Option<PathBuf>,
-    token: Option<String>,
-    scenarios: Option<PathBuf>,
-    mode: Option<Mode>,
-    allow_writes: bool,
-    allow_irreversible: bool,
-    report_json: Option<PathBuf>,
-    junit: Option<PathBuf>,
-    report_html: Option<PathBuf>,
-    progress: progress::Choice,
-    rest: Vec<String>,
-}
-
-fn parse(args: Vec<String>) -> Result<Cli, String> {
-    let mut cli = Cli {
-        command: Command::Run,
-        target: "mock".into(),
-        other: None,
-        out: None,
-        token: None,
-        scenarios: None,
-        mode: None,
-        allow_writes: false,
-        allow_irreversible: false,
-        report_json: None,
-        junit: None,
-        report_html: None,
-        progress: progress::Choice::Auto,
-        rest: Vec::new(),
-    };
-    let mut args = args.into_iter().skip(1).peekable();
-    match args.peek().map(String::as_str) {
-        Some("diff") => cli.command = Command::Diff,
-        Some("record") => cli.command = Command::Record,
-        Some("coverage") => cli.command = Command::Coverage,
-        _ => {}
-    }
-    if cli.command != Command::Run {
-        args.next();
-    }
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value"));
-        match arg.as_str() {
-            "--target" | "--a" => cli.target = value("--target")?,
-            "--b" => cli.other = Some(value("--b")?),
-            "--out" => cli.out = Some(value("--out")?.into()),
-            "--token" => cli.token = Some(value("--token")?),
-            "--scenarios" => cli.scenarios = Some(value("--scenarios")?.into()),
-            "--report-json" => cli.report_json = Some(value("--report-json")?.into()),
-            "--junit" => cli.junit = Some(value("--junit")?.into()),
-            "--report-html" => cli.report_html = Some(value("--report-html")?.into()),
-            "--progress" => cli.progress = progress::Choice::parse(&value("--progress")?)?,
-            "--strict" => cli.mode = Some(Mode::Strict),
-            "--lenient" => cli.mode = Some(Mode::Lenient),
-            "--allow-writes" => cli.allow_writes = true,
-            "--allow-irreversible" => cli.allow_irreversible = true,
-            "-h" | "--help" => return Err(HELP.into()),
-            "--" => cli.rest.extend(args.by_ref()),
-            _ => cli.rest.push(arg),
-        }
-    }
-    Ok(cli)
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Command {
-    Run,
-    Diff,
-    Record,
-    Coverage,
-}
-
 /// Runs the command line; the exit code is non-zero when any scenario diverged.
 pub fn main(args: Vec<String>) -> ExitCode {
-    let cli = match parse(args) {
+    let cli = match Cli::parse_args(args) {
         Ok(cli) => cli,
-        Err(text) if text == HELP => {
-            println!("{HELP}");
-            return ExitCode::SUCCESS;
-        }
-        Err(problem) => {
-            eprintln!("portals-conformance: {problem}\n\n{HELP}");
-            return ExitCode::from(2);
+        // `--help` (exit 0, on stdout) or a usage error (exit 2, on stderr).
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
         }
     };
     match run(cli) {
@@ -154,7 +41,7 @@ pub fn main(args: Vec<String>) -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    if cli.command == Command::Coverage {
+    if cli.command == Some(Command::Coverage) {
         let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
         let map = crate::coverage::map(&scenarios);
         let text = crate::coverage::markdown(&map, scenarios.len());
@@ -181,7 +68,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     } else {
         Target::url(&cli.target, credentials)?
     };
-    let mode = cli.mode.unwrap_or(if target.is_embedded() {
+    let mode = cli.mode().unwrap_or(if target.is_embedded() {
         Mode::Strict
     } else {
         Mode::Lenient
@@ -194,7 +81,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     };
     let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
     match cli.command {
-        Command::Diff => {
+        Some(Command::Diff) => {
             let other = cli
                 .other
                 .as_deref()
@@ -211,17 +98,15 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 ExitCode::FAILURE
             });
         }
-        Command::Record => {
+        Some(Command::Record) => {
             let out = cli.out.as_deref().ok_or("record needs --out DIR")?;
             let written = crate::compare::record(&target, &scenarios, &options, out)?;
             println!("recorded {written} scenarios in {}", out.display());
             return Ok(ExitCode::SUCCESS);
         }
-        Command::Run | Command::Coverage => {}
+        None | Some(Command::Coverage) => {}
     }
-    let mut test_args = vec!["portals-conformance".to_owned()];
-    test_args.extend(cli.rest.iter().cloned());
-    let mut arguments = Arguments::from_iter(test_args);
+    let mut arguments = cli.test.clone();
     // The harness prints to stdout: when that is the terminal the bar is drawn on, its lines
     // would break the bar, so it prints one character per test (unless a format was asked for).
     let format_chosen =
@@ -256,12 +141,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             .unwrap_or_else(|_| time::OffsetDateTime::now_utc())
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap_or_default();
-        let context = crate::html::Context {
+        let context = crate::report::html::Context {
             target: &cli.target,
             generated: &generated,
             secrets: &secrets,
         };
-        std::fs::write(path, scrub(crate::html::html(&context, &results)))
+        std::fs::write(path, scrub(crate::report::html::html(&context, &results)))
             .map_err(|e| format!("{}: {e}", path.display()))?;
     }
     if !arguments.list && !results.is_empty() {
@@ -305,7 +190,7 @@ pub fn run_trials(
                         name: loaded.name.clone(),
                         area: loaded.area.clone(),
                         tags: loaded.scenario.tags.clone(),
-                        outcome: "ignored",
+                        outcome: Outcome::Ignored,
                         reason: Some(reason.clone()),
                         steps: Vec::new(),
                         run_id: String::new(),
@@ -326,8 +211,8 @@ pub fn run_trials(
                     progress.finished(&loaded.name, result.outcome);
                 }
                 let outcome = match result.outcome {
-                    "failed" => Err(Failed::from(result.failure_text(&diffs))),
-                    _ => Ok(()),
+                    Outcome::Failed => Err(Failed::from(result.failure_text(&diffs))),
+                    Outcome::Passed | Outcome::Ignored => Ok(()),
                 };
                 if !recorded {
                     results
