@@ -121,7 +121,6 @@ pub fn run(
         failed |= step_result.failed();
         result.steps.push(step_result);
     }
-    drop(steps);
     // On the embedded mock, whatever the scenario did must leave the org's state sound.
     if let Some(broken) = target.broken_invariants(&session) {
         failed = true;
