@@ -71,7 +71,7 @@ const fn o(endpoint: &'static str, status: u16, code: &'static str) -> Outcome {
     }
 }
 
-/// Every outcome the documentation gives (portals-api.md §2.3 and §3), the choices the
+/// Every outcome the documentation gives (docs/api.md §2.3 and §3), the choices the
 /// fidelity ledger records where it is silent, and the Records API subset (R1 add, R2 read,
 /// R3 delete).
 pub const DOCUMENTED: &[Outcome] = &[
