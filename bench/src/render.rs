@@ -1,4 +1,4 @@
-//! The report of a run: the targets of design.md §5 with their verdicts, the throughput and
+//! The report of a run: the targets of docs/targets.md with their verdicts, the throughput and
 //! paced tables, the users-page sweep, start-up, memory and suite figures, and the hand-written
 //! profile notes (`bench/PROFILE.md`) appended.
 
