@@ -76,6 +76,43 @@ struct Worker {
     hello: bool,
 }
 
+/// Opens the `conns` connections of a run, each in a task of its own that waits at one barrier
+/// until every connection is open (so they all start together) and then runs `body` with its
+/// worker; answers the tasks once they have all passed the barrier.
+async fn spawn_connections<T, F, Fut>(
+    addr: SocketAddr,
+    work: &Work,
+    conns: usize,
+    hello: bool,
+    body: F,
+) -> Vec<tokio::task::JoinHandle<T>>
+where
+    F: Fn(Worker, std::io::Result<Conn>) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let work = Arc::new(work.clone());
+    let barrier = Arc::new(Barrier::new(conns + 1));
+    let mut tasks = Vec::with_capacity(conns);
+    for index in 0..conns {
+        let (work, barrier, body) = (Arc::clone(&work), Arc::clone(&barrier), body.clone());
+        tasks.push(tokio::spawn(async move {
+            let worker = Worker {
+                work,
+                index,
+                units: 0,
+                host: addr.to_string(),
+                hello,
+            };
+            let conn = Conn::connect(addr).await;
+            barrier.wait().await;
+            body(worker, conn).await
+        }));
+    }
+    barrier.wait().await;
+    tasks
+}
+
 impl Worker {
     /// Sends one request and records it; `Err` when the connection broke.
     async fn one(
@@ -223,23 +260,13 @@ pub async fn closed_loop(
     window: Duration,
     hello: bool,
 ) -> Samples {
-    let work = Arc::new(work.clone());
-    let barrier = Arc::new(Barrier::new(conns + 1));
-    let mut tasks = Vec::with_capacity(conns);
-    for index in 0..conns {
-        let work = Arc::clone(&work);
-        let barrier = Arc::clone(&barrier);
-        tasks.push(tokio::spawn(async move {
+    let tasks = spawn_connections(
+        addr,
+        work,
+        conns,
+        hello,
+        move |mut worker, conn| async move {
             let mut samples = Samples::default();
-            let mut worker = Worker {
-                work,
-                index,
-                units: 0,
-                host: addr.to_string(),
-                hello,
-            };
-            let conn = Conn::connect(addr).await;
-            barrier.wait().await;
             let mut conn = match conn {
                 Ok(conn) => conn,
                 Err(error) => {
@@ -264,9 +291,9 @@ pub async fn closed_loop(
                 }
             }
             (samples, Instant::now())
-        }));
-    }
-    barrier.wait().await;
+        },
+    )
+    .await;
     let record_from = Instant::now() + warmup;
     let mut total = Samples::default();
     let mut last = record_from;
@@ -305,27 +332,18 @@ pub async fn paced(
     window: Duration,
     hello: bool,
 ) -> Paced {
-    let work = Arc::new(work.clone());
     let unit_rate = rate / work.requests_per_unit() as f64;
     let interval = Duration::from_secs_f64(1.0 / unit_rate);
-    let barrier = Arc::new(Barrier::new(conns + 1));
-    let mut tasks = Vec::with_capacity(conns);
-    for index in 0..conns {
-        let work = Arc::clone(&work);
-        let barrier = Arc::clone(&barrier);
-        tasks.push(tokio::spawn(async move {
+    let tasks = spawn_connections(
+        addr,
+        work,
+        conns,
+        hello,
+        move |mut worker, conn| async move {
+            let index = worker.index;
             let mut samples = Samples::default();
             let mut late = 0u64;
             let mut scheduled = 0u64;
-            let mut worker = Worker {
-                work,
-                index,
-                units: 0,
-                host: addr.to_string(),
-                hello,
-            };
-            let conn = Conn::connect(addr).await;
-            barrier.wait().await;
             let Ok(mut conn) = conn else {
                 samples.error("connect failed");
                 return (samples, late, scheduled);
@@ -358,9 +376,9 @@ pub async fn paced(
                 }
             }
             (samples, late, scheduled)
-        }));
-    }
-    barrier.wait().await;
+        },
+    )
+    .await;
     let mut out = Paced {
         samples: Samples::default(),
         late: 0,

@@ -77,7 +77,10 @@ pub fn targets(targets: &[Target]) -> String {
             ]
         })
         .collect();
-    table(&["target (as the bench checks it)", "measured", "verdict"], &rows)
+    table(
+        &["target (as the bench checks it)", "measured", "verdict"],
+        &rows,
+    )
 }
 
 /// Cores, CPU model, kernel: what the figures depend on.
