@@ -76,41 +76,45 @@ struct Worker {
     hello: bool,
 }
 
-/// Opens the `conns` connections of a run, each in a task of its own that waits at one barrier
-/// until every connection is open (so they all start together) and then runs `body` with its
-/// worker; answers the tasks once they have all passed the barrier.
-async fn spawn_connections<T, F, Fut>(
+/// The connections of a run: `conns` of them to `addr` (`hello`: the bare server).
+struct Connections {
     addr: SocketAddr,
-    work: &Work,
     conns: usize,
     hello: bool,
-    body: F,
-) -> Vec<tokio::task::JoinHandle<T>>
-where
-    F: Fn(Worker, std::io::Result<Conn>) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let work = Arc::new(work.clone());
-    let barrier = Arc::new(Barrier::new(conns + 1));
-    let mut tasks = Vec::with_capacity(conns);
-    for index in 0..conns {
-        let (work, barrier, body) = (Arc::clone(&work), Arc::clone(&barrier), body.clone());
-        tasks.push(tokio::spawn(async move {
-            let worker = Worker {
-                work,
-                index,
-                units: 0,
-                host: addr.to_string(),
-                hello,
-            };
-            let conn = Conn::connect(addr).await;
-            barrier.wait().await;
-            body(worker, conn).await
-        }));
+}
+
+impl Connections {
+    /// Opens each connection in a task of its own that waits at one barrier until every
+    /// connection is open (so they all start together) and then runs `body` with its worker;
+    /// answers the tasks once they have all passed the barrier.
+    async fn spawn<T, F, Fut>(&self, work: &Work, body: F) -> Vec<tokio::task::JoinHandle<T>>
+    where
+        F: Fn(Worker, std::io::Result<Conn>) -> Fut + Clone + Send + 'static,
+        Fut: std::future::Future<Output = T> + Send + 'static,
+        T: Send + 'static,
+    {
+        let work = Arc::new(work.clone());
+        let barrier = Arc::new(Barrier::new(self.conns + 1));
+        let mut tasks = Vec::with_capacity(self.conns);
+        for index in 0..self.conns {
+            let (work, barrier, body) = (Arc::clone(&work), Arc::clone(&barrier), body.clone());
+            let (addr, hello) = (self.addr, self.hello);
+            tasks.push(tokio::spawn(async move {
+                let worker = Worker {
+                    work,
+                    index,
+                    units: 0,
+                    host: addr.to_string(),
+                    hello,
+                };
+                let conn = Conn::connect(addr).await;
+                barrier.wait().await;
+                body(worker, conn).await
+            }));
+        }
+        barrier.wait().await;
+        tasks
     }
-    barrier.wait().await;
-    tasks
 }
 
 impl Worker {
@@ -260,12 +264,9 @@ pub async fn closed_loop(
     window: Duration,
     hello: bool,
 ) -> Samples {
-    let tasks = spawn_connections(
-        addr,
-        work,
-        conns,
-        hello,
-        move |mut worker, conn| async move {
+    let connections = Connections { addr, conns, hello };
+    let tasks = connections
+        .spawn(work, move |mut worker, conn| async move {
             let mut samples = Samples::default();
             let mut conn = match conn {
                 Ok(conn) => conn,
@@ -291,9 +292,8 @@ pub async fn closed_loop(
                 }
             }
             (samples, Instant::now())
-        },
-    )
-    .await;
+        })
+        .await;
     let record_from = Instant::now() + warmup;
     let mut total = Samples::default();
     let mut last = record_from;
@@ -334,12 +334,9 @@ pub async fn paced(
 ) -> Paced {
     let unit_rate = rate / work.requests_per_unit() as f64;
     let interval = Duration::from_secs_f64(1.0 / unit_rate);
-    let tasks = spawn_connections(
-        addr,
-        work,
-        conns,
-        hello,
-        move |mut worker, conn| async move {
+    let connections = Connections { addr, conns, hello };
+    let tasks = connections
+        .spawn(work, move |mut worker, conn| async move {
             let index = worker.index;
             let mut samples = Samples::default();
             let mut late = 0u64;
@@ -376,9 +373,8 @@ pub async fn paced(
                 }
             }
             (samples, late, scheduled)
-        },
-    )
-    .await;
+        })
+        .await;
     let mut out = Paced {
         samples: Samples::default(),
         late: 0,
