@@ -9,19 +9,32 @@ use portals_conformance::scenario::{self, Mode};
 use portals_conformance::target::Target;
 use portals_mock::{AppState, Clock, Config, FixtureSet, MockServer, Store};
 
-#[test]
-fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
+/// Every scenario may run: the target is a local mock.
+const OPTIONS: Options = Options {
+    mode: Mode::Strict,
+    allow_writes: true,
+    allow_irreversible: true,
+    check: true,
+};
+
+/// A mock on `store`, on 127.0.0.1 port 0, with the runtime it runs on.
+fn start(store: Store) -> (tokio::runtime::Runtime, MockServer) {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
     let server = runtime.block_on(async {
-        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
         let state = AppState::new(store, Clock::real(), Config::default());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         MockServer::start(listener, state).unwrap()
     });
+    (runtime, server)
+}
+
+#[test]
+fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
+    let (runtime, server) = start(Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap());
     let base = server.base_url();
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -43,13 +56,7 @@ fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
         })
         .expect("the Kaizen #72 Get Portals scenario");
     let target = Target::url(&base, None).unwrap();
-    let options = Options {
-        mode: Mode::Strict,
-        allow_writes: true,
-        allow_irreversible: true,
-        check: true,
-    };
-    let (result, _) = runner::run(&target, sample, &options);
+    let (result, _) = runner::run(&target, sample, &OPTIONS);
     assert_eq!(result.outcome, "failed");
     let status = result
         .steps
@@ -66,7 +73,7 @@ fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
         .delete(format!("{base}/__mock/faults"))
         .call()
         .unwrap();
-    let (result, _) = runner::run(&target, sample, &options);
+    let (result, _) = runner::run(&target, sample, &OPTIONS);
     assert_eq!(result.outcome, "passed", "{:?}", result.steps);
     runtime.block_on(server.stop());
 }
@@ -90,16 +97,7 @@ fn a_scenario_that_leaves_a_broken_state_fails_with_the_check() {
              END;",
         )
         .unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(async {
-        let state = AppState::new(store, Clock::real(), Config::default());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        MockServer::start(listener, state).unwrap()
-    });
+    let (runtime, server) = start(store);
     let dir_of = Path::new(portals_conformance::BUILT_IN_SCENARIOS).join("portals");
     let loaded = scenario::load_dir(&dir_of).unwrap();
     let rename = loaded
@@ -107,13 +105,7 @@ fn a_scenario_that_leaves_a_broken_state_fails_with_the_check() {
         .find(|s| s.name.ends_with("create_then_rename_a_portal"))
         .expect("the rename scenario");
     let target = Target::url(&server.base_url(), None).unwrap();
-    let options = Options {
-        mode: Mode::Strict,
-        allow_writes: true,
-        allow_irreversible: true,
-        check: true,
-    };
-    let (result, _) = runner::run(&target, rename, &options);
+    let (result, _) = runner::run(&target, rename, &OPTIONS);
     assert_eq!(result.outcome, "failed");
     let check = result.steps.last().expect("a check step");
     assert!(

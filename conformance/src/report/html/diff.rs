@@ -29,6 +29,9 @@ pub(super) fn json_lines(value: &Value) -> Vec<Line> {
     out
 }
 
+/// A member of an object or array: its key (objects), its value and its JSON path.
+type Child<'a> = (Option<&'a str>, &'a Value, String);
+
 pub(super) fn emit(
     key: Option<&str>,
     value: &Value,
@@ -45,54 +48,44 @@ pub(super) fn emit(
     let is_matcher = |map: &serde_json::Map<String, Value>| {
         map.len() == 1 && map.keys().all(|k| k.starts_with('$'))
     };
-    match value {
-        Value::Object(map) if !map.is_empty() && !is_matcher(map) => {
+    // An object or array opens a line, emits its children one level deeper, and closes a line.
+    let children: Option<(char, char, Vec<Child<'_>>)> = match value {
+        Value::Object(map) if !map.is_empty() && !is_matcher(map) => Some((
+            '{',
+            '}',
+            map.iter()
+                .map(|(k, v)| (Some(k.as_str()), v, format!("{path}.{k}")))
+                .collect(),
+        )),
+        Value::Array(items) if !items.is_empty() => Some((
+            '[',
+            ']',
+            items
+                .iter()
+                .enumerate()
+                .map(|(index, item)| (None, item, format!("{path}[{index}]")))
+                .collect(),
+        )),
+        _ => None,
+    };
+    match (children, value) {
+        (Some((open, close, children)), _) => {
             out.push(Line {
                 path: path.into(),
                 closing: false,
-                text: format!("{indent}{prefix}{{"),
+                text: format!("{indent}{prefix}{open}"),
             });
-            let last = map.len() - 1;
-            for (index, (k, v)) in map.iter().enumerate() {
-                emit(
-                    Some(k),
-                    v,
-                    &format!("{path}.{k}"),
-                    depth + 1,
-                    index < last,
-                    out,
-                );
+            let last = children.len() - 1;
+            for (index, (key, child, child_path)) in children.into_iter().enumerate() {
+                emit(key, child, &child_path, depth + 1, index < last, out);
             }
             out.push(Line {
                 path: path.into(),
                 closing: true,
-                text: format!("{indent}}}{comma}"),
+                text: format!("{indent}{close}{comma}"),
             });
         }
-        Value::Array(items) if !items.is_empty() => {
-            out.push(Line {
-                path: path.into(),
-                closing: false,
-                text: format!("{indent}{prefix}["),
-            });
-            let last = items.len() - 1;
-            for (index, item) in items.iter().enumerate() {
-                emit(
-                    None,
-                    item,
-                    &format!("{path}[{index}]"),
-                    depth + 1,
-                    index < last,
-                    out,
-                );
-            }
-            out.push(Line {
-                path: path.into(),
-                closing: true,
-                text: format!("{indent}]{comma}"),
-            });
-        }
-        other => out.push(Line {
+        (None, other) => out.push(Line {
             path: path.into(),
             closing: false,
             text: format!("{indent}{prefix}{}{comma}", render(other)),
