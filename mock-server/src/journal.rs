@@ -16,6 +16,7 @@ use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
 use crate::http::{ApiRequest, ApiResponse, Method};
+use crate::pipeline::Plane;
 
 /// What a secret is replaced with.
 pub const REDACTED: &str = "[REDACTED]";
@@ -66,8 +67,8 @@ pub struct Entry {
     pub headers: Vec<(String, String)>,
     /// The body as sent (at most [`MAX_BODY_BYTES`]); see [`Entry::body`].
     raw_body: Bytes,
-    /// The request's `Content-Type`.
-    content_type: Option<String>,
+    /// Whether the body is a form (its `Content-Type` says so, or it went to the token endpoint).
+    form: bool,
     /// The status answered (0 when the connection was reset on purpose).
     pub status: u16,
     /// The answer's body as sent, when it is at most [`MAX_BODY_BYTES`]; see [`Entry::response`].
@@ -85,6 +86,11 @@ impl Entry {
         response: Option<&ApiResponse>,
         time: i64,
     ) -> Entry {
+        let form = request
+            .content_type
+            .as_deref()
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+            || Plane::of(&request) == Plane::Oauth;
         let mut headers = request.headers;
         for (name, value) in &mut headers {
             name.make_ascii_lowercase();
@@ -103,7 +109,7 @@ impl Entry {
             query: request.query,
             headers,
             raw_body,
-            content_type: request.content_type,
+            form,
             status,
             raw_response: response
                 .and_then(|r| r.body.clone())
@@ -115,7 +121,7 @@ impl Entry {
     /// The body: JSON as sent, a form as an object, other text as a string; `null` when empty;
     /// secrets redacted.
     pub fn body(&self) -> Value {
-        body_value(&self.raw_body, self.content_type.as_deref(), &self.path)
+        body_value(&self.raw_body, self.form)
     }
 
     /// The answer's JSON body, secrets redacted; `null` for none; a note for one too large to
@@ -316,17 +322,14 @@ pub fn redact_value(value: Value) -> Value {
     }
 }
 
-fn body_value(body: &[u8], content_type: Option<&str>, path: &str) -> Value {
+fn body_value(body: &[u8], form: bool) -> Value {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Value::Null;
     }
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         return redact_value(value);
     }
-    let is_form = content_type
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
-        || path.starts_with("/oauth/");
-    if is_form {
+    if form {
         let mut object = Map::new();
         for (key, value) in form_urlencoded::parse(body) {
             object.insert(key.to_string(), Value::String(redact_param(&key, &value)));

@@ -48,6 +48,7 @@ pub mod http;
 pub mod intercept;
 pub mod journal;
 pub mod limits;
+mod pipeline;
 pub mod router;
 pub mod server;
 pub mod state;

@@ -5,25 +5,16 @@
 //! is known, so `/crm/v2/settings/portals` is "not supported in this version", not "unknown".
 
 use crate::error::ApiError;
-use crate::http::{ApiRequest, Method};
+use crate::http::Method;
 use crate::version::ApiVersion;
 
-/// Every endpoint the mock serves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
-    /// `/crm/{v}/…`: a Portals API call (authenticated with a Zoho OAuth token).
-    Crm {
-        /// The version in the path.
-        version: ApiVersion,
-        /// The operation.
-        operation: CrmRoute,
-    },
+/// The endpoints of the accounts server (`/oauth/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OauthRoute {
     /// `POST /oauth/v2/token`: the accounts server's token endpoint.
-    OauthToken,
+    Token,
     /// `POST /oauth/v2/token/revoke`: revoke a refresh token.
-    OauthRevoke,
-    /// `/__mock/…`: the control plane.
-    Control(ControlRoute),
+    Revoke,
 }
 
 /// The Portals API operations (names follow `portals-api.md` §3).
@@ -307,21 +298,34 @@ pub enum ControlRoute {
     },
 }
 
-/// Resolves a request to its route, or the documented routing error.
-pub fn route(request: &ApiRequest) -> Result<Route, ApiError> {
-    let segments = request.segment_strs();
-    let method = request.method;
-    match segments.as_slice() {
-        ["crm", version, rest @ ..] => {
-            let operation = crm_route(method, rest)?;
-            let version = ApiVersion::parse(version)?;
-            Ok(Route::Crm { version, operation })
-        }
-        ["oauth", "v2", "token"] => only(method, Method::Post, Route::OauthToken),
-        ["oauth", "v2", "token", "revoke"] => only(method, Method::Post, Route::OauthRevoke),
-        ["__mock", rest @ ..] => control_route(method, rest).map(Route::Control),
-        _ => Err(ApiError::InvalidUrlPattern),
+/// Resolves the segments of a `/crm/` path after `crm` (`{version}/…`) to the API version and
+/// the operation, or the documented routing error.
+pub fn crm(method: Method, rest: &[&str]) -> Result<(ApiVersion, CrmRoute), ApiError> {
+    let [version, rest @ ..] = rest else {
+        return Err(ApiError::InvalidUrlPattern);
+    };
+    let operation = crm_route(method, rest)?;
+    let version = ApiVersion::parse(version)?;
+    Ok((version, operation))
+}
+
+/// Resolves the segments of an `/oauth/` path after `oauth`.
+pub fn oauth(method: Method, rest: &[&str]) -> Result<OauthRoute, ApiError> {
+    let route = match rest {
+        ["v2", "token"] => OauthRoute::Token,
+        ["v2", "token", "revoke"] => OauthRoute::Revoke,
+        _ => return Err(ApiError::InvalidUrlPattern),
+    };
+    if method == Method::Post {
+        Ok(route)
+    } else {
+        Err(ApiError::InvalidRequestMethod)
     }
+}
+
+/// Resolves the segments of a `/__mock/` path after `__mock`.
+pub fn control(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
+    control_route(method, rest)
 }
 
 fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
@@ -640,26 +644,33 @@ fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError
     }
 }
 
-fn only(method: Method, allowed: Method, route: Route) -> Result<Route, ApiError> {
-    if method == allowed {
-        Ok(route)
-    } else {
-        Err(ApiError::InvalidRequestMethod)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::ApiRequest;
     use bytes::Bytes;
 
+    /// A route of any plane, as the request path classifies it.
+    #[derive(Debug, PartialEq)]
+    enum Route {
+        Crm {
+            version: ApiVersion,
+            operation: CrmRoute,
+        },
+        Control(ControlRoute),
+        Oauth(OauthRoute),
+    }
+
     fn route_of(method: Method, path: &str) -> Result<Route, ApiError> {
-        route(&ApiRequest::new(
-            method,
-            path,
-            Bytes::new(),
-            "127.0.0.1:1".parse().unwrap(),
-        ))
+        let request = ApiRequest::new(method, path, Bytes::new(), "127.0.0.1:1".parse().unwrap());
+        match request.segment_strs().as_slice() {
+            ["crm", rest @ ..] => {
+                crm(method, rest).map(|(version, operation)| Route::Crm { version, operation })
+            }
+            ["oauth", rest @ ..] => oauth(method, rest).map(Route::Oauth),
+            ["__mock", rest @ ..] => control(method, rest).map(Route::Control),
+            _ => Err(ApiError::InvalidUrlPattern),
+        }
     }
 
     #[test]

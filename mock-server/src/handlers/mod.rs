@@ -29,28 +29,32 @@ use crate::auth::{self, Caller, Permission, ScopeFamily, ScopeOp};
 use crate::clock::parse_offset;
 use crate::error::{ApiError, message, permission};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::router::{CrmRoute, Route, route};
+use crate::router::{self, CrmRoute, OauthRoute};
 use crate::state::AppState;
 use crate::version::ApiVersion;
 
-/// Answers one request. Never panics on bad input: every failure is a documented error body.
-pub fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
-    handle_traced(state, request).0
+/// Answers a `/crm/` request: route it, authenticate and authorise the caller, run the
+/// resource's handler.
+pub(crate) fn crm(state: &AppState, request: &ApiRequest) -> ApiResponse {
+    crm_call(state, request).unwrap_or_else(ApiResponse::from)
 }
 
-/// [`handle`], and the org a `/crm/` request acted in once its token was known (for the journal).
-pub fn handle_traced(state: &AppState, request: &ApiRequest) -> (ApiResponse, Option<String>) {
-    match route(request) {
-        Ok(Route::Crm { version, operation }) => {
-            let mut org = None;
-            let response = crm(state, request, version, &operation, &mut org)
-                .unwrap_or_else(ApiResponse::from);
-            (response, org)
-        }
-        Ok(Route::OauthToken) => (oauth::token(state, request), None),
-        Ok(Route::OauthRevoke) => (oauth::revoke(state, request), None),
-        Ok(Route::Control(operation)) => (control::handle(state, request, &operation), None),
-        Err(error) => (error.into(), None),
+/// Answers an `/oauth/` request.
+pub(crate) fn oauth(state: &AppState, request: &ApiRequest) -> ApiResponse {
+    let segments = request.segment_strs();
+    match router::oauth(request.method, segments.get(1..).unwrap_or_default()) {
+        Ok(OauthRoute::Token) => oauth::token(state, request),
+        Ok(OauthRoute::Revoke) => oauth::revoke(state, request),
+        Err(error) => error.into(),
+    }
+}
+
+/// Answers a `/__mock/` request.
+pub(crate) fn control(state: &AppState, request: &ApiRequest) -> ApiResponse {
+    let segments = request.segment_strs();
+    match router::control(request.method, segments.get(1..).unwrap_or_default()) {
+        Ok(operation) => control::handle(state, request, &operation),
+        Err(error) => error.into(),
     }
 }
 
@@ -70,20 +74,16 @@ pub struct Ctx<'a> {
     pub now: i64,
 }
 
-fn crm(
-    state: &AppState,
-    request: &ApiRequest,
-    version: ApiVersion,
-    operation: &CrmRoute,
-    org_out: &mut Option<String>,
-) -> Result<ApiResponse, ApiError> {
+fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    let segments = request.segment_strs();
+    let (version, operation) = router::crm(request.method, segments.get(1..).unwrap_or_default())?;
+    let operation = &operation;
     let caller = auth::authenticate(
         &state.store,
         request.authorization.as_deref(),
         state.clock.now(),
     )?;
     let now = caller.now;
-    *org_out = Some(caller.org_id.clone());
     let on_sandbox_host = request
         .host
         .as_deref()
