@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
-use crate::error::{ApiError, message};
-use crate::faults::FaultAction;
+use crate::api::error::{ApiError, message};
+use crate::control::faults::FaultAction;
+use crate::control::journal::method_name;
+use crate::control::limits::{self, Permit, Refusal};
 use crate::http::{ApiRequest, ApiResponse};
-use crate::journal::method_name;
-use crate::limits::{self, Permit, Refusal};
 use crate::pipeline::Plane;
 use crate::state::AppState;
 use crate::store::orgs;

@@ -34,31 +34,26 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod auth;
+pub mod api;
 pub mod clock;
 pub mod config;
+pub mod control;
+pub mod domain;
 pub mod dump_command;
-pub mod error;
-pub mod faults;
 pub mod fixtures;
 #[doc(hidden)]
 pub mod fuzz;
-mod handlers;
 pub mod http;
 pub mod intercept;
-pub mod journal;
-pub mod limits;
-mod pipeline;
-pub mod router;
+pub mod pipeline;
 pub mod server;
 pub mod state;
 pub mod store;
-pub mod verify;
 pub mod version;
 
+pub use api::error::ApiError;
 pub use clock::Clock;
 pub use config::{Config, ControlPlane};
-pub use error::ApiError;
 pub use fixtures::FixtureSet;
 pub use server::{Listener, MockServer, serve, serve_as};
 pub use state::AppState;

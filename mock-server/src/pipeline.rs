@@ -3,11 +3,12 @@
 //! journal it. Nothing here knows hyper: [`server`](crate::server) reads the request, sleeps
 //! when told, and writes the answer or resets the connection.
 
-use crate::error::ApiError;
-use crate::handlers::{self, OauthParams};
+use crate::api::error::ApiError;
+use crate::api::{self, OauthParams};
+use crate::control;
+use crate::control::journal::Entry;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::intercept::{self, Action};
-use crate::journal::Entry;
 use crate::state::AppState;
 use crate::store::tokens;
 
@@ -76,9 +77,9 @@ pub async fn respond(state: &AppState, request: ApiRequest) -> Option<ApiRespons
 /// bad input: every failure is a documented error body.
 pub fn handle(state: &AppState, request: &ApiRequest, plane: Plane) -> ApiResponse {
     match plane {
-        Plane::Api => handlers::crm(state, request),
-        Plane::Oauth => handlers::oauth(state, request),
-        Plane::Control => handlers::control(state, request),
+        Plane::Api => api::crm(state, request),
+        Plane::Oauth => api::oauth(state, request),
+        Plane::Control => control::handle(state, request),
         Plane::Unknown => ApiError::InvalidUrlPattern.into(),
     }
 }

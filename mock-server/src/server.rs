@@ -24,7 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::handlers::jobs;
+use crate::domain::jobs::worker;
 use crate::http::{into_hyper, read_request};
 use crate::pipeline;
 use crate::state::AppState;
@@ -71,7 +71,7 @@ pub async fn serve_as(
         .config
         .job_interval
         .filter(|_| kind == Listener::Main)
-        .map(|every| tokio::spawn(job_worker(state.clone(), every)));
+        .map(|every| tokio::spawn(worker::run(state.clone(), every)));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -145,23 +145,6 @@ pub fn exposure_warning(addr: SocketAddr) -> Option<&'static str> {
          with the fixture tokens (the control plane still answers loopback clients only unless \
          --control-plane any)",
     )
-}
-
-/// Runs scheduled jobs every `every`, off the async workers (a large job holds the store).
-async fn job_worker(state: AppState, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ticker.tick().await;
-    loop {
-        ticker.tick().await;
-        let state = state.clone();
-        match tokio::task::spawn_blocking(move || jobs::run_pending(&state, None)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(ran)) => tracing::debug!(ran, "ran scheduled jobs"),
-            Ok(Err(error)) => tracing::error!(%error, "running scheduled jobs failed"),
-            Err(error) => tracing::error!(%error, "the job worker panicked"),
-        }
-    }
 }
 
 async fn answer(

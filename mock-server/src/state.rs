@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::faults::Faults;
-use crate::journal::Journal;
-use crate::limits::Limits;
+use crate::control::faults::Faults;
+use crate::control::journal::Journal;
+use crate::control::limits::Limits;
 use crate::store::Store;
 
 /// Shared server state.

@@ -4,7 +4,7 @@
 //! have no Portals API: they answer `API_NOT_SUPPORTED` with `supported_version: 4.0`. Anything
 //! else is not a Zoho path at all (`INVALID_URL_PATTERN`).
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 
 /// A served API version. Responses differ per version where that version's documentation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -42,9 +42,11 @@ pub fn router_target(data: &[u8]) -> u64 {
     let segments = request.segment_strs();
     let rest = segments.get(1..).unwrap_or_default();
     let routed = match Plane::of(&request) {
-        Plane::Api => crate::router::crm(method, rest).map(|route| format!("{route:?}")),
-        Plane::Oauth => crate::router::oauth(method, rest).map(|route| format!("{route:?}")),
-        Plane::Control => crate::router::control(method, rest).map(|route| format!("{route:?}")),
+        Plane::Api => crate::api::router::crm(method, rest).map(|route| format!("{route:?}")),
+        Plane::Oauth => crate::api::router::oauth(method, rest).map(|route| format!("{route:?}")),
+        Plane::Control => {
+            crate::control::router::route(method, rest).map(|route| format!("{route:?}"))
+        }
         Plane::Unknown => Err(crate::ApiError::InvalidUrlPattern),
     };
     match routed {
@@ -251,7 +253,7 @@ impl BodyTarget {
         check_answer(&response);
         // Run what the request scheduled, so job payloads are fuzzed too.
         if response.status < 300 {
-            let _ = crate::handlers::jobs::run_pending(&self.state, None);
+            let _ = crate::domain::jobs::run_pending(&self.state, None);
         }
         // The outcome: the endpoint, the status, the error code and where it points.
         let body = response.json_body().unwrap_or_default();

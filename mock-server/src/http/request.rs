@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 
 /// The request methods the router distinguishes; anything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 
 /// The exact content type Zoho sends (the Python SDK rejects a header with two parameters).
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
