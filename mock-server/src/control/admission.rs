@@ -2,14 +2,14 @@
 //! sends `--admin-token` in `X-Mock-Admin-Token`, or it comes in on `--admin-bind`;
 //! `--control-plane off` hides it (404, as an unknown path).
 
-use super::reply::error;
+use super::error::ControlError;
 use crate::api::error::ApiError;
 use crate::config::ControlPlane;
-use crate::http::{ApiRequest, ApiResponse};
+use crate::http::ApiRequest;
 use crate::state::AppState;
 
 /// Admits the request's client, or answers the refusal.
-pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ApiResponse> {
+pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ControlError> {
     let has_admin_token = state.config.admin_token.as_deref().is_some_and(|token| {
         request
             .headers
@@ -20,11 +20,7 @@ pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ApiRes
         _ if request.admin_listener => Ok(()),
         ControlPlane::Off => Err(ApiError::InvalidUrlPattern.into()),
         ControlPlane::Loopback if !request.peer.ip().is_loopback() && !has_admin_token => {
-            Err(error(
-                403,
-                "FORBIDDEN",
-                "the control plane answers loopback clients only (start with --control-plane any, --admin-token or --admin-bind)",
-            ))
+            Err(ControlError::Forbidden)
         }
         _ => Ok(()),
     }
@@ -36,7 +32,7 @@ mod tests {
     use crate::clock::Clock;
     use crate::config::Config;
     use crate::fixtures::FixtureSet;
-    use crate::http::Method;
+    use crate::http::{ApiResponse, Method};
     use crate::store::Store;
     use bytes::Bytes;
 

@@ -11,7 +11,11 @@
 
 use serde_json::{Value, json};
 
-use super::reply::{Outcome, error, internal, json_body, require_org};
+use serde::Deserialize;
+
+use super::body::{self, Body, Field};
+use super::error::{ControlError, Outcome};
+use super::orgs::require;
 use crate::clock::{format_timestamp, parse_offset, parse_timestamp};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
@@ -19,63 +23,58 @@ use crate::store::{StoreError, orgs};
 
 /// `GET …/clock`
 pub(super) fn get(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     clock_answer(state, org_id)
 }
 
 /// `PUT …/clock`: fixes the org's clock at `now`.
 pub(super) fn set(state: &AppState, request: &ApiRequest, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
-    let body = json_body(request)?;
+    require(state, org_id)?;
+    let body: SetClock = body::parse(request)?;
     let now = body
-        .get("now")
+        .now
+        .get()
         .and_then(Value::as_str)
-        .ok_or_else(|| bad("expected {\"now\": \"<RFC 3339 instant>\"}"))?;
+        .ok_or_else(|| bad(SetClock::EXPECTED))?;
     let at = parse_timestamp(now).map_err(|why| bad(&why))?;
     state
         .store
-        .write(|tx| orgs::set_clock(tx, org_id, Some(at), 0))
-        .map_err(internal)?;
+        .write(|tx| orgs::set_clock(tx, org_id, Some(at), 0))?;
     clock_answer(state, org_id)
 }
 
 /// `POST …/clock/advance`: moves the org's clock on (or back, with a negative amount).
 pub(super) fn advance(state: &AppState, request: &ApiRequest, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
-    let body = json_body(request)?;
-    let seconds = match (body.get("seconds"), body.get("by")) {
+    require(state, org_id)?;
+    let body: AdvanceClock = body::parse(request)?;
+    let seconds = match (body.seconds.get(), body.by.get()) {
         (Some(seconds), None) => seconds
             .as_i64()
             .ok_or_else(|| bad("\"seconds\" is a whole number"))?,
         (None, Some(Value::String(by))) => parse_duration(by)
             .ok_or_else(|| bad(&format!("{by:?} is not a duration like 90s, 15m, 2h or 7d")))?,
-        _ => return Err(bad("expected {\"seconds\": N} or {\"by\": \"7d\"}")),
+        _ => return Err(bad(AdvanceClock::EXPECTED)),
     };
-    state
-        .store
-        .write(|tx| {
-            let (fixed, shift) = orgs::clock(tx, org_id)?.unwrap_or((None, 0));
-            orgs::set_clock(tx, org_id, fixed, shift.saturating_add(seconds))
-        })
-        .map_err(internal)?;
+    state.store.write(|tx| {
+        let (fixed, shift) = orgs::clock(tx, org_id)?.unwrap_or((None, 0));
+        orgs::set_clock(tx, org_id, fixed, shift.saturating_add(seconds))
+    })?;
     clock_answer(state, org_id)
 }
 
 /// `DELETE …/clock`: the org follows the server's clock again.
 pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     state
         .store
-        .write(|tx| orgs::set_clock(tx, org_id, None, 0))
-        .map_err(internal)?;
+        .write(|tx| orgs::set_clock(tx, org_id, None, 0))?;
     clock_answer(state, org_id)
 }
 
 fn clock_answer(state: &AppState, org_id: &str) -> Outcome {
     let (org, setting) = state
         .store
-        .read(|conn| Ok::<_, StoreError>((orgs::get(conn, org_id)?, orgs::clock(conn, org_id)?)))
-        .map_err(internal)?;
+        .read(|conn| Ok::<_, StoreError>((orgs::get(conn, org_id)?, orgs::clock(conn, org_id)?)))?;
     let offset = org
         .and_then(|org| parse_offset(&org.utc_offset).ok())
         .unwrap_or(time::UtcOffset::UTC);
@@ -110,8 +109,36 @@ fn parse_duration(text: &str) -> Option<i64> {
     n.checked_mul(unit)
 }
 
-fn bad(message: &str) -> ApiResponse {
-    error(400, "BAD_REQUEST", message)
+/// `PUT …/clock`'s body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetClock {
+    #[serde(default)]
+    now: Field,
+}
+
+impl Body for SetClock {
+    const KEYS: &'static [&'static str] = &["now"];
+    const EXPECTED: &'static str = "expected {\"now\": \"<RFC 3339 instant>\"}";
+}
+
+/// `POST …/clock/advance`'s body: one of the two keys.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdvanceClock {
+    #[serde(default)]
+    seconds: Field,
+    #[serde(default)]
+    by: Field,
+}
+
+impl Body for AdvanceClock {
+    const KEYS: &'static [&'static str] = &["seconds", "by"];
+    const EXPECTED: &'static str = "expected {\"seconds\": N} or {\"by\": \"7d\"}";
+}
+
+fn bad(message: &str) -> ControlError {
+    ControlError::BadRequest(message.to_owned())
 }
 
 #[cfg(test)]

@@ -8,43 +8,45 @@
 
 use serde_json::{Value, json};
 
-use super::reply::{Outcome, error, internal, json_body, require_org};
+use serde::Deserialize;
+
+use super::body::{self, Body, Field};
+use super::error::{ControlError, Outcome};
+use super::orgs::require;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 use crate::store::orgs;
 
 /// `GET …/environment`
 pub(super) fn get(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     environment_answer(state, org_id)
 }
 
 /// `PUT …/environment`
 pub(super) fn set(state: &AppState, request: &ApiRequest, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
-    let body = json_body(request)?;
-    let sandbox = match body.get("environment").and_then(Value::as_str) {
+    require(state, org_id)?;
+    let body: SetEnvironment = body::parse(request)?;
+    let sandbox = match body.environment.get().and_then(Value::as_str) {
         Some("sandbox") => true,
         Some("production") => false,
         _ => {
-            return Err(bad(
-                "expected {\"environment\": \"sandbox\"} or {\"environment\": \"production\"}",
+            return Err(ControlError::BadRequest(
+                SetEnvironment::EXPECTED.to_owned(),
             ));
         }
     };
     state
         .store
-        .write(|tx| orgs::set_sandbox(tx, org_id, sandbox))
-        .map_err(internal)?;
+        .write(|tx| orgs::set_sandbox(tx, org_id, sandbox))?;
     environment_answer(state, org_id)
 }
 
 fn environment_answer(state: &AppState, org_id: &str) -> Outcome {
     let org = state
         .store
-        .read(|conn| orgs::get(conn, org_id))
-        .map_err(internal)?
-        .ok_or_else(|| error(404, "UNKNOWN_ORG", &format!("no org {org_id:?}")))?;
+        .read(|conn| orgs::get(conn, org_id))?
+        .ok_or_else(|| ControlError::UnknownOrg(org_id.to_owned()))?;
     let environment = if org.sandbox || state.config.sandbox {
         "sandbox"
     } else {
@@ -56,6 +58,16 @@ fn environment_answer(state: &AppState, org_id: &str) -> Outcome {
     ))
 }
 
-fn bad(message: &str) -> ApiResponse {
-    error(400, "BAD_REQUEST", message)
+/// `PUT …/environment`'s body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetEnvironment {
+    #[serde(default)]
+    environment: Field,
+}
+
+impl Body for SetEnvironment {
+    const KEYS: &'static [&'static str] = &["environment"];
+    const EXPECTED: &'static str =
+        "expected {\"environment\": \"sandbox\"} or {\"environment\": \"production\"}";
 }

@@ -8,31 +8,25 @@
 
 use serde_json::json;
 
-use super::reply::{Outcome, error, internal, require_org};
+use super::error::{ControlError, Outcome};
+use super::orgs::require;
 use crate::http::ApiResponse;
 use crate::state::AppState;
 use crate::store::portal_users;
 
 /// `POST …/users/{personality_id}/confirm`
 pub(super) fn confirm(state: &AppState, org_id: &str, personality_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     let confirmed = state
         .store
-        .write(|tx| portal_users::confirm(tx, org_id, personality_id))
-        .map_err(internal)?;
+        .write(|tx| portal_users::confirm(tx, org_id, personality_id))?;
     if confirmed {
         Ok(ApiResponse::json(
             200,
             &json!({ "personality_id": personality_id, "confirm": true }),
         ))
     } else {
-        Err(error(
-            409,
-            "NO_PENDING_INVITATION",
-            &format!(
-                "{personality_id} has no pending invitation (not a portal user, already confirmed, or expired)"
-            ),
-        ))
+        Err(ControlError::NoPendingInvitation(personality_id.to_owned()))
     }
 }
 
@@ -41,12 +35,11 @@ const INVITATION_SECONDS: i64 = 7 * 24 * 3600;
 
 /// `POST …/invitations/expire`
 pub(super) fn expire(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
-    let cutoff = state.org_now(org_id).map_err(internal)? - INVITATION_SECONDS;
+    require(state, org_id)?;
+    let cutoff = state.org_now(org_id)? - INVITATION_SECONDS;
     let expired = state
         .store
-        .write(|tx| portal_users::expire_invitations(tx, org_id, cutoff))
-        .map_err(internal)?;
+        .write(|tx| portal_users::expire_invitations(tx, org_id, cutoff))?;
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "expired": expired }),

@@ -7,7 +7,8 @@
 
 use serde_json::{Value, json};
 
-use super::reply::{Outcome, internal, require_org};
+use super::error::Outcome;
+use super::orgs::require;
 use crate::domain::jobs as runner;
 use crate::http::ApiResponse;
 use crate::state::AppState;
@@ -15,17 +16,14 @@ use crate::store::{StoreError, jobs};
 
 /// `GET …/jobs`
 pub(super) fn list(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
-    let rows = state
-        .store
-        .read(|conn| {
-            let mut all = Vec::new();
-            for kind in ["invite", "change_status", "transfer", "delete"] {
-                all.extend(jobs::list(conn, org_id, kind, None)?);
-            }
-            Ok::<_, StoreError>(all)
-        })
-        .map_err(internal)?;
+    require(state, org_id)?;
+    let rows = state.store.read(|conn| {
+        let mut all = Vec::new();
+        for kind in ["invite", "change_status", "transfer", "delete"] {
+            all.extend(jobs::list(conn, org_id, kind, None)?);
+        }
+        Ok::<_, StoreError>(all)
+    })?;
     let rendered: Vec<Value> = rows
         .iter()
         .map(|job| {
@@ -41,8 +39,8 @@ pub(super) fn list(state: &AppState, org_id: &str) -> Outcome {
 
 /// `POST …/jobs/run`
 pub(super) fn run(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
-    let ran = runner::run_pending(state, Some(org_id)).map_err(internal)?;
+    require(state, org_id)?;
+    let ran = runner::run_pending(state, Some(org_id))?;
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "jobs_run": ran }),

@@ -8,15 +8,16 @@
 //! path uses. Errors answer `{"error":{"code":…,"message":…}}`.
 
 mod admission;
+mod body;
 mod clock;
 mod environment;
+mod error;
 pub mod faults;
 mod invitations;
 mod jobs;
 pub mod journal;
 pub mod limits;
 mod orgs;
-mod reply;
 pub mod router;
 mod snapshots;
 mod state_dump;
@@ -25,19 +26,20 @@ pub use orgs::ADMIN_SCOPES;
 
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
+use error::Outcome;
 use router::ControlRoute;
 
 /// Answers one control-plane request.
 pub(crate) fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
+    run(state, request).unwrap_or_else(ApiResponse::from)
+}
+
+/// Routes (path, then method), admits the client, and runs the feature's endpoint.
+fn run(state: &AppState, request: &ApiRequest) -> Outcome {
     let segments = request.segment_strs();
-    let operation = match router::route(request.method, segments.get(1..).unwrap_or_default()) {
-        Ok(operation) => operation,
-        Err(error) => return error.into(),
-    };
-    if let Err(refusal) = admission::admit(state, request) {
-        return refusal;
-    }
-    let outcome = match &operation {
+    let operation = router::route(request.method, segments.get(1..).unwrap_or_default())?;
+    admission::admit(state, request)?;
+    match &operation {
         ControlRoute::ListOrgs => orgs::list(state),
         ControlRoute::CreateOrg => orgs::create(state, request),
         ControlRoute::ResetOrg { org_id } => orgs::reset(state, org_id),
@@ -82,6 +84,5 @@ pub(crate) fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
         ControlRoute::SetEnvironment { org_id } => environment::set(state, request, org_id),
         ControlRoute::OrgState { org_id } => state_dump::state(state, org_id),
         ControlRoute::DeleteOrg { org_id } => orgs::delete(state, org_id),
-    };
-    outcome.unwrap_or_else(|failure| failure)
+    }
 }

@@ -12,7 +12,10 @@
 
 use serde_json::{Value, json};
 
-use super::reply::{Outcome, error, internal, require_org};
+use serde::Deserialize;
+
+use super::body::{self, Body, Field};
+use super::error::{ControlError, Outcome};
 use crate::api::oauth::new_token;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
@@ -27,7 +30,7 @@ pub const ADMIN_SCOPES: [&str; 4] = [
 ];
 
 pub(super) fn list(state: &AppState) -> Outcome {
-    let orgs = state.store.read(orgs::list).map_err(internal)?;
+    let orgs = state.store.read(orgs::list)?;
     let orgs: Vec<Value> = orgs
         .into_iter()
         .map(|(org_id, fixture)| json!({ "org_id": org_id, "fixture": fixture }))
@@ -36,12 +39,12 @@ pub(super) fn list(state: &AppState) -> Outcome {
 }
 
 pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
-    let body: Value = serde_json::from_slice(&request.body)
-        .map_err(|e| error(400, "BAD_REQUEST", &format!("the body is not JSON: {e}")))?;
+    let body: NewOrg = body::parse_required(request)?;
     let fixture_name = body
-        .get("fixture")
+        .fixture
+        .get()
         .and_then(Value::as_str)
-        .ok_or_else(|| error(400, "BAD_REQUEST", "expected {\"fixture\": \"<name>\"}"))?;
+        .ok_or_else(|| ControlError::BadRequest(NewOrg::EXPECTED.to_owned()))?;
     let fixture = state
         .store
         .fixtures()
@@ -49,55 +52,52 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
         .ok_or_else(|| unknown_fixture(state, fixture_name))?;
     let token = new_token();
     let refresh_token = new_token();
-    let (org_id, client_id) = state
-        .store
-        .write(|tx| {
-            let mut n = 1;
-            let org_id = loop {
-                let candidate = format!("{fixture_name}-{n}");
-                if !orgs::exists(tx, &candidate)? {
-                    break candidate;
-                }
-                n += 1;
-            };
-            seed::seed_org(tx, &org_id, fixture_name, fixture, seed::Tokens::None)?;
-            let user = tokens::admin_user(tx, &org_id)?.ok_or_else(|| StoreError::Fixture {
-                fixture: fixture_name.to_owned(),
-                message: "no user whose profile manages the portal and its users".into(),
-            })?;
-            let scopes: Vec<String> = ADMIN_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+    let (org_id, client_id) = state.store.write(|tx| {
+        let mut n = 1;
+        let org_id = loop {
+            let candidate = format!("{fixture_name}-{n}");
+            if !orgs::exists(tx, &candidate)? {
+                break candidate;
+            }
+            n += 1;
+        };
+        seed::seed_org(tx, &org_id, fixture_name, fixture, seed::Tokens::None)?;
+        let user = tokens::admin_user(tx, &org_id)?.ok_or_else(|| StoreError::Fixture {
+            fixture: fixture_name.to_owned(),
+            message: "no user whose profile manages the portal and its users".into(),
+        })?;
+        let scopes: Vec<String> = ADMIN_SCOPES.iter().map(|s| (*s).to_owned()).collect();
+        tokens::insert(
+            tx,
+            &tokens::NewToken {
+                token: &token,
+                kind: "access",
+                org_id: &org_id,
+                user_id: &user,
+                client_id: None,
+                scopes: &scopes,
+                expires_at: None,
+            },
+        )?;
+        // A refresh token of the first OAuth client, for clients that only speak the
+        // refresh-token flow (Zoho's SDKs).
+        let client_id = tokens::first_client(tx)?;
+        if let Some(client_id) = &client_id {
             tokens::insert(
                 tx,
                 &tokens::NewToken {
-                    token: &token,
-                    kind: "access",
+                    token: &refresh_token,
+                    kind: "refresh",
                     org_id: &org_id,
                     user_id: &user,
-                    client_id: None,
+                    client_id: Some(client_id),
                     scopes: &scopes,
                     expires_at: None,
                 },
             )?;
-            // A refresh token of the first OAuth client, for clients that only speak the
-            // refresh-token flow (Zoho's SDKs).
-            let client_id = tokens::first_client(tx)?;
-            if let Some(client_id) = &client_id {
-                tokens::insert(
-                    tx,
-                    &tokens::NewToken {
-                        token: &refresh_token,
-                        kind: "refresh",
-                        org_id: &org_id,
-                        user_id: &user,
-                        client_id: Some(client_id),
-                        scopes: &scopes,
-                        expires_at: None,
-                    },
-                )?;
-            }
-            Ok::<_, StoreError>((org_id, client_id))
-        })
-        .map_err(internal)?;
+        }
+        Ok::<_, StoreError>((org_id, client_id))
+    })?;
     state.refresh_enforced_limits();
     let mut body = json!({ "org_id": org_id, "access_token": token });
     if let Some(client_id) = client_id {
@@ -110,9 +110,8 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
 pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
     let org = state
         .store
-        .read(|conn| orgs::get(conn, org_id))
-        .map_err(internal)?
-        .ok_or_else(|| error(404, "UNKNOWN_ORG", &format!("no org {org_id:?}")))?;
+        .read(|conn| orgs::get(conn, org_id))?
+        .ok_or_else(|| ControlError::UnknownOrg(org_id.to_owned()))?;
     let fixture = state
         .store
         .fixtures()
@@ -126,8 +125,7 @@ pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
     };
     state
         .store
-        .write(|tx| seed::reset_org(tx, org_id, &org.fixture, fixture, tokens))
-        .map_err(internal)?;
+        .write(|tx| seed::reset_org(tx, org_id, &org.fixture, fixture, tokens))?;
     state.refresh_enforced_limits();
     state.limits.forget(org_id);
     Ok(ApiResponse::json(
@@ -138,13 +136,10 @@ pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
 
 /// `DELETE /__mock/orgs/{org_id}`: deletes the org and everything it holds, its tokens included.
 pub(super) fn delete(state: &AppState, org_id: &str) -> Outcome {
-    let deleted = state
-        .store
-        .write(|tx| orgs::delete(tx, org_id))
-        .map_err(internal)?;
+    let deleted = state.store.write(|tx| orgs::delete(tx, org_id))?;
     state.refresh_enforced_limits();
     if !deleted {
-        return Err(error(404, "UNKNOWN_ORG", &format!("no org {org_id:?}")));
+        return Err(ControlError::UnknownOrg(org_id.to_owned()));
     }
     Ok(ApiResponse::json(
         200,
@@ -155,11 +150,10 @@ pub(super) fn delete(state: &AppState, org_id: &str) -> Outcome {
 /// 200 `{"org_id","ok":true,"violations":[]}` when the org's state keeps every invariant;
 /// 409 with `ok: false` and each violation (`rule`, `message`) when it does not.
 pub(super) fn check(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     let violations = state
         .store
-        .read(|conn| invariants::check_org(conn, org_id))
-        .map_err(internal)?;
+        .read(|conn| invariants::check_org(conn, org_id))?;
     let status = if violations.is_empty() { 200 } else { 409 };
     Ok(ApiResponse::json(
         status,
@@ -167,11 +161,36 @@ pub(super) fn check(state: &AppState, org_id: &str) -> Outcome {
     ))
 }
 
-fn unknown_fixture(state: &AppState, name: &str) -> ApiResponse {
-    let known: Vec<&str> = state.store.fixtures().orgs().map(|(n, _)| n).collect();
-    error(
-        400,
-        "UNKNOWN_FIXTURE",
-        &format!("no fixture named {name:?}; known: {}", known.join(", ")),
-    )
+/// 404 `UNKNOWN_ORG` unless the org exists.
+pub(super) fn require(state: &AppState, org_id: &str) -> Result<(), ControlError> {
+    if state.store.read(|conn| orgs::exists(conn, org_id))? {
+        Ok(())
+    } else {
+        Err(ControlError::UnknownOrg(org_id.to_owned()))
+    }
+}
+
+fn unknown_fixture(state: &AppState, name: &str) -> ControlError {
+    ControlError::UnknownFixture {
+        name: name.to_owned(),
+        known: state
+            .store
+            .fixtures()
+            .orgs()
+            .map(|(n, _)| n.to_owned())
+            .collect(),
+    }
+}
+
+/// `POST /__mock/orgs`'s body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewOrg {
+    #[serde(default)]
+    fixture: Field,
+}
+
+impl Body for NewOrg {
+    const KEYS: &'static [&'static str] = &["fixture"];
+    const EXPECTED: &'static str = "expected {\"fixture\": \"<name>\"}";
 }

@@ -9,7 +9,8 @@
 
 use serde_json::{Value, json};
 
-use super::reply::{Outcome, error, internal, require_org};
+use super::error::{ControlError, Outcome};
+use super::orgs::require;
 use crate::clock::format_timestamp;
 use crate::http::ApiResponse;
 use crate::state::AppState;
@@ -17,22 +18,16 @@ use crate::store::snapshots;
 
 /// `POST …/snapshots`
 pub(super) fn take(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     let now = state.clock.now();
-    let id = state
-        .store
-        .write(|tx| snapshots::take(tx, org_id, now))
-        .map_err(internal)?;
+    let id = state.store.write(|tx| snapshots::take(tx, org_id, now))?;
     Ok(ApiResponse::json(201, &json!({ "snapshot_id": id })))
 }
 
 /// `GET …/snapshots`
 pub(super) fn list(state: &AppState, org_id: &str) -> Outcome {
-    require_org(state, org_id)?;
-    let rows = state
-        .store
-        .read(|conn| snapshots::list(conn, org_id))
-        .map_err(internal)?;
+    require(state, org_id)?;
+    let rows = state.store.read(|conn| snapshots::list(conn, org_id))?;
     let listed: Vec<Value> = rows
         .iter()
         .map(|row| {
@@ -47,11 +42,10 @@ pub(super) fn list(state: &AppState, org_id: &str) -> Outcome {
 
 /// `POST …/snapshots/{sid}/restore`
 pub(super) fn restore(state: &AppState, org_id: &str, snapshot_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     let restored = state
         .store
-        .write(|tx| snapshots::restore(tx, org_id, snapshot_id))
-        .map_err(internal)?;
+        .write(|tx| snapshots::restore(tx, org_id, snapshot_id))?;
     state.refresh_enforced_limits();
     if restored {
         Ok(ApiResponse::json(
@@ -65,11 +59,10 @@ pub(super) fn restore(state: &AppState, org_id: &str, snapshot_id: &str) -> Outc
 
 /// `DELETE …/snapshots/{sid}`
 pub(super) fn delete(state: &AppState, org_id: &str, snapshot_id: &str) -> Outcome {
-    require_org(state, org_id)?;
+    require(state, org_id)?;
     let deleted = state
         .store
-        .write(|tx| snapshots::delete(tx, org_id, snapshot_id))
-        .map_err(internal)?;
+        .write(|tx| snapshots::delete(tx, org_id, snapshot_id))?;
     if deleted {
         Ok(ApiResponse::json(200, &json!({ "deleted": true })))
     } else {
@@ -77,10 +70,9 @@ pub(super) fn delete(state: &AppState, org_id: &str, snapshot_id: &str) -> Outco
     }
 }
 
-fn unknown_snapshot(org_id: &str, snapshot_id: &str) -> ApiResponse {
-    error(
-        404,
-        "UNKNOWN_SNAPSHOT",
-        &format!("org {org_id:?} has no snapshot {snapshot_id:?}"),
-    )
+fn unknown_snapshot(org_id: &str, snapshot_id: &str) -> ControlError {
+    ControlError::UnknownSnapshot {
+        org_id: org_id.to_owned(),
+        snapshot_id: snapshot_id.to_owned(),
+    }
 }

@@ -7,7 +7,7 @@
 
 use bytes::Bytes;
 
-use super::reply::{Outcome, error, internal};
+use super::error::{ControlError, Outcome};
 use crate::http::ApiResponse;
 use crate::state::AppState;
 use crate::store::dump;
@@ -18,19 +18,14 @@ pub(super) fn state(state: &AppState, org_id: &str) -> Outcome {
     let fixtures = state.store.fixtures();
     let fixture = state
         .store
-        .read(|conn| dump::dump_org(conn, org_id, fixtures))
-        .map_err(internal)?
-        .ok_or_else(|| unknown_org(org_id))?;
+        .read(|conn| dump::dump_org(conn, org_id, fixtures))?
+        .ok_or_else(|| ControlError::UnknownOrg(org_id.to_owned()))?;
     let mut body = serde_json::to_vec_pretty(&fixture)
-        .map_err(|e| error(500, "INTERNAL_ERROR", &format!("cannot serialise: {e}")))?;
+        .map_err(|e| ControlError::Internal(format!("cannot serialise: {e}")))?;
     body.push(b'\n');
     Ok(ApiResponse {
         status: 200,
         body: Some(Bytes::from(body)),
         headers: Vec::new(),
     })
-}
-
-fn unknown_org(org_id: &str) -> ApiResponse {
-    error(404, "UNKNOWN_ORG", &format!("no org {org_id:?}"))
 }

@@ -11,7 +11,9 @@
 
 use serde_json::json;
 
-use crate::control::reply::{Outcome, error, json_body, require_org};
+use crate::control::body;
+use crate::control::error::{ControlError, Outcome};
+use crate::control::orgs::require;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 
@@ -22,20 +24,20 @@ pub(in crate::control) fn add(
     org_id: Option<&str>,
 ) -> Outcome {
     if let Some(org_id) = org_id {
-        require_org(state, org_id)?;
+        require(state, org_id)?;
     }
-    let spec = json_body(request)?;
+    let spec = body::value(request)?;
     let fault_id = state
         .faults
         .add(org_id, &spec)
-        .map_err(|problem| error(400, "BAD_FAULT", &problem))?;
+        .map_err(ControlError::BadFault)?;
     Ok(ApiResponse::json(201, &json!({ "fault_id": fault_id })))
 }
 
 /// `GET …/faults`
 pub(in crate::control) fn list(state: &AppState, org_id: Option<&str>) -> Outcome {
     if let Some(org_id) = org_id {
-        require_org(state, org_id)?;
+        require(state, org_id)?;
     }
     Ok(ApiResponse::json(
         200,
@@ -46,7 +48,7 @@ pub(in crate::control) fn list(state: &AppState, org_id: Option<&str>) -> Outcom
 /// `DELETE …/faults`
 pub(in crate::control) fn clear(state: &AppState, org_id: Option<&str>) -> Outcome {
     if let Some(org_id) = org_id {
-        require_org(state, org_id)?;
+        require(state, org_id)?;
     }
     Ok(ApiResponse::json(
         200,
@@ -61,15 +63,11 @@ pub(in crate::control) fn remove(
     fault_id: &str,
 ) -> Outcome {
     if let Some(org_id) = org_id {
-        require_org(state, org_id)?;
+        require(state, org_id)?;
     }
     if state.faults.remove(org_id, fault_id) {
         Ok(ApiResponse::json(200, &json!({ "removed": true })))
     } else {
-        Err(error(
-            404,
-            "UNKNOWN_FAULT",
-            &format!("no fault {fault_id:?} here"),
-        ))
+        Err(ControlError::UnknownFault(fault_id.to_owned()))
     }
 }

@@ -14,9 +14,11 @@ use regex_lite::Regex;
 use serde_json::json;
 
 use crate::clock::parse_timestamp;
+use crate::control::body;
+use crate::control::error::{ControlError, Outcome};
 use crate::control::journal::Entry;
 use crate::control::journal::verify::RequestPattern;
-use crate::control::reply::{Outcome, error, json_body, require_org};
+use crate::control::orgs::require;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 
@@ -27,7 +29,7 @@ pub(in crate::control) fn list(
     org_id: Option<&str>,
 ) -> Outcome {
     if let Some(org_id) = org_id {
-        require_org(state, org_id)?;
+        require(state, org_id)?;
     }
     let filter = Filter::of(request)?;
     let entries = state.journal.select(org_id, |entry| filter.keeps(entry));
@@ -41,7 +43,7 @@ pub(in crate::control) fn list(
 /// `DELETE …/requests`
 pub(in crate::control) fn clear(state: &AppState, org_id: Option<&str>) -> Outcome {
     if let Some(org_id) = org_id {
-        require_org(state, org_id)?;
+        require(state, org_id)?;
     }
     let cleared = state.journal.clear(org_id);
     Ok(ApiResponse::json(200, &json!({ "cleared": cleared })))
@@ -54,10 +56,10 @@ pub(in crate::control) fn count(
     org_id: Option<&str>,
 ) -> Outcome {
     if let Some(org_id) = org_id {
-        require_org(state, org_id)?;
+        require(state, org_id)?;
     }
-    let pattern = RequestPattern::parse(&json_body(request)?)
-        .map_err(|problem| error(400, "BAD_PATTERN", &problem))?;
+    let pattern =
+        RequestPattern::parse(&body::value(request)?).map_err(ControlError::BadPattern)?;
     let entries = state.journal.select(org_id, |_| true);
     Ok(ApiResponse::json(200, &pattern.verify(&entries)))
 }
@@ -73,9 +75,9 @@ struct Filter {
 }
 
 impl Filter {
-    fn of(request: &ApiRequest) -> Result<Filter, ApiResponse> {
+    fn of(request: &ApiRequest) -> Result<Filter, ControlError> {
         let param = |name| request.query_param(name).filter(|v| !v.is_empty());
-        let bad = |name: &str, why: String| error(400, "BAD_FILTER", &format!("{name}: {why}"));
+        let bad = |name: &'static str, why: String| ControlError::BadFilter { name, why };
         let path_pattern = param("path_pattern")
             .map(|p| Regex::new(p).map_err(|e| bad("path_pattern", e.to_string())))
             .transpose()?;
