@@ -30,7 +30,7 @@ pub(super) fn of(operation: &CrmRoute) -> Access {
             permission: Some(Permission::ManagePortal),
             denial: portal_denial(false),
         },
-        CrmRoute::GetPortal { .. } => Access {
+        CrmRoute::GetPortal(..) => Access {
             family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Read,
             permission: Some(Permission::ManagePortal),
@@ -42,38 +42,39 @@ pub(super) fn of(operation: &CrmRoute) -> Access {
             permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
-        CrmRoute::UpdatePortal { .. } => Access {
+        CrmRoute::UpdatePortal(..) => Access {
             family: ScopeFamily::ClientPortal,
             scope: ScopeOp::Update,
             permission: Some(Permission::ManagePortal),
             denial: portal_denial(true),
         },
-        CrmRoute::PortalsMeta | CrmRoute::ListUserTypes { .. } | CrmRoute::GetUserType { .. } => {
+        CrmRoute::PortalsMeta | CrmRoute::ListUserTypes(..) | CrmRoute::GetUserType(..) => {
             user_type_access(ScopeOp::Read)
         }
-        CrmRoute::CreateUserType { .. } => user_type_access(ScopeOp::Create),
-        CrmRoute::UpdateUserType { .. } => user_type_access(ScopeOp::Update),
-        CrmRoute::DeleteUserType { .. } => user_type_access(ScopeOp::Delete),
-        CrmRoute::ListUsers { .. } | CrmRoute::InviteJobs { .. } => users_access(ScopeOp::Read),
-        CrmRoute::Invite { .. } | CrmRoute::BulkInvite { .. } => users_access(ScopeOp::Create),
-        CrmRoute::TransferUsers { .. }
-        | CrmRoute::ChangeUserStatus { .. }
-        | CrmRoute::BulkChangeStatus { .. } => users_access(ScopeOp::Update),
-        CrmRoute::DeleteUsers { .. } => users_access(ScopeOp::Delete),
+        CrmRoute::CreateUserType(..) => user_type_access(ScopeOp::Create),
+        CrmRoute::UpdateUserType(..) => user_type_access(ScopeOp::Update),
+        CrmRoute::DeleteUserType(..) => user_type_access(ScopeOp::Delete),
+        CrmRoute::ListUsers(..) | CrmRoute::InviteJobs(..) => users_access(ScopeOp::Read),
+        CrmRoute::Invite(..) | CrmRoute::BulkInvite(..) => users_access(ScopeOp::Create),
+        CrmRoute::TransferUsers(..)
+        | CrmRoute::ChangeUserStatus(..)
+        | CrmRoute::BulkChangeStatus(..) => users_access(ScopeOp::Update),
+        CrmRoute::DeleteUsers(..) => users_access(ScopeOp::Delete),
         CrmRoute::GetUsers => open_access(ScopeFamily::Users, ScopeOp::Read),
         CrmRoute::GetOrg => open_access(ScopeFamily::Org, ScopeOp::Read),
-        CrmRoute::CreateRecords { .. } => open_access(ScopeFamily::Modules, ScopeOp::Create),
-        CrmRoute::GetRecord { .. } => open_access(ScopeFamily::Modules, ScopeOp::Read),
-        CrmRoute::DeleteRecords { .. } => open_access(ScopeFamily::Modules, ScopeOp::Delete),
+        CrmRoute::CreateRecords(_) => open_access(ScopeFamily::Modules, ScopeOp::Create),
+        CrmRoute::GetRecord(_) => open_access(ScopeFamily::Modules, ScopeOp::Read),
+        CrmRoute::DeleteRecords(_) | CrmRoute::DeleteRecord(_) => {
+            open_access(ScopeFamily::Modules, ScopeOp::Delete)
+        }
     }
 }
 
 /// The module a Records API call works on (its scope is `ZohoCRM.modules.<module>.<OP>`).
 pub(super) fn record_module(operation: &CrmRoute) -> Option<&str> {
     match operation {
-        CrmRoute::CreateRecords { module }
-        | CrmRoute::GetRecord { module, .. }
-        | CrmRoute::DeleteRecords { module, .. } => Some(module),
+        CrmRoute::CreateRecords(module) | CrmRoute::DeleteRecords(module) => Some(module),
+        CrmRoute::GetRecord(path) | CrmRoute::DeleteRecord(path) => Some(&path.module),
         _ => None,
     }
 }

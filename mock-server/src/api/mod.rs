@@ -124,37 +124,32 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
     };
     match operation {
         CrmRoute::ListPortals => portals::list(&ctx),
-        CrmRoute::GetPortal { portal } => portals::get(&ctx, portal),
+        CrmRoute::GetPortal(portal) => portals::get(&ctx, portal),
         CrmRoute::CreatePortal => portals::create(&ctx, &org),
-        CrmRoute::UpdatePortal { portal } => portals::update(&ctx, portal),
+        CrmRoute::UpdatePortal(portal) => portals::update(&ctx, portal),
         CrmRoute::PortalsMeta => portals_meta::get(&ctx),
-        CrmRoute::ListUserTypes { portal } => user_types::list(&ctx, portal),
-        CrmRoute::GetUserType { portal, id } => user_types::get(&ctx, portal, id),
-        CrmRoute::CreateUserType { portal } => user_types::create(&ctx, portal, &org),
-        CrmRoute::UpdateUserType { portal, id } => user_types::update(&ctx, portal, id),
-        CrmRoute::DeleteUserType { portal, id } => user_types::delete(&ctx, portal, id),
-        CrmRoute::ListUsers { portal, user_type } => portal_users::list(&ctx, portal, user_type),
-        CrmRoute::DeleteUsers { portal, user_type } => {
-            portal_users::delete(&ctx, portal, user_type)
+        CrmRoute::ListUserTypes(portal) => user_types::list(&ctx, portal),
+        CrmRoute::GetUserType(path) => user_types::get(&ctx, &path.portal, &path.id),
+        CrmRoute::CreateUserType(portal) => user_types::create(&ctx, portal, &org),
+        CrmRoute::UpdateUserType(path) => user_types::update(&ctx, &path.portal, &path.id),
+        CrmRoute::DeleteUserType(path) => user_types::delete(&ctx, &path.portal, &path.id),
+        CrmRoute::ListUsers(path) => portal_users::list(&ctx, &path.portal, &path.id),
+        CrmRoute::DeleteUsers(path) => portal_users::delete(&ctx, &path.portal, &path.id),
+        CrmRoute::TransferUsers(path) => portal_users::transfer(&ctx, &path.portal, &path.id),
+        CrmRoute::ChangeUserStatus(path, user) => {
+            portal_users::change_status(&ctx, &org, &path.portal, &path.id, user)
         }
-        CrmRoute::TransferUsers { portal, user_type } => {
-            portal_users::transfer(&ctx, portal, user_type)
+        CrmRoute::BulkChangeStatus(path) => {
+            portal_users::bulk_change_status(&ctx, &path.portal, &path.id)
         }
-        CrmRoute::ChangeUserStatus {
-            portal,
-            user_type,
-            user,
-        } => portal_users::change_status(&ctx, &org, portal, user_type, user),
-        CrmRoute::BulkChangeStatus { portal, user_type } => {
-            portal_users::bulk_change_status(&ctx, portal, user_type)
-        }
-        CrmRoute::Invite { module, record } => invitations::invite(&ctx, &org, module, record),
-        CrmRoute::BulkInvite { module } => invitations::bulk_invite(&ctx, module),
-        CrmRoute::InviteJobs { module } => invitations::job_status(&ctx, module),
+        CrmRoute::Invite(path) => invitations::invite(&ctx, &org, &path.module, &path.id),
+        CrmRoute::BulkInvite(module) => invitations::bulk_invite(&ctx, module),
+        CrmRoute::InviteJobs(module) => invitations::job_status(&ctx, module),
         CrmRoute::GetUsers => crm_users::list(&ctx),
         CrmRoute::GetOrg => org::get(&ctx, &org),
-        CrmRoute::CreateRecords { module } => records::create(&ctx, module),
-        CrmRoute::GetRecord { module, id } => records::get(&ctx, module, id),
-        CrmRoute::DeleteRecords { module, id } => records::delete(&ctx, module, id.as_deref()),
+        CrmRoute::CreateRecords(module) => records::create(&ctx, module),
+        CrmRoute::GetRecord(path) => records::get(&ctx, &path.module, &path.id),
+        CrmRoute::DeleteRecords(module) => records::delete(&ctx, module, None),
+        CrmRoute::DeleteRecord(path) => records::delete(&ctx, &path.module, Some(path.id.as_str())),
     }
 }

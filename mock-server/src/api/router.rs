@@ -1,9 +1,11 @@
-//! The router of the Zoho API: one match on (method, path segments) into a typed [`CrmRoute`]
-//! or [`OauthRoute`].
+//! The router of the Zoho API: the path first, then the method, into a typed [`CrmRoute`] or
+//! [`OauthRoute`].
 //!
 //! Unknown paths answer `INVALID_URL_PATTERN` (404); a known path with a method it does not serve
-//! answers `INVALID_REQUEST_METHOD` (400). The API version in the path is checked after the path
-//! is known, so `/crm/v2/settings/portals` is "not supported in this version", not "unknown".
+//! answers `INVALID_REQUEST_METHOD` (400), through [`Method::pick`]. The API version in the path
+//! is checked after the path is known, so `/crm/v2/settings/portals` is "not supported in this
+//! version", not "unknown". Adding an endpoint: a variant, an arm (or a method in an arm's list)
+//! here, and its handler.
 
 use crate::api::error::ApiError;
 use crate::http::Method;
@@ -18,129 +20,72 @@ pub enum OauthRoute {
     Revoke,
 }
 
-/// The Portals API operations (names follow `portals-api.md` §3).
+/// A user type in a path: `/settings/portals/{portal}/user_type/{id}…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserTypePath {
+    /// The portal's name.
+    pub portal: String,
+    /// The user type's id.
+    pub id: String,
+}
+
+/// A record in a path: `/{module}/{id}…` (a module's API name and a record id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordPath {
+    /// The module's API name.
+    pub module: String,
+    /// The record's id.
+    pub id: String,
+}
+
+/// The `/crm/{version}/…` operations (names follow `portals-api.md` §3). A `String` is the
+/// portal name under `/settings/portals/`, and the module's API name elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CrmRoute {
     /// P1 `GET /settings/portals`
     ListPortals,
     /// P2 `GET /settings/portals/{portal}`
-    GetPortal {
-        /// The portal name from the path.
-        portal: String,
-    },
+    GetPortal(String),
     /// P3 `POST /settings/portals`
     CreatePortal,
     /// P4 `PUT /settings/portals/{portal}`
-    UpdatePortal {
-        /// The portal name from the path.
-        portal: String,
-    },
+    UpdatePortal(String),
     /// M1 `GET /settings/portals/meta`
     PortalsMeta,
     /// UT1 `GET /settings/portals/{portal}/user_type`
-    ListUserTypes {
-        /// The portal name.
-        portal: String,
-    },
+    ListUserTypes(String),
     /// UT3 `POST /settings/portals/{portal}/user_type`
-    CreateUserType {
-        /// The portal name.
-        portal: String,
-    },
+    CreateUserType(String),
     /// UT2 `GET /settings/portals/{portal}/user_type/{id}`
-    GetUserType {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        id: String,
-    },
+    GetUserType(UserTypePath),
     /// UT4 `PUT /settings/portals/{portal}/user_type/{id}`
-    UpdateUserType {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        id: String,
-    },
+    UpdateUserType(UserTypePath),
     /// UT5 `DELETE /settings/portals/{portal}/user_type/{id}`
-    DeleteUserType {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        id: String,
-    },
+    DeleteUserType(UserTypePath),
     /// U1 `GET …/user_type/{id}/users`
-    ListUsers {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        user_type: String,
-    },
+    ListUsers(UserTypePath),
     /// U2 `DELETE …/user_type/{id}/users`
-    DeleteUsers {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        user_type: String,
-    },
+    DeleteUsers(UserTypePath),
     /// U3 `POST …/user_type/{id}/users/action/transfer`
-    TransferUsers {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        user_type: String,
-    },
-    /// U4 `PUT …/user_type/{id}/users/{user_id}/actions/change_status`
-    ChangeUserStatus {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        user_type: String,
-        /// The personality (record) id.
-        user: String,
-    },
+    TransferUsers(UserTypePath),
+    /// U4 `PUT …/user_type/{id}/users/{personality_id}/actions/change_status`
+    ChangeUserStatus(UserTypePath, String),
     /// U5 `PUT …/user_type/{id}/users/actions/change_status`
-    BulkChangeStatus {
-        /// The portal name.
-        portal: String,
-        /// The user type id.
-        user_type: String,
-    },
+    BulkChangeStatus(UserTypePath),
     /// I1 `POST /{module}/{record_id}/actions/portal_invite`
-    Invite {
-        /// The module API name.
-        module: String,
-        /// The record id.
-        record: String,
-    },
+    Invite(RecordPath),
     /// I2 `POST /{module}/actions/portal_invite`
-    BulkInvite {
-        /// The module API name.
-        module: String,
-    },
+    BulkInvite(String),
     /// I3 `GET /{module}/actions/portal_invite`
-    InviteJobs {
-        /// The module API name.
-        module: String,
-    },
+    InviteJobs(String),
     /// Records API `POST /{module}`: add records.
-    CreateRecords {
-        /// The module API name.
-        module: String,
-    },
+    CreateRecords(String),
     /// Records API `GET /{module}/{id}`: one record.
-    GetRecord {
-        /// The module API name.
-        module: String,
-        /// The record id.
-        id: String,
-    },
-    /// Records API `DELETE /{module}?ids=` or `DELETE /{module}/{id}`: to the recycle bin.
-    DeleteRecords {
-        /// The module API name.
-        module: String,
-        /// The record id of the path form.
-        id: Option<String>,
-    },
+    GetRecord(RecordPath),
+    /// Records API `DELETE /{module}?ids=`: to the recycle bin.
+    DeleteRecords(String),
+    /// Records API `DELETE /{module}/{id}`: to the recycle bin.
+    DeleteRecord(RecordPath),
     /// Users API `GET /users` (`?type=CurrentUser` is what Zoho's SDKs call after a token fetch).
     GetUsers,
     /// Organization API `GET /org` (the SDKs' second call after a token fetch).
@@ -160,212 +105,112 @@ pub fn crm(method: Method, rest: &[&str]) -> Result<(ApiVersion, CrmRoute), ApiE
 
 /// Resolves the segments of an `/oauth/` path after `oauth`.
 pub fn oauth(method: Method, rest: &[&str]) -> Result<OauthRoute, ApiError> {
-    let route = match rest {
-        ["v2", "token"] => OauthRoute::Token,
-        ["v2", "token", "revoke"] => OauthRoute::Revoke,
-        _ => return Err(ApiError::InvalidUrlPattern),
-    };
-    if method == Method::Post {
-        Ok(route)
-    } else {
-        Err(ApiError::InvalidRequestMethod)
+    use Method::Post;
+    match rest {
+        ["v2", "token"] => method.pick((), &[(Post, |()| OauthRoute::Token)]),
+        ["v2", "token", "revoke"] => method.pick((), &[(Post, |()| OauthRoute::Revoke)]),
+        _ => Err(ApiError::InvalidUrlPattern),
     }
 }
 
 fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
+    use CrmRoute as R;
     use Method::{Delete, Get, Post, Put};
-    let owned = |text: &&str| (*text).to_owned();
-    match (rest, method) {
+    let user_type = |portal: &str, id: &str| UserTypePath {
+        portal: portal.to_owned(),
+        id: id.to_owned(),
+    };
+    let record = |module: &str, id: &str| RecordPath {
+        module: module.to_owned(),
+        id: id.to_owned(),
+    };
+    match rest {
         // The Users and Organization APIs come first: `users` and `org` are not record modules,
         // so no `{module}` route may take them.
-        (["users"], Get) => Ok(CrmRoute::GetUsers),
-        (["org"], Get) => Ok(CrmRoute::GetOrg),
-        (["users"] | ["org"], _) => Err(ApiError::InvalidRequestMethod),
+        ["users"] => method.pick((), &[(Get, |()| R::GetUsers)]),
+        ["org"] => method.pick((), &[(Get, |()| R::GetOrg)]),
+        ["settings", "portals"] => method.pick(
+            (),
+            &[(Get, |()| R::ListPortals), (Post, |()| R::CreatePortal)],
+        ),
         // "meta" is shorter than any portal name (6 characters at least), so it never shadows one.
-        (["settings", "portals", "meta"], Get) => Ok(CrmRoute::PortalsMeta),
-        (["settings", "portals", "meta"], _) => Err(ApiError::InvalidRequestMethod),
-        (["settings", "portals", portal, "user_type"], Get) => Ok(CrmRoute::ListUserTypes {
-            portal: owned(portal),
-        }),
-        (["settings", "portals", portal, "user_type"], Post) => Ok(CrmRoute::CreateUserType {
-            portal: owned(portal),
-        }),
-        (["settings", "portals", _, "user_type"], _) => Err(ApiError::InvalidRequestMethod),
-        (["settings", "portals", portal, "user_type", id], Get) => Ok(CrmRoute::GetUserType {
-            portal: owned(portal),
-            id: owned(id),
-        }),
-        (["settings", "portals", portal, "user_type", id], Put) => Ok(CrmRoute::UpdateUserType {
-            portal: owned(portal),
-            id: owned(id),
-        }),
-        (["settings", "portals", portal, "user_type", id], Delete) => {
-            Ok(CrmRoute::DeleteUserType {
-                portal: owned(portal),
-                id: owned(id),
-            })
+        ["settings", "portals", "meta"] => method.pick((), &[(Get, |()| R::PortalsMeta)]),
+        ["settings", "portals", portal] => method.pick(
+            (*portal).to_owned(),
+            &[(Get, R::GetPortal), (Put, R::UpdatePortal)],
+        ),
+        ["settings", "portals", portal, "user_type"] => method.pick(
+            (*portal).to_owned(),
+            &[(Get, R::ListUserTypes), (Post, R::CreateUserType)],
+        ),
+        ["settings", "portals", portal, "user_type", id] => method.pick(
+            user_type(portal, id),
+            &[
+                (Get, R::GetUserType),
+                (Put, R::UpdateUserType),
+                (Delete, R::DeleteUserType),
+            ],
+        ),
+        ["settings", "portals", portal, "user_type", id, "users"] => method.pick(
+            user_type(portal, id),
+            &[(Get, R::ListUsers), (Delete, R::DeleteUsers)],
+        ),
+        [
+            "settings",
+            "portals",
+            portal,
+            "user_type",
+            id,
+            "users",
+            "action",
+            "transfer",
+        ] => method.pick(user_type(portal, id), &[(Post, R::TransferUsers)]),
+        [
+            "settings",
+            "portals",
+            portal,
+            "user_type",
+            id,
+            "users",
+            "actions",
+            "change_status",
+        ] => method.pick(user_type(portal, id), &[(Put, R::BulkChangeStatus)]),
+        [
+            "settings",
+            "portals",
+            portal,
+            "user_type",
+            id,
+            "users",
+            user,
+            "actions",
+            "change_status",
+        ] => method.pick(
+            (user_type(portal, id), (*user).to_owned()),
+            &[(Put, |(path, user)| R::ChangeUserStatus(path, user))],
+        ),
+        ["settings", ..] => Err(ApiError::InvalidUrlPattern),
+        [module, id, "actions", "portal_invite"] => {
+            method.pick(record(module, id), &[(Post, R::Invite)])
         }
-        (["settings", "portals", _, "user_type", _], _) => Err(ApiError::InvalidRequestMethod),
-        (
-            [
-                "settings",
-                "portals",
-                portal,
-                "user_type",
-                user_type,
-                "users",
-            ],
-            Get,
-        ) => Ok(CrmRoute::ListUsers {
-            portal: owned(portal),
-            user_type: owned(user_type),
-        }),
-        (
-            [
-                "settings",
-                "portals",
-                portal,
-                "user_type",
-                user_type,
-                "users",
-            ],
-            Delete,
-        ) => Ok(CrmRoute::DeleteUsers {
-            portal: owned(portal),
-            user_type: owned(user_type),
-        }),
-        (["settings", "portals", _, "user_type", _, "users"], _) => {
-            Err(ApiError::InvalidRequestMethod)
-        }
-        (
-            [
-                "settings",
-                "portals",
-                portal,
-                "user_type",
-                user_type,
-                "users",
-                "action",
-                "transfer",
-            ],
-            Post,
-        ) => Ok(CrmRoute::TransferUsers {
-            portal: owned(portal),
-            user_type: owned(user_type),
-        }),
-        (
-            [
-                "settings",
-                "portals",
-                _,
-                "user_type",
-                _,
-                "users",
-                "action",
-                "transfer",
-            ],
-            _,
-        ) => Err(ApiError::InvalidRequestMethod),
-        (
-            [
-                "settings",
-                "portals",
-                portal,
-                "user_type",
-                user_type,
-                "users",
-                "actions",
-                "change_status",
-            ],
-            Put,
-        ) => Ok(CrmRoute::BulkChangeStatus {
-            portal: owned(portal),
-            user_type: owned(user_type),
-        }),
-        (
-            [
-                "settings",
-                "portals",
-                _,
-                "user_type",
-                _,
-                "users",
-                "actions",
-                "change_status",
-            ],
-            _,
-        ) => Err(ApiError::InvalidRequestMethod),
-        (
-            [
-                "settings",
-                "portals",
-                portal,
-                "user_type",
-                user_type,
-                "users",
-                user,
-                "actions",
-                "change_status",
-            ],
-            Put,
-        ) => Ok(CrmRoute::ChangeUserStatus {
-            portal: owned(portal),
-            user_type: owned(user_type),
-            user: owned(user),
-        }),
-        (
-            [
-                "settings",
-                "portals",
-                _,
-                "user_type",
-                _,
-                "users",
-                _,
-                "actions",
-                "change_status",
-            ],
-            _,
-        ) => Err(ApiError::InvalidRequestMethod),
-        (["settings", "portals"], Get) => Ok(CrmRoute::ListPortals),
-        (["settings", "portals"], Post) => Ok(CrmRoute::CreatePortal),
-        (["settings", "portals"], _) => Err(ApiError::InvalidRequestMethod),
-        (["settings", "portals", portal], Get) => Ok(CrmRoute::GetPortal {
-            portal: (*portal).to_owned(),
-        }),
-        (["settings", "portals", portal], Put) => Ok(CrmRoute::UpdatePortal {
-            portal: (*portal).to_owned(),
-        }),
-        (["settings", "portals", _], _) => Err(ApiError::InvalidRequestMethod),
-        (["settings", ..], _) => Err(ApiError::InvalidUrlPattern),
-        ([module, record, "actions", "portal_invite"], Post) => Ok(CrmRoute::Invite {
-            module: owned(module),
-            record: owned(record),
-        }),
-        ([_, _, "actions", "portal_invite"], _) => Err(ApiError::InvalidRequestMethod),
-        ([module, "actions", "portal_invite"], Post) => Ok(CrmRoute::BulkInvite {
-            module: owned(module),
-        }),
-        ([module, "actions", "portal_invite"], Get) => Ok(CrmRoute::InviteJobs {
-            module: owned(module),
-        }),
-        ([_, "actions", "portal_invite"], _) => Err(ApiError::InvalidRequestMethod),
-        // The Records API, as far as portable scenarios need it; its other methods are not served.
-        ([module], Post) => Ok(CrmRoute::CreateRecords {
-            module: owned(module),
-        }),
-        ([module], Delete) => Ok(CrmRoute::DeleteRecords {
-            module: owned(module),
-            id: None,
-        }),
-        ([module, id], Get) => Ok(CrmRoute::GetRecord {
-            module: owned(module),
-            id: owned(id),
-        }),
-        ([module, id], Delete) => Ok(CrmRoute::DeleteRecords {
-            module: owned(module),
-            id: Some(owned(id)),
-        }),
+        [module, "actions", "portal_invite"] => method.pick(
+            (*module).to_owned(),
+            &[(Post, R::BulkInvite), (Get, R::InviteJobs)],
+        ),
+        // The Records API, as far as portable scenarios need it; its other methods are not
+        // served, and answer as unknown paths.
+        [module] => method
+            .pick(
+                (*module).to_owned(),
+                &[(Post, R::CreateRecords), (Delete, R::DeleteRecords)],
+            )
+            .map_err(|_| ApiError::InvalidUrlPattern),
+        [module, id] => method
+            .pick(
+                record(module, id),
+                &[(Get, R::GetRecord), (Delete, R::DeleteRecord)],
+            )
+            .map_err(|_| ApiError::InvalidUrlPattern),
         _ => Err(ApiError::InvalidUrlPattern),
     }
 }
@@ -413,9 +258,7 @@ mod tests {
             route_of(Method::Put, "/crm/v8/settings/portals/ZylkerAutos").unwrap(),
             Route::Crm {
                 version: ApiVersion::V8,
-                operation: CrmRoute::UpdatePortal {
-                    portal: "ZylkerAutos".into()
-                }
+                operation: CrmRoute::UpdatePortal("ZylkerAutos".into())
             }
         );
     }

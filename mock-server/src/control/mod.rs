@@ -42,47 +42,44 @@ fn run(state: &AppState, request: &ApiRequest) -> Outcome {
     match &operation {
         ControlRoute::ListOrgs => orgs::list(state),
         ControlRoute::CreateOrg => orgs::create(state, request),
-        ControlRoute::ResetOrg { org_id } => orgs::reset(state, org_id),
-        ControlRoute::ListJobs { org_id } => jobs::list(state, org_id),
-        ControlRoute::RunJobs { org_id } => jobs::run(state, org_id),
-        ControlRoute::CheckOrg { org_id } => orgs::check(state, org_id),
-        ControlRoute::ConfirmUser {
-            org_id,
-            personality_id,
-        } => invitations::confirm(state, org_id, personality_id),
-        ControlRoute::ExpireInvitations { org_id } => invitations::expire(state, org_id),
-        ControlRoute::ListRequests { org_id } => {
+        ControlRoute::ResetOrg(org_id) => orgs::reset(state, org_id),
+        ControlRoute::DeleteOrg(org_id) => orgs::delete(state, org_id),
+        ControlRoute::CheckOrg(org_id) => orgs::check(state, org_id),
+        ControlRoute::OrgState(org_id) => state_dump::state(state, org_id),
+        ControlRoute::ListJobs(org_id) => jobs::list(state, org_id),
+        ControlRoute::RunJobs(org_id) => jobs::run(state, org_id),
+        ControlRoute::ConfirmUser(user) => {
+            invitations::confirm(state, &user.org_id, &user.personality_id)
+        }
+        ControlRoute::ExpireInvitations(org_id) => invitations::expire(state, org_id),
+        ControlRoute::ListRequests(org_id) => {
             journal::routes::list(state, request, org_id.as_deref())
         }
-        ControlRoute::ClearRequests { org_id } => journal::routes::clear(state, org_id.as_deref()),
-        ControlRoute::CountRequests { org_id } => {
+        ControlRoute::ClearRequests(org_id) => journal::routes::clear(state, org_id.as_deref()),
+        ControlRoute::CountRequests(org_id) => {
             journal::routes::count(state, request, org_id.as_deref())
         }
-        ControlRoute::AddFault { org_id } => faults::routes::add(state, request, org_id.as_deref()),
-        ControlRoute::ListFaults { org_id } => faults::routes::list(state, org_id.as_deref()),
-        ControlRoute::ClearFaults { org_id } => faults::routes::clear(state, org_id.as_deref()),
-        ControlRoute::RemoveFault { org_id, fault_id } => {
-            faults::routes::remove(state, org_id.as_deref(), fault_id)
+        ControlRoute::AddFault(org_id) => faults::routes::add(state, request, org_id.as_deref()),
+        ControlRoute::ListFaults(org_id) => faults::routes::list(state, org_id.as_deref()),
+        ControlRoute::ClearFaults(org_id) => faults::routes::clear(state, org_id.as_deref()),
+        ControlRoute::RemoveFault(fault) => {
+            faults::routes::remove(state, fault.org_id.as_deref(), &fault.fault_id)
         }
-        ControlRoute::CreateSnapshot { org_id } => snapshots::take(state, org_id),
-        ControlRoute::ListSnapshots { org_id } => snapshots::list(state, org_id),
-        ControlRoute::RestoreSnapshot {
-            org_id,
-            snapshot_id,
-        } => snapshots::restore(state, org_id, snapshot_id),
-        ControlRoute::DeleteSnapshot {
-            org_id,
-            snapshot_id,
-        } => snapshots::delete(state, org_id, snapshot_id),
-        ControlRoute::GetClock { org_id } => clock::get(state, org_id),
-        ControlRoute::SetClock { org_id } => clock::set(state, request, org_id),
-        ControlRoute::AdvanceClock { org_id } => clock::advance(state, request, org_id),
-        ControlRoute::ResetClock { org_id } => clock::reset(state, org_id),
-        ControlRoute::GetLimits { org_id } => limits::routes::get(state, org_id),
-        ControlRoute::SetLimits { org_id } => limits::routes::set(state, request, org_id),
-        ControlRoute::GetEnvironment { org_id } => environment::get(state, org_id),
-        ControlRoute::SetEnvironment { org_id } => environment::set(state, request, org_id),
-        ControlRoute::OrgState { org_id } => state_dump::state(state, org_id),
-        ControlRoute::DeleteOrg { org_id } => orgs::delete(state, org_id),
+        ControlRoute::CreateSnapshot(org_id) => snapshots::take(state, org_id),
+        ControlRoute::ListSnapshots(org_id) => snapshots::list(state, org_id),
+        ControlRoute::RestoreSnapshot(path) => {
+            snapshots::restore(state, &path.org_id, &path.snapshot_id)
+        }
+        ControlRoute::DeleteSnapshot(path) => {
+            snapshots::delete(state, &path.org_id, &path.snapshot_id)
+        }
+        ControlRoute::GetClock(org_id) => clock::get(state, org_id),
+        ControlRoute::SetClock(org_id) => clock::set(state, request, org_id),
+        ControlRoute::AdvanceClock(org_id) => clock::advance(state, request, org_id),
+        ControlRoute::ResetClock(org_id) => clock::reset(state, org_id),
+        ControlRoute::GetLimits(org_id) => limits::routes::get(state, org_id),
+        ControlRoute::SetLimits(org_id) => limits::routes::set(state, request, org_id),
+        ControlRoute::GetEnvironment(org_id) => environment::get(state, org_id),
+        ControlRoute::SetEnvironment(org_id) => environment::set(state, request, org_id),
     }
 }

@@ -1,11 +1,41 @@
-//! The router of the control plane: one match on (method, segments after `/__mock/`) into a
-//! typed [`ControlRoute`]. Unknown paths answer `INVALID_URL_PATTERN` (404); a known path with a
-//! method it does not serve answers `INVALID_REQUEST_METHOD` (400), as the API's router does.
+//! The router of the control plane: the path first (segments after `/__mock/`), then the
+//! method, into a typed [`ControlRoute`]. Unknown paths answer `INVALID_URL_PATTERN` (404); a
+//! known path with a method it does not serve answers `INVALID_REQUEST_METHOD` (400), through
+//! [`Method::pick`], as the API's router does.
 
 use crate::api::error::ApiError;
 use crate::http::Method;
 
-/// The control-plane operations under `/__mock/`.
+/// A snapshot in a path: `/__mock/orgs/{id}/snapshots/{snapshot_id}…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotPath {
+    /// The org the snapshot was taken of.
+    pub org_id: String,
+    /// The snapshot's id (`snap-1`, …).
+    pub snapshot_id: String,
+}
+
+/// A fault in a path: `/__mock/faults/{fault_id}` or `/__mock/orgs/{id}/faults/{fault_id}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultPath {
+    /// The org whose faults hold it (`None`: the server-wide faults).
+    pub org_id: Option<String>,
+    /// The fault's id (`fault-1`, …).
+    pub fault_id: String,
+}
+
+/// A portal user in a path: `/__mock/orgs/{id}/users/{personality_id}/…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserPath {
+    /// The org.
+    pub org_id: String,
+    /// The portal user's record id.
+    pub personality_id: String,
+}
+
+/// The control-plane operations. A `String` is the org id of `/__mock/orgs/{id}/…`; an
+/// `Option<String>` is the same for the journal and faults, whose paths without
+/// `/orgs/{id}` (`None`) cover every org.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ControlRoute {
     /// `GET /__mock/orgs`
@@ -13,271 +43,156 @@ pub enum ControlRoute {
     /// `POST /__mock/orgs`
     CreateOrg,
     /// `POST /__mock/orgs/{id}/reset`
-    ResetOrg {
-        /// The org.
-        org_id: String,
-    },
+    ResetOrg(String),
     /// `GET /__mock/orgs/{id}/jobs`: every job with its results.
-    ListJobs {
-        /// The org.
-        org_id: String,
-    },
+    ListJobs(String),
     /// `POST /__mock/orgs/{id}/jobs/run`: run every pending job now.
-    RunJobs {
-        /// The org.
-        org_id: String,
-    },
+    RunJobs(String),
     /// `GET /__mock/orgs/{id}/check`: the invariants of the org's whole state.
-    CheckOrg {
-        /// The org.
-        org_id: String,
-    },
+    CheckOrg(String),
     /// `POST /__mock/orgs/{id}/users/{personality_id}/confirm`: the user accepts the invitation.
-    ConfirmUser {
-        /// The org.
-        org_id: String,
-        /// The portal user's record id.
-        personality_id: String,
-    },
+    ConfirmUser(UserPath),
     /// `POST /__mock/orgs/{id}/invitations/expire`: expire invitations older than 7 days.
-    ExpireInvitations {
-        /// The org.
-        org_id: String,
-    },
+    ExpireInvitations(String),
     /// `GET /__mock/requests` or `GET /__mock/orgs/{id}/requests`: the journal, filtered.
-    ListRequests {
-        /// The org (`None`: every request).
-        org_id: Option<String>,
-    },
+    ListRequests(Option<String>),
     /// `DELETE /__mock/requests` or `DELETE /__mock/orgs/{id}/requests`: clear the journal.
-    ClearRequests {
-        /// The org (`None`: every request).
-        org_id: Option<String>,
-    },
-    /// `POST /__mock/orgs/{id}/requests/count`: how many requests match a pattern.
-    CountRequests {
-        /// The org (`None`: every request).
-        org_id: Option<String>,
-    },
+    ClearRequests(Option<String>),
+    /// `POST /__mock/requests/count` or `POST /__mock/orgs/{id}/requests/count`: how many
+    /// requests match a pattern.
+    CountRequests(Option<String>),
     /// `POST /__mock/orgs/{id}/snapshots`: save the org.
-    CreateSnapshot {
-        /// The org.
-        org_id: String,
-    },
+    CreateSnapshot(String),
     /// `GET /__mock/orgs/{id}/snapshots`
-    ListSnapshots {
-        /// The org.
-        org_id: String,
-    },
+    ListSnapshots(String),
     /// `POST /__mock/orgs/{id}/snapshots/{sid}/restore`: put the org back as it was.
-    RestoreSnapshot {
-        /// The org.
-        org_id: String,
-        /// The snapshot.
-        snapshot_id: String,
-    },
+    RestoreSnapshot(SnapshotPath),
     /// `DELETE /__mock/orgs/{id}/snapshots/{sid}`
-    DeleteSnapshot {
-        /// The org.
-        org_id: String,
-        /// The snapshot.
-        snapshot_id: String,
-    },
+    DeleteSnapshot(SnapshotPath),
     /// `GET /__mock/orgs/{id}/clock`
-    GetClock {
-        /// The org.
-        org_id: String,
-    },
+    GetClock(String),
     /// `PUT /__mock/orgs/{id}/clock` `{"now": "…"}`: fix the org's clock.
-    SetClock {
-        /// The org.
-        org_id: String,
-    },
+    SetClock(String),
     /// `POST /__mock/orgs/{id}/clock/advance` `{"seconds": N}` or `{"by": "7d"}`.
-    AdvanceClock {
-        /// The org.
-        org_id: String,
-    },
+    AdvanceClock(String),
     /// `DELETE /__mock/orgs/{id}/clock`: back to the server's clock.
-    ResetClock {
-        /// The org.
-        org_id: String,
-    },
+    ResetClock(String),
     /// `POST /__mock/faults` or `POST /__mock/orgs/{id}/faults`: inject a fault.
-    AddFault {
-        /// The org (`None`: every org).
-        org_id: Option<String>,
-    },
+    AddFault(Option<String>),
     /// `GET …/faults`
-    ListFaults {
-        /// The org (`None`: the server-wide faults).
-        org_id: Option<String>,
-    },
+    ListFaults(Option<String>),
     /// `DELETE …/faults`: remove them all.
-    ClearFaults {
-        /// The org (`None`: the server-wide faults).
-        org_id: Option<String>,
-    },
+    ClearFaults(Option<String>),
     /// `DELETE …/faults/{fault_id}`
-    RemoveFault {
-        /// The org (`None`: a server-wide fault).
-        org_id: Option<String>,
-        /// The fault.
-        fault_id: String,
-    },
+    RemoveFault(FaultPath),
     /// `GET /__mock/orgs/{id}/limits`: credits and concurrency, used and allowed.
-    GetLimits {
-        /// The org.
-        org_id: String,
-    },
+    GetLimits(String),
     /// `PUT /__mock/orgs/{id}/limits` `{"enforce": true, "credits": N, "concurrency": N}`.
-    SetLimits {
-        /// The org.
-        org_id: String,
-    },
+    SetLimits(String),
     /// `GET /__mock/orgs/{id}/environment`
-    GetEnvironment {
-        /// The org.
-        org_id: String,
-    },
+    GetEnvironment(String),
     /// `PUT /__mock/orgs/{id}/environment` `{"environment": "sandbox"|"production"}`.
-    SetEnvironment {
-        /// The org.
-        org_id: String,
-    },
+    SetEnvironment(String),
     /// `GET /__mock/orgs/{id}/state`: the org as fixture JSON.
-    OrgState {
-        /// The org.
-        org_id: String,
-    },
+    OrgState(String),
     /// `DELETE /__mock/orgs/{id}`: the org and everything it holds.
-    DeleteOrg {
-        /// The org.
-        org_id: String,
-    },
+    DeleteOrg(String),
 }
 
 /// Resolves the segments of a `/__mock/` path after `__mock`.
 pub fn route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
-    control_route(method, rest)
-}
-
-fn control_route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
+    use ControlRoute as R;
     use Method::{Delete, Get, Post, Put};
-    let org = |id: &&str| (*id).to_owned();
-    match (rest, method) {
-        (["requests"], Get) => Ok(ControlRoute::ListRequests { org_id: None }),
-        (["requests"], Delete) => Ok(ControlRoute::ClearRequests { org_id: None }),
-        (["requests", "count"], Post) => Ok(ControlRoute::CountRequests { org_id: None }),
-        (["orgs", id, "requests"], Get) => Ok(ControlRoute::ListRequests {
-            org_id: Some(org(id)),
-        }),
-        (["orgs", id, "requests"], Delete) => Ok(ControlRoute::ClearRequests {
-            org_id: Some(org(id)),
-        }),
-        (["orgs", id, "requests", "count"], Post) => Ok(ControlRoute::CountRequests {
-            org_id: Some(org(id)),
-        }),
-        (["orgs", id, "snapshots"], Post) => Ok(ControlRoute::CreateSnapshot { org_id: org(id) }),
-        (["orgs", id, "snapshots"], Get) => Ok(ControlRoute::ListSnapshots { org_id: org(id) }),
-        (["orgs", id, "snapshots", sid, "restore"], Post) => Ok(ControlRoute::RestoreSnapshot {
-            org_id: org(id),
-            snapshot_id: org(sid),
-        }),
-        (["orgs", id, "snapshots", sid], Delete) => Ok(ControlRoute::DeleteSnapshot {
-            org_id: org(id),
-            snapshot_id: org(sid),
-        }),
-        (["orgs", id, "clock"], Get) => Ok(ControlRoute::GetClock { org_id: org(id) }),
-        (["orgs", id, "clock"], Put) => Ok(ControlRoute::SetClock { org_id: org(id) }),
-        (["orgs", id, "clock"], Delete) => Ok(ControlRoute::ResetClock { org_id: org(id) }),
-        (["orgs", id, "clock", "advance"], Post) => {
-            Ok(ControlRoute::AdvanceClock { org_id: org(id) })
-        }
-        (["faults"], Post) => Ok(ControlRoute::AddFault { org_id: None }),
-        (["faults"], Get) => Ok(ControlRoute::ListFaults { org_id: None }),
-        (["faults"], Delete) => Ok(ControlRoute::ClearFaults { org_id: None }),
-        (["faults", fid], Delete) => Ok(ControlRoute::RemoveFault {
-            org_id: None,
-            fault_id: org(fid),
-        }),
-        (["orgs", id, "faults"], Post) => Ok(ControlRoute::AddFault {
-            org_id: Some(org(id)),
-        }),
-        (["orgs", id, "faults"], Get) => Ok(ControlRoute::ListFaults {
-            org_id: Some(org(id)),
-        }),
-        (["orgs", id, "faults"], Delete) => Ok(ControlRoute::ClearFaults {
-            org_id: Some(org(id)),
-        }),
-        (["orgs", id, "faults", fid], Delete) => Ok(ControlRoute::RemoveFault {
-            org_id: Some(org(id)),
-            fault_id: org(fid),
-        }),
-        (["orgs", id, "limits"], Get) => Ok(ControlRoute::GetLimits { org_id: org(id) }),
-        (["orgs", id, "limits"], Put) => Ok(ControlRoute::SetLimits { org_id: org(id) }),
-        (["orgs", id, "environment"], Get) => Ok(ControlRoute::GetEnvironment { org_id: org(id) }),
-        (["orgs", id, "environment"], Put) => Ok(ControlRoute::SetEnvironment { org_id: org(id) }),
-        (
-            ["requests"]
-            | ["requests", "count"]
-            | ["orgs", _, "requests"]
-            | ["orgs", _, "requests", "count"]
-            | ["orgs", _, "snapshots"]
-            | ["orgs", _, "snapshots", _]
-            | ["orgs", _, "snapshots", _, "restore"]
-            | ["orgs", _, "clock"]
-            | ["orgs", _, "clock", "advance"]
-            | ["faults"]
-            | ["faults", _]
-            | ["orgs", _, "faults"]
-            | ["orgs", _, "faults", _]
-            | ["orgs", _, "limits"]
-            | ["orgs", _, "environment"],
-            _,
-        ) => Err(ApiError::InvalidRequestMethod),
-        (["orgs", org_id, "state"], Get) => Ok(ControlRoute::OrgState {
-            org_id: (*org_id).to_owned(),
-        }),
-        (["orgs", org_id], Delete) => Ok(ControlRoute::DeleteOrg {
-            org_id: (*org_id).to_owned(),
-        }),
-        (["orgs", _, "state"] | ["orgs", _], _) => Err(ApiError::InvalidRequestMethod),
-        (["orgs"], Get) => Ok(ControlRoute::ListOrgs),
-        (["orgs"], Post) => Ok(ControlRoute::CreateOrg),
-        (["orgs"], _) => Err(ApiError::InvalidRequestMethod),
-        (["orgs", org_id, "reset"], Post) => Ok(ControlRoute::ResetOrg {
-            org_id: (*org_id).to_owned(),
-        }),
-        (["orgs", _, "reset"], _) => Err(ApiError::InvalidRequestMethod),
-        (["orgs", org_id, "jobs"], Get) => Ok(ControlRoute::ListJobs {
-            org_id: (*org_id).to_owned(),
-        }),
-        (["orgs", org_id, "jobs", "run"], Post) => Ok(ControlRoute::RunJobs {
-            org_id: (*org_id).to_owned(),
-        }),
-        (["orgs", org_id, "check"], Get) => Ok(ControlRoute::CheckOrg {
-            org_id: (*org_id).to_owned(),
-        }),
-        (["orgs", org_id, "users", personality_id, "confirm"], Post) => {
-            Ok(ControlRoute::ConfirmUser {
-                org_id: (*org_id).to_owned(),
+    let org = |id: &str| id.to_owned();
+    let snapshot = |id: &str, sid: &str| SnapshotPath {
+        org_id: id.to_owned(),
+        snapshot_id: sid.to_owned(),
+    };
+    let fault = |id: Option<&str>, fid: &str| FaultPath {
+        org_id: id.map(str::to_owned),
+        fault_id: fid.to_owned(),
+    };
+    match rest {
+        ["orgs"] => method.pick((), &[(Get, |()| R::ListOrgs), (Post, |()| R::CreateOrg)]),
+        ["orgs", id] => method.pick(org(id), &[(Delete, R::DeleteOrg)]),
+        ["orgs", id, "state"] => method.pick(org(id), &[(Get, R::OrgState)]),
+        ["orgs", id, "reset"] => method.pick(org(id), &[(Post, R::ResetOrg)]),
+        ["orgs", id, "check"] => method.pick(org(id), &[(Get, R::CheckOrg)]),
+        ["orgs", id, "jobs"] => method.pick(org(id), &[(Get, R::ListJobs)]),
+        ["orgs", id, "jobs", "run"] => method.pick(org(id), &[(Post, R::RunJobs)]),
+        ["orgs", id, "users", personality_id, "confirm"] => method.pick(
+            UserPath {
+                org_id: org(id),
                 personality_id: (*personality_id).to_owned(),
-            })
+            },
+            &[(Post, R::ConfirmUser)],
+        ),
+        ["orgs", id, "invitations", "expire"] => {
+            method.pick(org(id), &[(Post, R::ExpireInvitations)])
         }
-        (["orgs", org_id, "invitations", "expire"], Post) => Ok(ControlRoute::ExpireInvitations {
-            org_id: (*org_id).to_owned(),
-        }),
-        (
-            ["orgs", _, "jobs"]
-            | ["orgs", _, "jobs", "run"]
-            | ["orgs", _, "check"]
-            | ["orgs", _, "users", _, "confirm"]
-            | ["orgs", _, "invitations", "expire"],
-            _,
-        ) => Err(ApiError::InvalidRequestMethod),
+        ["requests"] => journal(method, None),
+        ["orgs", id, "requests"] => journal(method, Some(org(id))),
+        ["requests", "count"] => method.pick(None, &[(Post, R::CountRequests)]),
+        ["orgs", id, "requests", "count"] => {
+            method.pick(Some(org(id)), &[(Post, R::CountRequests)])
+        }
+        ["orgs", id, "snapshots"] => method.pick(
+            org(id),
+            &[(Post, R::CreateSnapshot), (Get, R::ListSnapshots)],
+        ),
+        ["orgs", id, "snapshots", sid] => {
+            method.pick(snapshot(id, sid), &[(Delete, R::DeleteSnapshot)])
+        }
+        ["orgs", id, "snapshots", sid, "restore"] => {
+            method.pick(snapshot(id, sid), &[(Post, R::RestoreSnapshot)])
+        }
+        ["orgs", id, "clock"] => method.pick(
+            org(id),
+            &[
+                (Get, R::GetClock),
+                (Put, R::SetClock),
+                (Delete, R::ResetClock),
+            ],
+        ),
+        ["orgs", id, "clock", "advance"] => method.pick(org(id), &[(Post, R::AdvanceClock)]),
+        ["faults"] => faults(method, None),
+        ["orgs", id, "faults"] => faults(method, Some(org(id))),
+        ["faults", fid] => method.pick(fault(None, fid), &[(Delete, R::RemoveFault)]),
+        ["orgs", id, "faults", fid] => {
+            method.pick(fault(Some(id), fid), &[(Delete, R::RemoveFault)])
+        }
+        ["orgs", id, "limits"] => method.pick(org(id), &[(Get, R::GetLimits), (Put, R::SetLimits)]),
+        ["orgs", id, "environment"] => method.pick(
+            org(id),
+            &[(Get, R::GetEnvironment), (Put, R::SetEnvironment)],
+        ),
         _ => Err(ApiError::InvalidUrlPattern),
     }
+}
+
+/// `…/requests`: the journal of one org (or every org).
+fn journal(method: Method, org_id: Option<String>) -> Result<ControlRoute, ApiError> {
+    use Method::{Delete, Get};
+    method.pick(
+        org_id,
+        &[
+            (Get, ControlRoute::ListRequests),
+            (Delete, ControlRoute::ClearRequests),
+        ],
+    )
+}
+
+/// `…/faults`: the faults of one org (or the server-wide ones).
+fn faults(method: Method, org_id: Option<String>) -> Result<ControlRoute, ApiError> {
+    use Method::{Delete, Get, Post};
+    method.pick(
+        org_id,
+        &[
+            (Post, ControlRoute::AddFault),
+            (Get, ControlRoute::ListFaults),
+            (Delete, ControlRoute::ClearFaults),
+        ],
+    )
 }
 
 #[cfg(test)]
@@ -296,11 +211,11 @@ mod tests {
         let org = || "blank-1".to_owned();
         assert_eq!(
             route_of(Method::Get, "/__mock/orgs/blank-1/state"),
-            Ok(ControlRoute::OrgState { org_id: org() })
+            Ok(ControlRoute::OrgState(org()))
         );
         assert_eq!(
             route_of(Method::Delete, "/__mock/orgs/blank-1"),
-            Ok(ControlRoute::DeleteOrg { org_id: org() })
+            Ok(ControlRoute::DeleteOrg(org()))
         );
         assert_eq!(
             route_of(Method::Post, "/__mock/orgs/blank-1/state"),
