@@ -34,27 +34,28 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod api;
+mod api;
 pub mod clock;
 pub mod config;
-pub mod control;
-pub mod domain;
+mod control;
+mod domain;
 pub mod dump_command;
 pub mod fixtures;
 #[doc(hidden)]
 pub mod fuzz;
-pub mod http;
-pub mod intercept;
-pub mod pipeline;
-pub mod server;
-pub mod state;
+mod http;
+mod intercept;
+mod pipeline;
+mod server;
+mod state;
+#[doc(hidden)]
 pub mod store;
-pub mod version;
+mod version;
 
 pub use api::error::ApiError;
 pub use clock::Clock;
 pub use config::{Config, ControlPlane};
 pub use fixtures::FixtureSet;
-pub use server::{Listener, MockServer, serve, serve_as};
+pub use server::{Listener, MockServer, exposure_warning, serve, serve_as};
 pub use state::AppState;
-pub use store::Store;
+pub use store::{Store, StoreError};

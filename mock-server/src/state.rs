@@ -12,18 +12,16 @@ use crate::store::Store;
 /// Shared server state.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub store: Arc<Store>,
+    pub(crate) store: Arc<Store>,
     /// Where "now" comes from.
-    pub clock: Arc<Clock>,
-    /// Settings.
-    pub config: Arc<Config>,
+    pub(crate) clock: Arc<Clock>,
+    pub(crate) config: Arc<Config>,
     /// What was asked and answered.
-    pub journal: Arc<Journal>,
+    pub(crate) journal: Arc<Journal>,
     /// Faults injected through the control plane.
-    pub faults: Arc<Faults>,
+    pub(crate) faults: Arc<Faults>,
     /// API credit and concurrency accounting.
-    pub limits: Arc<Limits>,
+    pub(crate) limits: Arc<Limits>,
 }
 
 impl AppState {

@@ -36,15 +36,4 @@ impl ApiVersion {
             _ => Err(ApiError::InvalidUrlPattern),
         }
     }
-
-    /// The segment as written in paths.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiVersion::V4 => "v4",
-            ApiVersion::V5 => "v5",
-            ApiVersion::V6 => "v6",
-            ApiVersion::V7 => "v7",
-            ApiVersion::V8 => "v8",
-        }
-    }
 }

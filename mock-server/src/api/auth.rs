@@ -54,7 +54,6 @@ impl ScopeOp {
 pub struct Caller {
     /// The org the token selects.
     pub org_id: String,
-    /// The CRM user.
     pub user_id: String,
     scopes: Vec<String>,
     manage_portal: bool,

@@ -51,13 +51,10 @@ pub(crate) fn oauth(state: &AppState, request: &ApiRequest) -> ApiResponse {
 
 /// What a `/crm/` handler gets: who calls, in which org and version, and "now".
 pub struct Ctx<'a> {
-    /// Shared state.
     pub state: &'a AppState,
-    /// The request.
     pub request: &'a ApiRequest,
     /// The API version in the path.
     pub version: ApiVersion,
-    /// The authenticated caller.
     pub caller: Caller,
     /// The org's offset, for printing timestamps.
     pub offset: time::UtcOffset,

@@ -22,8 +22,6 @@ pub mod router;
 mod snapshots;
 mod state_dump;
 
-pub use orgs::ADMIN_SCOPES;
-
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 use error::Outcome;

@@ -27,7 +27,6 @@ pub struct FaultPath {
 /// A portal user in a path: `/__mock/orgs/{id}/users/{personality_id}/…`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserPath {
-    /// The org.
     pub org_id: String,
     /// The portal user's record id.
     pub personality_id: String,

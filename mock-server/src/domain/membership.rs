@@ -108,13 +108,10 @@ impl InviteType {
 
 /// One invitation to check and apply.
 pub struct Invitation<'a> {
-    /// The org.
     pub org: &'a OrgRow,
     /// The module of the path (API name).
     pub module: &'a str,
-    /// The record.
     pub record_id: &'a str,
-    /// The user type.
     pub user_type_id: &'a str,
     /// invite or reinvite.
     pub invite_type: InviteType,

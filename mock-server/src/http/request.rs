@@ -48,7 +48,6 @@ impl Method {
 /// One request, decoded: what every layer below the HTTP edge reads.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
-    /// The method.
     pub method: Method,
     /// The raw path, as sent (for logs and the journal).
     pub path: String,

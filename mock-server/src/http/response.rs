@@ -12,7 +12,6 @@ pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 /// One answer: a status, an optional JSON body, and any extra headers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponse {
-    /// The HTTP status.
     pub status: u16,
     /// The serialised JSON body; `None` for 204 (no body and no content type).
     pub body: Option<Bytes>,

@@ -44,7 +44,6 @@ pub enum FaultAction {
 pub struct FaultHit {
     /// Added latency.
     pub delay: Duration,
-    /// The action.
     pub action: FaultAction,
 }
 
@@ -180,11 +179,6 @@ impl Faults {
             remaining,
         });
         Ok(id)
-    }
-
-    /// Whether there is no fault at all (then requests need no org lookup for faults).
-    pub fn is_empty(&self) -> bool {
-        self.lock().faults.is_empty()
     }
 
     /// The faults of an org (or the server-wide ones with `None`), as they were given.

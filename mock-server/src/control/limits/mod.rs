@@ -69,16 +69,12 @@ pub fn allowance(edition: &str, users: u64) -> Allowance {
 pub enum Refusal {
     /// The credits of the window are used up; the oldest frees in `retry_after` seconds.
     Credits {
-        /// The allowance.
         limit: u64,
         /// Seconds until a credit frees.
         retry_after: u64,
     },
     /// Too many requests at once.
-    Concurrency {
-        /// The allowance.
-        limit: usize,
-    },
+    Concurrency { limit: usize },
 }
 
 /// Usage of every org, in memory, and which orgs enforce limits (a copy of the store's
@@ -122,7 +118,6 @@ pub struct Permit {
     org_id: String,
     /// Credits left after this request, and the allowance, for the rate-limit headers.
     pub remaining: u64,
-    /// The allowance.
     pub limit: u64,
 }
 
@@ -182,15 +177,6 @@ impl Limits {
             .enforced
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = org_ids.into_iter().collect();
-    }
-
-    /// Whether any org enforces limits.
-    pub fn any_enforced(&self) -> bool {
-        !self
-            .enforced
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .is_empty()
     }
 
     /// Whether this org enforces limits.
