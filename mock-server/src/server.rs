@@ -1,6 +1,6 @@
 //! The accept loop: hyper (HTTP/1.1 with keep-alive, and HTTP/2) over a tokio listener, one task
 //! per connection, and a graceful shutdown that lets in-flight requests finish. Each request is
-//! read into an owned `ApiRequest` and answered by [`pipeline::respond`](crate::pipeline::respond),
+//! read into an owned `ApiRequest` and answered by [`pipeline::respond`],
 //! which may also ask for the connection to be reset.
 //!
 //! Abusive clients are bounded: at most `max_connections` are served at once (more wait in the

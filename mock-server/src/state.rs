@@ -49,7 +49,7 @@ impl AppState {
         state
     }
 
-    /// Copies the store's per-org `enforce_limits` flags into [`Limits`]; call after anything
+    /// Copies the store's per-org `enforce_limits` flags into `Limits`; call after anything
     /// that may change them (a new org, a reset, a restored snapshot, a deleted org).
     pub fn refresh_enforced_limits(&self) {
         match self.store.read(crate::store::orgs::enforcing) {

@@ -4,7 +4,7 @@
 //! A `/crm/` call goes through [`crm`]: [`router`] (path, then method), [`auth`] (the token),
 //! the sandbox rule, the operation's scope and profile permission (one table, [`access`]), then
 //! the resource's module (parse with [`body`], validate, apply, render). Every failure is an
-//! [`ApiError`](error::ApiError).
+//! [`error::ApiError`].
 
 mod access;
 pub mod auth;

@@ -10,18 +10,22 @@
 //!
 //! [`dump_file`] reads a database file offline without writing to it.
 
+mod crm;
+mod portal;
+
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
-use serde_json::Value;
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use time::UtcOffset;
 
 use super::{SCHEMA_VERSION, StoreError, flag, schema};
 use crate::clock::{format_timestamp, parse_offset};
+use crm::{bad_json, crm, json_column};
+use portal::{jobs, portal, portal_users, user_types};
+
 use crate::fixtures::{
-    CrmFixture, CrmSource, FieldFixture, FixtureSet, JobFixture, LayoutFieldFixture, LayoutFixture,
-    ModuleFixture, OauthClientFixture, OrgFixture, OrgSettings, PortalFixture, PortalUserFixture,
-    ProfileFixture, RecordFixture, TokenFixture, UserFixture, UserTypeFixture, ViewFixture,
+    CrmSource, FixtureSet, OauthClientFixture, OrgFixture, OrgSettings, ProfileFixture,
+    TokenFixture, UserFixture,
 };
 
 /// The org `org_id` as a fixture; `None` if there is no such org. `fixtures` supplies what the
@@ -350,286 +354,11 @@ fn oauth_clients(
         .collect())
 }
 
-fn crm(
-    conn: &Connection,
-    org_id: &str,
-    source: Option<&OrgFixture>,
-    offset: UtcOffset,
-) -> Result<CrmFixture, StoreError> {
-    let source_crm = source.and_then(OrgFixture::crm);
-    let mut modules = rows(
-        conn,
-        "SELECT id, api_name, singular_label, plural_label, shared_type, personality,
-                portal_allowed
-         FROM modules WHERE org_id = ?1 ORDER BY rowid",
-        [org_id],
-        |row| {
-            Ok(ModuleFixture {
-                id: row.get(0)?,
-                api_name: row.get(1)?,
-                singular_label: row.get(2)?,
-                plural_label: row.get(3)?,
-                shared_type: row.get(4)?,
-                personality: flag(row.get(5)?),
-                portal_allowed: flag(row.get(6)?),
-                fields: Vec::new(),
-                layouts: Vec::new(),
-                views: Vec::new(),
-            })
-        },
-    )?;
-    for module in &mut modules {
-        module.fields = rows(
-            conn,
-            "SELECT id, api_name, field_label, data_type, lookup_module, portal_allowed
-             FROM fields WHERE org_id = ?1 AND module_id = ?2 ORDER BY rowid",
-            params![org_id, module.id],
-            |row| {
-                Ok(FieldFixture {
-                    id: row.get(0)?,
-                    api_name: row.get(1)?,
-                    field_label: row.get(2)?,
-                    data_type: row.get(3)?,
-                    lookup_module: row.get(4)?,
-                    portal_allowed: flag(row.get(5)?),
-                })
-            },
-        )?;
-        module.layouts = rows(
-            conn,
-            "SELECT id, name, display_label FROM layouts
-             WHERE org_id = ?1 AND module_id = ?2 ORDER BY rowid",
-            params![org_id, module.id],
-            |row| {
-                Ok(LayoutFixture {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    display_label: row.get(2)?,
-                    fields: Vec::new(),
-                })
-            },
-        )?;
-        for layout in &mut module.layouts {
-            layout.fields = rows(
-                conn,
-                "SELECT field_id, mandatory FROM layout_fields
-                 WHERE org_id = ?1 AND layout_id = ?2 ORDER BY rowid",
-                params![org_id, layout.id],
-                |row| {
-                    Ok(LayoutFieldFixture {
-                        id: row.get(0)?,
-                        mandatory: flag(row.get(1)?),
-                    })
-                },
-            )?;
-        }
-        module.views = rows(
-            conn,
-            "SELECT id, name, display_label, type FROM views
-             WHERE org_id = ?1 AND module_id = ?2 ORDER BY rowid",
-            params![org_id, module.id],
-            |row| {
-                Ok(ViewFixture {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    display_label: row.get(2)?,
-                    view_type: row.get(3)?,
-                })
-            },
-        )?;
-    }
-    let note = |id: &str| {
-        source_crm
-            .and_then(|crm| crm.records.iter().find(|r| r.id == id))
-            .map(|r| r.note.clone())
-            .unwrap_or_default()
-    };
-    let ts = |unix: Option<i64>| unix.map(|unix| format_timestamp(unix, offset));
-    let records = rows(
-        conn,
-        "SELECT r.id, m.api_name, r.name, r.email, r.approval, r.gdpr_consent, r.state, r.data,
-                r.created_time, r.created_by, r.modified_time, r.modified_by
-         FROM records r JOIN modules m ON m.org_id = r.org_id AND m.id = r.module_id
-         WHERE r.org_id = ?1 ORDER BY r.rowid",
-        [org_id],
-        |row| {
-            let id: String = row.get(0)?;
-            let data: String = row.get(7)?;
-            let data = match serde_json::from_str(&data) {
-                Ok(Value::Object(map)) => map,
-                _ => return Err(bad_json(7, "records.data")),
-            };
-            Ok(RecordFixture {
-                note: note(&id),
-                id,
-                module: row.get(1)?,
-                name: row.get(2)?,
-                email: row.get(3)?,
-                approval: row.get(4)?,
-                gdpr_consent: flag(row.get(5)?),
-                state: row.get(6)?,
-                data,
-                created_time: ts(row.get(8)?),
-                created_by: row.get(9)?,
-                modified_time: ts(row.get(10)?),
-                modified_by: row.get(11)?,
-            })
-        },
-    )?;
-    Ok(CrmFixture {
-        description: source_crm
-            .map(|crm| crm.description.clone())
-            .unwrap_or_default(),
-        modules,
-        records,
-    })
-}
-
-/// The error a column of malformed JSON gives.
-fn bad_json(column: usize, what: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(
-        column,
-        rusqlite::types::Type::Text,
-        format!("{what} is not the JSON expected").into(),
-    )
-}
-
-fn json_column(row: &rusqlite::Row<'_>, column: usize, what: &str) -> rusqlite::Result<Value> {
-    let text: String = row.get(column)?;
-    serde_json::from_str(&text).map_err(|_| bad_json(column, what))
-}
-
-fn portal(
-    conn: &Connection,
-    org_id: &str,
-    org_zaid: &str,
-    offset: UtcOffset,
-) -> Result<Option<PortalFixture>, StoreError> {
-    Ok(conn
-        .query_row(
-            "SELECT name, zaid, active, created_time, created_by, modified_time, modified_by, saml
-             FROM portals WHERE org_id = ?1",
-            [org_id],
-            |row| {
-                let zaid: String = row.get(1)?;
-                let saml: Option<String> = row.get(7)?;
-                Ok(PortalFixture {
-                    name: row.get(0)?,
-                    active: flag(row.get(2)?),
-                    created_time: format_timestamp(row.get(3)?, offset),
-                    created_by: row.get(4)?,
-                    modified_time: format_timestamp(row.get(5)?, offset),
-                    modified_by: row.get(6)?,
-                    zaid: (zaid != org_zaid).then_some(zaid),
-                    saml_configuration: saml
-                        .map(|text| {
-                            serde_json::from_str(&text).map_err(|_| bad_json(7, "portals.saml"))
-                        })
-                        .transpose()?,
-                })
-            },
-        )
-        .optional()?)
-}
-
-fn user_types(
-    conn: &Connection,
-    org_id: &str,
-    offset: UtcOffset,
-) -> Result<Vec<UserTypeFixture>, StoreError> {
-    let mut types = rows(
-        conn,
-        "SELECT t.id, t.name, m.api_name, f.api_name, t.active, t.is_default, t.created_time,
-                t.created_by, t.modified_time, t.modified_by
-         FROM user_types t
-         JOIN modules m ON m.org_id = t.org_id AND m.id = t.personality_module_id
-         LEFT JOIN fields f ON f.org_id = t.org_id AND f.id = t.invitation_field_id
-         WHERE t.org_id = ?1 ORDER BY t.rowid",
-        [org_id],
-        |row| {
-            Ok(UserTypeFixture {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                personality_module: row.get(2)?,
-                invitation_field: row.get(3)?,
-                active: flag(row.get(4)?),
-                default: flag(row.get(5)?),
-                created_time: format_timestamp(row.get(6)?, offset),
-                created_by: row.get(7)?,
-                modified_time: format_timestamp(row.get(8)?, offset),
-                modified_by: row.get(9)?,
-                modules: Vec::new(),
-            })
-        },
-    )?;
-    for user_type in &mut types {
-        user_type.modules = rows(
-            conn,
-            "SELECT config FROM user_type_modules
-             WHERE org_id = ?1 AND user_type_id = ?2 ORDER BY position",
-            params![org_id, user_type.id],
-            |row| json_column(row, 0, "user_type_modules.config"),
-        )?;
-    }
-    Ok(types)
-}
-
-fn portal_users(
-    conn: &Connection,
-    org_id: &str,
-    offset: UtcOffset,
-) -> Result<Vec<PortalUserFixture>, StoreError> {
-    rows(
-        conn,
-        "SELECT personality_id, user_type_id, confirm, active, status_reason, invited_time,
-                language, invite_expired
-         FROM portal_users WHERE org_id = ?1 ORDER BY seq",
-        [org_id],
-        |row| {
-            Ok(PortalUserFixture {
-                personality_id: row.get(0)?,
-                user_type_id: row.get(1)?,
-                confirm: flag(row.get(2)?),
-                active: flag(row.get(3)?),
-                status_reason: row.get(4)?,
-                invited_time: format_timestamp(row.get(5)?, offset),
-                language: row.get(6)?,
-                invite_expired: flag(row.get(7)?),
-            })
-        },
-    )
-}
-
-fn jobs(conn: &Connection, org_id: &str, offset: UtcOffset) -> Result<Vec<JobFixture>, StoreError> {
-    rows(
-        conn,
-        "SELECT id, kind, module, status, user_id, created_time, payload, results
-         FROM jobs WHERE org_id = ?1 ORDER BY rowid",
-        [org_id],
-        |row| {
-            let results: Option<String> = row.get(7)?;
-            Ok(JobFixture {
-                id: row.get(0)?,
-                kind: row.get(1)?,
-                module: row.get(2)?,
-                status: row.get(3)?,
-                user: row.get(4)?,
-                created_time: format_timestamp(row.get(5)?, offset),
-                payload: json_column(row, 6, "jobs.payload")?,
-                results: results
-                    .map(|text| {
-                        serde_json::from_str(&text).map_err(|_| bad_json(7, "jobs.results"))
-                    })
-                    .transpose()?,
-            })
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::Store;
+    use serde_json::Value;
 
     fn as_json(fixture: &OrgFixture) -> Value {
         serde_json::to_value(fixture).unwrap()

@@ -13,27 +13,31 @@
 //! ```
 //! Each item of a batch body gets its own result; the request is one transaction.
 
+mod validate;
+
+use validate::{
+    check_mandatory_modules, invitation_field, optional_bool, overlay_module, personality_module,
+    validate_modules, validate_name,
+};
+
 use rusqlite::{Connection, Transaction};
 use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use super::body::{parse_json, per_item_results};
-use super::user_type_modules::{
-    self as modules, as_input, id_of, invalid_at, missing, too_long, wrong_type,
-};
+use super::user_type_modules::{self as modules, as_input, id_of, missing, wrong_type};
 use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::domain::membership;
 use crate::http::ApiResponse;
-use crate::store::crm::{self, ModuleRow};
+use crate::store::crm::{self};
 use crate::store::orgs::{self, OrgRow};
 use crate::store::portals::{self, UserRef};
 use crate::store::user_types::{self, NewUserType, UserTypeChanges, UserTypeRow};
 use crate::version::ApiVersion;
 
 const KEY: &str = "user_type";
-const NAME_MAX: usize = 50;
-const NAME_REGEX: &str = "^[A-Za-z0-9 ]+$";
+
 /// The most user types a batch body may hold.
 const MAX_ITEMS: usize = 5;
 
@@ -391,69 +395,6 @@ fn update_one(
     Ok(())
 }
 
-fn overlay_module(stored: &mut Value, overlay: &Map<String, Value>) {
-    let Some(stored) = stored.as_object_mut() else {
-        return;
-    };
-    for (key, value) in overlay {
-        match (key.as_str(), stored.get_mut(key), value) {
-            ("permissions", Some(Value::Object(current)), Value::Object(given)) => {
-                for (permission, flag) in given {
-                    current.insert(permission.clone(), flag.clone());
-                }
-            }
-            _ => {
-                stored.insert(key.clone(), value.clone());
-            }
-        }
-    }
-}
-
-fn validate_modules(
-    conn: &Connection,
-    org_id: &str,
-    personality: &ModuleRow,
-    items: &[Value],
-    base: &str,
-) -> Result<Vec<(String, String)>, ApiError> {
-    if items.len() > 500 {
-        return Err(too_long("modules", &format!("{base}.modules"), 500));
-    }
-    let mut configs: Vec<(String, Value)> = Vec::new();
-    for (k, item) in items.iter().enumerate() {
-        let path = format!("{base}.modules[{k}]");
-        let (module_id, config) = modules::validate(conn, org_id, personality, item, &path)?;
-        if configs.iter().any(|(existing, _)| *existing == module_id) {
-            return Err(ApiError::DuplicateData {
-                api_name: "id".into(),
-                json_path: format!("{path}.id"),
-            }
-            .wrapped(KEY));
-        }
-        configs.push((module_id, config));
-    }
-    check_mandatory_modules(conn, org_id, personality, &configs)?;
-    Ok(configs
-        .into_iter()
-        .map(|(module_id, config)| (module_id, config.to_string()))
-        .collect())
-}
-
-fn check_mandatory_modules(
-    conn: &Connection,
-    org_id: &str,
-    personality: &ModuleRow,
-    configs: &[(String, Value)],
-) -> Result<(), ApiError> {
-    let has = |id: &str| configs.iter().any(|(module_id, _)| module_id == id);
-    let notes = crm::module_by_api_name(conn, org_id, "Notes")?;
-    let notes_present = notes.is_none_or(|notes| has(&notes.id));
-    if !has(&personality.id) || !notes_present {
-        return Err(ApiError::MandatoryModulesMissing.wrapped(KEY));
-    }
-    Ok(())
-}
-
 fn duplicate_name(base: &str) -> ApiError {
     ApiError::DuplicateData {
         api_name: "name".into(),
@@ -474,128 +415,6 @@ fn user_type_limit(org: &OrgRow) -> i64 {
         "Enterprise" => 5,
         _ => 10,
     }
-}
-
-fn validate_name<'a>(value: Option<&'a Value>, base: &str) -> Result<Option<&'a str>, ApiError> {
-    let path = format!("{base}.name");
-    let name = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(name)) => name.as_str(),
-        Some(_) => return Err(wrong_type("string", "name", &path)),
-    };
-    if name.is_empty() {
-        return Err(ApiError::InvalidData {
-            details: Details::MinLength {
-                api_name: "name".into(),
-                json_path: path,
-                minimum_length: 1,
-            },
-            message: "Invalid data",
-        }
-        .wrapped(KEY));
-    }
-    if name.chars().count() > NAME_MAX {
-        return Err(too_long("name", &path, NAME_MAX));
-    }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ') {
-        return Err(ApiError::InvalidData {
-            details: Details::Regex {
-                regex: NAME_REGEX,
-                api_name: "name".into(),
-                json_path: path,
-            },
-            message: message::INVALID_DATA,
-        }
-        .wrapped(KEY));
-    }
-    Ok(Some(name))
-}
-
-fn optional_bool(value: Option<&Value>, key: &str, base: &str) -> Result<Option<bool>, ApiError> {
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(flag)) => Ok(Some(*flag)),
-        Some(_) => Err(wrong_type("boolean", key, &format!("{base}.{key}"))),
-    }
-}
-
-/// `personality_module`: `{api_name}` and/or `{id}` of a module that can be a personality.
-fn personality_module(
-    conn: &Connection,
-    org_id: &str,
-    value: Option<&Value>,
-    base: &str,
-) -> Result<Option<ModuleRow>, ApiError> {
-    let path = format!("{base}.personality_module");
-    let object = match value {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(object)) => object,
-        Some(_) => return Err(wrong_type("jsonobject", "personality_module", &path)),
-    };
-    let by_id = match object.get("id") {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(id_of(value).ok_or_else(|| invalid_at("id", &format!("{path}.id")))?),
-    };
-    let module = match (by_id, object.get("api_name")) {
-        (Some(id), _) => crm::module_by_id(conn, org_id, &id)?,
-        (None, Some(Value::String(api_name))) => crm::module_by_api_name(conn, org_id, api_name)?,
-        (None, None | Some(Value::Null)) => {
-            return Err(missing("api_name", &format!("{path}.api_name")));
-        }
-        (None, Some(_)) => {
-            return Err(wrong_type(
-                "string",
-                "api_name",
-                &format!("{path}.api_name"),
-            ));
-        }
-    };
-    let names_agree = |module: &ModuleRow| match object.get("api_name") {
-        Some(Value::String(api_name)) => module.api_name.eq_ignore_ascii_case(api_name),
-        _ => true,
-    };
-    match module {
-        Some(module) if module.personality && names_agree(&module) => Ok(Some(module)),
-        _ => Err(invalid_at("personality_module", &path)),
-    }
-}
-
-/// `invitation_field`: an email field of the personality module; by default its `Email` field.
-fn invitation_field(
-    conn: &Connection,
-    org_id: &str,
-    personality: &ModuleRow,
-    value: Option<&Value>,
-    base: &str,
-) -> Result<Option<String>, ApiError> {
-    let path = format!("{base}.invitation_field");
-    let meta = crm::module_meta(conn, org_id, personality.clone())?;
-    let emails: Vec<_> = meta
-        .fields
-        .iter()
-        .filter(|f| f.data_type == "email")
-        .collect();
-    let object = match value {
-        None | Some(Value::Null) => {
-            let default = emails
-                .iter()
-                .find(|f| f.api_name == "Email")
-                .or(emails.first());
-            return Ok(default.map(|f| f.id.clone()));
-        }
-        Some(Value::Object(object)) => object,
-        Some(_) => return Err(wrong_type("jsonobject", "invitation_field", &path)),
-    };
-    let id = object.get("id").and_then(id_of);
-    let api_name = object.get("api_name").and_then(Value::as_str);
-    emails
-        .iter()
-        .find(|f| {
-            id.as_deref() == Some(f.id.as_str())
-                || (id.is_none() && api_name == Some(f.api_name.as_str()))
-        })
-        .map(|f| Some(f.id.clone()))
-        .ok_or_else(|| invalid_at("invitation_field", &path))
 }
 
 /// A user type as UT1/UT2 print it, keys in the order of the Kaizen #72 sample. v4–v7 count
