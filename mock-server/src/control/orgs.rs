@@ -170,6 +170,11 @@ pub(super) fn require(state: &AppState, org_id: &str) -> Result<(), ControlError
     }
 }
 
+/// [`require`] for a path that names an org or, without `/orgs/{id}`, every org (`None`).
+pub(super) fn require_scope(state: &AppState, org_id: Option<&str>) -> Result<(), ControlError> {
+    org_id.map_or(Ok(()), |org_id| require(state, org_id))
+}
+
 fn unknown_fixture(state: &AppState, name: &str) -> ControlError {
     ControlError::UnknownFixture {
         name: name.to_owned(),

@@ -13,7 +13,7 @@ use serde_json::json;
 
 use crate::control::body;
 use crate::control::error::{ControlError, Outcome};
-use crate::control::orgs::require;
+use crate::control::orgs::require_scope;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 
@@ -23,9 +23,7 @@ pub(in crate::control) fn add(
     request: &ApiRequest,
     org_id: Option<&str>,
 ) -> Outcome {
-    if let Some(org_id) = org_id {
-        require(state, org_id)?;
-    }
+    require_scope(state, org_id)?;
     let spec = body::value(request)?;
     let fault_id = state
         .faults
@@ -36,9 +34,7 @@ pub(in crate::control) fn add(
 
 /// `GET …/faults`
 pub(in crate::control) fn list(state: &AppState, org_id: Option<&str>) -> Outcome {
-    if let Some(org_id) = org_id {
-        require(state, org_id)?;
-    }
+    require_scope(state, org_id)?;
     Ok(ApiResponse::json(
         200,
         &json!({ "faults": state.faults.list(org_id) }),
@@ -47,9 +43,7 @@ pub(in crate::control) fn list(state: &AppState, org_id: Option<&str>) -> Outcom
 
 /// `DELETE …/faults`
 pub(in crate::control) fn clear(state: &AppState, org_id: Option<&str>) -> Outcome {
-    if let Some(org_id) = org_id {
-        require(state, org_id)?;
-    }
+    require_scope(state, org_id)?;
     Ok(ApiResponse::json(
         200,
         &json!({ "removed": state.faults.clear(org_id) }),
@@ -62,9 +56,7 @@ pub(in crate::control) fn remove(
     org_id: Option<&str>,
     fault_id: &str,
 ) -> Outcome {
-    if let Some(org_id) = org_id {
-        require(state, org_id)?;
-    }
+    require_scope(state, org_id)?;
     if state.faults.remove(org_id, fault_id) {
         Ok(ApiResponse::json(200, &json!({ "removed": true })))
     } else {

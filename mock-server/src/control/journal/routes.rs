@@ -18,7 +18,7 @@ use crate::control::body;
 use crate::control::error::{ControlError, Outcome};
 use crate::control::journal::Entry;
 use crate::control::journal::verify::RequestPattern;
-use crate::control::orgs::require;
+use crate::control::orgs::require_scope;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
 
@@ -28,9 +28,7 @@ pub(in crate::control) fn list(
     request: &ApiRequest,
     org_id: Option<&str>,
 ) -> Outcome {
-    if let Some(org_id) = org_id {
-        require(state, org_id)?;
-    }
+    require_scope(state, org_id)?;
     let filter = Filter::of(request)?;
     let entries = state.journal.select(org_id, |entry| filter.keeps(entry));
     let rendered: Vec<_> = entries.iter().map(Entry::to_json).collect();
@@ -42,9 +40,7 @@ pub(in crate::control) fn list(
 
 /// `DELETE …/requests`
 pub(in crate::control) fn clear(state: &AppState, org_id: Option<&str>) -> Outcome {
-    if let Some(org_id) = org_id {
-        require(state, org_id)?;
-    }
+    require_scope(state, org_id)?;
     let cleared = state.journal.clear(org_id);
     Ok(ApiResponse::json(200, &json!({ "cleared": cleared })))
 }
@@ -55,9 +51,7 @@ pub(in crate::control) fn count(
     request: &ApiRequest,
     org_id: Option<&str>,
 ) -> Outcome {
-    if let Some(org_id) = org_id {
-        require(state, org_id)?;
-    }
+    require_scope(state, org_id)?;
     let pattern =
         RequestPattern::parse(&body::value(request)?).map_err(ControlError::BadPattern)?;
     let entries = state.journal.select(org_id, |_| true);
