@@ -3,18 +3,35 @@
 //!
 //! # Layout
 //!
-//! A request flows one way through these modules:
+//! In the order a request meets them:
 //!
-//! * [`server`]: the accept loop (hyper over tokio), graceful shutdown, [`MockServer`];
-//! * [`http`]: hyper request -> owned [`http::ApiRequest`]; [`http::ApiResponse`] -> hyper;
-//! * [`router`]: one match on (method, path segments) into a typed [`router::Route`];
-//! * [`auth`]: `Zoho-oauthtoken` -> org, user, scopes, profile permissions;
-//! * `handlers`: one module per resource (parse, validate, apply, render), the token endpoint
-//!   and the control plane;
-//! * [`store`]: SQL, and nothing else; [`fixtures`]: the seed format;
-//! * [`error`]: [`ApiError`], every documented Zoho error body; [`clock`], [`version`],
-//!   [`config`], [`state`]: the small pieces everything shares;
-//! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON.
+//! * `server`: the accept loop (hyper over tokio), connection limits and timeouts, graceful
+//!   shutdown, [`MockServer`], [`serve`] and [`serve_as`];
+//! * `http`: the only module (with `server`) that names hyper: a hyper request becomes an owned
+//!   `ApiRequest` (`http::request`, with `Method::pick` for the routers), an `ApiResponse` becomes
+//!   a hyper response (`http::response`); `http::form` parses URL-encoded and multipart forms;
+//! * `pipeline`: the request's whole path in one function: classify the path into a plane
+//!   (`/crm/`, `/oauth/`, `/__mock/`), admit, look the org up, intercept, handle, journal;
+//! * `intercept`: injected faults, then API limits, before an API request is handled;
+//! * `api`: the Zoho API: `api::router` (path, then method), `api::auth` (the token),
+//!   `api::access` (scopes and profile permissions), `api::body` (JSON parsing), one module per
+//!   resource (`portals`, `portals_meta`, `user_types` with `user_types::validate`,
+//!   `user_type_modules`, `portal_users`, `invitations`, `crm_users`, `org`, `records`), the
+//!   token endpoint (`api::oauth`), and [`ApiError`] (`api::error`, with `api::error::details`);
+//! * `control`: the control plane: `control::router`, `control::admission`, `control::body`
+//!   (its JSON bodies), `control::error` (`ControlError`), and one module per feature: `orgs`,
+//!   `state_dump`, `snapshots`, `invitations`, `jobs`, `journal` (with `journal::routes` and
+//!   `journal::verify`), `faults` (with `faults::routes`), `clock`, `limits` (with
+//!   `limits::routes`) and `environment`; the journal, faults and limits engines are the
+//!   `mod.rs` of their folders;
+//! * `domain`: rules several handlers share: `domain::membership` (one user's invite,
+//!   transfer, delete, status change) and `domain::jobs` (the job runner, and
+//!   `domain::jobs::worker` that runs it on a timer);
+//! * [`store`] (hidden): SQL, and nothing else (`store::dump` with `dump::crm` and
+//!   `dump::portal` reads an org back as fixture JSON);
+//! * `state` ([`AppState`]), [`clock`] ([`Clock`]), `version`, [`config`] ([`Config`]),
+//!   [`fixtures`] ([`FixtureSet`], the seed format): the small pieces everything shares;
+//! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON;
 //! * `fuzz` (hidden): fuzz targets over these modules and the seeded mutation fuzzer that
 //!   drives them, for the tests and `make fuzz`; not a stable API.
 //!
@@ -34,31 +51,28 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod auth;
+mod api;
 pub mod clock;
 pub mod config;
+mod control;
+mod domain;
 pub mod dump_command;
-pub mod error;
-pub mod faults;
 pub mod fixtures;
 #[doc(hidden)]
 pub mod fuzz;
-mod handlers;
-pub mod http;
-pub mod intercept;
-pub mod journal;
-pub mod limits;
-pub mod router;
-pub mod server;
-pub mod state;
+mod http;
+mod intercept;
+mod pipeline;
+mod server;
+mod state;
+#[doc(hidden)]
 pub mod store;
-pub mod verify;
-pub mod version;
+mod version;
 
+pub use api::error::ApiError;
 pub use clock::Clock;
 pub use config::{Config, ControlPlane};
-pub use error::ApiError;
 pub use fixtures::FixtureSet;
-pub use server::{Listener, MockServer, serve, serve_as};
+pub use server::{Listener, MockServer, exposure_warning, serve, serve_as};
 pub use state::AppState;
-pub use store::Store;
+pub use store::{Store, StoreError};

@@ -1,7 +1,7 @@
 //! The accept loop: hyper (HTTP/1.1 with keep-alive, and HTTP/2) over a tokio listener, one task
-//! per connection, and a graceful shutdown that lets in-flight requests finish. Around each
-//! request it carries out what [`intercept`](crate::intercept) plans: added latency, a forced
-//! answer, a reset connection, and the journal.
+//! per connection, and a graceful shutdown that lets in-flight requests finish. Each request is
+//! read into an owned `ApiRequest` and answered by [`pipeline::respond`],
+//! which may also ask for the connection to be reset.
 //!
 //! Abusive clients are bounded: at most `max_connections` are served at once (more wait in the
 //! listen backlog), a client must send its first byte and its headers within
@@ -24,10 +24,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, oneshot, watch};
 use tokio::task::JoinHandle;
 
-use crate::error::ApiError;
-use crate::handlers::{self, jobs};
-use crate::http::{ApiResponse, into_hyper, read_request};
-use crate::intercept::{self, Action};
+use crate::domain::jobs::worker;
+use crate::http::{into_hyper, read_request};
+use crate::pipeline;
 use crate::state::AppState;
 
 /// What a listener serves.
@@ -72,7 +71,7 @@ pub async fn serve_as(
         .config
         .job_interval
         .filter(|_| kind == Listener::Main)
-        .map(|every| tokio::spawn(job_worker(state.clone(), every)));
+        .map(|every| tokio::spawn(worker::run(state.clone(), every)));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
@@ -148,23 +147,6 @@ pub fn exposure_warning(addr: SocketAddr) -> Option<&'static str> {
     )
 }
 
-/// Runs scheduled jobs every `every`, off the async workers (a large job holds the store).
-async fn job_worker(state: AppState, every: Duration) {
-    let mut ticker = tokio::time::interval(every);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    ticker.tick().await;
-    loop {
-        ticker.tick().await;
-        let state = state.clone();
-        match tokio::task::spawn_blocking(move || jobs::run_pending(&state, None)).await {
-            Ok(Ok(0)) => {}
-            Ok(Ok(ran)) => tracing::debug!(ran, "ran scheduled jobs"),
-            Ok(Err(error)) => tracing::error!(%error, "running scheduled jobs failed"),
-            Err(error) => tracing::error!(%error, "the job worker panicked"),
-        }
-    }
-}
-
 async fn answer(
     state: AppState,
     request: hyper::Request<Incoming>,
@@ -181,34 +163,15 @@ async fn answer(
                 api_request.host = local.map(|addr| addr.to_string());
             }
             api_request.admin_listener = kind == Listener::Admin;
-            if kind == Listener::Admin && !api_request.path.starts_with("/__mock/") {
-                ApiError::InvalidUrlPattern.into()
-            } else {
-                let plan = intercept::plan(&state, &api_request);
-                if !plan.delay.is_zero() {
-                    tokio::time::sleep(plan.delay).await;
+            match pipeline::respond(&state, api_request).await {
+                Some(response) => response,
+                None => {
+                    tracing::debug!(%method, %path, "reset by a fault");
+                    // An error makes hyper close the connection without an answer.
+                    return Err(std::io::Error::other(
+                        "connection reset by an injected fault",
+                    ));
                 }
-                let response = match plan.action {
-                    Action::Reset => {
-                        intercept::journal(&state, api_request, plan.org_id, None);
-                        tracing::debug!(%method, %path, "reset by a fault");
-                        // An error makes hyper close the connection without an answer.
-                        return Err(std::io::Error::other(
-                            "connection reset by an injected fault",
-                        ));
-                    }
-                    Action::Respond(response) => (response, None),
-                    Action::Handle(permit) => {
-                        let (mut response, org): (ApiResponse, _) =
-                            handlers::handle_traced(&state, &api_request);
-                        intercept::finish(permit.as_ref(), &mut response);
-                        (response, org)
-                    }
-                };
-                let (response, handled_org) = response;
-                let org = plan.org_id.or(handled_org);
-                intercept::journal(&state, api_request, org, Some(&response));
-                response
             }
         }
         // The client went away, or was too slow, before its body arrived: nothing was applied,

@@ -4,26 +4,24 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::config::Config;
-use crate::faults::Faults;
-use crate::journal::Journal;
-use crate::limits::Limits;
+use crate::control::faults::Faults;
+use crate::control::journal::Journal;
+use crate::control::limits::Limits;
 use crate::store::Store;
 
 /// Shared server state.
 #[derive(Clone)]
 pub struct AppState {
-    /// The database.
-    pub store: Arc<Store>,
+    pub(crate) store: Arc<Store>,
     /// Where "now" comes from.
-    pub clock: Arc<Clock>,
-    /// Settings.
-    pub config: Arc<Config>,
+    pub(crate) clock: Arc<Clock>,
+    pub(crate) config: Arc<Config>,
     /// What was asked and answered.
-    pub journal: Arc<Journal>,
+    pub(crate) journal: Arc<Journal>,
     /// Faults injected through the control plane.
-    pub faults: Arc<Faults>,
+    pub(crate) faults: Arc<Faults>,
     /// API credit and concurrency accounting.
-    pub limits: Arc<Limits>,
+    pub(crate) limits: Arc<Limits>,
 }
 
 impl AppState {
@@ -51,7 +49,7 @@ impl AppState {
         state
     }
 
-    /// Copies the store's per-org `enforce_limits` flags into [`Limits`]; call after anything
+    /// Copies the store's per-org `enforce_limits` flags into `Limits`; call after anything
     /// that may change them (a new org, a reset, a restored snapshot, a deleted org).
     pub fn refresh_enforced_limits(&self) {
         match self.store.read(crate::store::orgs::enforcing) {

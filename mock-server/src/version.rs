@@ -4,7 +4,7 @@
 //! have no Portals API: they answer `API_NOT_SUPPORTED` with `supported_version: 4.0`. Anything
 //! else is not a Zoho path at all (`INVALID_URL_PATTERN`).
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 
 /// A served API version. Responses differ per version where that version's documentation does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,17 +34,6 @@ impl ApiVersion {
                 supported_version: 4.0,
             }),
             _ => Err(ApiError::InvalidUrlPattern),
-        }
-    }
-
-    /// The segment as written in paths.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ApiVersion::V4 => "v4",
-            ApiVersion::V5 => "v5",
-            ApiVersion::V6 => "v6",
-            ApiVersion::V7 => "v7",
-            ApiVersion::V8 => "v8",
         }
     }
 }

@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::signature;
 use crate::http::{ApiRequest, ApiResponse, Method};
+use crate::pipeline::Plane;
 use crate::{AppState, Clock, Config, FixtureSet, Store};
 
 fn peer() -> SocketAddr {
@@ -38,12 +39,22 @@ pub fn router_target(data: &[u8]) -> u64 {
     let (method, rest) = split_method(data);
     let text = String::from_utf8_lossy(rest);
     let request = ApiRequest::new(method, &text, Bytes::new(), peer());
-    match crate::router::route(&request) {
+    let segments = request.segment_strs();
+    let rest = segments.get(1..).unwrap_or_default();
+    let routed = match Plane::of(&request) {
+        Plane::Api => crate::api::router::crm(method, rest).map(|route| format!("{route:?}")),
+        Plane::Oauth => crate::api::router::oauth(method, rest).map(|route| format!("{route:?}")),
+        Plane::Control => {
+            crate::control::router::route(method, rest).map(|route| format!("{route:?}"))
+        }
+        Plane::Unknown => Err(crate::ApiError::InvalidUrlPattern),
+    };
+    match routed {
         // The route's shape, without the names and ids it captured.
         Ok(route) => {
             let mut shape = String::new();
             let (mut quoted, mut escaped) = (false, false);
-            for c in format!("{route:?}").chars() {
+            for c in route.chars() {
                 match (quoted, escaped, c) {
                     (true, false, '\\') => escaped = true,
                     (true, true, _) => escaped = false,
@@ -238,11 +249,11 @@ impl BodyTarget {
         };
         let mut request = ApiRequest::new(method, &target, body, peer());
         request.authorization = token.map(|t| format!("Zoho-oauthtoken {t}"));
-        let response = crate::handlers::handle(&self.state, &request);
+        let response = crate::pipeline::handle(&self.state, &request, Plane::of(&request));
         check_answer(&response);
         // Run what the request scheduled, so job payloads are fuzzed too.
         if response.status < 300 {
-            let _ = crate::handlers::jobs::run_pending(&self.state, None);
+            let _ = crate::domain::jobs::run_pending(&self.state, None);
         }
         // The outcome: the endpoint, the status, the error code and where it points.
         let body = response.json_body().unwrap_or_default();

@@ -9,4 +9,4 @@ mod request;
 mod response;
 
 pub use request::{ApiRequest, Method, read_request};
-pub use response::{ApiResponse, JSON_CONTENT_TYPE, into_hyper};
+pub use response::{ApiResponse, into_hyper};

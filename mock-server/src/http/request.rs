@@ -6,7 +6,7 @@ use bytes::Bytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 
 /// The request methods the router distinguishes; anything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,10 +29,25 @@ pub enum Method {
     Other,
 }
 
+/// A method a path serves, and how its route is built from the path's captures.
+pub type Served<P, R> = (Method, fn(P) -> R);
+
+impl Method {
+    /// The route a path serves for this method, built from the path's captures; a method the
+    /// path does not serve answers `INVALID_REQUEST_METHOD`. Routers match the path first, then
+    /// call this once per path with the methods it serves.
+    pub fn pick<P, R>(self, path: P, served: &[Served<P, R>]) -> Result<R, ApiError> {
+        served
+            .iter()
+            .find(|(method, _)| *method == self)
+            .map(|(_, route)| route(path))
+            .ok_or(ApiError::InvalidRequestMethod)
+    }
+}
+
 /// One request, decoded: what every layer below the HTTP edge reads.
 #[derive(Debug, Clone)]
 pub struct ApiRequest {
-    /// The method.
     pub method: Method,
     /// The raw path, as sent (for logs and the journal).
     pub path: String,

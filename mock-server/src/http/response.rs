@@ -4,7 +4,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use serde_json::Value;
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 
 /// The exact content type Zoho sends (the Python SDK rejects a header with two parameters).
 pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
@@ -12,7 +12,6 @@ pub const JSON_CONTENT_TYPE: &str = "application/json;charset=UTF-8";
 /// One answer: a status, an optional JSON body, and any extra headers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponse {
-    /// The HTTP status.
     pub status: u16,
     /// The serialised JSON body; `None` for 204 (no body and no content type).
     pub body: Option<Bytes>,

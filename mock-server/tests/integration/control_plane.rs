@@ -131,3 +131,73 @@ fn a_disabled_control_plane_is_an_unknown_path() {
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json()["code"], "INVALID_URL_PATTERN");
 }
+
+#[test]
+fn every_control_plane_body_refuses_a_key_it_does_not_know_and_names_it() {
+    let server = start();
+    // Arrange: each endpoint that takes a JSON object, with its keys and one typo.
+    let cases = [
+        (
+            "POST",
+            "/__mock/orgs",
+            r#"{"fixture":"blank","fixtrue":"x"}"#,
+            "fixtrue",
+            "fixture",
+        ),
+        (
+            "PUT",
+            "/__mock/orgs/blank/clock",
+            r#"{"nowe":"2024-01-01T00:00:00Z"}"#,
+            "nowe",
+            "now",
+        ),
+        (
+            "POST",
+            "/__mock/orgs/blank/clock/advance",
+            r#"{"seconds":5,"unit":"s"}"#,
+            "unit",
+            "seconds, by",
+        ),
+        (
+            "PUT",
+            "/__mock/orgs/blank/limits",
+            r#"{"enforced":true}"#,
+            "enforced",
+            "enforce, credits, concurrency",
+        ),
+        (
+            "PUT",
+            "/__mock/orgs/blank/environment",
+            r#"{"env":"sandbox"}"#,
+            "env",
+            "environment",
+        ),
+    ];
+    for (method, path, body, key, known) in cases {
+        // Act
+        let reply = server.call(method, path, None, Some(body));
+        // Assert: 400, nothing applied, and the message names the key and the known ones.
+        let expected = format!(
+            r#"{{"error":{{"code":"BAD_REQUEST","message":"unknown key \"{key}\" (known: {known})"}}}}"#
+        );
+        assert_eq!(
+            (reply.status, reply.body.as_str()),
+            (400, expected.as_str()),
+            "{method} {path}"
+        );
+    }
+    let orgs = server.call("GET", "/__mock/orgs", None, None).json();
+    assert!(
+        orgs["orgs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["fixture"] != "blank" || o["org_id"] == "blank"),
+        "an org was created: {orgs}"
+    );
+    let clock = server
+        .call("GET", "/__mock/orgs/blank/clock", None, None)
+        .json();
+    assert_eq!(clock["fixed"], false);
+    assert_eq!(clock["shift_seconds"], 0);
+}

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use portals_mock::server::exposure_warning;
+use portals_mock::exposure_warning;
 
 #[test]
 fn only_a_non_loopback_address_gets_the_exposure_warning() {

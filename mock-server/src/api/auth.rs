@@ -1,0 +1,238 @@
+//! Authentication and authorisation of `/crm/` calls.
+//!
+//! `Authorization: Zoho-oauthtoken <token>` selects the org and the user. A missing header (or
+//! another scheme) answers 401 `AUTHENTICATION_FAILURE`; an unknown or expired token 401
+//! `INVALID_TOKEN`; a token without the operation's scope 401 `OAUTH_SCOPE_MISMATCH`; a user
+//! whose profile lacks the portal permission 403 `NO_PERMISSION` with the endpoint's body.
+
+use crate::api::error::ApiError;
+use crate::store::{Store, StoreError};
+
+/// The authorization scheme Zoho's SDKs send: `Authorization: Zoho-oauthtoken <token>`.
+pub const TOKEN_SCHEME: &str = "Zoho-oauthtoken";
+
+/// The family of a scope: which part of the CRM API it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeFamily {
+    /// `ZohoCRM.settings.clientportal.<OP>` (also granted by `ZohoCRM.settings.ALL`): the Portals API.
+    ClientPortal,
+    /// `ZohoCRM.users.<OP>`: the Users API.
+    Users,
+    /// `ZohoCRM.org.<OP>`: the Organization API.
+    Org,
+    /// `ZohoCRM.modules.<module>.<OP>` (or `ZohoCRM.modules.ALL`): the Records API, checked with
+    /// [`Caller::has_module_scope`].
+    Modules,
+}
+
+/// The operation a scope grants (`ZohoCRM.settings.clientportal.<OP>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeOp {
+    /// READ
+    Read,
+    /// CREATE
+    Create,
+    /// UPDATE
+    Update,
+    /// DELETE
+    Delete,
+}
+
+impl ScopeOp {
+    fn name(self) -> &'static str {
+        match self {
+            ScopeOp::Read => "READ",
+            ScopeOp::Create => "CREATE",
+            ScopeOp::Update => "UPDATE",
+            ScopeOp::Delete => "DELETE",
+        }
+    }
+}
+
+/// The authenticated caller.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    /// The org the token selects.
+    pub org_id: String,
+    pub user_id: String,
+    scopes: Vec<String>,
+    manage_portal: bool,
+    manage_portal_users: bool,
+    /// The org is a sandbox.
+    pub sandbox: bool,
+    /// Now in the org's clock (Unix seconds).
+    pub now: i64,
+}
+
+/// Which profile permission an operation needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// "Manage Portal".
+    ManagePortal,
+    /// "Manage Portal Users".
+    ManagePortalUsers,
+}
+
+/// Resolves the `Authorization` header to a caller, at `server_now` by the server's clock.
+/// Token expiry follows the clock of the token's org ([`Caller::now`]).
+pub fn authenticate(
+    store: &Store,
+    authorization: Option<&str>,
+    server_now: i64,
+) -> Result<Caller, ApiError> {
+    let header = authorization.ok_or(ApiError::AuthenticationFailure)?.trim();
+    let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
+    if scheme != TOKEN_SCHEME {
+        return Err(ApiError::AuthenticationFailure);
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(ApiError::InvalidToken);
+    }
+    let grant = store
+        .access_token(token)
+        .map_err(ApiError::from)?
+        .ok_or(ApiError::InvalidToken)?;
+    let now = crate::clock::org_time(server_now, Some(grant.clock));
+    if grant.expires_at.is_some_and(|expiry| expiry <= now) {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(Caller {
+        org_id: grant.org_id,
+        user_id: grant.user_id,
+        scopes: grant.scopes,
+        manage_portal: grant.manage_portal,
+        manage_portal_users: grant.manage_portal_users,
+        sandbox: grant.sandbox,
+        now,
+    })
+}
+
+impl Caller {
+    /// Whether a scope of the token grants `op` on client portals: the family's `ALL` or `op`,
+    /// or `ZohoCRM.settings.ALL` (case-insensitive, as Zoho compares scopes).
+    pub fn has_scope(&self, op: ScopeOp) -> bool {
+        self.scopes.iter().any(|scope| {
+            let scope = scope.to_ascii_lowercase();
+            match scope.strip_prefix("zohocrm.settings.") {
+                Some("all") => true,
+                Some(rest) => match rest.strip_prefix("clientportal.") {
+                    Some(granted) => granted == "all" || granted == op.name().to_ascii_lowercase(),
+                    None => false,
+                },
+                None => false,
+            }
+        })
+    }
+
+    /// Whether a scope of the token grants `op` in `family`: `ZohoCRM.<family>.ALL` or
+    /// `ZohoCRM.<family>.<OP>` (case-insensitive). The client-portal family is [`Caller::has_scope`].
+    pub fn has_scope_in(&self, family: ScopeFamily, op: ScopeOp) -> bool {
+        let prefix = match family {
+            ScopeFamily::ClientPortal => return self.has_scope(op),
+            ScopeFamily::Users => "zohocrm.users.",
+            ScopeFamily::Org => "zohocrm.org.",
+            ScopeFamily::Modules => return false,
+        };
+        self.scopes.iter().any(|scope| {
+            let scope = scope.to_ascii_lowercase();
+            scope.strip_prefix(prefix).is_some_and(|granted| {
+                granted == "all" || granted == op.name().to_ascii_lowercase()
+            })
+        })
+    }
+
+    /// Whether a scope of the token grants `op` on records of `module`: `ZohoCRM.modules.ALL`,
+    /// `ZohoCRM.modules.<module>.ALL` or `ZohoCRM.modules.<module>.<op>` (case-insensitive).
+    pub fn has_module_scope(&self, module: &str, op: ScopeOp) -> bool {
+        let module = module.to_ascii_lowercase();
+        self.scopes.iter().any(|scope| {
+            let scope = scope.to_ascii_lowercase();
+            match scope.strip_prefix("zohocrm.modules.") {
+                Some("all") => true,
+                Some(rest) => rest
+                    .split_once('.')
+                    .is_some_and(|(granted_module, granted)| {
+                        granted_module == module
+                            && (granted == "all" || granted == op.name().to_ascii_lowercase())
+                    }),
+                None => false,
+            }
+        })
+    }
+
+    /// Whether the caller's profile has the permission.
+    pub fn has_permission(&self, permission: Permission) -> bool {
+        match permission {
+            Permission::ManagePortal => self.manage_portal,
+            Permission::ManagePortalUsers => self.manage_portal_users,
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        tracing::error!(%error, "store failure");
+        ApiError::InternalError
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn caller(scopes: &[&str]) -> Caller {
+        Caller {
+            org_id: "o".into(),
+            user_id: "u".into(),
+            scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            manage_portal: true,
+            manage_portal_users: false,
+            sandbox: false,
+            now: 0,
+        }
+    }
+
+    #[test]
+    fn scopes_grant_their_operation_the_family_all_and_settings_all() {
+        let read = caller(&["ZohoCRM.settings.clientportal.READ"]);
+        assert!(read.has_scope(ScopeOp::Read));
+        assert!(!read.has_scope(ScopeOp::Create));
+        let all = caller(&["zohocrm.settings.clientportal.all"]);
+        assert!(all.has_scope(ScopeOp::Delete));
+        assert!(caller(&["ZohoCRM.settings.ALL"]).has_scope(ScopeOp::Update));
+        assert!(!caller(&["ZohoCRM.modules.ALL"]).has_scope(ScopeOp::Read));
+        assert!(!caller(&["ZohoCRM.settings.fields.ALL"]).has_scope(ScopeOp::Read));
+    }
+
+    #[test]
+    fn module_scopes_grant_records_of_their_module() {
+        assert!(caller(&["ZohoCRM.modules.ALL"]).has_module_scope("Contacts", ScopeOp::Create));
+        let contacts = caller(&["ZohoCRM.modules.contacts.READ"]);
+        assert!(contacts.has_module_scope("Contacts", ScopeOp::Read));
+        assert!(!contacts.has_module_scope("Contacts", ScopeOp::Delete));
+        assert!(!contacts.has_module_scope("Leads", ScopeOp::Read));
+        assert!(!caller(&["ZohoCRM.settings.ALL"]).has_module_scope("Contacts", ScopeOp::Read));
+    }
+
+    #[test]
+    fn users_and_org_scopes_grant_only_their_family() {
+        let both = caller(&["ZohoCRM.users.READ", "zohocrm.org.all"]);
+        assert!(both.has_scope_in(ScopeFamily::Users, ScopeOp::Read));
+        assert!(!both.has_scope_in(ScopeFamily::Users, ScopeOp::Update));
+        assert!(both.has_scope_in(ScopeFamily::Org, ScopeOp::Read));
+        assert!(!both.has_scope_in(ScopeFamily::ClientPortal, ScopeOp::Read));
+        let portal = caller(&["ZohoCRM.settings.ALL", "ZohoCRM.modules.ALL"]);
+        assert!(!portal.has_scope_in(ScopeFamily::Users, ScopeOp::Read));
+        assert!(!portal.has_scope_in(ScopeFamily::Org, ScopeOp::Read));
+        assert!(portal.has_scope_in(ScopeFamily::ClientPortal, ScopeOp::Read));
+        assert!(!caller(&["ZohoCRM.users"]).has_scope_in(ScopeFamily::Users, ScopeOp::Read));
+    }
+
+    #[test]
+    fn permissions_follow_the_profile() {
+        let c = caller(&[]);
+        assert!(c.has_permission(Permission::ManagePortal));
+        assert!(!c.has_permission(Permission::ManagePortalUsers));
+    }
+}

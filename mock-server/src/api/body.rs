@@ -1,0 +1,232 @@
+//! Request-body parsing shared by the handlers: JSON with or without a Content-Type, the
+//! `{"<key>":[{…}]}` wrapper, and typed field access that answers the documented errors.
+
+use serde_json::{Map, Value};
+
+use crate::api::error::{ApiError, Details};
+
+/// Parses a JSON body whatever the Content-Type says. An empty body reads as `{}`.
+/// A key repeated in one object is a `JSON_PARSE_ERROR`, as at Zoho (whose `org.json` parser
+/// refuses duplicate keys), rather than silently keeping the last value.
+pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice::<NoDuplicateKeys>(body).map_err(|_| ApiError::JsonParseError)?;
+    serde_json::from_slice(body).map_err(|_| ApiError::JsonParseError)
+}
+
+/// A JSON value that fails to deserialize when an object repeats a key.
+struct NoDuplicateKeys;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NoDuplicateKeysVisitor)
+    }
+}
+
+struct NoDuplicateKeysVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicateKeysVisitor {
+    type Value = NoDuplicateKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value without repeated keys")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+    fn visit_unit<E>(self) -> Result<NoDuplicateKeys, E> {
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
+        Ok(NoDuplicateKeys)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key) {
+                return Err(serde::de::Error::custom("duplicate key"));
+            }
+            map.next_value::<NoDuplicateKeys>()?;
+        }
+        Ok(NoDuplicateKeys)
+    }
+}
+
+/// The single object of a `{"<key>":[{…}]}` body (Zoho takes exactly one portal or user type
+/// per request).
+///
+/// - not an object, or `<key>` not an array: top-level `INVALID_DATA` "body" with
+///   `expected_data_type`;
+/// - `<key>` missing, null or empty: top-level `MANDATORY_NOT_FOUND`;
+/// - more than one item: top-level `INVALID_DATA` with `maximum_length: 1`;
+/// - the item not an object: wrapped `INVALID_DATA` with `expected_data_type: jsonobject`.
+pub fn single_item<'a>(
+    body: &'a Value,
+    key: &'static str,
+) -> Result<&'a Map<String, Value>, ApiError> {
+    let path = format!("$.{key}");
+    let items = wrapper_items(body, key)?;
+    match items {
+        [Value::Object(item)] => Ok(item),
+        [_] => Err(ApiError::expected_type("jsonobject", key, &format!("{path}[0]")).wrapped(key)),
+        _ => Err(ApiError::InvalidData {
+            details: Details::MaxLength {
+                api_name: key.to_owned(),
+                json_path: path,
+                maximum_length: 1,
+            },
+            message: crate::api::error::message::INVALID_DATA,
+        }),
+    }
+}
+
+/// The items of a `{"<key>":[…]}` body: top-level `INVALID_DATA` "body" with
+/// `expected_data_type` when the body is not an object or `<key>` not an array, top-level
+/// `MANDATORY_NOT_FOUND` when `<key>` is missing, null or empty.
+pub fn wrapper_items<'a>(body: &'a Value, key: &'static str) -> Result<&'a [Value], ApiError> {
+    let path = format!("$.{key}");
+    let object = body.as_object().ok_or(ApiError::InvalidData {
+        details: Details::ExpectedDataType {
+            expected_data_type: "jsonobject",
+        },
+        message: "body",
+    })?;
+    match object.get(key) {
+        None | Some(Value::Null) => Err(ApiError::mandatory(key, &path)),
+        Some(Value::Array(items)) if items.is_empty() => Err(ApiError::mandatory(key, &path)),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(ApiError::InvalidData {
+            details: Details::ExpectedDataType {
+                expected_data_type: "jsonarray",
+            },
+            message: "body",
+        }),
+    }
+}
+
+/// The answer to a request with one result per item: `{"<key>":[…]}`, with
+/// `success_status` when every item succeeded, 400 when all failed, 207 (multi-status) when mixed.
+/// Errors appear unwrapped, one object per item.
+pub fn per_item_results(
+    key: &str,
+    results: Vec<Result<Value, ApiError>>,
+    success_status: u16,
+) -> crate::http::ApiResponse {
+    let failures = results.iter().filter(|r| r.is_err()).count();
+    let status = match failures {
+        0 => success_status,
+        n if n == results.len() => 400,
+        _ => 207,
+    };
+    let items: Vec<Value> = results
+        .into_iter()
+        .map(|result| match result {
+            Ok(value) => value,
+            Err(ApiError::Wrapped { error, .. }) => error.body(),
+            Err(error) => error.body(),
+        })
+        .collect();
+    let mut body = Map::new();
+    body.insert(key.to_owned(), Value::Array(items));
+    crate::http::ApiResponse::json(status, &Value::Object(body))
+}
+
+/// A string field of an item: `Ok(None)` when absent or null, wrapped `INVALID_DATA` with
+/// `expected_data_type: string` when of another type.
+pub fn optional_string<'a>(
+    item: &'a Map<String, Value>,
+    api_name: &str,
+    json_path: &str,
+    wrap: &'static str,
+) -> Result<Option<&'a str>, ApiError> {
+    match item.get(api_name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => Ok(Some(text)),
+        Some(_) => Err(ApiError::expected_type("string", api_name, json_path).wrapped(wrap)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn empty_and_whitespace_bodies_read_as_an_empty_object() {
+        assert_eq!(parse_json(b"").unwrap(), json!({}));
+        assert_eq!(parse_json(b" \n").unwrap(), json!({}));
+        assert_eq!(parse_json(b"{oops").unwrap_err(), ApiError::JsonParseError);
+    }
+
+    #[test]
+    fn a_key_repeated_in_one_object_is_a_parse_error_at_any_depth() {
+        for body in [
+            r#"{"a":1,"a":2}"#,
+            r#"{"portals":[{"name":"x","name":"y"}]}"#,
+            r#"[{"k":{"deep":[{"z":1,"z":null}]}}]"#,
+        ] {
+            assert_eq!(
+                parse_json(body.as_bytes()).unwrap_err(),
+                ApiError::JsonParseError,
+                "{body}"
+            );
+        }
+        // The same key in sibling objects is fine; escapes are compared decoded.
+        assert!(parse_json(br#"{"a":{"k":1},"b":{"k":1},"c":[{"k":1},{"k":2}]}"#).is_ok());
+        assert!(parse_json(br#"{"k":1,"\u006b":2}"#).is_err());
+    }
+
+    #[test]
+    fn the_wrapper_must_hold_exactly_one_object() {
+        let ok = json!({"portals":[{"name":"x"}]});
+        assert_eq!(single_item(&ok, "portals").unwrap()["name"], "x");
+        assert_eq!(
+            single_item(&json!({}), "portals").unwrap_err().code(),
+            "MANDATORY_NOT_FOUND"
+        );
+        assert_eq!(
+            single_item(&json!({"portals":[]}), "portals")
+                .unwrap_err()
+                .code(),
+            "MANDATORY_NOT_FOUND"
+        );
+        let two = single_item(&json!({"portals":[{},{}]}), "portals").unwrap_err();
+        assert_eq!(
+            two.details(),
+            json!({"api_name":"portals","json_path":"$.portals","maximum_length":1})
+        );
+        let not_array = single_item(&json!({"portals":{}}), "portals").unwrap_err();
+        assert_eq!(
+            not_array.details(),
+            json!({"expected_data_type":"jsonarray"})
+        );
+        let not_object = single_item(&json!({"portals":["x"]}), "portals").unwrap_err();
+        assert_eq!(
+            serde_json::to_string(&not_object.body()).unwrap(),
+            r#"{"portals":[{"code":"INVALID_DATA","details":{"expected_data_type":"jsonobject","api_name":"portals","json_path":"$.portals[0]"},"message":"invalid data","status":"error"}]}"#
+        );
+        let top_array = single_item(&json!([]), "portals").unwrap_err();
+        assert_eq!(
+            top_array.details(),
+            json!({"expected_data_type":"jsonobject"})
+        );
+    }
+}

@@ -1,0 +1,153 @@
+//! `Details`: the documented shapes of an error body's `details` (`INVALID_DATA`,
+//! `NOT_ALLOWED`, …), and how each renders as JSON.
+
+use serde_json::{Map, Value, json};
+
+/// The documented shapes of `details` for `INVALID_DATA` and `NOT_ALLOWED` (`common.json` and the endpoint pages).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Details {
+    /// `{}`
+    Empty,
+    /// `{"expected_data_type", "api_name", "json_path"}`
+    ExpectedType {
+        /// `string`, `boolean`, `jsonobject`, `jsonarray`, …
+        expected_data_type: &'static str,
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+    /// `{"api_name", "json_path", "minimum_length"}`
+    MinLength {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+        /// The minimum length in characters.
+        minimum_length: usize,
+    },
+    /// `{"api_name", "json_path", "maximum_length"}`
+    MaxLength {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+        /// The maximum length in characters (or items, for arrays).
+        maximum_length: usize,
+    },
+    /// `{"expected_data_type"}`: the body (or its wrapper key) has the wrong type; message "body".
+    ExpectedDataType {
+        /// `jsonobject` or `jsonarray`.
+        expected_data_type: &'static str,
+    },
+    /// `{"param_name"}`
+    ParamName {
+        /// The query parameter.
+        param_name: &'static str,
+    },
+    /// `{"param_name", "api_name"}`: a bad query parameter.
+    Param {
+        /// The parameter.
+        param_name: &'static str,
+        /// The same name, as Zoho repeats it.
+        api_name: &'static str,
+    },
+    /// `{"api_name", "json_path"}`
+    At {
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+    /// `{"json_path"}`
+    JsonPath {
+        /// The JSON path.
+        json_path: String,
+    },
+    /// `{"id"}`
+    Id {
+        /// The id.
+        id: String,
+    },
+    /// `{"regex", "api_name", "json_path"}`
+    Regex {
+        /// The pattern the value must match.
+        regex: &'static str,
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+    /// `{"supported_values", "api_name", "json_path"}`
+    SupportedValues {
+        /// What the key accepts.
+        supported_values: Vec<&'static str>,
+        /// The key.
+        api_name: String,
+        /// Its JSON path.
+        json_path: String,
+    },
+}
+
+impl Details {
+    pub(super) fn to_json(&self) -> Value {
+        match self {
+            Details::Empty => Value::Object(Map::new()),
+            Details::ExpectedType {
+                expected_data_type,
+                api_name,
+                json_path,
+            } => json!({
+                "expected_data_type": expected_data_type,
+                "api_name": api_name,
+                "json_path": json_path,
+            }),
+            Details::MinLength {
+                api_name,
+                json_path,
+                minimum_length,
+            } => json!({
+                "api_name": api_name,
+                "json_path": json_path,
+                "minimum_length": minimum_length,
+            }),
+            Details::MaxLength {
+                api_name,
+                json_path,
+                maximum_length,
+            } => json!({
+                "api_name": api_name,
+                "json_path": json_path,
+                "maximum_length": maximum_length,
+            }),
+            Details::ExpectedDataType { expected_data_type } => {
+                json!({ "expected_data_type": expected_data_type })
+            }
+            Details::ParamName { param_name } => json!({ "param_name": param_name }),
+            Details::At {
+                api_name,
+                json_path,
+            } => json!({ "api_name": api_name, "json_path": json_path }),
+            Details::Param {
+                param_name,
+                api_name,
+            } => json!({ "param_name": param_name, "api_name": api_name }),
+            Details::JsonPath { json_path } => json!({ "json_path": json_path }),
+            Details::Id { id } => json!({ "id": id }),
+            Details::Regex {
+                regex,
+                api_name,
+                json_path,
+            } => json!({ "regex": regex, "api_name": api_name, "json_path": json_path }),
+            Details::SupportedValues {
+                supported_values,
+                api_name,
+                json_path,
+            } => json!({
+                "supported_values": supported_values,
+                "api_name": api_name,
+                "json_path": json_path,
+            }),
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Portal invitations (I1–I3).
+//!
+//! ```text
+//! POST /crm/{v}/{module}/{record_id}/actions/portal_invite?user_type_id=&type=invite|reinvite&language=
+//!   -> 200 {"portal_invite":[{"code":"SUCCESS","details":{"record_id":"…"},"message":"An Invite has been sent to the personality.","status":"success"}]}
+//! POST /crm/{v}/{module}/actions/portal_invite  {"portal_invite":[{"data":[{"id","user_type_id","type","language"}]}]}
+//!   -> 200 {"portal_invite":[{"code":"SCHEDULED","details":{"job_id":"…"},"message":"Portal bulk invite scheduled successfully","status":"success"}]}
+//! GET  /crm/{v}/{module}/actions/portal_invite[?job_id=]
+//!   -> 200 {"portal_invite":[{"data":[…]|null,"job_id":"…","status":"scheduled|completed"}]} | 204 (unknown job)
+//! ```
+
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::body::parse_json;
+use crate::api::error::{ApiError, Details, message};
+use crate::domain::jobs;
+use crate::domain::membership::{self, Invitation, InviteType, LANGUAGES};
+use crate::http::ApiResponse;
+use crate::store::orgs::OrgRow;
+use crate::store::{crm, jobs as job_store};
+
+const KEY: &str = "portal_invite";
+/// At most this many `portal_invite` items, each with at most this many `data` items.
+const MAX_BATCH: usize = 100;
+
+/// I1: invites one record.
+pub fn invite(
+    ctx: &Ctx<'_>,
+    org: &OrgRow,
+    module: &str,
+    record_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let param = |name| {
+        ctx.request
+            .query_param(name)
+            .filter(|value| !value.is_empty())
+    };
+    let required = |name: &'static str| {
+        param(name).ok_or(ApiError::RequiredParamMissing {
+            key: "param",
+            value: name.to_owned(),
+        })
+    };
+    let user_type_id = required("user_type_id")?;
+    let invite_type = InviteType::parse(required("type")?).ok_or(bad_param("type"))?;
+    let language = param("language").unwrap_or("en_US");
+    if !LANGUAGES.contains(&language) {
+        return Err(bad_param("language"));
+    }
+    ctx.state.store.write(|tx| {
+        membership::require_portal(tx, &ctx.caller.org_id)?;
+        membership::invite(
+            tx,
+            &Invitation {
+                org,
+                module,
+                record_id,
+                user_type_id,
+                invite_type,
+                language,
+                now: ctx.now,
+            },
+        )
+    })?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ KEY: [{
+            "code": "SUCCESS",
+            "details": { "record_id": record_id },
+            "message": invite_type.success_message(),
+            "status": "success",
+        }]}),
+    ))
+}
+
+/// I2: schedules a bulk invitation job.
+pub fn bulk_invite(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
+    let body = parse_json(&ctx.request.body)?;
+    let items = validate_bulk(&body)?;
+    let org_id = ctx.caller.org_id.as_str();
+    let job_id = ctx.state.store.write(|tx| {
+        membership::require_portal(tx, org_id)?;
+        let module = crm::module_by_api_name(tx, org_id, module)?.ok_or(ApiError::InvalidModule)?;
+        Ok::<_, ApiError>(jobs::schedule(
+            tx,
+            ctx.requester(),
+            &jobs::Schedule {
+                kind: "invite",
+                module: Some(&module.api_name),
+                user_type_id: None,
+                target_type_id: None,
+                payload: &json!({ "items": items }),
+            },
+        )?)
+    })?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ KEY: [{
+            "code": "SCHEDULED",
+            "details": { "job_id": job_id },
+            "message": "Portal bulk invite scheduled successfully",
+            "status": "success",
+        }]}),
+    ))
+}
+
+/// I3: one bulk-invite job (204 if unknown), or all of the module's without `job_id`.
+pub fn job_status(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.read(|conn| {
+        membership::require_portal(conn, org_id)?;
+        let module =
+            crm::module_by_api_name(conn, org_id, module)?.ok_or(ApiError::InvalidModule)?;
+        let found = match ctx
+            .request
+            .query_param("job_id")
+            .filter(|id| !id.is_empty())
+        {
+            Some(job_id) => job_store::get(conn, org_id, job_id)?
+                .filter(|job| {
+                    job.kind == "invite" && job.module.as_deref() == Some(&module.api_name)
+                })
+                .into_iter()
+                .collect(),
+            None => job_store::list(conn, org_id, "invite", Some(&module.api_name))?,
+        };
+        if found.is_empty() {
+            return Ok(ApiResponse::no_content());
+        }
+        let rendered: Vec<Value> = found.iter().map(jobs::render).collect();
+        Ok(ApiResponse::json(200, &json!({ KEY: rendered })))
+    })
+}
+
+fn bad_param(name: &'static str) -> ApiError {
+    ApiError::InvalidData {
+        details: Details::Param {
+            param_name: name,
+            api_name: name,
+        },
+        message: message::INVALID_DATA,
+    }
+}
+
+/// Checks the bulk body's shape and answers its `data` items, flattened.
+fn validate_bulk(body: &Value) -> Result<Vec<Value>, ApiError> {
+    let groups = match body.get(KEY) {
+        None | Some(Value::Null) => return Err(ApiError::mandatory(KEY, "$.portal_invite")),
+        Some(Value::Array(groups)) if groups.is_empty() => {
+            return Err(ApiError::mandatory(KEY, "$.portal_invite"));
+        }
+        Some(Value::Array(groups)) => groups,
+        Some(_) => return Err(ApiError::expected_type("jsonarray", KEY, "$.portal_invite")),
+    };
+    if groups.len() > MAX_BATCH {
+        return Err(too_many(KEY, "$.portal_invite"));
+    }
+    let mut items = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        let group_path = format!("$.portal_invite[{g}].data");
+        let data = match group.get("data") {
+            Some(Value::Array(data)) if !data.is_empty() => data,
+            None | Some(Value::Null) | Some(Value::Array(_)) => {
+                return Err(ApiError::mandatory("data", &group_path).wrapped(KEY));
+            }
+            Some(_) => {
+                return Err(ApiError::expected_type("jsonarray", "data", &group_path).wrapped(KEY));
+            }
+        };
+        if data.len() > MAX_BATCH {
+            return Err(too_many("data", &group_path).wrapped(KEY));
+        }
+        for (d, item) in data.iter().enumerate() {
+            let path = format!("{group_path}[{d}]");
+            let Value::Object(item) = item else {
+                return Err(ApiError::expected_type("jsonobject", "data", &path).wrapped(KEY));
+            };
+            let mut normalised = serde_json::Map::new();
+            for key in ["id", "user_type_id", "type"] {
+                let key_path = format!("{path}.{key}");
+                let value = match item.get(key) {
+                    None | Some(Value::Null) => {
+                        return Err(ApiError::mandatory(key, &key_path).wrapped(KEY));
+                    }
+                    Some(value) => value,
+                };
+                let text = match value {
+                    Value::String(text) => text.clone(),
+                    Value::Number(number) if key != "type" => number.to_string(),
+                    _ => return Err(ApiError::expected_type("string", key, &key_path).wrapped(KEY)),
+                };
+                if key == "type" && InviteType::parse(&text).is_none() {
+                    return Err(ApiError::InvalidData {
+                        details: Details::SupportedValues {
+                            supported_values: vec!["invite", "reinvite"],
+                            api_name: "type".into(),
+                            json_path: key_path,
+                        },
+                        message: message::INVALID_DATA,
+                    }
+                    .wrapped(KEY));
+                }
+                normalised.insert(key.into(), Value::String(text));
+            }
+            match item.get("language") {
+                None | Some(Value::Null) => {}
+                Some(Value::String(language)) if LANGUAGES.contains(&language.as_str()) => {
+                    normalised.insert("language".into(), Value::String(language.clone()));
+                }
+                Some(_) => {
+                    return Err(ApiError::InvalidData {
+                        details: Details::SupportedValues {
+                            supported_values: LANGUAGES.to_vec(),
+                            api_name: "language".into(),
+                            json_path: format!("{path}.language"),
+                        },
+                        message: message::INVALID_DATA,
+                    }
+                    .wrapped(KEY));
+                }
+            }
+            items.push(Value::Object(normalised));
+        }
+    }
+    Ok(items)
+}
+
+fn too_many(api_name: &str, json_path: &str) -> ApiError {
+    ApiError::InvalidData {
+        details: Details::MaxLength {
+            api_name: api_name.into(),
+            json_path: json_path.into(),
+            maximum_length: MAX_BATCH,
+        },
+        message: message::INVALID_DATA,
+    }
+}

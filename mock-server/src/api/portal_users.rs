@@ -1,0 +1,502 @@
+//! Users of a user type (U1–U5).
+//!
+//! ```text
+//! GET    …/user_type/{id}/users?type=&filters=&personality_ids=&page=&per_page=
+//!        -> 200 {"users":[…],"info":{"per_page","total_count","count","page","more_records"}} | 204
+//! DELETE …/user_type/{id}/users?personality_ids=a,b      (500 or more: a job)
+//! POST   …/user_type/{id}/users/action/transfer?transfer_To=&personality_ids=   (over 200: a job)
+//! PUT    …/user_type/{id}/users/{user_id}/actions/change_status?active=true|false
+//! PUT    …/user_type/{id}/users/actions/change_status  {"change_status":[{"users":[{"active","personality_id"}]}]} (a job)
+//! ```
+
+use serde_json::{Value, json};
+
+use super::Ctx;
+use super::body::{parse_json, per_item_results};
+use crate::api::error::{ApiError, Details, message};
+use crate::clock::format_timestamp;
+use crate::domain::jobs;
+use crate::domain::membership;
+use crate::http::ApiResponse;
+use crate::store::orgs::OrgRow;
+use crate::store::portal_users::{self, UserFilter};
+use crate::store::{portals, user_types};
+use crate::version::ApiVersion;
+
+/// Transfers of more than this many users become a job.
+pub const TRANSFER_SYNC_MAX: usize = 200;
+/// Deletes of at most this many users run at once; more become a job.
+pub const DELETE_SYNC_MAX: usize = 499;
+const PER_PAGE_MAX: usize = 200;
+
+/// U1: one page of a type's users.
+pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
+    let mut filter = match ctx.request.query_param("type").unwrap_or("AllUsers") {
+        "AllUsers" => UserFilter::default(),
+        "AllActiveUsers" | "ActiveUsers" => UserFilter {
+            active: Some(true),
+            ..UserFilter::default()
+        },
+        "DeactiveUsers" => UserFilter {
+            active: Some(false),
+            ..UserFilter::default()
+        },
+        "NotConfirmedUsers" => UserFilter {
+            confirm: Some(false),
+            ..UserFilter::default()
+        },
+        "ConfirmedUsers" => UserFilter {
+            confirm: Some(true),
+            ..UserFilter::default()
+        },
+        "ActiveConfirmedUsers" => UserFilter {
+            confirm: Some(true),
+            active: Some(true),
+            ..UserFilter::default()
+        },
+        _ => {
+            return Err(ApiError::PatternNotMatched {
+                api_name: "type".into(),
+            });
+        }
+    };
+    let filters = ctx
+        .request
+        .query_param("filters")
+        .or_else(|| ctx.request.query_param("filter"));
+    if let Some(filters) = filters {
+        filter.status_reason = Some(parse_filters(filters)?);
+    }
+    // Zoho's v8 docs: "the list of portal user record IDs to filter the results".
+    if let Some(given) = ctx.request.query_param("personality_ids") {
+        // An optional filter given without an id is a bad value, not a missing parameter.
+        if given.split(',').all(|id| id.trim().is_empty()) {
+            return Err(ApiError::InvalidData {
+                details: Details::ParamName {
+                    param_name: "personality_ids",
+                },
+                message: message::INVALID_DATA,
+            });
+        }
+        let ids = id_list(ctx, "personality_ids")?;
+        filter.personality_ids = Some(Value::from(ids).to_string());
+    }
+    let page = number_param(ctx, "page", 1, usize::MAX)?;
+    let per_page = number_param(ctx, "per_page", PER_PAGE_MAX, PER_PAGE_MAX)?;
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.read(|conn| {
+        require_type_exists(conn, org_id, portal, user_type_id)?;
+        // A page past any possible row is empty (and must not overflow the offset).
+        let Some(offset) = (page - 1)
+            .checked_mul(per_page)
+            .filter(|offset| i64::try_from(*offset).is_ok())
+        else {
+            return Ok(ApiResponse::no_content());
+        };
+        let (rows, total) =
+            portal_users::page(conn, org_id, user_type_id, &filter, per_page, offset)?;
+        if rows.is_empty() {
+            return Ok(ApiResponse::no_content());
+        }
+        let users: Vec<ListedUser<'_>> = rows
+            .iter()
+            .map(|user| ListedUser {
+                personality_id: &user.personality_id,
+                confirm: user.confirm,
+                status_reason: user.status_reason.as_deref(),
+                invited_time: format_timestamp(user.invited_time, ctx.offset),
+                module: &user.module,
+                name: &user.name,
+                active: user.active,
+                email: user.email.as_deref(),
+            })
+            .collect();
+        let count = users.len();
+        Ok(ApiResponse::json_from(
+            200,
+            &UserPage {
+                users,
+                info: PageInfo {
+                    per_page,
+                    total_count: total,
+                    count,
+                    page,
+                    more_records: offset.saturating_add(count) < total as usize,
+                },
+            },
+        ))
+    })
+}
+
+/// One user of a listing, in Zoho's key order (serialised straight into the body: a page holds
+/// up to 200 of them).
+#[derive(serde::Serialize)]
+struct ListedUser<'a> {
+    personality_id: &'a str,
+    confirm: bool,
+    #[serde(rename = "status_reason__s")]
+    status_reason: Option<&'a str>,
+    invited_time: String,
+    module: &'a str,
+    name: &'a str,
+    active: bool,
+    email: Option<&'a str>,
+}
+
+/// A page of users and its `info`.
+#[derive(serde::Serialize)]
+struct UserPage<'a> {
+    users: Vec<ListedUser<'a>>,
+    info: PageInfo,
+}
+
+/// `info` of a page.
+#[derive(serde::Serialize)]
+struct PageInfo {
+    per_page: usize,
+    total_count: i64,
+    count: usize,
+    page: usize,
+    more_records: bool,
+}
+
+/// U2: removes users from the portal.
+pub fn delete(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
+    let ids = id_list(ctx, "personality_ids")?;
+    let org_id = ctx.caller.org_id.as_str();
+    let message = if ctx.version >= ApiVersion::V8 {
+        "User deleted successfully"
+    } else {
+        "Portal user deleted successfully."
+    };
+    ctx.state.store.write(|tx| {
+        require_type(tx, org_id, portal, user_type_id)?;
+        if ids.len() > DELETE_SYNC_MAX {
+            let payload =
+                json!({ "user_type_id": user_type_id, "personality_ids": ids, "message": message });
+            let job_id = jobs::schedule(
+                tx,
+                ctx.requester(),
+                &jobs::Schedule {
+                    kind: "delete",
+                    module: None,
+                    user_type_id: Some(user_type_id),
+                    target_type_id: None,
+                    payload: &payload,
+                },
+            )?;
+            return Ok(scheduled(
+                "users",
+                &job_id,
+                "Portal user delete scheduled successfully",
+            ));
+        }
+        let results = ids
+            .iter()
+            .map(|id| {
+                membership::delete(tx, org_id, user_type_id, id).map(|()| success(id, message))
+            })
+            .collect();
+        Ok(per_item_results("users", results, 200))
+    })
+}
+
+/// U3: moves users to another type of the same personality module.
+pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
+    let target = ctx
+        .request
+        .query_param("transfer_To")
+        .filter(|value| !value.is_empty())
+        .ok_or(ApiError::RequiredParamMissing {
+            key: "param",
+            value: "transfer_To".into(),
+        })?
+        .to_owned();
+    let ids = id_list(ctx, "personality_ids")?;
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.write(|tx| {
+        let source = require_type(tx, org_id, portal, user_type_id)?;
+        membership::transfer_target(tx, org_id, &source, &target)?;
+        if ids.len() > TRANSFER_SYNC_MAX {
+            let payload = json!({ "user_type_id": user_type_id, "transfer_To": target, "personality_ids": ids });
+            let job_id = jobs::schedule(
+                tx,
+                ctx.requester(),
+                &jobs::Schedule {
+                    kind: "transfer",
+                    module: None,
+                    user_type_id: Some(user_type_id),
+                    target_type_id: Some(&target),
+                    payload: &payload,
+                },
+            )?;
+            return Ok(scheduled("users", &job_id, "Portal user transfer scheduled successfully"));
+        }
+        let results = ids
+            .iter()
+            .map(|id| {
+                membership::transfer(tx, org_id, user_type_id, &target, id)
+                    .map(|()| success(id, "User has been transferred successfully"))
+            })
+            .collect();
+        Ok(per_item_results("users", results, 200))
+    })
+}
+
+/// U4: activates or deactivates one user.
+pub fn change_status(
+    ctx: &Ctx<'_>,
+    org: &OrgRow,
+    portal: &str,
+    user_type_id: &str,
+    personality_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    let active = match ctx
+        .request
+        .query_param("active")
+        .filter(|value| !value.is_empty())
+    {
+        None => {
+            return Err(ApiError::RequiredParamMissing {
+                key: "param",
+                value: "active".into(),
+            });
+        }
+        Some(value) => parse_bool(value).ok_or(ApiError::InvalidData {
+            details: Details::ParamName {
+                param_name: "active",
+            },
+            message: message::INVALID_DATA,
+        })?,
+    };
+    ctx.state.store.write(|tx| {
+        require_type(tx, &org.id, portal, user_type_id)?;
+        membership::change_status(tx, org, user_type_id, personality_id, active)
+    })?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ "change_status": [success(personality_id, "Status of the user changed successfully.")] }),
+    ))
+}
+
+/// U5: schedules a bulk status change.
+pub fn bulk_change_status(
+    ctx: &Ctx<'_>,
+    portal: &str,
+    user_type_id: &str,
+) -> Result<ApiResponse, ApiError> {
+    const KEY: &str = "change_status";
+    let body = parse_json(&ctx.request.body)?;
+    let groups = match body.get(KEY) {
+        None | Some(Value::Null) => return Err(ApiError::mandatory(KEY, "$.change_status")),
+        Some(Value::Array(groups)) if !groups.is_empty() => groups,
+        Some(Value::Array(_)) => return Err(ApiError::mandatory(KEY, "$.change_status")),
+        Some(_) => return Err(ApiError::expected_type("jsonarray", KEY, "$.change_status")),
+    };
+    let mut users = Vec::new();
+    for (g, group) in groups.iter().enumerate() {
+        let path = format!("$.change_status[{g}].users");
+        let items = match group.get("users") {
+            Some(Value::Array(items)) if !items.is_empty() => items,
+            None | Some(Value::Null) | Some(Value::Array(_)) => {
+                return Err(ApiError::mandatory("users", &path).wrapped(KEY));
+            }
+            Some(_) => {
+                return Err(ApiError::expected_type("jsonarray", "users", &path).wrapped(KEY));
+            }
+        };
+        for (u, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{u}]");
+            let personality_id = match item.get("personality_id") {
+                Some(Value::String(id))
+                    if id.bytes().all(|b| b.is_ascii_digit()) && !id.is_empty() =>
+                {
+                    id.clone()
+                }
+                Some(Value::Number(number)) if number.is_u64() => number.to_string(),
+                None | Some(Value::Null) => {
+                    return Err(ApiError::mandatory(
+                        "personality_id",
+                        &format!("{item_path}.personality_id"),
+                    )
+                    .wrapped(KEY));
+                }
+                Some(_) => {
+                    return Err(ApiError::expected_type(
+                        "string",
+                        "personality_id",
+                        &format!("{item_path}.personality_id"),
+                    )
+                    .wrapped(KEY));
+                }
+            };
+            let active = match item.get("active") {
+                Some(Value::Bool(active)) => *active,
+                None | Some(Value::Null) => {
+                    return Err(
+                        ApiError::mandatory("active", &format!("{item_path}.active")).wrapped(KEY),
+                    );
+                }
+                Some(_) => {
+                    return Err(ApiError::expected_type(
+                        "boolean",
+                        "active",
+                        &format!("{item_path}.active"),
+                    )
+                    .wrapped(KEY));
+                }
+            };
+            users.push(json!({ "personality_id": personality_id, "active": active }));
+        }
+    }
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.write(|tx| {
+        require_type(tx, org_id, portal, user_type_id)?;
+        let payload = json!({ "user_type_id": user_type_id, "users": users });
+        let job_id = jobs::schedule(
+            tx,
+            ctx.requester(),
+            &jobs::Schedule {
+                kind: "change_status",
+                module: None,
+                user_type_id: Some(user_type_id),
+                target_type_id: None,
+                payload: &payload,
+            },
+        )?;
+        Ok(scheduled(
+            KEY,
+            &job_id,
+            "Portal bulk user status change scheduled successfully",
+        ))
+    })
+}
+
+/// Booleans in queries are case-insensitive (`True`, `false`), as the SDKs send them.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+fn require_type(
+    conn: &rusqlite::Connection,
+    org_id: &str,
+    portal: &str,
+    user_type_id: &str,
+) -> Result<user_types::UserTypeRow, ApiError> {
+    portals::by_name(conn, org_id, portal)?.ok_or_else(ApiError::no_portal)?;
+    membership::require_type(conn, org_id, user_type_id)
+}
+
+/// Like [`require_type`], without counting the type's users (a listing counts what it shows).
+fn require_type_exists(
+    conn: &rusqlite::Connection,
+    org_id: &str,
+    portal: &str,
+    user_type_id: &str,
+) -> Result<(), ApiError> {
+    portals::by_name(conn, org_id, portal)?.ok_or_else(ApiError::no_portal)?;
+    user_types::personality(conn, org_id, user_type_id)?.ok_or(ApiError::InvalidData {
+        details: Details::Id {
+            id: user_type_id.to_owned(),
+        },
+        message: message::INVALID_DATA,
+    })?;
+    Ok(())
+}
+
+/// A comma-separated list of ids (required; blanks and repeats dropped).
+fn id_list(ctx: &Ctx<'_>, name: &'static str) -> Result<Vec<String>, ApiError> {
+    let text = ctx
+        .request
+        .query_param(name)
+        .ok_or(ApiError::RequiredParamMissing {
+            key: "param",
+            value: name.into(),
+        })?;
+    let mut ids: Vec<String> = Vec::new();
+    for id in text.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        if !id.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::InvalidData {
+                details: Details::ParamName { param_name: name },
+                message: message::INVALID_DATA,
+            });
+        }
+        if !ids.iter().any(|known| known == id) {
+            ids.push(id.to_owned());
+        }
+    }
+    if ids.is_empty() {
+        return Err(ApiError::RequiredParamMissing {
+            key: "param",
+            value: name.into(),
+        });
+    }
+    Ok(ids)
+}
+
+pub(super) fn number_param(
+    ctx: &Ctx<'_>,
+    name: &'static str,
+    default: usize,
+    max: usize,
+) -> Result<usize, ApiError> {
+    match ctx.request.query_param(name) {
+        None => Ok(default),
+        Some(text) => text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or(ApiError::InvalidData {
+                details: Details::ParamName { param_name: name },
+                message: message::INVALID_DATA,
+            }),
+    }
+}
+
+/// `filters=[{"field":"status_reason__s","value":"…","comparator":"equal|not_equal"}]`
+fn parse_filters(text: &str) -> Result<(bool, String), ApiError> {
+    let invalid = ApiError::InvalidData {
+        details: Details::ParamName {
+            param_name: "filters",
+        },
+        message: message::INVALID_DATA,
+    };
+    let value: Value = serde_json::from_str(text).map_err(|_| invalid.clone())?;
+    let criteria = match &value {
+        Value::Array(items) if items.len() == 1 => &items[0],
+        Value::Object(_) => &value,
+        _ => return Err(invalid),
+    };
+    let field = criteria.get("field").and_then(Value::as_str);
+    let comparator = criteria.get("comparator").and_then(Value::as_str);
+    let wanted = criteria.get("value").and_then(Value::as_str);
+    match (field, comparator, wanted) {
+        (Some("status_reason__s"), Some("equal"), Some(wanted)) => Ok((true, wanted.to_owned())),
+        (Some("status_reason__s"), Some("not_equal"), Some(wanted)) => {
+            Ok((false, wanted.to_owned()))
+        }
+        _ => Err(invalid),
+    }
+}
+
+fn success(personality_id: &str, message: &str) -> Value {
+    json!({
+        "code": "SUCCESS",
+        "details": { "personality_id": personality_id },
+        "message": message,
+        "status": "success",
+    })
+}
+
+fn scheduled(key: &str, job_id: &str, message: &str) -> ApiResponse {
+    let mut body = serde_json::Map::new();
+    body.insert(
+        key.into(),
+        json!([{ "code": "SCHEDULED", "details": { "job_id": job_id }, "message": message, "status": "success" }]),
+    );
+    ApiResponse::json(200, &Value::Object(body))
+}

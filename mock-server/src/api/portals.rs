@@ -1,0 +1,346 @@
+//! Portals (P1–P4): list, get by name, create (with its default user type), rename.
+//!
+//! ```text
+//! GET  /crm/{v}/settings/portals                 -> 200 {"portals":[{…}]} | 204 (no portal yet)
+//! GET  /crm/{v}/settings/portals/{name}          -> 200 {"portals":[{…}]} | 400 no such portal
+//! POST /crm/{v}/settings/portals  {"portals":[{"name":"ZylkerAutomobiles"}]}
+//!      -> 200 {"portals":[{"code":"SUCCESS","details":{"name":…},"message":…,"status":"success"}]}
+//! PUT  /crm/{v}/settings/portals/{name}  {"portals":[{"name":"ZylkerAutos"}]}  (rename and/or
+//!      saml_configuration) -> 200 {"portals":[{"code":"SUCCESS",…,"message":"Portal updated successfully",…}]}
+//! ```
+
+use serde_json::{Map, Value, json};
+
+use super::Ctx;
+use super::body::{optional_string, parse_json, single_item};
+use crate::api::error::{ApiError, Details, message};
+use crate::clock::format_timestamp;
+use crate::http::ApiResponse;
+use crate::store::orgs::{self, OrgRow};
+use crate::store::portals::{self, NewPortal, PortalRow, UserRef};
+use crate::store::user_types::{self, NewUserType};
+use crate::version::ApiVersion;
+
+const KEY: &str = "portals";
+const NAME_PATH: &str = "$.portals[0].name";
+const NAME_MIN: usize = 6;
+const NAME_MAX: usize = 30;
+
+/// P1: the org's portal, or 204 when it has none.
+pub fn list(ctx: &Ctx<'_>) -> Result<ApiResponse, ApiError> {
+    let portal = ctx
+        .state
+        .store
+        .read(|conn| portals::of_org(conn, &ctx.caller.org_id))?;
+    Ok(match portal {
+        Some(portal) => ApiResponse::json(200, &json!({ KEY: [render(ctx, &portal, false)] })),
+        None => ApiResponse::no_content(),
+    })
+}
+
+/// P2: the portal of that name (case-insensitive); another name is "No portal exists…".
+pub fn get(ctx: &Ctx<'_>, name: &str) -> Result<ApiResponse, ApiError> {
+    let portal = ctx
+        .state
+        .store
+        .read(|conn| portals::by_name(conn, &ctx.caller.org_id, name))?
+        .ok_or_else(ApiError::no_portal)?;
+    Ok(ApiResponse::json(
+        200,
+        &json!({ KEY: [render(ctx, &portal, true)] }),
+    ))
+}
+
+/// P3: creates the org's one portal and its default `Client Portal` user type on Contacts.
+pub fn create(ctx: &Ctx<'_>, org: &OrgRow) -> Result<ApiResponse, ApiError> {
+    let body = parse_json(&ctx.request.body)?;
+    let item = single_item(&body, KEY)?;
+    let name = optional_string(item, "name", NAME_PATH, KEY)?
+        .ok_or_else(|| ApiError::mandatory("name", NAME_PATH).wrapped(KEY))?;
+    validate_name(name)?;
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.write(|tx| {
+        if portals::of_org(tx, org_id)?.is_some() {
+            return Err(ApiError::LimitReached {
+                message: message::ONE_PORTAL_PER_ORG,
+            }
+            .wrapped(KEY));
+        }
+        if portals::name_taken(tx, name, org_id)? {
+            return Err(name_in_use());
+        }
+        portals::insert(
+            tx,
+            &NewPortal {
+                org_id,
+                name,
+                zaid: &org.zaid,
+                user_id: &ctx.caller.user_id,
+                now: ctx.now,
+            },
+        )?;
+        create_default_user_type(ctx, tx)
+    })?;
+    let message = if ctx.version >= ApiVersion::V8 {
+        "Portal created successfully"
+    } else {
+        "Portal created successfully with given name."
+    };
+    Ok(success(name, message))
+}
+
+/// P4: renames the portal and/or sets its SAML configuration.
+pub fn update(ctx: &Ctx<'_>, current_name: &str) -> Result<ApiResponse, ApiError> {
+    let body = parse_json(&ctx.request.body)?;
+    let item = single_item(&body, KEY)?;
+    let new_name = optional_string(item, "name", NAME_PATH, KEY)?;
+    let saml = match item.get("saml_configuration") {
+        None | Some(Value::Null) => None,
+        Some(value) => Some(validate_saml(value)?),
+    };
+    if new_name.is_none() && saml.is_none() {
+        return Err(ApiError::mandatory("name", NAME_PATH).wrapped(KEY));
+    }
+    if let Some(name) = new_name {
+        validate_name(name)?;
+    }
+    let org_id = ctx.caller.org_id.as_str();
+    let final_name = ctx.state.store.write(|tx| {
+        let portal = portals::by_name(tx, org_id, current_name)?.ok_or_else(ApiError::no_portal)?;
+        // Its own name (in any case) is no collision, even when another org copied from the
+        // same fixture carries it too.
+        if let Some(name) = new_name
+            && !name.eq_ignore_ascii_case(&portal.name)
+            && portals::name_taken(tx, name, org_id)?
+        {
+            return Err(name_in_use());
+        }
+        // The SAML configuration records who set it first and last.
+        let saml = match &saml {
+            Some(saml) => Some(stamp_saml(tx, ctx, saml, portal.saml.as_deref())?),
+            None => None,
+        };
+        portals::update(
+            tx,
+            org_id,
+            new_name,
+            saml.as_deref(),
+            &ctx.caller.user_id,
+            ctx.now,
+        )?;
+        Ok::<_, ApiError>(new_name.map_or(portal.name, str::to_owned))
+    })?;
+    Ok(success(&final_name, "Portal updated successfully"))
+}
+
+fn success(name: &str, message: &str) -> ApiResponse {
+    ApiResponse::json(
+        200,
+        &json!({ KEY: [{
+            "code": "SUCCESS",
+            "details": { "name": name },
+            "message": message,
+            "status": "success",
+        }]}),
+    )
+}
+
+fn name_in_use() -> ApiError {
+    ApiError::AlreadyUsed {
+        api_name: "name".into(),
+        message: message::PORTAL_NAME_IN_USE,
+    }
+    .wrapped(KEY)
+}
+
+/// 6–30 characters (wrapped `INVALID_DATA`), then letters and digits only (top-level
+/// `PATTERN_NOT_MATCHED`).
+fn validate_name(name: &str) -> Result<(), ApiError> {
+    let length = name.chars().count();
+    if length < NAME_MIN {
+        return Err(ApiError::InvalidData {
+            details: Details::MinLength {
+                api_name: "name".into(),
+                json_path: NAME_PATH.into(),
+                minimum_length: NAME_MIN,
+            },
+            message: message::INVALID_DATA,
+        }
+        .wrapped(KEY));
+    }
+    if length > NAME_MAX {
+        return Err(ApiError::InvalidData {
+            details: Details::MaxLength {
+                api_name: "name".into(),
+                json_path: NAME_PATH.into(),
+                maximum_length: NAME_MAX,
+            },
+            message: message::INVALID_DATA,
+        }
+        .wrapped(KEY));
+    }
+    if !name.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(ApiError::PatternNotMatched {
+            api_name: "name".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Adds `modified_by` (the caller) and `created_by` (whoever configured SAML first) to a
+/// validated SAML configuration.
+fn stamp_saml(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx<'_>,
+    saml: &str,
+    previous: Option<&str>,
+) -> Result<String, ApiError> {
+    let mut saml: Map<String, Value> =
+        serde_json::from_str(saml).map_err(|_| ApiError::InternalError)?;
+    let caller = portals::user_ref(tx, &ctx.caller.org_id, &ctx.caller.user_id)?;
+    let caller = json!({ "name": caller.name, "id": caller.id });
+    let created_by = previous
+        .and_then(|previous| serde_json::from_str::<Value>(previous).ok())
+        .and_then(|previous| previous.get("created_by").cloned())
+        .unwrap_or_else(|| caller.clone());
+    saml.insert("modified_by".into(), caller);
+    saml.insert("created_by".into(), created_by);
+    Ok(Value::Object(saml).to_string())
+}
+
+/// Checks `saml_configuration` (login and logout URLs, public key) and answers it as JSON text.
+fn validate_saml(value: &Value) -> Result<String, ApiError> {
+    const BASE: &str = "$.portals[0].saml_configuration";
+    let Value::Object(saml) = value else {
+        return Err(ApiError::expected_type("jsonobject", "saml_configuration", BASE).wrapped(KEY));
+    };
+    let mut stored = Map::new();
+    for (key, missing_message, max) in [
+        (
+            "login_url",
+            "login url is mandatory to configure saml",
+            2048,
+        ),
+        (
+            "logout_url",
+            "logout url is mandatory to configure saml",
+            2048,
+        ),
+        (
+            "public_key",
+            "public key is mandatory to configure saml",
+            5000,
+        ),
+    ] {
+        let path = format!("{BASE}.{key}");
+        let text = match saml.get(key) {
+            None => {
+                return Err(ApiError::MandatoryNotFound {
+                    api_name: key.into(),
+                    json_path: path,
+                    message: missing_message,
+                }
+                .wrapped(KEY));
+            }
+            Some(Value::Null) => {
+                return Err(ApiError::NotAllowed {
+                    details: Details::At {
+                        api_name: key.into(),
+                        json_path: path,
+                    },
+                    message: "not allowed to set value as null",
+                }
+                .wrapped(KEY));
+            }
+            Some(Value::String(text)) => text,
+            Some(_) => return Err(ApiError::expected_type("string", key, &path).wrapped(KEY)),
+        };
+        if text.chars().count() > max {
+            return Err(ApiError::InvalidData {
+                details: Details::MaxLength {
+                    api_name: key.into(),
+                    json_path: path,
+                    maximum_length: max,
+                },
+                message: message::INVALID_DATA,
+            }
+            .wrapped(KEY));
+        }
+        stored.insert(key.into(), Value::String(text.clone()));
+    }
+    match saml.get("active") {
+        None | Some(Value::Bool(true)) => {}
+        Some(_) => {
+            return Err(
+                ApiError::expected_type("boolean", "active", &format!("{BASE}.active"))
+                    .wrapped(KEY),
+            );
+        }
+    }
+    stored.insert("active".into(), Value::Bool(true));
+    Ok(Value::Object(stored).to_string())
+}
+
+/// The portal as P1/P2 print it, keys in the documented order; P2 adds `saml_configuration`
+/// when one is configured.
+fn render(ctx: &Ctx<'_>, portal: &PortalRow, with_saml: bool) -> Value {
+    let user = |user: &UserRef| json!({ "name": user.name, "id": user.id });
+    let mut object = json!({
+        "created_time": format_timestamp(portal.created_time, ctx.offset),
+        "modified_time": format_timestamp(portal.modified_time, ctx.offset),
+        "modified_by": user(&portal.modified_by),
+        "name": portal.name,
+        "active": portal.active,
+        "zaid": portal.zaid,
+        "created_by": user(&portal.created_by),
+    });
+    if with_saml
+        && let Some(saml) = portal.saml.as_deref()
+        && let Ok(saml) = serde_json::from_str::<Value>(saml)
+        && let Some(object) = object.as_object_mut()
+    {
+        object.insert("saml_configuration".into(), saml);
+    }
+    object
+}
+
+/// The `Client Portal` type every new portal gets: Contacts as personality module, Email as
+/// invitation field, the Contacts and Notes modules with view access.
+fn create_default_user_type(ctx: &Ctx<'_>, tx: &rusqlite::Transaction<'_>) -> Result<(), ApiError> {
+    let org_id = ctx.caller.org_id.as_str();
+    let (contacts, email) = user_types::module_and_field(tx, org_id, "Contacts", "Email")?
+        .ok_or(ApiError::InternalError)?;
+    let notes = user_types::module_and_field(tx, org_id, "Notes", "Note_Title")?;
+    let view_only = |module_id: &str| {
+        json!({
+            "id": module_id,
+            "shared_type": "private",
+            "permissions": {"view": true, "edit": false, "edit_shared_records": false,
+                            "create": false, "delete": false, "delete_attachment": false,
+                            "create_attachment": false},
+            "layouts": null, "views": null, "filters": null, "fields": [],
+        })
+        .to_string()
+    };
+    let mut modules = vec![(contacts.clone(), view_only(&contacts))];
+    if let Some((notes, _)) = notes {
+        modules.push((notes.clone(), view_only(&notes)));
+    }
+    let id = orgs::next_id(tx, org_id)?;
+    user_types::insert(
+        tx,
+        &NewUserType {
+            org_id,
+            id: &id,
+            name: "Client Portal",
+            personality_module_id: &contacts,
+            invitation_field_id: email.as_deref(),
+            active: true,
+            is_default: true,
+            user_id: &ctx.caller.user_id,
+            now: ctx.now,
+            modules: &modules,
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,318 @@
+//! The router of the Zoho API: the path first, then the method, into a typed [`CrmRoute`] or
+//! [`OauthRoute`].
+//!
+//! Unknown paths answer `INVALID_URL_PATTERN` (404); a known path with a method it does not serve
+//! answers `INVALID_REQUEST_METHOD` (400), through [`Method::pick`]. The API version in the path
+//! is checked after the path is known, so `/crm/v2/settings/portals` is "not supported in this
+//! version", not "unknown". Adding an endpoint: a variant, an arm (or a method in an arm's list)
+//! here, and its handler.
+
+use crate::api::error::ApiError;
+use crate::http::Method;
+use crate::version::ApiVersion;
+
+/// The endpoints of the accounts server (`/oauth/…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OauthRoute {
+    /// `POST /oauth/v2/token`: the accounts server's token endpoint.
+    Token,
+    /// `POST /oauth/v2/token/revoke`: revoke a refresh token.
+    Revoke,
+}
+
+/// A user type in a path: `/settings/portals/{portal}/user_type/{id}…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserTypePath {
+    /// The portal's name.
+    pub portal: String,
+    /// The user type's id.
+    pub id: String,
+}
+
+/// A record in a path: `/{module}/{id}…` (a module's API name and a record id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordPath {
+    /// The module's API name.
+    pub module: String,
+    /// The record's id.
+    pub id: String,
+}
+
+/// The `/crm/{version}/…` operations (names follow `portals-api.md` §3). A `String` is the
+/// portal name under `/settings/portals/`, and the module's API name elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CrmRoute {
+    /// P1 `GET /settings/portals`
+    ListPortals,
+    /// P2 `GET /settings/portals/{portal}`
+    GetPortal(String),
+    /// P3 `POST /settings/portals`
+    CreatePortal,
+    /// P4 `PUT /settings/portals/{portal}`
+    UpdatePortal(String),
+    /// M1 `GET /settings/portals/meta`
+    PortalsMeta,
+    /// UT1 `GET /settings/portals/{portal}/user_type`
+    ListUserTypes(String),
+    /// UT3 `POST /settings/portals/{portal}/user_type`
+    CreateUserType(String),
+    /// UT2 `GET /settings/portals/{portal}/user_type/{id}`
+    GetUserType(UserTypePath),
+    /// UT4 `PUT /settings/portals/{portal}/user_type/{id}`
+    UpdateUserType(UserTypePath),
+    /// UT5 `DELETE /settings/portals/{portal}/user_type/{id}`
+    DeleteUserType(UserTypePath),
+    /// U1 `GET …/user_type/{id}/users`
+    ListUsers(UserTypePath),
+    /// U2 `DELETE …/user_type/{id}/users`
+    DeleteUsers(UserTypePath),
+    /// U3 `POST …/user_type/{id}/users/action/transfer`
+    TransferUsers(UserTypePath),
+    /// U4 `PUT …/user_type/{id}/users/{personality_id}/actions/change_status`
+    ChangeUserStatus(UserTypePath, String),
+    /// U5 `PUT …/user_type/{id}/users/actions/change_status`
+    BulkChangeStatus(UserTypePath),
+    /// I1 `POST /{module}/{record_id}/actions/portal_invite`
+    Invite(RecordPath),
+    /// I2 `POST /{module}/actions/portal_invite`
+    BulkInvite(String),
+    /// I3 `GET /{module}/actions/portal_invite`
+    InviteJobs(String),
+    /// Records API `POST /{module}`: add records.
+    CreateRecords(String),
+    /// Records API `GET /{module}/{id}`: one record.
+    GetRecord(RecordPath),
+    /// Records API `DELETE /{module}?ids=`: to the recycle bin.
+    DeleteRecords(String),
+    /// Records API `DELETE /{module}/{id}`: to the recycle bin.
+    DeleteRecord(RecordPath),
+    /// Users API `GET /users` (`?type=CurrentUser` is what Zoho's SDKs call after a token fetch).
+    GetUsers,
+    /// Organization API `GET /org` (the SDKs' second call after a token fetch).
+    GetOrg,
+}
+
+/// Resolves the segments of a `/crm/` path after `crm` (`{version}/…`) to the API version and
+/// the operation, or the documented routing error.
+pub fn crm(method: Method, rest: &[&str]) -> Result<(ApiVersion, CrmRoute), ApiError> {
+    let [version, rest @ ..] = rest else {
+        return Err(ApiError::InvalidUrlPattern);
+    };
+    let operation = crm_route(method, rest)?;
+    let version = ApiVersion::parse(version)?;
+    Ok((version, operation))
+}
+
+/// Resolves the segments of an `/oauth/` path after `oauth`.
+pub fn oauth(method: Method, rest: &[&str]) -> Result<OauthRoute, ApiError> {
+    use Method::Post;
+    match rest {
+        ["v2", "token"] => method.pick((), &[(Post, |()| OauthRoute::Token)]),
+        ["v2", "token", "revoke"] => method.pick((), &[(Post, |()| OauthRoute::Revoke)]),
+        _ => Err(ApiError::InvalidUrlPattern),
+    }
+}
+
+fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
+    use CrmRoute as R;
+    use Method::{Delete, Get, Post, Put};
+    let user_type = |portal: &str, id: &str| UserTypePath {
+        portal: portal.to_owned(),
+        id: id.to_owned(),
+    };
+    let record = |module: &str, id: &str| RecordPath {
+        module: module.to_owned(),
+        id: id.to_owned(),
+    };
+    match rest {
+        // The Users and Organization APIs come first: `users` and `org` are not record modules,
+        // so no `{module}` route may take them.
+        ["users"] => method.pick((), &[(Get, |()| R::GetUsers)]),
+        ["org"] => method.pick((), &[(Get, |()| R::GetOrg)]),
+        ["settings", "portals"] => method.pick(
+            (),
+            &[(Get, |()| R::ListPortals), (Post, |()| R::CreatePortal)],
+        ),
+        // "meta" is shorter than any portal name (6 characters at least), so it never shadows one.
+        ["settings", "portals", "meta"] => method.pick((), &[(Get, |()| R::PortalsMeta)]),
+        ["settings", "portals", portal] => method.pick(
+            (*portal).to_owned(),
+            &[(Get, R::GetPortal), (Put, R::UpdatePortal)],
+        ),
+        ["settings", "portals", portal, "user_type"] => method.pick(
+            (*portal).to_owned(),
+            &[(Get, R::ListUserTypes), (Post, R::CreateUserType)],
+        ),
+        ["settings", "portals", portal, "user_type", id] => method.pick(
+            user_type(portal, id),
+            &[
+                (Get, R::GetUserType),
+                (Put, R::UpdateUserType),
+                (Delete, R::DeleteUserType),
+            ],
+        ),
+        ["settings", "portals", portal, "user_type", id, "users"] => method.pick(
+            user_type(portal, id),
+            &[(Get, R::ListUsers), (Delete, R::DeleteUsers)],
+        ),
+        [
+            "settings",
+            "portals",
+            portal,
+            "user_type",
+            id,
+            "users",
+            "action",
+            "transfer",
+        ] => method.pick(user_type(portal, id), &[(Post, R::TransferUsers)]),
+        [
+            "settings",
+            "portals",
+            portal,
+            "user_type",
+            id,
+            "users",
+            "actions",
+            "change_status",
+        ] => method.pick(user_type(portal, id), &[(Put, R::BulkChangeStatus)]),
+        [
+            "settings",
+            "portals",
+            portal,
+            "user_type",
+            id,
+            "users",
+            user,
+            "actions",
+            "change_status",
+        ] => method.pick(
+            (user_type(portal, id), (*user).to_owned()),
+            &[(Put, |(path, user)| R::ChangeUserStatus(path, user))],
+        ),
+        ["settings", ..] => Err(ApiError::InvalidUrlPattern),
+        [module, id, "actions", "portal_invite"] => {
+            method.pick(record(module, id), &[(Post, R::Invite)])
+        }
+        [module, "actions", "portal_invite"] => method.pick(
+            (*module).to_owned(),
+            &[(Post, R::BulkInvite), (Get, R::InviteJobs)],
+        ),
+        // The Records API, as far as portable scenarios need it; its other methods are not
+        // served, and answer as unknown paths.
+        [module] => method
+            .pick(
+                (*module).to_owned(),
+                &[(Post, R::CreateRecords), (Delete, R::DeleteRecords)],
+            )
+            .map_err(|_| ApiError::InvalidUrlPattern),
+        [module, id] => method
+            .pick(
+                record(module, id),
+                &[(Get, R::GetRecord), (Delete, R::DeleteRecord)],
+            )
+            .map_err(|_| ApiError::InvalidUrlPattern),
+        _ => Err(ApiError::InvalidUrlPattern),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::ApiRequest;
+    use bytes::Bytes;
+
+    /// A route of any plane, as the request path classifies it.
+    #[derive(Debug, PartialEq)]
+    enum Route {
+        Crm {
+            version: ApiVersion,
+            operation: CrmRoute,
+        },
+        Oauth(OauthRoute),
+    }
+
+    fn route_of(method: Method, path: &str) -> Result<Route, ApiError> {
+        let request = ApiRequest::new(method, path, Bytes::new(), "127.0.0.1:1".parse().unwrap());
+        match request.segment_strs().as_slice() {
+            ["crm", rest @ ..] => {
+                crm(method, rest).map(|(version, operation)| Route::Crm { version, operation })
+            }
+            ["oauth", rest @ ..] => oauth(method, rest).map(Route::Oauth),
+            _ => Err(ApiError::InvalidUrlPattern),
+        }
+    }
+
+    #[test]
+    fn known_paths_route_for_every_served_version() {
+        for v in ["v4", "v5", "v6", "v7", "v8"] {
+            let found = route_of(Method::Get, &format!("/crm/{v}/settings/portals")).unwrap();
+            assert!(matches!(
+                found,
+                Route::Crm {
+                    operation: CrmRoute::ListPortals,
+                    ..
+                }
+            ));
+        }
+        assert_eq!(
+            route_of(Method::Put, "/crm/v8/settings/portals/ZylkerAutos").unwrap(),
+            Route::Crm {
+                version: ApiVersion::V8,
+                operation: CrmRoute::UpdatePortal("ZylkerAutos".into())
+            }
+        );
+    }
+
+    #[test]
+    fn users_and_org_route_before_any_module_route() {
+        assert_eq!(
+            route_of(Method::Get, "/crm/v8/users?type=CurrentUser").unwrap(),
+            Route::Crm {
+                version: ApiVersion::V8,
+                operation: CrmRoute::GetUsers
+            }
+        );
+        assert_eq!(
+            route_of(Method::Get, "/crm/v8/org").unwrap(),
+            Route::Crm {
+                version: ApiVersion::V8,
+                operation: CrmRoute::GetOrg
+            }
+        );
+        assert_eq!(
+            route_of(Method::Post, "/crm/v8/org"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+    }
+
+    #[test]
+    fn wrong_method_on_a_known_path_is_invalid_request_method() {
+        assert_eq!(
+            route_of(Method::Delete, "/crm/v8/settings/portals"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+        assert_eq!(
+            route_of(Method::Post, "/crm/v8/settings/portals/ZylkerAutos"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+    }
+
+    #[test]
+    fn unknown_paths_and_versions_are_reported_as_documented() {
+        assert_eq!(
+            route_of(Method::Get, "/crm/v8/settings/portalz"),
+            Err(ApiError::InvalidUrlPattern)
+        );
+        assert_eq!(route_of(Method::Get, "/"), Err(ApiError::InvalidUrlPattern));
+        assert_eq!(
+            route_of(Method::Get, "/crm/v3/settings/portals"),
+            Err(ApiError::UnsupportedVersion {
+                supported_version: 4.0
+            })
+        );
+        assert_eq!(
+            route_of(Method::Get, "/crm/banana/settings/portals"),
+            Err(ApiError::InvalidUrlPattern)
+        );
+    }
+}

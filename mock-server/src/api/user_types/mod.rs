@@ -1,0 +1,478 @@
+//! Portal user types (UT1–UT5).
+//!
+//! ```text
+//! GET    /crm/{v}/settings/portals/{portal}/user_type[?include=modules] -> 200 {"user_type":[…]}
+//! GET    /crm/{v}/settings/portals/{portal}/user_type/{id}             -> 200 {"user_type":[{…,"modules":[…]}]} | 204
+//! POST   /crm/{v}/settings/portals/{portal}/user_type  {"user_type":[{name, personality_module, active, modules, …}]}
+//!        -> v4–v7: 200 {"user_type":[{"code":"SUCCESS","details":{"id":"…"},"message":"user type created successfully.",…}]}
+//!        -> v8:    201 {"user_type":[{the created user type}]}
+//! PUT    /crm/{v}/settings/portals/{portal}/user_type/{id}  (every key optional; modules merged by id)
+//!        -> 200 {"user_type":[{"code":"SUCCESS","details":{"id":"…"},"message":"Portal user type updated successfully.",…}]}
+//! DELETE /crm/{v}/settings/portals/{portal}/user_type/{id}[?transfer_To=<id>]
+//!        -> 200 {"user_type":[{"code":"SUCCESS","details":{"id":<number>},"message":"Portal user type deleted successfully.",…}]}
+//! ```
+//! Each item of a batch body gets its own result; the request is one transaction.
+
+mod validate;
+
+use validate::{
+    check_mandatory_modules, invitation_field, optional_bool, overlay_module, personality_module,
+    validate_modules, validate_name,
+};
+
+use rusqlite::{Connection, Transaction};
+use serde_json::{Map, Value, json};
+
+use super::Ctx;
+use super::body::{parse_json, per_item_results};
+use super::user_type_modules::{self as modules, as_input, id_of, missing, wrong_type};
+use crate::api::error::{ApiError, Details, message};
+use crate::clock::format_timestamp;
+use crate::domain::membership;
+use crate::http::ApiResponse;
+use crate::store::crm::{self};
+use crate::store::orgs::{self, OrgRow};
+use crate::store::portals::{self, UserRef};
+use crate::store::user_types::{self, NewUserType, UserTypeChanges, UserTypeRow};
+use crate::version::ApiVersion;
+
+const KEY: &str = "user_type";
+
+/// The most user types a batch body may hold.
+const MAX_ITEMS: usize = 5;
+
+/// UT1: the portal's user types, with `include=modules` their module configurations.
+pub fn list(ctx: &Ctx<'_>, portal: &str) -> Result<ApiResponse, ApiError> {
+    let with_modules = ctx
+        .request
+        .query_param("include")
+        .is_some_and(|include| include.split(',').any(|part| part.trim() == "modules"));
+    ctx.state.store.read(|conn| {
+        require_portal(conn, ctx, portal)?;
+        let rows = user_types::list(conn, &ctx.caller.org_id)?;
+        if rows.is_empty() {
+            return Ok(ApiResponse::no_content());
+        }
+        let items = rows
+            .iter()
+            .map(|row| render(conn, ctx, row, with_modules))
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        Ok(ApiResponse::json(200, &json!({ KEY: items })))
+    })
+}
+
+/// UT2: one user type with its modules; 204 for an id the portal does not have.
+pub fn get(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiError> {
+    ctx.state.store.read(|conn| {
+        require_portal(conn, ctx, portal)?;
+        match user_types::get(conn, &ctx.caller.org_id, id)? {
+            Some(row) => Ok(ApiResponse::json(
+                200,
+                &json!({ KEY: [render(conn, ctx, &row, true)?] }),
+            )),
+            None => Ok(ApiResponse::no_content()),
+        }
+    })
+}
+
+/// UT3: creates one user type per item.
+pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, ApiError> {
+    let body = parse_json(&ctx.request.body)?;
+    let items = items(&body)?;
+    ctx.state.store.write(|tx| {
+        require_portal(tx, ctx, portal)?;
+        let mut results = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            results.push(match create_one(tx, ctx, org, item, index) {
+                Ok(id) if ctx.version >= ApiVersion::V8 => {
+                    let row = user_types::get(tx, &ctx.caller.org_id, &id)?
+                        .ok_or(ApiError::InternalError)?;
+                    Ok(render(tx, ctx, &row, true)?)
+                }
+                Ok(id) => Ok(success(
+                    Value::String(id),
+                    "user type created successfully.",
+                )),
+                Err(error @ ApiError::Wrapped { .. }) => Err(error),
+                Err(top_level) => return Err(top_level),
+            });
+        }
+        let success_status = if ctx.version >= ApiVersion::V8 {
+            201
+        } else {
+            200
+        };
+        Ok(per_item_results(KEY, results, success_status))
+    })
+}
+
+/// UT4: updates one user type (the body's items all apply to it, in order).
+pub fn update(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiError> {
+    let body = parse_json(&ctx.request.body)?;
+    let items = items(&body)?;
+    ctx.state.store.write(|tx| {
+        require_portal(tx, ctx, portal)?;
+        let mut results = Vec::new();
+        for (index, item) in items.iter().enumerate() {
+            results.push(match update_one(tx, ctx, id, item, index) {
+                Ok(()) => Ok(success(
+                    Value::String(id.to_owned()),
+                    "Portal user type updated successfully.",
+                )),
+                Err(error @ ApiError::Wrapped { .. }) => Err(error),
+                Err(top_level) => return Err(top_level),
+            });
+        }
+        Ok(per_item_results(KEY, results, 200))
+    })
+}
+
+/// UT5: deletes a user type; its users must first go elsewhere (`transfer_To`).
+pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiError> {
+    let transfer_to = ctx.request.query_param("transfer_To");
+    let org_id = ctx.caller.org_id.as_str();
+    ctx.state.store.write(|tx| {
+        require_portal(tx, ctx, portal)?;
+        let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
+        if row.is_default {
+            return Err(ApiError::NotAllowed {
+                details: Details::Id { id: id.to_owned() },
+                message: "Default user type cannot be deleted.",
+            });
+        }
+        let has_users = row.active_users + row.inactive_users > 0;
+        match transfer_to {
+            Some(target) => {
+                // Users move only to another type of the same personality module.
+                membership::transfer_target(tx, org_id, &row, target)?;
+                user_types::move_users(tx, org_id, id, target)?;
+            }
+            None if has_users => {
+                return Err(ApiError::InvalidData {
+                    details: Details::ParamName {
+                        param_name: "transfer_To",
+                    },
+                    message: "Deletion of portal user type is not allowed, as user type contains users, which need to be transferred to other user type",
+                });
+            }
+            None => {}
+        }
+        user_types::delete(tx, org_id, id)?;
+        // The documentation prints details.id as a JSON number.
+        let number = id
+            .parse::<u64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::String(id.to_owned()));
+        Ok(ApiResponse::json(
+            200,
+            &json!({ KEY: [success(number, "Portal user type deleted successfully.")] }),
+        ))
+    })
+}
+
+fn require_portal(conn: &Connection, ctx: &Ctx<'_>, portal: &str) -> Result<(), ApiError> {
+    portals::by_name(conn, &ctx.caller.org_id, portal)?
+        .map(|_| ())
+        .ok_or_else(ApiError::no_portal)
+}
+
+fn unknown_id(id: &str) -> ApiError {
+    ApiError::InvalidData {
+        details: Details::Id { id: id.to_owned() },
+        message: message::INVALID_DATA,
+    }
+}
+
+/// The items of a `{"user_type":[…]}` body (1 to 5).
+fn items(body: &Value) -> Result<&Vec<Value>, ApiError> {
+    let type_error = |expected| ApiError::InvalidData {
+        details: Details::ExpectedDataType {
+            expected_data_type: expected,
+        },
+        message: "body",
+    };
+    let object = body.as_object().ok_or(type_error("jsonobject"))?;
+    match object.get(KEY) {
+        None | Some(Value::Null) => Err(ApiError::mandatory(KEY, "$.user_type")),
+        Some(Value::Array(items)) if items.is_empty() => {
+            Err(ApiError::mandatory(KEY, "$.user_type"))
+        }
+        Some(Value::Array(items)) if items.len() > MAX_ITEMS => Err(ApiError::InvalidData {
+            details: Details::MaxLength {
+                api_name: KEY.into(),
+                json_path: "$.user_type".into(),
+                maximum_length: MAX_ITEMS,
+            },
+            message: "Invalid data",
+        }),
+        Some(Value::Array(items)) => Ok(items),
+        Some(_) => Err(type_error("jsonarray")),
+    }
+}
+
+fn success(id: Value, message: &str) -> Value {
+    json!({ "code": "SUCCESS", "details": { "id": id }, "message": message, "status": "success" })
+}
+
+fn create_one(
+    tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
+    org: &OrgRow,
+    item: &Value,
+    index: usize,
+) -> Result<String, ApiError> {
+    let base = format!("$.user_type[{index}]");
+    let Value::Object(item) = item else {
+        return Err(wrong_type("jsonobject", KEY, &base));
+    };
+    let org_id = ctx.caller.org_id.as_str();
+    let name = validate_name(item.get("name"), &base)?
+        .ok_or_else(|| missing("name", &format!("{base}.name")))?;
+    let personality = personality_module(tx, org_id, item.get("personality_module"), &base)?
+        .ok_or_else(|| missing("personality_module", &format!("{base}.personality_module")))?;
+    let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
+    let invitation_field = invitation_field(
+        tx,
+        org_id,
+        &personality,
+        item.get("invitation_field"),
+        &base,
+    )?;
+    let module_items = match item.get("modules") {
+        None | Some(Value::Null) => return Err(missing("modules", &format!("{base}.modules"))),
+        Some(Value::Array(items)) => items.clone(),
+        Some(_) => {
+            return Err(wrong_type(
+                "jsonarray",
+                "modules",
+                &format!("{base}.modules"),
+            ));
+        }
+    };
+    let configs = validate_modules(tx, org_id, &personality, &module_items, &base)?;
+    if user_types::name_taken(tx, org_id, name, None)? {
+        return Err(duplicate_name(&base));
+    }
+    if user_types::count(tx, org_id)? >= user_type_limit(org) {
+        return Err(ApiError::LicenseLimitExceeded.wrapped(KEY));
+    }
+    let id = orgs::next_id(tx, org_id)?;
+    user_types::insert(
+        tx,
+        &NewUserType {
+            org_id,
+            id: &id,
+            name,
+            personality_module_id: &personality.id,
+            invitation_field_id: invitation_field.as_deref(),
+            active,
+            is_default: false,
+            user_id: &ctx.caller.user_id,
+            now: ctx.now,
+            modules: &configs,
+        },
+    )?;
+    Ok(id)
+}
+
+fn update_one(
+    tx: &Transaction<'_>,
+    ctx: &Ctx<'_>,
+    id: &str,
+    item: &Value,
+    index: usize,
+) -> Result<(), ApiError> {
+    let base = format!("$.user_type[{index}]");
+    let Value::Object(item) = item else {
+        return Err(wrong_type("jsonobject", KEY, &base));
+    };
+    let org_id = ctx.caller.org_id.as_str();
+    let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
+    let personality =
+        crm::module_by_id(tx, org_id, &row.personality.0)?.ok_or(ApiError::InternalError)?;
+    let name = validate_name(item.get("name"), &base)?;
+    if let Some(given) = personality_module(tx, org_id, item.get("personality_module"), &base)?
+        && given.id != personality.id
+    {
+        return Err(ApiError::NotAllowed {
+            details: Details::At {
+                api_name: "personality_module".into(),
+                json_path: format!("{base}.personality_module"),
+            },
+            message: "Personality module of a user type cannot be changed.",
+        }
+        .wrapped(KEY));
+    }
+    let active = optional_bool(item.get("active"), "active", &base)?;
+    let invitation_field = match item.get("invitation_field") {
+        None | Some(Value::Null) => None,
+        given => invitation_field(tx, org_id, &personality, given, &base)?,
+    };
+    let configs = match item.get("modules") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(given)) => {
+            let stored = user_types::modules(tx, org_id, id)?;
+            let mut merged: Vec<Value> = stored
+                .iter()
+                .map(|(_, config)| serde_json::from_str(config).map(|c: Value| as_input(&c)))
+                .collect::<Result<_, _>>()
+                .map_err(|_| ApiError::InternalError)?;
+            // Items given for a configured module overlay its keys (permissions key by key);
+            // items for other modules are added. Paths in errors name the body's items.
+            let mut order: Vec<usize> = Vec::new();
+            for (k, item) in given.iter().enumerate() {
+                let repeated = item.get("id").and_then(id_of).is_some_and(|module_id| {
+                    given[..k].iter().any(|earlier| {
+                        earlier.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
+                    })
+                });
+                if repeated {
+                    return Err(ApiError::DuplicateData {
+                        api_name: "id".into(),
+                        json_path: format!("{base}.modules[{k}].id"),
+                    }
+                    .wrapped(KEY));
+                }
+                let position = item.get("id").and_then(id_of).and_then(|module_id| {
+                    merged.iter().position(|m| {
+                        m.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
+                    })
+                });
+                match (position, item) {
+                    (Some(position), Value::Object(overlay)) => {
+                        overlay_module(&mut merged[position], overlay);
+                        order.push(position);
+                    }
+                    _ => {
+                        merged.push(item.clone());
+                        order.push(merged.len() - 1);
+                    }
+                }
+            }
+            let mut configs = Vec::new();
+            for (position, config) in merged.iter().enumerate() {
+                let body_index = order.iter().position(|p| *p == position);
+                let path = match body_index {
+                    Some(k) => format!("{base}.modules[{k}]"),
+                    None => format!("{base}.modules"),
+                };
+                configs.push(modules::validate(tx, org_id, &personality, config, &path)?);
+            }
+            check_mandatory_modules(tx, org_id, &personality, &configs)?;
+            Some(
+                configs
+                    .into_iter()
+                    .map(|(module_id, config)| (module_id, config.to_string()))
+                    .collect::<Vec<_>>(),
+            )
+        }
+        Some(_) => {
+            return Err(wrong_type(
+                "jsonarray",
+                "modules",
+                &format!("{base}.modules"),
+            ));
+        }
+    };
+    if let Some(name) = name
+        && user_types::name_taken(tx, org_id, name, Some(id))?
+    {
+        return Err(duplicate_name(&base));
+    }
+    user_types::update(
+        tx,
+        org_id,
+        id,
+        &UserTypeChanges {
+            name,
+            active,
+            invitation_field_id: invitation_field.as_deref(),
+            modules: configs.as_deref(),
+        },
+        &ctx.caller.user_id,
+        ctx.now,
+    )?;
+    Ok(())
+}
+
+fn duplicate_name(base: &str) -> ApiError {
+    ApiError::DuplicateData {
+        api_name: "name".into(),
+        json_path: format!("{base}.name"),
+    }
+    .wrapped(KEY)
+}
+
+/// How many user types (the default one included) an edition allows.
+fn user_type_limit(org: &OrgRow) -> i64 {
+    if org.trial {
+        return 5;
+    }
+    match org.edition.as_str() {
+        "Free" => 1,
+        "Standard" | "Starter" => 2,
+        "Professional" => 3,
+        "Enterprise" => 5,
+        _ => 10,
+    }
+}
+
+/// A user type as UT1/UT2 print it, keys in the order of the Kaizen #72 sample. v4–v7 count
+/// users in `no_of_users`; v8 in `active_user_count`/`deactive_user_count` and adds
+/// `invitation_field`, as each version's documentation does.
+fn render(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    row: &UserTypeRow,
+    with_modules: bool,
+) -> Result<Value, ApiError> {
+    let user = |user: &UserRef| json!({ "name": user.name, "id": user.id });
+    let (personality_id, personality_api_name, personality_label) = &row.personality;
+    let mut object = Map::new();
+    object.insert(
+        "created_time".into(),
+        format_timestamp(row.created_time, ctx.offset).into(),
+    );
+    object.insert("default".into(), row.is_default.into());
+    object.insert(
+        "modified_time".into(),
+        format_timestamp(row.modified_time, ctx.offset).into(),
+    );
+    object.insert(
+        "personality_module".into(),
+        json!({ "plural_label": personality_label, "api_name": personality_api_name, "id": personality_id }),
+    );
+    object.insert("name".into(), row.name.clone().into());
+    object.insert("modified_by".into(), user(&row.modified_by));
+    object.insert("active".into(), row.active.into());
+    object.insert("id".into(), row.id.clone().into());
+    object.insert("created_by".into(), user(&row.created_by));
+    if ctx.version >= ApiVersion::V8 {
+        object.insert("active_user_count".into(), row.active_users.into());
+        object.insert("deactive_user_count".into(), row.inactive_users.into());
+        object.insert(
+            "invitation_field".into(),
+            row.invitation_field.as_ref().map_or(
+                Value::Null,
+                |(id, api_name)| json!({ "api_name": api_name, "id": id }),
+            ),
+        );
+    } else {
+        object.insert(
+            "no_of_users".into(),
+            (row.active_users + row.inactive_users).into(),
+        );
+    }
+    if with_modules {
+        let mut rendered = Vec::new();
+        for (_, config) in user_types::modules(conn, &ctx.caller.org_id, &row.id)? {
+            let config: Value =
+                serde_json::from_str(&config).map_err(|_| ApiError::InternalError)?;
+            if let Some(module) = modules::render(conn, &ctx.caller.org_id, &config)? {
+                rendered.push(module);
+            }
+        }
+        object.insert("modules".into(), Value::Array(rendered));
+    }
+    Ok(Value::Object(object))
+}

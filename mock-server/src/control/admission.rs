@@ -1,0 +1,116 @@
+//! Who may use the control plane: loopback clients only, unless `--control-plane any`, a client
+//! sends `--admin-token` in `X-Mock-Admin-Token`, or it comes in on `--admin-bind`;
+//! `--control-plane off` hides it (404, as an unknown path).
+
+use super::error::ControlError;
+use crate::api::error::ApiError;
+use crate::config::ControlPlane;
+use crate::http::ApiRequest;
+use crate::state::AppState;
+
+/// Admits the request's client, or answers the refusal.
+pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ControlError> {
+    let has_admin_token = state.config.admin_token.as_deref().is_some_and(|token| {
+        request
+            .headers
+            .iter()
+            .any(|(name, value)| name.eq_ignore_ascii_case("x-mock-admin-token") && value == token)
+    });
+    match state.config.control_plane {
+        _ if request.admin_listener => Ok(()),
+        ControlPlane::Off => Err(ApiError::InvalidUrlPattern.into()),
+        ControlPlane::Loopback if !request.peer.ip().is_loopback() && !has_admin_token => {
+            Err(ControlError::Forbidden)
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::Clock;
+    use crate::config::Config;
+    use crate::fixtures::FixtureSet;
+    use crate::http::{ApiResponse, Method};
+    use crate::store::Store;
+    use bytes::Bytes;
+
+    fn state(control_plane: ControlPlane) -> AppState {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        AppState::new(
+            store,
+            Clock::real(),
+            Config {
+                control_plane,
+                ..Config::default()
+            },
+        )
+    }
+
+    fn list_from(peer: &str, state: &AppState) -> ApiResponse {
+        list_with(peer, state, &[], false)
+    }
+
+    fn list_with(
+        peer: &str,
+        state: &AppState,
+        headers: &[(&str, &str)],
+        admin_listener: bool,
+    ) -> ApiResponse {
+        let mut request = ApiRequest::new(
+            Method::Get,
+            "/__mock/orgs",
+            Bytes::new(),
+            peer.parse().unwrap(),
+        );
+        request.headers = headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+            .collect();
+        request.admin_listener = admin_listener;
+        crate::control::handle(state, &request)
+    }
+
+    #[test]
+    fn the_admin_token_and_the_admin_listener_open_it_to_other_clients() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let with_token = AppState::new(
+            store,
+            Clock::real(),
+            Config {
+                admin_token: Some("t0k".into()),
+                ..Config::default()
+            },
+        );
+        let far = "192.0.2.7:5000";
+        assert_eq!(
+            list_with(far, &with_token, &[("x-mock-admin-token", "t0k")], false).status,
+            200
+        );
+        assert_eq!(
+            list_with(far, &with_token, &[("x-mock-admin-token", "nope")], false).status,
+            403
+        );
+        assert_eq!(
+            list_with(far, &state(ControlPlane::Loopback), &[], true).status,
+            200
+        );
+        assert_eq!(
+            list_from("127.0.0.1:1", &state(ControlPlane::Off)).status,
+            404
+        );
+    }
+
+    #[test]
+    fn the_control_plane_refuses_clients_off_loopback_unless_opened() {
+        let loopback_only = state(ControlPlane::Loopback);
+        assert_eq!(list_from("127.0.0.1:5000", &loopback_only).status, 200);
+        assert_eq!(list_from("[::1]:5000", &loopback_only).status, 200);
+        assert_eq!(list_from("192.0.2.7:5000", &loopback_only).status, 403);
+        assert_eq!(
+            list_from("192.0.2.7:5000", &state(ControlPlane::Any)).status,
+            200
+        );
+    }
+}

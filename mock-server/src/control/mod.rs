@@ -1,0 +1,83 @@
+//! The control plane under `/__mock/`: the mock's own API, for tests and tools (never Zoho's).
+//!
+//! [`handle`] routes a request ([`router`]), admits its client ([`admission`]), and runs the
+//! feature's module: [`orgs`] (create, list, reset, delete, check), [`state_dump`] (an org as
+//! fixture JSON), [`snapshots`], [`invitations`] (a user accepts, invitations expire), [`jobs`],
+//! [`journal`] (what was sent, and verification), [`faults`], [`clock`], [`limits`] and
+//! [`environment`]. The journal, faults and limits folders also hold the engines the request
+//! path uses. Errors answer `{"error":{"code":…,"message":…}}`.
+
+mod admission;
+mod body;
+mod clock;
+mod environment;
+mod error;
+pub mod faults;
+mod invitations;
+mod jobs;
+pub mod journal;
+pub mod limits;
+mod orgs;
+pub mod router;
+mod snapshots;
+mod state_dump;
+
+use crate::http::{ApiRequest, ApiResponse};
+use crate::state::AppState;
+use error::Outcome;
+use router::ControlRoute;
+
+/// Answers one control-plane request.
+pub(crate) fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
+    run(state, request).unwrap_or_else(ApiResponse::from)
+}
+
+/// Routes (path, then method), admits the client, and runs the feature's endpoint.
+fn run(state: &AppState, request: &ApiRequest) -> Outcome {
+    let segments = request.segment_strs();
+    let operation = router::route(request.method, segments.get(1..).unwrap_or_default())?;
+    admission::admit(state, request)?;
+    match &operation {
+        ControlRoute::ListOrgs => orgs::list(state),
+        ControlRoute::CreateOrg => orgs::create(state, request),
+        ControlRoute::ResetOrg(org_id) => orgs::reset(state, org_id),
+        ControlRoute::DeleteOrg(org_id) => orgs::delete(state, org_id),
+        ControlRoute::CheckOrg(org_id) => orgs::check(state, org_id),
+        ControlRoute::OrgState(org_id) => state_dump::state(state, org_id),
+        ControlRoute::ListJobs(org_id) => jobs::list(state, org_id),
+        ControlRoute::RunJobs(org_id) => jobs::run(state, org_id),
+        ControlRoute::ConfirmUser(user) => {
+            invitations::confirm(state, &user.org_id, &user.personality_id)
+        }
+        ControlRoute::ExpireInvitations(org_id) => invitations::expire(state, org_id),
+        ControlRoute::ListRequests(org_id) => {
+            journal::routes::list(state, request, org_id.as_deref())
+        }
+        ControlRoute::ClearRequests(org_id) => journal::routes::clear(state, org_id.as_deref()),
+        ControlRoute::CountRequests(org_id) => {
+            journal::routes::count(state, request, org_id.as_deref())
+        }
+        ControlRoute::AddFault(org_id) => faults::routes::add(state, request, org_id.as_deref()),
+        ControlRoute::ListFaults(org_id) => faults::routes::list(state, org_id.as_deref()),
+        ControlRoute::ClearFaults(org_id) => faults::routes::clear(state, org_id.as_deref()),
+        ControlRoute::RemoveFault(fault) => {
+            faults::routes::remove(state, fault.org_id.as_deref(), &fault.fault_id)
+        }
+        ControlRoute::CreateSnapshot(org_id) => snapshots::take(state, org_id),
+        ControlRoute::ListSnapshots(org_id) => snapshots::list(state, org_id),
+        ControlRoute::RestoreSnapshot(path) => {
+            snapshots::restore(state, &path.org_id, &path.snapshot_id)
+        }
+        ControlRoute::DeleteSnapshot(path) => {
+            snapshots::delete(state, &path.org_id, &path.snapshot_id)
+        }
+        ControlRoute::GetClock(org_id) => clock::get(state, org_id),
+        ControlRoute::SetClock(org_id) => clock::set(state, request, org_id),
+        ControlRoute::AdvanceClock(org_id) => clock::advance(state, request, org_id),
+        ControlRoute::ResetClock(org_id) => clock::reset(state, org_id),
+        ControlRoute::GetLimits(org_id) => limits::routes::get(state, org_id),
+        ControlRoute::SetLimits(org_id) => limits::routes::set(state, request, org_id),
+        ControlRoute::GetEnvironment(org_id) => environment::get(state, org_id),
+        ControlRoute::SetEnvironment(org_id) => environment::set(state, request, org_id),
+    }
+}
