@@ -1,27 +1,18 @@
 //! I1–I3 over real HTTP: single invitations and every failure reason of fixtures/README.md,
 //! bulk invitations, their job status, and invitation expiry through the control plane.
 
-use portals_mock::clock::parse_timestamp;
 use portals_mock::fixtures::PortalUserFixture;
 use portals_mock::{Clock, Config, FixtureSet};
 
 use crate::common::{
-    ADMIN, Reply, TestServer, assert_reply, start, start_with, start_with_fixtures,
+    ADMIN, ASHA, BEN, DEFAULT_TYPE, FIRST_ID, IN_RECYCLE_BIN, JENNIFER, NOPERM, NOW, RAVI,
+    READONLY, Reply, SECOND_ID, TestServer, USERS, assert_reply, fixed_clock, start, start_with,
+    start_with_fixtures,
 };
 
-/// The default `Client Portal` user type of zylker.
-const TYPE: &str = "1306462000001813022";
-/// zylker's users of the default type, v4.
-const USERS: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type/1306462000001813022/users";
 /// The bulk-invite and job-status path of Contacts.
 const BULK: &str = "/crm/v4/Contacts/actions/portal_invite";
-/// The first id an org makes (fixtures/README.md): the first user type or job created.
-const FIRST_ID: &str = "1306462000001856005";
-/// The second id an org makes.
-const SECOND_ID: &str = "1306462000001856006";
 
-const JENNIFER: &str = "1306462000000659009";
-const RAVI: &str = "1306462000000670001";
 const SAM_ON_COMPANY_DOMAIN: &str = "1306462000000670002";
 const NO_EMAIL: &str = "1306462000000670003";
 const AWAITING_APPROVAL: &str = "1306462000000670004";
@@ -29,25 +20,15 @@ const UNDER_REVIEW: &str = "1306462000000670005";
 const NO_GDPR_CONSENT: &str = "1306462000000670006";
 const UNSUPPORTED_CHARACTERS: &str = "1306462000000670007";
 const ANONYMOUS_DOMAIN: &str = "1306462000000670008";
-const IN_RECYCLE_BIN: &str = "1306462000000670009";
 const DELETED: &str = "1306462000000670010";
-const ASHA: &str = "1306462000000670011";
-const BEN: &str = "1306462000000670012";
 const EMMA: &str = "1306462000000670015";
 const EMMA_DUPLICATE: &str = "1306462000000670016";
 const HANNAH_CUSTOMER: &str = "1306462000000680001";
-
-/// 2023-03-01 10:00 in zylker's offset: the fixed "now" of the tests that print times.
-const NOW: &str = "2023-03-01T10:00:00+05:30";
 
 /// A user type on Contacts besides the default (Kaizen #73 style; the first id the org makes).
 const EMPLOYEES_TYPE: &str = r#"{"user_type":[{"name":"Employees","personality_module":{"api_name":"Contacts"},"modules":[{"id":"1306462000000000129","shared_type":"private","permissions":{"view":true}},{"id":"1306462000000000147","shared_type":"private","permissions":{"view":true}}]}]}"#;
 /// A user type on the custom personality module Customer.
 const CUSTOMER_TYPE: &str = r#"{"user_type":[{"name":"Customers","personality_module":{"api_name":"Customer"},"modules":[{"id":"1306462000000000125","shared_type":"private","permissions":{"view":true}},{"id":"1306462000000000147","shared_type":"private","permissions":{"view":true}}]}]}"#;
-
-fn fixed_clock() -> Clock {
-    Clock::fixed(parse_timestamp(NOW).unwrap())
-}
 
 /// No background worker: jobs run only when the control plane says so.
 fn manual_jobs() -> Config {
@@ -73,7 +54,7 @@ fn invite(server: &TestServer, record: &str) -> Reply {
         server,
         "Contacts",
         record,
-        &format!("user_type_id={TYPE}&type=invite"),
+        &format!("user_type_id={DEFAULT_TYPE}&type=invite"),
     )
 }
 
@@ -177,7 +158,7 @@ fn the_module_in_the_path_ignores_case_and_every_version_invites() {
         let reply = server.call(
             "POST",
             &format!(
-                "/crm/{version}/contacts/{record}/actions/portal_invite?user_type_id={TYPE}&type=invite"
+                "/crm/{version}/contacts/{record}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite"
             ),
             Some(ADMIN),
             None,
@@ -196,7 +177,7 @@ fn reinviting_an_unconfirmed_user_answers_that_the_invite_was_resent() {
         &server,
         "Contacts",
         RAVI,
-        &format!("user_type_id={TYPE}&type=reinvite&language=fr_FR"),
+        &format!("user_type_id={DEFAULT_TYPE}&type=reinvite&language=fr_FR"),
     );
     // Assert: resent, and still one user for Ravi.
     assert_reply(&reply, 200, &resent(RAVI));
@@ -294,7 +275,7 @@ fn a_second_record_with_the_email_of_a_portal_user_is_duplicate_data() {
 #[test]
 fn the_invite_type_must_fit_the_state_of_the_portal_user() {
     let server = start();
-    let query = |kind: &str| format!("user_type_id={TYPE}&type={kind}");
+    let query = |kind: &str| format!("user_type_id={DEFAULT_TYPE}&type={kind}");
     // invite of an existing user (Jennifer), reinvite of a record that is not a user (Ravi),
     // reinvite of a confirmed user (Jennifer).
     for (record, kind) in [
@@ -328,16 +309,25 @@ fn missing_or_invalid_query_parameters_answer_the_documented_errors() {
     let cases: &[(&str, String)] = &[
         ("type=invite", missing("user_type_id")),
         ("user_type_id=&type=invite", missing("user_type_id")),
-        (&format!("user_type_id={TYPE}"), missing("type")),
-        (&format!("user_type_id={TYPE}&type="), missing("type")),
-        (&format!("user_type_id={TYPE}&type=Invite"), bad("type")),
-        (&format!("user_type_id={TYPE}&type=resend"), bad("type")),
+        (&format!("user_type_id={DEFAULT_TYPE}"), missing("type")),
         (
-            &format!("user_type_id={TYPE}&type=invite&language=en_us"),
+            &format!("user_type_id={DEFAULT_TYPE}&type="),
+            missing("type"),
+        ),
+        (
+            &format!("user_type_id={DEFAULT_TYPE}&type=Invite"),
+            bad("type"),
+        ),
+        (
+            &format!("user_type_id={DEFAULT_TYPE}&type=resend"),
+            bad("type"),
+        ),
+        (
+            &format!("user_type_id={DEFAULT_TYPE}&type=invite&language=en_us"),
             bad("language"),
         ),
         (
-            &format!("user_type_id={TYPE}&type=invite&language=English"),
+            &format!("user_type_id={DEFAULT_TYPE}&type=invite&language=English"),
             bad("language"),
         ),
         (
@@ -360,7 +350,7 @@ fn every_documented_language_code_is_accepted() {
             &server,
             "Contacts",
             record,
-            &format!("user_type_id={TYPE}&type=invite&language={language}"),
+            &format!("user_type_id={DEFAULT_TYPE}&type=invite&language={language}"),
         );
         assert_reply(&reply, 200, &sent(record));
     }
@@ -372,13 +362,13 @@ fn an_unknown_module_or_a_user_type_of_another_personality_module_is_invalid_mod
     let server = start();
     create_type(&server, CUSTOMER_TYPE, FIRST_ID);
     let cases = [
-        ("Widgets", RAVI, TYPE),
+        ("Widgets", RAVI, DEFAULT_TYPE),
         // a Customer record into the Contacts type
-        ("Customer", HANNAH_CUSTOMER, TYPE),
+        ("Customer", HANNAH_CUSTOMER, DEFAULT_TYPE),
         // a Contacts record into the Customer type
         ("Contacts", RAVI, FIRST_ID),
         // a personality module without a user type
-        ("Leads", "1306462000000681001", TYPE),
+        ("Leads", "1306462000000681001", DEFAULT_TYPE),
     ];
     for (module, record, user_type) in cases {
         // Act
@@ -456,7 +446,9 @@ fn an_org_without_a_portal_answers_the_no_portal_error() {
     let server = start();
     let reply = server.call(
         "POST",
-        &format!("/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={TYPE}&type=invite"),
+        &format!(
+            "/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite"
+        ),
         Some(crate::common::BLANK),
         None,
     );
@@ -470,10 +462,11 @@ fn an_org_without_a_portal_answers_the_no_portal_error() {
 #[test]
 fn invitations_need_the_create_scope_and_the_manage_portal_users_permission() {
     let server = start();
-    let single =
-        format!("/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={TYPE}&type=invite");
+    let single = format!(
+        "/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite"
+    );
     let bulk_body = format!(
-        r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{TYPE}","type":"invite"}}]}}]}}"#
+        r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}}]}}]}}"#
     );
     let scope_mismatch = error(
         "OAUTH_SCOPE_MISMATCH",
@@ -482,8 +475,8 @@ fn invitations_need_the_create_scope_and_the_manage_portal_users_permission() {
     );
     let no_permission = r#"{"code":"NO_PERMISSION","details":{"permissions":["Crm_Implied_Manage_ClientPortal_Users"]},"message":"NO_PERMISSION","status":"error"}"#;
     for (token, status, expected) in [
-        ("1000.zylker.readonly", 401, scope_mismatch.as_str()),
-        ("1000.zylker.noperm", 403, no_permission),
+        (READONLY, 401, scope_mismatch.as_str()),
+        (NOPERM, 403, no_permission),
     ] {
         assert_reply(
             &server.call("POST", &single, Some(token), None),
@@ -493,8 +486,8 @@ fn invitations_need_the_create_scope_and_the_manage_portal_users_permission() {
         assert_reply(&server.post(BULK, token, &bulk_body), status, expected);
     }
     // The job status only reads: the read-only token may ask, the profile still may not.
-    assert_eq!(server.get(BULK, "1000.zylker.readonly").status, 204);
-    assert_reply(&server.get(BULK, "1000.zylker.noperm"), 403, no_permission);
+    assert_eq!(server.get(BULK, READONLY).status, 204);
+    assert_reply(&server.get(BULK, NOPERM), 403, no_permission);
     assert_eq!(server.get(USERS, ADMIN).json()["info"]["total_count"], 1);
 }
 
@@ -552,7 +545,7 @@ fn an_invitation_younger_than_seven_days_does_not_expire_and_can_be_confirmed_on
         &server,
         "Contacts",
         RAVI,
-        &format!("user_type_id={TYPE}&type=reinvite"),
+        &format!("user_type_id={DEFAULT_TYPE}&type=reinvite"),
     );
     assert_reply(&reinvite, 400, CANNOT_PROCESS);
 }
@@ -576,7 +569,7 @@ fn fixtures_with_old_invitations() -> FixtureSet {
     ] {
         zylker.portal_users.push(PortalUserFixture {
             personality_id: id.into(),
-            user_type_id: TYPE.into(),
+            user_type_id: DEFAULT_TYPE.into(),
             confirm: false,
             active: true,
             status_reason: None,
@@ -618,7 +611,7 @@ fn invitations_of_seven_days_or_more_expire_cannot_be_confirmed_and_reinvite_ren
         &server,
         "Contacts",
         RAVI,
-        &format!("user_type_id={TYPE}&type=reinvite"),
+        &format!("user_type_id={DEFAULT_TYPE}&type=reinvite"),
     );
     assert_reply(&reinvite, 200, &resent(RAVI));
     assert_eq!(
@@ -665,12 +658,12 @@ fn a_bulk_invite_is_scheduled_shows_null_data_until_it_runs_and_then_every_items
     let server = start_with(Clock::real(), manual_jobs());
     let body = format!(
         r#"{{"portal_invite":[{{"data":[
-            {{"id":"{RAVI}","user_type_id":"{TYPE}","type":"invite","language":"en_US"}},
-            {{"id":"{ASHA}","user_type_id":"{TYPE}","type":"invite"}}
+            {{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":"invite","language":"en_US"}},
+            {{"id":"{ASHA}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}}
         ]}},{{"data":[
-            {{"id":"{SAM_ON_COMPANY_DOMAIN}","user_type_id":"{TYPE}","type":"invite"}},
-            {{"id":"{AWAITING_APPROVAL}","user_type_id":"{TYPE}","type":"invite"}},
-            {{"id":"{JENNIFER}","user_type_id":"{TYPE}","type":"reinvite"}}
+            {{"id":"{SAM_ON_COMPANY_DOMAIN}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}},
+            {{"id":"{AWAITING_APPROVAL}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}},
+            {{"id":"{JENNIFER}","user_type_id":"{DEFAULT_TYPE}","type":"reinvite"}}
         ]}}]}}"#
     );
     // Act: schedule it, look at it, run it, look again.
@@ -728,7 +721,7 @@ fn a_bulk_invite_is_scheduled_shows_null_data_until_it_runs_and_then_every_items
     assert_eq!(server.get(USERS, ADMIN).json()["info"]["total_count"], 3);
     // A `type` other than invite or reinvite is refused before anything is scheduled.
     let bad_type = format!(
-        r#"{{"portal_invite":[{{"data":[{{"id":"{BEN}","user_type_id":"{TYPE}","type":"resend"}}]}}]}}"#
+        r#"{{"portal_invite":[{{"data":[{{"id":"{BEN}","user_type_id":"{DEFAULT_TYPE}","type":"resend"}}]}}]}}"#
     );
     assert_reply(
         &server.post(BULK, ADMIN, &bad_type),
@@ -742,10 +735,10 @@ fn every_item_of_a_completed_invite_job_names_its_record_in_details_id() {
     let server = start_with(Clock::real(), manual_jobs());
     let body = format!(
         r#"{{"portal_invite":[{{"data":[
-            {{"id":"{RAVI}","user_type_id":"{TYPE}","type":"invite"}},
-            {{"id":"{SAM_ON_COMPANY_DOMAIN}","user_type_id":"{TYPE}","type":"invite"}},
-            {{"id":"{AWAITING_APPROVAL}","user_type_id":"{TYPE}","type":"invite"}},
-            {{"id":"{JENNIFER}","user_type_id":"{TYPE}","type":"reinvite"}}
+            {{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}},
+            {{"id":"{SAM_ON_COMPANY_DOMAIN}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}},
+            {{"id":"{AWAITING_APPROVAL}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}},
+            {{"id":"{JENNIFER}","user_type_id":"{DEFAULT_TYPE}","type":"reinvite"}}
         ]}}]}}"#
     );
     assert_reply(&server.post(BULK, ADMIN, &body), 200, &scheduled(FIRST_ID));
@@ -774,7 +767,7 @@ fn a_bulk_reinvite_of_an_unconfirmed_user_is_resent() {
     let server = start_with(Clock::real(), manual_jobs());
     assert_reply(&invite(&server, RAVI), 200, &sent(RAVI));
     let body = format!(
-        r#"{{"portal_invite":[{{"data":[{{"id":{RAVI},"user_type_id":{TYPE},"type":"reinvite","language":"de_DE"}}]}}]}}"#
+        r#"{{"portal_invite":[{{"data":[{{"id":{RAVI},"user_type_id":{DEFAULT_TYPE},"type":"reinvite","language":"de_DE"}}]}}]}}"#
     );
     assert_reply(&server.post(BULK, ADMIN, &body), 200, &scheduled(FIRST_ID));
     control(&server, "jobs/run");
@@ -794,7 +787,7 @@ fn job_status_without_a_job_id_lists_every_invite_job_of_the_module() {
     let server = start_with(Clock::real(), manual_jobs());
     for (record, job_id) in [(RAVI, FIRST_ID), (ASHA, SECOND_ID)] {
         let body = format!(
-            r#"{{"portal_invite":[{{"data":[{{"id":"{record}","user_type_id":"{TYPE}","type":"invite"}}]}}]}}"#
+            r#"{{"portal_invite":[{{"data":[{{"id":"{record}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}}]}}]}}"#
         );
         assert_reply(&server.post(BULK, ADMIN, &body), 200, &scheduled(job_id));
     }
@@ -819,7 +812,7 @@ fn job_status_without_a_job_id_lists_every_invite_job_of_the_module() {
 fn an_unknown_job_or_a_job_of_another_module_answers_204_with_no_body() {
     let server = start_with(Clock::real(), manual_jobs());
     let body = format!(
-        r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{TYPE}","type":"invite"}}]}}]}}"#
+        r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}}]}}]}}"#
     );
     assert_reply(&server.post(BULK, ADMIN, &body), 200, &scheduled(FIRST_ID));
     for path in [
@@ -841,7 +834,7 @@ fn an_unknown_job_or_a_job_of_another_module_answers_204_with_no_body() {
 fn bulk_invites_and_job_status_of_an_unknown_module_are_invalid_module() {
     let server = start_with(Clock::real(), manual_jobs());
     let body = format!(
-        r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{TYPE}","type":"invite"}}]}}]}}"#
+        r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}}]}}]}}"#
     );
     let path = "/crm/v4/Widgets/actions/portal_invite";
     assert_reply(&server.post(path, ADMIN, &body), 400, INVALID_MODULE);
@@ -882,19 +875,19 @@ fn bulk_invite_validation_errors_are_the_documented_bodies_and_schedule_nothing(
         ),
         (
             format!(
-                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{TYPE}","type":"invite"}},{{"user_type_id":"{TYPE}","type":"invite"}}]}}]}}"#
+                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}},{{"user_type_id":"{DEFAULT_TYPE}","type":"invite"}}]}}]}}"#
             ),
             wrapped(mandatory("id", "$.portal_invite[0].data[1].id")),
         ),
         (
             format!(
-                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{TYPE}"}}]}}]}}"#
+                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}"}}]}}]}}"#
             ),
             wrapped(mandatory("type", "$.portal_invite[0].data[0].type")),
         ),
         (
             format!(
-                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{TYPE}","type":1}}]}}]}}"#
+                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":1}}]}}]}}"#
             ),
             wrapped(expected_type(
                 "string",
@@ -904,7 +897,7 @@ fn bulk_invite_validation_errors_are_the_documented_bodies_and_schedule_nothing(
         ),
         (
             format!(
-                r#"{{"portal_invite":[{{"data":[{{"id":true,"user_type_id":"{TYPE}","type":"invite"}}]}}]}}"#
+                r#"{{"portal_invite":[{{"data":[{{"id":true,"user_type_id":"{DEFAULT_TYPE}","type":"invite"}}]}}]}}"#
             ),
             wrapped(expected_type(
                 "string",
@@ -914,7 +907,7 @@ fn bulk_invite_validation_errors_are_the_documented_bodies_and_schedule_nothing(
         ),
         (
             format!(
-                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{TYPE}","type":"invite","language":"en_us"}}]}}]}}"#
+                r#"{{"portal_invite":[{{"data":[{{"id":"{RAVI}","user_type_id":"{DEFAULT_TYPE}","type":"invite","language":"en_us"}}]}}]}}"#
             ),
             wrapped(error(
                 "INVALID_DATA",
@@ -976,7 +969,7 @@ fn a_bulk_invite_holds_at_most_100_items_per_data_array() {
     let data: Vec<String> = (0..101)
         .map(|n| {
             format!(
-                r#"{{"id":"{}","user_type_id":"{TYPE}","type":"invite"}}"#,
+                r#"{{"id":"{}","user_type_id":"{DEFAULT_TYPE}","type":"invite"}}"#,
                 1_306_462_000_100_000_000u64 + n
             )
         })

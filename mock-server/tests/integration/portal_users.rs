@@ -1,35 +1,17 @@
 //! U1–U5 over real HTTP: listing with every `type`, filters and paging; deleting, transferring
 //! and (bulk) changing the status of users; scopes and permissions; every error body.
 
-use portals_mock::clock::parse_timestamp;
 use portals_mock::fixtures::PortalUserFixture;
 use portals_mock::{Clock, Config, FixtureSet};
 
 use crate::common::{
-    ADMIN, BLANK, Reply, TestServer, assert_reply, compact, start, start_with, start_with_fixtures,
+    ADMIN, ASHA, BEN, BLANK, DEFAULT_TYPE, FIRST_ID, IN_RECYCLE_BIN, JENNIFER, NOPERM, NOW, RAVI,
+    READONLY, Reply, SECOND_ID, TestServer, UNKNOWN_ID, USER_TYPES, USERS, assert_reply, compact,
+    fixed_clock, start, start_with, start_with_fixtures,
 };
 
-/// The default `Client Portal` user type of zylker.
-const TYPE: &str = "1306462000001813022";
-const PORTAL_TYPES: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type";
-/// zylker's users of the default type, v4.
-const USERS: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type/1306462000001813022/users";
-/// The first id an org makes (fixtures/README.md): the first user type or job created.
-const FIRST_ID: &str = "1306462000001856005";
-/// The second id an org makes.
-const SECOND_ID: &str = "1306462000001856006";
-
-const JENNIFER: &str = "1306462000000659009";
 const MARK: &str = "1306462000000665004";
-const RAVI: &str = "1306462000000670001";
-const IN_RECYCLE_BIN: &str = "1306462000000670009";
-const ASHA: &str = "1306462000000670011";
-const BEN: &str = "1306462000000670012";
 const CHLOE: &str = "1306462000000670013";
-const UNKNOWN: &str = "1306462000009999999";
-
-/// 2023-03-01 10:00 in zylker's offset: the fixed "now" of the tests that print times.
-const NOW: &str = "2023-03-01T10:00:00+05:30";
 
 /// The Kaizen #72 "Get Users" sample response, as printed in the post.
 const K72_GET_USERS: &str = r#"{
@@ -63,10 +45,6 @@ const SCOPE_MISMATCH: &str = r#"{"code":"OAUTH_SCOPE_MISMATCH","details":{},"mes
 const NO_PERMISSION: &str = r#"{"code":"NO_PERMISSION","details":{"permissions":["Crm_Implied_Manage_ClientPortal_Users"]},"message":"NO_PERMISSION","status":"error"}"#;
 const NO_PORTAL: &str = r#"{"code":"INVALID_DATA","details":{},"message":"No portal exists with the given portal name.","status":"error"}"#;
 
-fn fixed_clock() -> Clock {
-    Clock::fixed(parse_timestamp(NOW).unwrap())
-}
-
 /// No background worker: jobs run only when the control plane says so.
 fn manual_jobs() -> Config {
     Config {
@@ -76,7 +54,7 @@ fn manual_jobs() -> Config {
 }
 
 fn users_of(type_id: &str) -> String {
-    format!("{PORTAL_TYPES}/{type_id}/users")
+    format!("{USER_TYPES}/{type_id}/users")
 }
 
 /// A top-level error body.
@@ -124,7 +102,7 @@ fn invite_into(server: &TestServer, type_id: &str, records: &[&str]) {
 }
 
 fn invite(server: &TestServer, records: &[&str]) {
-    invite_into(server, TYPE, records);
+    invite_into(server, DEFAULT_TYPE, records);
 }
 
 /// The user accepts the invitation (control plane).
@@ -143,7 +121,7 @@ fn run_jobs(server: &TestServer) -> Reply {
 
 /// Creates a user type with the v4 API, asserting it got `expected_id`.
 fn create_type(server: &TestServer, body: &str, expected_id: &str) {
-    let reply = server.post(PORTAL_TYPES, ADMIN, body);
+    let reply = server.post(USER_TYPES, ADMIN, body);
     assert_reply(
         &reply,
         200,
@@ -155,7 +133,7 @@ fn create_type(server: &TestServer, body: &str, expected_id: &str) {
 
 /// `no_of_users` of a type, as UT1 (v4) prints it.
 fn no_of_users(server: &TestServer, type_id: &str) -> i64 {
-    let types = server.get(PORTAL_TYPES, ADMIN).json();
+    let types = server.get(USER_TYPES, ADMIN).json();
     types["user_type"]
         .as_array()
         .unwrap()
@@ -237,7 +215,7 @@ fn listing_users_reproduces_the_kaizen_72_sample_byte_for_byte_in_every_version(
     let server = start();
     for version in ["v4", "v5", "v6", "v7", "v8"] {
         let reply = server.get(
-            &format!("/crm/{version}/settings/portals/ZylkerAutos/user_type/{TYPE}/users"),
+            &format!("/crm/{version}/settings/portals/ZylkerAutos/user_type/{DEFAULT_TYPE}/users"),
             ADMIN,
         );
         assert_reply(&reply, 200, &compact(K72_GET_USERS));
@@ -308,7 +286,7 @@ fn fixtures_with_status_reasons() -> FixtureSet {
     ] {
         zylker.portal_users.push(PortalUserFixture {
             personality_id: id.into(),
-            user_type_id: TYPE.into(),
+            user_type_id: DEFAULT_TYPE.into(),
             confirm: true,
             active,
             status_reason: reason.map(str::to_owned),
@@ -490,7 +468,7 @@ fn an_unknown_portal_or_user_type_answers_the_documented_errors() {
     let server = start();
     assert_reply(
         &server.get(
-            &format!("/crm/v4/settings/portals/NoSuchPortal/user_type/{TYPE}/users"),
+            &format!("/crm/v4/settings/portals/NoSuchPortal/user_type/{DEFAULT_TYPE}/users"),
             ADMIN,
         ),
         400,
@@ -498,16 +476,16 @@ fn an_unknown_portal_or_user_type_answers_the_documented_errors() {
     );
     assert_reply(
         &server.get(
-            &format!("/crm/v4/settings/portals/ZylkerAutos/user_type/{TYPE}/users"),
+            &format!("/crm/v4/settings/portals/ZylkerAutos/user_type/{DEFAULT_TYPE}/users"),
             BLANK,
         ),
         400,
         NO_PORTAL,
     );
     assert_reply(
-        &server.get(&users_of(UNKNOWN), ADMIN),
+        &server.get(&users_of(UNKNOWN_ID), ADMIN),
         400,
-        &unknown_type(UNKNOWN),
+        &unknown_type(UNKNOWN_ID),
     );
 }
 
@@ -515,7 +493,7 @@ fn an_unknown_portal_or_user_type_answers_the_documented_errors() {
 fn the_portal_name_in_the_path_ignores_case() {
     let server = start();
     let reply = server.get(
-        &format!("/crm/v4/settings/portals/zylkerautos/user_type/{TYPE}/users"),
+        &format!("/crm/v4/settings/portals/zylkerautos/user_type/{DEFAULT_TYPE}/users"),
         ADMIN,
     );
     assert_reply(&reply, 200, &compact(K72_GET_USERS));
@@ -528,7 +506,7 @@ fn the_portal_name_in_the_path_ignores_case() {
 #[test]
 fn the_read_only_token_lists_users_but_may_not_change_them() {
     let server = start();
-    let token = Some("1000.zylker.readonly");
+    let token = Some(READONLY);
     assert_reply(
         &server.call("GET", USERS, token, None),
         200,
@@ -538,7 +516,7 @@ fn the_read_only_token_lists_users_but_may_not_change_them() {
         (
             "POST",
             format!(
-                "/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={TYPE}&type=invite"
+                "/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite"
             ),
             None,
         ),
@@ -549,7 +527,9 @@ fn the_read_only_token_lists_users_but_may_not_change_them() {
         ),
         (
             "POST",
-            format!("{USERS}/action/transfer?transfer_To={TYPE}&personality_ids={JENNIFER}"),
+            format!(
+                "{USERS}/action/transfer?transfer_To={DEFAULT_TYPE}&personality_ids={JENNIFER}"
+            ),
             None,
         ),
         (
@@ -575,7 +555,7 @@ fn the_read_only_token_lists_users_but_may_not_change_them() {
 #[test]
 fn a_profile_without_manage_portal_users_gets_no_permission_everywhere() {
     let server = start();
-    let token = Some("1000.zylker.noperm");
+    let token = Some(NOPERM);
     let calls = [
         ("GET", USERS.to_owned(), None),
         (
@@ -585,7 +565,9 @@ fn a_profile_without_manage_portal_users_gets_no_permission_everywhere() {
         ),
         (
             "POST",
-            format!("{USERS}/action/transfer?transfer_To={TYPE}&personality_ids={JENNIFER}"),
+            format!(
+                "{USERS}/action/transfer?transfer_To={DEFAULT_TYPE}&personality_ids={JENNIFER}"
+            ),
             None,
         ),
         (
@@ -640,7 +622,7 @@ fn v8_delete_answers_the_message_of_the_v8_documentation() {
     let reply = server.call(
         "DELETE",
         &format!(
-            "/crm/v8/settings/portals/ZylkerAutos/user_type/{TYPE}/users?personality_ids={JENNIFER}"
+            "/crm/v8/settings/portals/ZylkerAutos/user_type/{DEFAULT_TYPE}/users?personality_ids={JENNIFER}"
         ),
         Some(ADMIN),
         None,
@@ -682,11 +664,11 @@ fn deleting_several_users_answers_one_result_per_id_200_207_or_400() {
     );
     // All failed (including ids just deleted): 400.
     assert_reply(
-        &delete(&format!("{RAVI},{UNKNOWN}")),
+        &delete(&format!("{RAVI},{UNKNOWN_ID}")),
         400,
         &users_body(&[
             per_id(RAVI, false, NOT_DELETED),
-            per_id(UNKNOWN, false, NOT_DELETED),
+            per_id(UNKNOWN_ID, false, NOT_DELETED),
         ]),
     );
     assert_no_content(&server.get(USERS, ADMIN));
@@ -735,12 +717,12 @@ fn delete_parameter_errors_are_the_documented_bodies() {
     assert_reply(
         &server.call(
             "DELETE",
-            &format!("{}?personality_ids={JENNIFER}", users_of(UNKNOWN)),
+            &format!("{}?personality_ids={JENNIFER}", users_of(UNKNOWN_ID)),
             Some(ADMIN),
             None,
         ),
         400,
-        &unknown_type(UNKNOWN),
+        &unknown_type(UNKNOWN_ID),
     );
     assert_reply(&server.get(USERS, ADMIN), 200, &compact(K72_GET_USERS));
 }
@@ -764,13 +746,16 @@ fn transferring_jennifer_answers_the_kaizen_73_sample_and_the_counts_follow() {
     let server = start();
     create_type(&server, EMPLOYEES_TYPE, FIRST_ID);
     assert_eq!(
-        (no_of_users(&server, TYPE), no_of_users(&server, FIRST_ID)),
+        (
+            no_of_users(&server, DEFAULT_TYPE),
+            no_of_users(&server, FIRST_ID)
+        ),
         (1, 0)
     );
     // Act
     let reply = transfer(
         &server,
-        TYPE,
+        DEFAULT_TYPE,
         &format!("?transfer_To={FIRST_ID}&personality_ids={JENNIFER}"),
     );
     // Assert: the Kaizen #73 sample; Jennifer is listed under the new type only.
@@ -783,7 +768,10 @@ fn transferring_jennifer_answers_the_kaizen_73_sample_and_the_counts_follow() {
         ),
     );
     assert_eq!(
-        (no_of_users(&server, TYPE), no_of_users(&server, FIRST_ID)),
+        (
+            no_of_users(&server, DEFAULT_TYPE),
+            no_of_users(&server, FIRST_ID)
+        ),
         (0, 1)
     );
     assert_no_content(&server.get(USERS, ADMIN));
@@ -802,7 +790,7 @@ fn transferring_several_users_answers_one_result_per_id() {
     // Mixed: Jennifer and Ravi move, Mark is no portal user.
     let reply = transfer(
         &server,
-        TYPE,
+        DEFAULT_TYPE,
         &format!("?transfer_To={FIRST_ID}&personality_ids={JENNIFER},{MARK},{RAVI}"),
     );
     assert_reply(
@@ -818,7 +806,7 @@ fn transferring_several_users_answers_one_result_per_id() {
     // Transferring them again from the default type: nobody is in it any more.
     let again = transfer(
         &server,
-        TYPE,
+        DEFAULT_TYPE,
         &format!("?transfer_To={FIRST_ID}&personality_ids={JENNIFER}"),
     );
     assert_reply(
@@ -827,7 +815,10 @@ fn transferring_several_users_answers_one_result_per_id() {
         &users_body(&[per_id(JENNIFER, false, NOT_TRANSFERRED)]),
     );
     assert_eq!(
-        (no_of_users(&server, TYPE), no_of_users(&server, FIRST_ID)),
+        (
+            no_of_users(&server, DEFAULT_TYPE),
+            no_of_users(&server, FIRST_ID)
+        ),
         (0, 2)
     );
 }
@@ -866,31 +857,31 @@ fn transfer_parameter_errors_are_the_documented_bodies() {
         ),
         // an unknown type
         (
-            format!("?transfer_To={UNKNOWN}&personality_ids={JENNIFER}"),
+            format!("?transfer_To={UNKNOWN_ID}&personality_ids={JENNIFER}"),
             invalid_param("transfer_To"),
         ),
         // the type itself
         (
-            format!("?transfer_To={TYPE}&personality_ids={JENNIFER}"),
+            format!("?transfer_To={DEFAULT_TYPE}&personality_ids={JENNIFER}"),
             invalid_param("transfer_To"),
         ),
     ];
     for (query, expected) in &cases {
         // Act
-        let reply = transfer(&server, TYPE, query);
+        let reply = transfer(&server, DEFAULT_TYPE, query);
         // Assert
         assert_reply(&reply, 400, expected);
     }
     assert_reply(
         &transfer(
             &server,
-            UNKNOWN,
+            UNKNOWN_ID,
             &format!("?transfer_To={FIRST_ID}&personality_ids={JENNIFER}"),
         ),
         400,
-        &unknown_type(UNKNOWN),
+        &unknown_type(UNKNOWN_ID),
     );
-    assert_eq!(no_of_users(&server, TYPE), 1, "nothing moved");
+    assert_eq!(no_of_users(&server, DEFAULT_TYPE), 1, "nothing moved");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -998,13 +989,13 @@ fn change_status_errors_are_the_documented_bodies() {
             "PUT",
             &format!(
                 "{}/{JENNIFER}/actions/change_status?active=false",
-                users_of(UNKNOWN)
+                users_of(UNKNOWN_ID)
             ),
             Some(ADMIN),
             None,
         ),
         400,
-        &unknown_type(UNKNOWN),
+        &unknown_type(UNKNOWN_ID),
     );
     assert_reply(&server.get(USERS, ADMIN), 200, &compact(K72_GET_USERS));
 }
@@ -1016,7 +1007,7 @@ fn a_user_whose_record_is_in_the_recycle_bin_cannot_change_status() {
     let mut zylker = set.org("zylker").unwrap().clone();
     zylker.portal_users.push(PortalUserFixture {
         personality_id: IN_RECYCLE_BIN.into(),
-        user_type_id: TYPE.into(),
+        user_type_id: DEFAULT_TYPE.into(),
         confirm: true,
         active: true,
         status_reason: None,
@@ -1225,12 +1216,12 @@ fn bulk_status_change_validation_errors_are_the_documented_bodies_and_schedule_n
     );
     assert_reply(
         &server.put(
-            &format!("{}/actions/change_status", users_of(UNKNOWN)),
+            &format!("{}/actions/change_status", users_of(UNKNOWN_ID)),
             ADMIN,
             &valid,
         ),
         400,
-        &unknown_type(UNKNOWN),
+        &unknown_type(UNKNOWN_ID),
     );
     assert_reply(
         &server.get("/__mock/orgs/zylker/jobs", ADMIN),

@@ -4,7 +4,7 @@
 //! action POSTs, and answers whose Content-Type the SDKs can read. `make examples` runs the SDKs
 //! themselves.
 
-use crate::common::{ADMIN, BLANK, JSON, Reply, TestServer, assert_reply, start};
+use crate::common::{ADMIN, BLANK, JSON, NOPERM, READONLY, Reply, TestServer, assert_reply, start};
 
 const SCOPE_MISMATCH: &str = r#"{"code":"OAUTH_SCOPE_MISMATCH","details":{},"message":"invalid oauth scope to access this URL","status":"error"}"#;
 
@@ -34,9 +34,7 @@ fn current_user_answers_the_tokens_user_as_the_users_api_does() {
     );
     // A user whose profile has no portal permission still reads itself: the Users API asks for
     // the users scope only.
-    let kevin = server
-        .get("/crm/v8/users?type=CurrentUser", "1000.zylker.noperm")
-        .json();
+    let kevin = server.get("/crm/v8/users?type=CurrentUser", NOPERM).json();
     assert_eq!(kevin["users"][0]["full_name"], "Kevin Hart");
     assert_eq!(
         kevin["users"][0]["profile"],
@@ -117,7 +115,7 @@ fn org_answers_the_fixture_org_as_the_organization_api_does() {
     assert_eq!(trial["org"][0]["license_details"]["paid"], false);
     assert_eq!(trial["org"][0]["license_details"]["paid_type"], "free");
     // Any profile may read the org; every served version answers it.
-    assert_eq!(server.get("/crm/v8/org", "1000.zylker.noperm").status, 200);
+    assert_eq!(server.get("/crm/v8/org", NOPERM).status, 200);
     assert_eq!(server.get("/crm/v4/org", ADMIN).status, 200);
     let wrong_method = server.post("/crm/v8/org", ADMIN, "{}");
     assert_eq!(wrong_method.json()["code"], "INVALID_REQUEST_METHOD");
@@ -128,11 +126,7 @@ fn users_and_org_need_their_own_scopes() {
     let server = start();
     // `1000.zylker.readonly` holds `ZohoCRM.settings.clientportal.READ` only.
     for path in ["/crm/v8/users?type=CurrentUser", "/crm/v8/org"] {
-        assert_reply(
-            &server.get(path, "1000.zylker.readonly"),
-            401,
-            SCOPE_MISMATCH,
-        );
+        assert_reply(&server.get(path, READONLY), 401, SCOPE_MISMATCH);
         assert_eq!(
             server.get(path, "1000.zylker.expired").json()["code"],
             "INVALID_TOKEN"

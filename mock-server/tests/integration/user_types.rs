@@ -1,32 +1,16 @@
 //! UT1–UT5 over real HTTP: the Kaizen #72/#73 samples, every version's shape, every business rule
 //! with its exact error body, and that a refused write changes nothing.
 
-use portals_mock::clock::parse_timestamp;
 use portals_mock::{Clock, Config, FixtureSet};
 
 use crate::common::{
-    ADMIN, BLANK, Reply, TestServer, assert_reply, compact, start, start_with, start_with_fixtures,
+    ADMIN, BLANK, DEFAULT_TYPE, FIRST_ID, JENNIFER, NOPERM, NOW, READONLY, Reply, SECOND_ID,
+    TestServer, UNKNOWN_ID, USER_TYPES, assert_reply, compact, start, start_fixed,
+    start_with_fixtures,
 };
 
-/// zylker's user types, v4 (the Kaizen posts).
-const TYPES: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type";
 /// zylker's user types, v8.
 const TYPES_V8: &str = "/crm/v8/settings/portals/ZylkerAutos/user_type";
-/// The default `Client Portal` type of zylker.
-const DEFAULT_TYPE: &str = "1306462000001813022";
-/// The first id an org makes (fixtures/README.md), the id of the Kaizen #73 sample.
-const FIRST_ID: &str = "1306462000001856005";
-/// The second id an org makes.
-const SECOND_ID: &str = "1306462000001856006";
-const UNKNOWN_ID: &str = "1306462000009999999";
-/// zylker's one portal user, of the default type.
-const JENNIFER: &str = "1306462000000659009";
-
-const READONLY: &str = "1000.zylker.readonly";
-const NOPERM: &str = "1000.zylker.noperm";
-
-/// 2023-03-01 10:00 in zylker's offset: the fixed "now" of the tests that print times.
-const NOW: &str = "2023-03-01T10:00:00+05:30";
 
 /// The Kaizen #72 "Get User Types" sample response, as printed in the post.
 const K72_GET_USER_TYPES: &str = r#"{
@@ -180,13 +164,6 @@ const NO_PERMISSION: &str = r#"{"code":"NO_PERMISSION","details":{"permissions":
 const MANDATORY_MODULES: &str = r#"{"user_type":[{"code":"MANDATORY_NOT_FOUND","details":{},"message":"Personality module and Notes module are mandatory modules.","status":"error"}]}"#;
 const READ_ONLY_MISSING: &str = r#"{"code":"REQUIRED_PARAM_MISSING","details":{"api_name":"read_only"},"message":"One of the expected parameter is missing","status":"error"}"#;
 
-fn fixed_clock() -> TestServer {
-    start_with(
-        Clock::fixed(parse_timestamp(NOW).unwrap()),
-        Config::default(),
-    )
-}
-
 /// A top-level error body.
 fn error(code: &str, details: &str, message: &str) -> String {
     format!(r#"{{"code":"{code}","details":{details},"message":"{message}","status":"error"}}"#)
@@ -284,7 +261,11 @@ fn simple_type(name: &str) -> String {
 
 /// Creates a user type with the v4 API, asserting it got `expected_id`.
 fn create_type(server: &TestServer, body: &str, expected_id: &str) {
-    assert_reply(&server.post(TYPES, ADMIN, body), 200, &created(expected_id));
+    assert_reply(
+        &server.post(USER_TYPES, ADMIN, body),
+        200,
+        &created(expected_id),
+    );
 }
 
 fn delete(server: &TestServer, path: &str, token: &str) -> Reply {
@@ -300,7 +281,7 @@ fn snapshot(server: &TestServer) -> String {
 
 /// The ids UT1 lists, in order.
 fn listed_ids(server: &TestServer) -> Vec<String> {
-    server.get(TYPES, ADMIN).json()["user_type"]
+    server.get(USER_TYPES, ADMIN).json()["user_type"]
         .as_array()
         .unwrap()
         .iter()
@@ -310,7 +291,7 @@ fn listed_ids(server: &TestServer) -> Vec<String> {
 
 /// `no_of_users` of a type, as UT1 (v4) prints it.
 fn no_of_users(server: &TestServer, type_id: &str) -> i64 {
-    let types = server.get(TYPES, ADMIN).json();
+    let types = server.get(USER_TYPES, ADMIN).json();
     types["user_type"]
         .as_array()
         .unwrap()
@@ -378,7 +359,7 @@ fn v8_counts_active_and_deactivated_users_and_shows_the_invitation_field() {
     // Act: Jennifer is deactivated (U4).
     let reply = server.call(
         "PUT",
-        &format!("{TYPES}/{DEFAULT_TYPE}/users/{JENNIFER}/actions/change_status?active=false"),
+        &format!("{USER_TYPES}/{DEFAULT_TYPE}/users/{JENNIFER}/actions/change_status?active=false"),
         Some(ADMIN),
         None,
     );
@@ -393,12 +374,12 @@ fn include_modules_adds_each_types_modules_and_only_then() {
     let server = start();
     let with_modules = format!(r#"{{"user_type":[{DEFAULT_TYPE_WITH_MODULES}]}}"#);
     assert_reply(
-        &server.get(&format!("{TYPES}?include=modules"), ADMIN),
+        &server.get(&format!("{USER_TYPES}?include=modules"), ADMIN),
         200,
         &with_modules,
     );
     assert_reply(
-        &server.get(&format!("{TYPES}?include=something_else"), ADMIN),
+        &server.get(&format!("{USER_TYPES}?include=something_else"), ADMIN),
         200,
         &compact(K72_GET_USER_TYPES),
     );
@@ -407,7 +388,7 @@ fn include_modules_adds_each_types_modules_and_only_then() {
 #[test]
 fn get_user_type_by_id_answers_the_type_with_its_modules() {
     let server = start();
-    let reply = server.get(&format!("{TYPES}/{DEFAULT_TYPE}"), ADMIN);
+    let reply = server.get(&format!("{USER_TYPES}/{DEFAULT_TYPE}"), ADMIN);
     assert_reply(
         &reply,
         200,
@@ -418,7 +399,7 @@ fn get_user_type_by_id_answers_the_type_with_its_modules() {
 #[test]
 fn get_user_type_with_an_unknown_id_answers_204_with_no_body_and_no_content_type() {
     let server = start();
-    assert_no_content(&server.get(&format!("{TYPES}/{UNKNOWN_ID}"), ADMIN));
+    assert_no_content(&server.get(&format!("{USER_TYPES}/{UNKNOWN_ID}"), ADMIN));
     assert_no_content(&server.get(&format!("{TYPES_V8}/not-a-number"), ADMIN));
 }
 
@@ -432,7 +413,7 @@ fn the_portal_name_in_the_path_ignores_case() {
 #[test]
 fn a_new_portal_lists_its_default_client_portal_type() {
     // Arrange: the blank org creates its portal at NOW.
-    let server = fixed_clock();
+    let server = start_fixed();
     let reply = server.post(
         "/crm/v4/settings/portals",
         BLANK,
@@ -475,7 +456,7 @@ fn an_unknown_portal_is_the_documented_error_on_every_user_type_endpoint() {
         assert_reply(&reply, 400, NO_PORTAL);
     }
     // Another org's portal is no portal of the caller's.
-    assert_reply(&server.get(TYPES, BLANK), 400, NO_PORTAL);
+    assert_reply(&server.get(USER_TYPES, BLANK), 400, NO_PORTAL);
     assert_eq!(snapshot(&server), before, "nothing changed");
 }
 
@@ -486,9 +467,9 @@ fn an_unknown_portal_is_the_documented_error_on_every_user_type_endpoint() {
 #[test]
 fn creating_the_kaizen_73_sample_answers_the_sample_and_the_type_is_listed() {
     // Arrange
-    let server = fixed_clock();
+    let server = start_fixed();
     // Act
-    let reply = server.post(TYPES, ADMIN, K73_CREATE_BODY);
+    let reply = server.post(USER_TYPES, ADMIN, K73_CREATE_BODY);
     // Assert: the Kaizen #73 response, then both types listed, oldest first.
     assert_reply(&reply, 200, &compact(K73_CREATED));
     let customer = format!(
@@ -497,7 +478,7 @@ fn creating_the_kaizen_73_sample_answers_the_sample_and_the_type_is_listed() {
     let k72_item = compact(K72_GET_USER_TYPES);
     let k72_item = &k72_item[r#"{"user_type":["#.len()..k72_item.len() - 2];
     assert_reply(
-        &server.get(TYPES, ADMIN),
+        &server.get(USER_TYPES, ADMIN),
         200,
         &format!(r#"{{"user_type":[{k72_item},{customer}]}}"#),
     );
@@ -505,7 +486,7 @@ fn creating_the_kaizen_73_sample_answers_the_sample_and_the_type_is_listed() {
 
 #[test]
 fn v8_create_answers_201_with_the_created_type_and_get_shows_the_same() {
-    let server = fixed_clock();
+    let server = start_fixed();
     let reply = server.post(TYPES_V8, ADMIN, K73_CREATE_BODY);
     let customer = k73_customer_v8(VIEW_ONLY);
     assert_reply(&reply, 201, &format!(r#"{{"user_type":[{customer}]}}"#));
@@ -532,10 +513,10 @@ fn v5_to_v7_create_answer_the_v4_success_body() {
 
 #[test]
 fn active_defaults_to_false_and_the_personality_module_may_be_named_by_id() {
-    let server = fixed_clock();
+    let server = start_fixed();
     let body = r#"{"user_type":[{"name":"Gold","personality_module":{"id":"1306462000000000129"},"modules":[{"id":"1306462000000000129","shared_type":"private","permissions":{"view":true}},{"id":"1306462000000000147","shared_type":"private","permissions":{"view":true}}]}]}"#;
     create_type(&server, body, FIRST_ID);
-    let reply = server.get(&format!("{TYPES}/{FIRST_ID}"), ADMIN);
+    let reply = server.get(&format!("{USER_TYPES}/{FIRST_ID}"), ADMIN);
     assert_reply(
         &reply,
         200,
@@ -554,8 +535,9 @@ fn a_public_module_is_accepted_without_permissions_and_shown_with_view_only() {
         &contacts_type("With Products", &[CONTACTS_VIEW, NOTES_VIEW, products]),
         FIRST_ID,
     );
-    let modules =
-        &server.get(&format!("{TYPES}/{FIRST_ID}"), ADMIN).json()["user_type"][0]["modules"];
+    let modules = &server
+        .get(&format!("{USER_TYPES}/{FIRST_ID}"), ADMIN)
+        .json()["user_type"][0]["modules"];
     assert_eq!(
         modules[2].to_string(),
         r#"{"plural_label":"Products","shared_type":"public","api_name":"Products","id":"1306462000000000135","permissions":{"view":true},"filters":null,"fields":[],"layouts":null,"views":null}"#
@@ -574,8 +556,9 @@ fn related_modules_with_layouts_views_filters_and_fields_are_stored_and_rendered
         FIRST_ID,
     );
     // Assert
-    let modules =
-        &server.get(&format!("{TYPES}/{FIRST_ID}"), ADMIN).json()["user_type"][0]["modules"];
+    let modules = &server
+        .get(&format!("{USER_TYPES}/{FIRST_ID}"), ADMIN)
+        .json()["user_type"][0]["modules"];
     assert_eq!(
         modules[2].to_string(),
         r#"{"plural_label":"Deals","shared_type":"private","api_name":"Deals","id":"1306462000000000133","permissions":{"view":true,"edit":true,"edit_shared_records":false,"create":false,"delete":false,"delete_attachment":false,"create_attachment":false},"filters":[{"display_label":"Contact Name","api_name":"Contact_Name","id":"1306462000000064004"}],"fields":[{"read_only":true,"api_name":"Amount","id":"1306462000000064003"},{"read_only":false,"api_name":"Deal_Name","id":"1306462000000064001"}],"layouts":[{"display_label":"Standard","name":"Standard","id":"1306462000000091059","_default_view":{"display_label":"Standard","name":"Standard","id":"1306462000000091059","type":"layout"}}],"views":{"display_label":"Deal Canvas","name":"Deal Canvas","id":"1306462000000087901","type":"canvas_view"}}"#
@@ -594,7 +577,7 @@ fn the_invitation_field_defaults_to_email_and_must_be_an_email_field_of_the_pers
     assert_each_refused(
         &server,
         "POST",
-        TYPES,
+        USER_TYPES,
         &[
             (
                 with_field(r#"{"api_name":"Phone"}"#),
@@ -670,7 +653,7 @@ fn name_rules_are_the_documented_errors() {
             wrapped("DUPLICATE_DATA", &at("name", path), "duplicate data"),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
     // Fifty characters of letters, digits and spaces are fine.
     let longest = format!("Gold {}", "9".repeat(45));
@@ -717,7 +700,7 @@ fn personality_module_rules_are_the_documented_errors() {
             ),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
 }
 
@@ -751,7 +734,7 @@ fn modules_must_be_given_and_hold_the_personality_module_and_notes() {
             wrong_type("jsonarray", "modules", "$.user_type[0].modules"),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
 }
 
@@ -772,7 +755,7 @@ fn only_the_personality_module_notes_public_and_related_modules_are_allowed() {
     ];
     for id in refused {
         let body = contacts_type("Gold", &[CONTACTS_VIEW, NOTES_VIEW, &module(id)]);
-        let reply = server.post(TYPES, ADMIN, &body);
+        let reply = server.post(USER_TYPES, ADMIN, &body);
         assert_reply(&reply, 400, &third_id);
     }
     let cases = [
@@ -841,7 +824,7 @@ fn only_the_personality_module_notes_public_and_related_modules_are_allowed() {
             ),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
     // Related either way: Deals, Services (look up Contacts), Vehicles (multi-select lookup),
     // Accounts (looked up by Contacts); and the public Products.
@@ -903,7 +886,7 @@ fn permission_rules_are_the_documented_errors() {
             wrong_type("jsonobject", "permissions", path),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
 }
 
@@ -1019,7 +1002,7 @@ fn layout_view_and_filter_rules_are_the_documented_errors() {
             invalid_at("id", &format!("{module2}.filters[0].id")),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
 }
 
@@ -1097,7 +1080,7 @@ fn field_rules_are_the_documented_errors() {
             wrong_type("jsonarray", "fields", fields),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
     // A field that is not mandatory may be read-only.
     create_type(
@@ -1115,7 +1098,7 @@ fn active_of_another_type_is_invalid_data_type() {
         r#"{{"user_type":[{{"name":"Gold","active":"yes","personality_module":{{"api_name":"Contacts"}},"modules":[{CONTACTS_VIEW},{NOTES_VIEW}]}}]}}"#
     );
     assert_reply(
-        &server.post(TYPES, ADMIN, &body),
+        &server.post(USER_TYPES, ADMIN, &body),
         400,
         &wrong_type("boolean", "active", "$.user_type[0].active"),
     );
@@ -1188,7 +1171,7 @@ fn body_shape_errors_are_top_level_and_write_nothing() {
             wrong_type("jsonobject", "user_type", "$.user_type[0]"),
         ),
     ];
-    assert_each_refused(&server, "POST", TYPES, &cases);
+    assert_each_refused(&server, "POST", USER_TYPES, &cases);
     assert_eq!(snapshot(&server), before, "no error wrote anything");
 }
 
@@ -1205,7 +1188,7 @@ fn the_sixth_user_type_of_an_enterprise_org_exceeds_the_licence() {
     }
     let before = snapshot(&server);
     // Act
-    let reply = server.post(TYPES, ADMIN, &simple_type("Copper"));
+    let reply = server.post(USER_TYPES, ADMIN, &simple_type("Copper"));
     // Assert
     assert_reply(
         &reply,
@@ -1215,7 +1198,7 @@ fn the_sixth_user_type_of_an_enterprise_org_exceeds_the_licence() {
     assert_eq!(snapshot(&server), before, "nothing written");
     // Deleting one frees a licence; the refused create used no id.
     assert_reply(
-        &delete(&server, &format!("{TYPES}/{FIRST_ID}"), ADMIN),
+        &delete(&server, &format!("{USER_TYPES}/{FIRST_ID}"), ADMIN),
         200,
         &deleted(FIRST_ID),
     );
@@ -1249,7 +1232,7 @@ fn the_user_type_limit_follows_the_edition_and_counts_the_default_type() {
                 &format!("{}", 1306462000001856004_u64 + k),
             );
         }
-        let reply = server.post(TYPES, ADMIN, &simple_type("One Too Many"));
+        let reply = server.post(USER_TYPES, ADMIN, &simple_type("One Too Many"));
         // Assert
         assert_reply(
             &reply,
@@ -1269,7 +1252,7 @@ fn a_batch_answers_one_result_per_item_and_207_when_mixed() {
     let server = start();
     // Both valid: 200, two ids.
     let two = batch(&[simple_item("Gold"), simple_item("Silver")]);
-    let reply = server.post(TYPES, ADMIN, &two);
+    let reply = server.post(USER_TYPES, ADMIN, &two);
     assert_reply(
         &reply,
         200,
@@ -1285,7 +1268,7 @@ fn a_batch_answers_one_result_per_item_and_207_when_mixed() {
         simple_item("Bad!"),
         simple_item("bronze"),
     ]);
-    let reply = server.post(TYPES, ADMIN, &mixed);
+    let reply = server.post(USER_TYPES, ADMIN, &mixed);
     assert_reply(
         &reply,
         207,
@@ -1322,7 +1305,11 @@ fn a_top_level_error_in_any_item_refuses_the_whole_batch() {
         ],
     );
     let body = batch(&[simple_item("Gold"), bad]);
-    assert_reply(&server.post(TYPES, ADMIN, &body), 400, READ_ONLY_MISSING);
+    assert_reply(
+        &server.post(USER_TYPES, ADMIN, &body),
+        400,
+        READ_ONLY_MISSING,
+    );
     assert_eq!(snapshot(&server), before, "the valid item was not kept");
     create_type(&server, &simple_type("Gold"), FIRST_ID);
 }
@@ -1334,14 +1321,14 @@ fn a_top_level_error_in_any_item_refuses_the_whole_batch() {
 #[test]
 fn the_kaizen_73_update_merges_permissions_into_the_configured_module() {
     // Arrange
-    let server = fixed_clock();
+    let server = start_fixed();
     assert_reply(
-        &server.post(TYPES, ADMIN, K73_CREATE_BODY),
+        &server.post(USER_TYPES, ADMIN, K73_CREATE_BODY),
         200,
         &compact(K73_CREATED),
     );
     // Act
-    let reply = server.put(&format!("{TYPES}/{FIRST_ID}"), ADMIN, K73_UPDATE_BODY);
+    let reply = server.put(&format!("{USER_TYPES}/{FIRST_ID}"), ADMIN, K73_UPDATE_BODY);
     // Assert: the sample response; view kept, edit and create added, the rest unchanged.
     assert_reply(&reply, 200, &compact(K73_UPDATED));
     let merged = r#"{"view":true,"edit":true,"edit_shared_records":false,"create":true,"delete":false,"delete_attachment":false,"create_attachment":false}"#;
@@ -1355,17 +1342,17 @@ fn the_kaizen_73_update_merges_permissions_into_the_configured_module() {
 #[test]
 fn renaming_shows_the_new_name_modified_time_and_modified_by() {
     // Arrange
-    let server = fixed_clock();
+    let server = start_fixed();
     // Act: the default type is renamed.
     let reply = server.put(
-        &format!("{TYPES}/{DEFAULT_TYPE}"),
+        &format!("{USER_TYPES}/{DEFAULT_TYPE}"),
         ADMIN,
         r#"{"user_type":[{"name":"Premium Clients","active":false}]}"#,
     );
     // Assert: name, active, modified_time and modified_by change; created_* do not.
     assert_reply(&reply, 200, &updated(DEFAULT_TYPE));
     assert_reply(
-        &server.get(TYPES, ADMIN),
+        &server.get(USER_TYPES, ADMIN),
         200,
         &format!(
             r#"{{"user_type":[{{"created_time":"2023-02-08T11:56:16+05:30","default":true,"modified_time":"{NOW}","personality_module":{{"plural_label":"Contacts","api_name":"Contacts","id":"1306462000000000129"}},"name":"Premium Clients","modified_by":{{"name":"Patricia Boyle","id":"1306462000083528405"}},"active":false,"id":"1306462000001813022","created_by":{{"name":"Patricia Boyle","id":"1306462000083528405"}},"no_of_users":1}}]}}"#
@@ -1373,13 +1360,13 @@ fn renaming_shows_the_new_name_modified_time_and_modified_by() {
     );
     // Its own name in another case is no duplicate.
     let reply = server.put(
-        &format!("{TYPES}/{DEFAULT_TYPE}"),
+        &format!("{USER_TYPES}/{DEFAULT_TYPE}"),
         ADMIN,
         r#"{"user_type":[{"name":"PREMIUM CLIENTS"}]}"#,
     );
     assert_reply(&reply, 200, &updated(DEFAULT_TYPE));
     assert_eq!(
-        server.get(TYPES, ADMIN).json()["user_type"][0]["name"],
+        server.get(USER_TYPES, ADMIN).json()["user_type"][0]["name"],
         "PREMIUM CLIENTS"
     );
 }
@@ -1388,12 +1375,14 @@ fn renaming_shows_the_new_name_modified_time_and_modified_by() {
 fn an_update_may_add_a_module_and_keeps_the_modules_it_does_not_name() {
     let server = start();
     let reply = server.put(
-        &format!("{TYPES}/{DEFAULT_TYPE}"),
+        &format!("{USER_TYPES}/{DEFAULT_TYPE}"),
         ADMIN,
         r#"{"user_type":[{"modules":[{"id":"1306462000000000135","shared_type":"public"}]}]}"#,
     );
     assert_reply(&reply, 200, &updated(DEFAULT_TYPE));
-    let body = server.get(&format!("{TYPES}/{DEFAULT_TYPE}"), ADMIN).json();
+    let body = server
+        .get(&format!("{USER_TYPES}/{DEFAULT_TYPE}"), ADMIN)
+        .json();
     let modules = body["user_type"][0]["modules"].as_array().unwrap();
     let names: Vec<&str> = modules
         .iter()
@@ -1412,7 +1401,7 @@ fn update_rules_are_the_documented_errors_and_change_nothing() {
     let server = start();
     create_type(&server, &simple_type("Gold"), FIRST_ID);
     let before = snapshot(&server);
-    let path = format!("{TYPES}/{DEFAULT_TYPE}");
+    let path = format!("{USER_TYPES}/{DEFAULT_TYPE}");
     let cases = [
         (
             r#"{"user_type":[{"name":"GOLD"}]}"#.to_owned(),
@@ -1499,7 +1488,7 @@ fn updating_an_unknown_id_is_invalid_data_with_the_id() {
     let server = start();
     let before = snapshot(&server);
     let reply = server.put(
-        &format!("{TYPES}/{UNKNOWN_ID}"),
+        &format!("{USER_TYPES}/{UNKNOWN_ID}"),
         ADMIN,
         r#"{"user_type":[{"name":"Gold"}]}"#,
     );
@@ -1524,16 +1513,20 @@ fn deleting_answers_the_kaizen_73_sample_with_a_numeric_id_and_the_type_is_gone(
     // Arrange
     let server = start();
     assert_reply(
-        &server.post(TYPES, ADMIN, K73_CREATE_BODY),
+        &server.post(USER_TYPES, ADMIN, K73_CREATE_BODY),
         200,
         &compact(K73_CREATED),
     );
     // Act
-    let reply = delete(&server, &format!("{TYPES}/{FIRST_ID}"), ADMIN);
+    let reply = delete(&server, &format!("{USER_TYPES}/{FIRST_ID}"), ADMIN);
     // Assert
     assert_reply(&reply, 200, &compact(K73_DELETED));
-    assert_no_content(&server.get(&format!("{TYPES}/{FIRST_ID}"), ADMIN));
-    assert_reply(&server.get(TYPES, ADMIN), 200, &compact(K72_GET_USER_TYPES));
+    assert_no_content(&server.get(&format!("{USER_TYPES}/{FIRST_ID}"), ADMIN));
+    assert_reply(
+        &server.get(USER_TYPES, ADMIN),
+        200,
+        &compact(K72_GET_USER_TYPES),
+    );
     // The name is free again.
     create_type(&server, K73_CREATE_BODY, SECOND_ID);
 }
@@ -1542,7 +1535,7 @@ fn deleting_answers_the_kaizen_73_sample_with_a_numeric_id_and_the_type_is_gone(
 fn the_default_user_type_cannot_be_deleted() {
     let server = start();
     let before = snapshot(&server);
-    let reply = delete(&server, &format!("{TYPES}/{DEFAULT_TYPE}"), ADMIN);
+    let reply = delete(&server, &format!("{USER_TYPES}/{DEFAULT_TYPE}"), ADMIN);
     assert_reply(
         &reply,
         400,
@@ -1556,7 +1549,7 @@ fn the_default_user_type_cannot_be_deleted() {
     create_type(&server, &simple_type("Gold"), FIRST_ID);
     let reply = delete(
         &server,
-        &format!("{TYPES}/{DEFAULT_TYPE}?transfer_To={FIRST_ID}"),
+        &format!("{USER_TYPES}/{DEFAULT_TYPE}?transfer_To={FIRST_ID}"),
         ADMIN,
     );
     assert_reply(
@@ -1570,7 +1563,7 @@ fn the_default_user_type_cannot_be_deleted() {
     );
     assert_eq!(no_of_users(&server, DEFAULT_TYPE), 1);
     assert_reply(
-        &delete(&server, &format!("{TYPES}/{FIRST_ID}"), ADMIN),
+        &delete(&server, &format!("{USER_TYPES}/{FIRST_ID}"), ADMIN),
         200,
         &deleted(FIRST_ID),
     );
@@ -1582,7 +1575,7 @@ fn deleting_an_unknown_id_is_invalid_data_with_the_id() {
     let server = start();
     let before = snapshot(&server);
     for id in [UNKNOWN_ID, "abc"] {
-        let reply = delete(&server, &format!("{TYPES}/{id}"), ADMIN);
+        let reply = delete(&server, &format!("{USER_TYPES}/{id}"), ADMIN);
         assert_reply(
             &reply,
             400,
@@ -1604,7 +1597,7 @@ fn a_type_with_users_needs_transfer_to_and_its_users_move_there_on_delete() {
     let reply = server.call(
         "POST",
         &format!(
-            "{TYPES}/{DEFAULT_TYPE}/users/action/transfer?transfer_To={FIRST_ID}&personality_ids={JENNIFER}"
+            "{USER_TYPES}/{DEFAULT_TYPE}/users/action/transfer?transfer_To={FIRST_ID}&personality_ids={JENNIFER}"
         ),
         Some(ADMIN),
         None,
@@ -1614,7 +1607,7 @@ fn a_type_with_users_needs_transfer_to_and_its_users_move_there_on_delete() {
     assert_eq!(no_of_users(&server, DEFAULT_TYPE), 0);
     let before = snapshot(&server);
     // Act / Assert: refused without transfer_To, or with a bad one.
-    let reply = delete(&server, &format!("{TYPES}/{FIRST_ID}"), ADMIN);
+    let reply = delete(&server, &format!("{USER_TYPES}/{FIRST_ID}"), ADMIN);
     assert_reply(
         &reply,
         400,
@@ -1632,7 +1625,7 @@ fn a_type_with_users_needs_transfer_to_and_its_users_move_there_on_delete() {
     for target in [UNKNOWN_ID, FIRST_ID, "abc", ""] {
         let reply = delete(
             &server,
-            &format!("{TYPES}/{FIRST_ID}?transfer_To={target}"),
+            &format!("{USER_TYPES}/{FIRST_ID}?transfer_To={target}"),
             ADMIN,
         );
         assert_reply(&reply, 400, &bad_target);
@@ -1641,11 +1634,15 @@ fn a_type_with_users_needs_transfer_to_and_its_users_move_there_on_delete() {
     // With the default type as target, Jennifer moves back and A is deleted.
     let reply = delete(
         &server,
-        &format!("{TYPES}/{FIRST_ID}?transfer_To={DEFAULT_TYPE}"),
+        &format!("{USER_TYPES}/{FIRST_ID}?transfer_To={DEFAULT_TYPE}"),
         ADMIN,
     );
     assert_reply(&reply, 200, &deleted(FIRST_ID));
-    assert_reply(&server.get(TYPES, ADMIN), 200, &compact(K72_GET_USER_TYPES));
+    assert_reply(
+        &server.get(USER_TYPES, ADMIN),
+        200,
+        &compact(K72_GET_USER_TYPES),
+    );
 }
 
 #[test]
@@ -1659,7 +1656,7 @@ fn delete_refuses_a_transfer_to_type_of_another_personality_module() {
     let reply = server.call(
         "POST",
         &format!(
-            "{TYPES}/{DEFAULT_TYPE}/users/action/transfer?transfer_To={FIRST_ID}&personality_ids={JENNIFER}"
+            "{USER_TYPES}/{DEFAULT_TYPE}/users/action/transfer?transfer_To={FIRST_ID}&personality_ids={JENNIFER}"
         ),
         Some(ADMIN),
         None,
@@ -1669,7 +1666,7 @@ fn delete_refuses_a_transfer_to_type_of_another_personality_module() {
     // Act: a Contacts record cannot become a user of a Customer type.
     let reply = delete(
         &server,
-        &format!("{TYPES}/{FIRST_ID}?transfer_To={SECOND_ID}"),
+        &format!("{USER_TYPES}/{FIRST_ID}?transfer_To={SECOND_ID}"),
         ADMIN,
     );
     // Assert: the transfer target is refused as U3 refuses it, and nothing moves.
@@ -1694,7 +1691,7 @@ fn a_type_without_users_is_deleted_with_or_without_a_valid_transfer_to() {
     create_type(&server, &simple_type("Silver"), SECOND_ID);
     let reply = delete(
         &server,
-        &format!("{TYPES}/{FIRST_ID}?transfer_To={SECOND_ID}"),
+        &format!("{USER_TYPES}/{FIRST_ID}?transfer_To={SECOND_ID}"),
         ADMIN,
     );
     assert_reply(&reply, 200, &deleted(FIRST_ID));
@@ -1713,19 +1710,21 @@ fn the_read_only_token_reads_user_types_but_may_not_change_them() {
     let server = start();
     create_type(&server, &simple_type("Gold"), FIRST_ID);
     let before = snapshot(&server);
-    assert_eq!(server.get(TYPES, READONLY).status, 200);
+    assert_eq!(server.get(USER_TYPES, READONLY).status, 200);
     assert_eq!(
-        server.get(&format!("{TYPES}/{FIRST_ID}"), READONLY).status,
+        server
+            .get(&format!("{USER_TYPES}/{FIRST_ID}"), READONLY)
+            .status,
         200
     );
     let changes = [
-        ("POST", TYPES.to_owned(), Some(simple_type("Silver"))),
+        ("POST", USER_TYPES.to_owned(), Some(simple_type("Silver"))),
         (
             "PUT",
-            format!("{TYPES}/{FIRST_ID}"),
+            format!("{USER_TYPES}/{FIRST_ID}"),
             Some(r#"{"user_type":[{"name":"Silver"}]}"#.to_owned()),
         ),
-        ("DELETE", format!("{TYPES}/{FIRST_ID}"), None),
+        ("DELETE", format!("{USER_TYPES}/{FIRST_ID}"), None),
     ];
     for (method, path, body) in &changes {
         let reply = server.call(method, path, Some(READONLY), body.as_deref());
@@ -1740,15 +1739,15 @@ fn a_profile_without_manage_portal_gets_no_permission_on_every_user_type_endpoin
     create_type(&server, &simple_type("Gold"), FIRST_ID);
     let before = snapshot(&server);
     let calls = [
-        ("GET", TYPES.to_owned(), None),
-        ("GET", format!("{TYPES}/{FIRST_ID}"), None),
-        ("POST", TYPES.to_owned(), Some(simple_type("Silver"))),
+        ("GET", USER_TYPES.to_owned(), None),
+        ("GET", format!("{USER_TYPES}/{FIRST_ID}"), None),
+        ("POST", USER_TYPES.to_owned(), Some(simple_type("Silver"))),
         (
             "PUT",
-            format!("{TYPES}/{FIRST_ID}"),
+            format!("{USER_TYPES}/{FIRST_ID}"),
             Some(r#"{"user_type":[{"name":"Silver"}]}"#.to_owned()),
         ),
-        ("DELETE", format!("{TYPES}/{FIRST_ID}"), None),
+        ("DELETE", format!("{USER_TYPES}/{FIRST_ID}"), None),
     ];
     for (method, path, body) in &calls {
         let reply = server.call(method, path, Some(NOPERM), body.as_deref());
