@@ -206,22 +206,6 @@ fn invalid_utf8_in_a_body_is_a_parse_error() {
 }
 
 #[test]
-fn a_body_over_the_limit_is_413_and_writes_nothing() {
-    let server = start();
-    let before = server.get(USER_TYPES, ADMIN).body;
-    let huge = format!(
-        r#"{{"portals":[{{"name":"Abcdef1","pad":"{}"}}]}}"#,
-        "x".repeat(1024 * 1024)
-    );
-    let reply = server.post(PORTALS, BLANK, &huge);
-    assert_error(&reply, 413, "REQUEST_ENTITY_TOO_LARGE");
-    assert_eq!(reply.json()["details"]["maximum_size"], 1024 * 1024);
-    assert_nothing_written(&server, &before);
-    // The server still answers after it.
-    assert_eq!(server.get(USER_TYPES, ADMIN).status, 200);
-}
-
-#[test]
 fn user_type_bodies_of_the_wrong_shape_at_every_level_are_documented_errors() {
     let server = start();
     let before = server.get(USER_TYPES, ADMIN).body;
