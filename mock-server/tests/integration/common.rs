@@ -189,8 +189,6 @@ pub const RAVI: &str = "1306462000000670001";
 pub const IN_RECYCLE_BIN: &str = "1306462000000670009";
 pub const ASHA: &str = "1306462000000670011";
 pub const BEN: &str = "1306462000000670012";
-/// An id no record, user or type has.
-pub const UNKNOWN_ID: &str = "1306462000009999999";
 
 /// The instant of [`fixed_clock`].
 pub const NOW: &str = "2023-03-01T10:00:00+05:30";
