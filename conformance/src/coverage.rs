@@ -210,7 +210,11 @@ pub fn endpoint_of(method: &str, path: &str) -> Option<&'static str> {
 /// The (endpoint, status, code) a step expects, if it expects a status.
 pub fn outcome_of(step: &Step) -> Option<(String, u16, String)> {
     let status = step.expect.status?;
-    let body = step.expect.body.as_ref().map(|body| body.to_value(None));
+    let body = match (&step.expect.body, &step.expect.body_bytes) {
+        (Some(body), _) => Some(body.to_value(None)),
+        (None, Some(bytes)) => serde_json::from_str(bytes).ok(),
+        (None, None) => None,
+    };
     let code = body
         .as_ref()
         .and_then(|body| {

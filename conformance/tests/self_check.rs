@@ -475,3 +475,53 @@ fn diff_reports_where_a_divergent_target_differs() {
     assert!(stdout.contains("at $.portals[0].name:"), "{stdout}");
     assert!(stdout.contains("at $.portals[0].zaid:"), "{stdout}");
 }
+
+/// A scenario expecting `body_bytes` on the zylker org's Get Portals.
+fn body_bytes_scenario(bytes: &str) -> scenario::LoadedScenario {
+    let text = serde_json::json!({
+        "description": "exact bytes of Get Portals",
+        "source": "self-check of the conformance runner",
+        "requires": ["fixture:zylker"],
+        "steps": [{
+            "request": { "method": "GET", "path": "/crm/v4/settings/portals" },
+            "expect": { "status": 200, "body_bytes": bytes }
+        }]
+    })
+    .to_string();
+    scenario::LoadedScenario {
+        name: "self_check::body_bytes".into(),
+        area: "self_check".into(),
+        path: "self_check/body_bytes.json".into(),
+        scenario: scenario::parse(Path::new("self_check/body_bytes.json"), &text).unwrap(),
+    }
+}
+
+#[test]
+fn body_bytes_passes_on_the_exact_bytes_and_fails_on_one_space_more() {
+    const EXACT: &str = r#"{"portals":[{"created_time":"2023-02-07T20:13:20+05:30","modified_time":"2023-02-07T20:13:20+05:30","modified_by":{"name":"Patricia Boyle","id":"4876876000000327001"},"name":"ZylkerAutos","active":true,"zaid":"10052946888","created_by":{"name":"Patricia Boyle","id":"4875876000000327001"}}]}"#;
+    let target = Target::embedded().unwrap();
+    let (result, _) = runner::run(&target, &body_bytes_scenario(EXACT), &options(Mode::Strict));
+    assert_eq!(result.outcome, "passed", "{:?}", result.steps);
+
+    // The same JSON value with one space after a colon: equal as JSON, not as bytes.
+    let spaced = EXACT.replacen("\"portals\":", "\"portals\": ", 1);
+    let (result, _) = runner::run(
+        &target,
+        &body_bytes_scenario(&spaced),
+        &options(Mode::Strict),
+    );
+    assert_eq!(result.outcome, "failed");
+    let found: Vec<(&str, &str, &str)> = result.steps[0]
+        .divergences
+        .iter()
+        .map(|d| (d.path.as_str(), d.expected.as_str(), d.actual.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(
+            "body_bytes (first difference at byte 11)",
+            spaced.as_str(),
+            EXACT
+        )]
+    );
+}

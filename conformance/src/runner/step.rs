@@ -192,6 +192,25 @@ impl StepRunner<'_> {
                 actual: answer.text.chars().take(500).collect(),
             });
         }
+        if let Some(bytes) = &expect.body_bytes {
+            let wanted = vars.interpolate(bytes);
+            if wanted != answer.text {
+                let at = wanted
+                    .bytes()
+                    .zip(answer.text.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                divergences.push(Divergence {
+                    path: format!("body_bytes (first difference at byte {at})"),
+                    expected: wanted,
+                    actual: if answer.text.is_empty() {
+                        "(no body)".into()
+                    } else {
+                        answer.text.clone()
+                    },
+                });
+            }
+        }
         let Some(expected) = &expect.body else {
             return;
         };

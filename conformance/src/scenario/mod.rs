@@ -142,6 +142,9 @@ pub struct Expect {
     pub headers: BTreeMap<String, Expected>,
     /// The body: literal JSON, with matchers and `{{var}}`.
     pub body: Option<Expected>,
+    /// `body_bytes`: the exact text of the body (after `{{var}}` interpolation), byte for byte:
+    /// key order, spacing and all.
+    pub body_bytes: Option<String>,
     /// The answer has no body.
     pub empty_body: bool,
     /// Report extra keys in the actual body (`strict`) or ignore them (`lenient`); default: the

@@ -140,6 +140,12 @@ impl File<'_> {
                 self.error(&format!("{where_}: matcher {key:?}: {problem}"), &key)
             })
         };
+        if expect.body_bytes.is_some() && (expect.body.is_some() || expect.empty_body) {
+            return Err(self.error(
+                &format!("{at}.expect: give body_bytes alone, not with body or empty_body"),
+                "body_bytes",
+            ));
+        }
         let body = match &expect.body {
             Some(body) => Some(expected(format!("{at}.expect.body"), body)?),
             None => None,
@@ -158,6 +164,7 @@ impl File<'_> {
             status: expect.status,
             headers,
             body,
+            body_bytes: expect.body_bytes,
             empty_body: expect.empty_body,
             mode: expect.mode,
         })
@@ -219,6 +226,23 @@ mod tests {
             error.contains("body_text_repeat needs body_text"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn body_bytes_is_exclusive_with_body_and_empty_body() {
+        for other in [r#""body": {}"#, r#""empty_body": true"#] {
+            let error = parse_text(&format!(
+                r#"{{"description":"d","source":"s",
+                   "steps":[{{"request":{{"method":"GET","path":"/"}},
+                   "expect":{{"body_bytes":"{{}}", {other}}}}}]}}"#
+            ))
+            .unwrap_err();
+            assert!(
+                error.contains("steps[0].expect: give body_bytes alone"),
+                "{error}"
+            );
+            assert!(error.contains("line 3"), "{error}");
+        }
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub(super) struct Expect {
     #[serde(default)]
     pub body: Option<Value>,
     #[serde(default)]
+    pub body_bytes: Option<String>,
+    #[serde(default)]
     pub empty_body: bool,
     #[serde(default)]
     pub mode: Option<Mode>,

@@ -172,6 +172,36 @@ impl Drop for TestServer {
 pub const JSON: &str = "application/json;charset=UTF-8";
 pub const ADMIN: &str = "1000.zylker.admin";
 pub const BLANK: &str = "1000.blank.admin";
+/// The zylker org's other tokens: READ scopes only, and no "Manage Portal" permission.
+pub const READONLY: &str = "1000.zylker.readonly";
+pub const NOPERM: &str = "1000.zylker.noperm";
+
+/// The zylker portal's default user type ("Client Portal").
+pub const DEFAULT_TYPE: &str = "1306462000001813022";
+/// The default type's list and user paths (v4).
+pub const USER_TYPES: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type";
+pub const USERS: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type/1306462000001813022/users";
+/// The zylker portal's two users (Kaizen #72) and Contacts records of the fixture.
+pub const FIRST_ID: &str = "1306462000001856005";
+pub const SECOND_ID: &str = "1306462000001856006";
+pub const JENNIFER: &str = "1306462000000659009";
+pub const RAVI: &str = "1306462000000670001";
+pub const IN_RECYCLE_BIN: &str = "1306462000000670009";
+pub const ASHA: &str = "1306462000000670011";
+pub const BEN: &str = "1306462000000670012";
+
+/// The instant of [`fixed_clock`].
+pub const NOW: &str = "2023-03-01T10:00:00+05:30";
+
+/// A clock stopped at [`NOW`].
+pub fn fixed_clock() -> Clock {
+    Clock::fixed(portals_mock::clock::parse_timestamp(NOW).unwrap())
+}
+
+/// A server on the embedded fixtures whose clock is [`fixed_clock`].
+pub fn start_fixed() -> TestServer {
+    start_with(fixed_clock(), Config::default())
+}
 
 /// Asserts status, the exact content type, and the exact body bytes.
 #[track_caller]

@@ -5,10 +5,7 @@ use portals_mock::fixtures::{CrmSource, RecordFixture};
 use portals_mock::{Clock, Config, FixtureSet};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN, TestServer, start_with_fixtures};
-
-const TYPE: &str = "1306462000001813022";
-const USERS: &str = "/crm/v4/settings/portals/ZylkerAutos/user_type/1306462000001813022/users";
+use crate::common::{ADMIN, DEFAULT_TYPE, TestServer, USERS, start_with_fixtures};
 
 /// Record ids of the generated customers: `1306462000100000000 + n`.
 pub(crate) fn customer_id(n: usize) -> String {
@@ -62,7 +59,7 @@ fn bulk_invite(server: &TestServer, count: usize) -> String {
         .map(|chunk| {
             let data: Vec<Value> = chunk
                 .iter()
-                .map(|n| json!({"id": customer_id(*n), "user_type_id": TYPE, "type": "invite"}))
+                .map(|n| json!({"id": customer_id(*n), "user_type_id": DEFAULT_TYPE, "type": "invite"}))
                 .collect();
             json!({ "data": data })
         })
@@ -170,7 +167,7 @@ fn a_trial_org_allows_ten_portal_users() {
     for n in 0..9 {
         let reply = server.post(
             &format!(
-                "/crm/v4/Contacts/{}/actions/portal_invite?user_type_id={TYPE}&type=invite",
+                "/crm/v4/Contacts/{}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite",
                 customer_id(n)
             ),
             ADMIN,
@@ -180,7 +177,7 @@ fn a_trial_org_allows_ten_portal_users() {
     }
     let eleventh = server.post(
         &format!(
-            "/crm/v4/Contacts/{}/actions/portal_invite?user_type_id={TYPE}&type=invite",
+            "/crm/v4/Contacts/{}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite",
             customer_id(9)
         ),
         ADMIN,
@@ -229,7 +226,7 @@ fn transferring_200_users_is_immediate_and_201_is_a_job() {
     assert_eq!(no_of_users(&server, &premium), 200);
     server.call("POST", "/__mock/orgs/zylker/jobs/run", None, None);
     assert_eq!(no_of_users(&server, &premium), 401);
-    assert_eq!(no_of_users(&server, TYPE), 1);
+    assert_eq!(no_of_users(&server, DEFAULT_TYPE), 1);
     // The job's results are per id.
     let jobs = server
         .call("GET", "/__mock/orgs/zylker/jobs", None, None)
@@ -265,7 +262,7 @@ fn deleting_499_users_is_immediate_and_500_is_a_job() {
         body["users"][0]["message"],
         "Portal user deleted successfully."
     );
-    assert_eq!(no_of_users(&server, TYPE), 501);
+    assert_eq!(no_of_users(&server, DEFAULT_TYPE), 501);
     let reply = delete(499..999);
     let body = reply.json();
     assert_eq!(body["users"][0]["code"], "SCHEDULED");
@@ -273,9 +270,9 @@ fn deleting_499_users_is_immediate_and_500_is_a_job() {
         body["users"][0]["message"],
         "Portal user delete scheduled successfully"
     );
-    assert_eq!(no_of_users(&server, TYPE), 501);
+    assert_eq!(no_of_users(&server, DEFAULT_TYPE), 501);
     server.call("POST", "/__mock/orgs/zylker/jobs/run", None, None);
-    assert_eq!(no_of_users(&server, TYPE), 1);
+    assert_eq!(no_of_users(&server, DEFAULT_TYPE), 1);
 }
 
 #[test]
@@ -289,7 +286,7 @@ fn the_background_worker_runs_scheduled_jobs_by_itself() {
         },
     );
     let data: Vec<Value> = (0..3)
-        .map(|n| json!({"id": customer_id(n), "user_type_id": TYPE, "type": "invite"}))
+        .map(|n| json!({"id": customer_id(n), "user_type_id": DEFAULT_TYPE, "type": "invite"}))
         .collect();
     let reply = server.post(
         "/crm/v7/Contacts/actions/portal_invite",
@@ -318,5 +315,5 @@ fn the_background_worker_runs_scheduled_jobs_by_itself() {
         );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert_eq!(no_of_users(&server, TYPE), 4);
+    assert_eq!(no_of_users(&server, DEFAULT_TYPE), 4);
 }
