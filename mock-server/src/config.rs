@@ -12,8 +12,17 @@ pub enum ControlPlane {
     Off,
 }
 
+/// The defaults, written once: [`Config::default`] and the command line's flags use them.
 /// How many requests the journal keeps unless told otherwise.
 pub const DEFAULT_JOURNAL_SIZE: usize = 1000;
+/// The largest request body accepted unless told otherwise, in bytes (1 MiB).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How often the job worker runs unless told otherwise, in milliseconds.
+pub const DEFAULT_JOB_INTERVAL_MS: u64 = 2000;
+/// How long a client may take to send its headers, then its body, in milliseconds.
+pub const DEFAULT_READ_TIMEOUT_MS: u64 = 30_000;
+/// The most connections served at once unless told otherwise.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -49,16 +58,16 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            max_body_bytes: 1024 * 1024,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             control_plane: ControlPlane::Loopback,
-            job_interval: Some(std::time::Duration::from_secs(2)),
+            job_interval: Some(std::time::Duration::from_millis(DEFAULT_JOB_INTERVAL_MS)),
             journal_size: DEFAULT_JOURNAL_SIZE,
             enforce_limits: false,
             sandbox: false,
             admin_token: None,
-            header_read_timeout: std::time::Duration::from_secs(30),
-            body_read_timeout: std::time::Duration::from_secs(30),
-            max_connections: 512,
+            header_read_timeout: std::time::Duration::from_millis(DEFAULT_READ_TIMEOUT_MS),
+            body_read_timeout: std::time::Duration::from_millis(DEFAULT_READ_TIMEOUT_MS),
+            max_connections: DEFAULT_MAX_CONNECTIONS,
         }
     }
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use portals_mock::config;
 use portals_mock::{
     AppState, Clock, Config, ControlPlane, FixtureSet, Listener, Store, serve, serve_as,
 };
@@ -51,25 +52,25 @@ struct Cli {
     control_plane: ControlPlaneArg,
     /// How often scheduled jobs (bulk invites, large transfers and deletes) run, in
     /// milliseconds; 0: only when POST /__mock/orgs/{id}/jobs/run asks.
-    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    #[arg(long, default_value_t = config::DEFAULT_JOB_INTERVAL_MS, value_name = "MS")]
     job_interval_ms: u64,
     /// Largest request body accepted, in bytes (larger ones answer 413).
-    #[arg(long, default_value_t = 1024 * 1024)]
+    #[arg(long, default_value_t = config::DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
     /// How long a client may take to send a request's headers (and a new connection its first
     /// byte) before it is disconnected; also how long an idle keep-alive connection stays open.
-    #[arg(long, default_value_t = 30_000, value_name = "MS")]
+    #[arg(long, default_value_t = config::DEFAULT_READ_TIMEOUT_MS, value_name = "MS")]
     header_read_timeout_ms: u64,
     /// How long a client may take to send a request's body before it is disconnected (nothing
     /// of the request is applied).
-    #[arg(long, default_value_t = 30_000, value_name = "MS")]
+    #[arg(long, default_value_t = config::DEFAULT_READ_TIMEOUT_MS, value_name = "MS")]
     body_read_timeout_ms: u64,
     /// The most connections served at once; more wait until one closes.
-    #[arg(long, default_value_t = 512, value_name = "N")]
+    #[arg(long, default_value_t = config::DEFAULT_MAX_CONNECTIONS, value_name = "N")]
     max_connections: usize,
     /// How many requests the journal (GET /__mock/orgs/{id}/requests) keeps; the oldest are
     /// dropped first; 0 keeps none.
-    #[arg(long, default_value_t = portals_mock::config::DEFAULT_JOURNAL_SIZE, value_name = "N")]
+    #[arg(long, default_value_t = config::DEFAULT_JOURNAL_SIZE, value_name = "N")]
     journal_size: usize,
     /// Enforce Zoho's API credits (per rolling 24 h) and concurrency limits for every org, by
     /// edition (otherwise per org: PUT /__mock/orgs/{id}/limits).

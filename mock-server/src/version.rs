@@ -1,6 +1,6 @@
 //! `ApiVersion`: the `{version}` segment of `/crm/{version}/…`.
 //!
-//! The Portals API is served on v4 to v8 (portals-api.md §1). v2, v2.1 and v3 exist at Zoho but
+//! The Portals API is served on v4 to v8 (docs/api.md §1). v2, v2.1 and v3 exist at Zoho but
 //! have no Portals API: they answer `API_NOT_SUPPORTED` with `supported_version: 4.0`. Anything
 //! else is not a Zoho path at all (`INVALID_URL_PATTERN`).
 

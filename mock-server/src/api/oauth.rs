@@ -1,4 +1,4 @@
-//! The accounts server's token endpoint, as Zoho accounts runs it (portals-api.md §2.8).
+//! The accounts server's token endpoint, as Zoho accounts runs it (docs/api.md §2.8).
 //!
 //! ```text
 //! POST /oauth/v2/token  grant_type=refresh_token&client_id=…&client_secret=…&refresh_token=…

@@ -38,7 +38,7 @@ pub struct RecordPath {
     pub id: String,
 }
 
-/// The `/crm/{version}/…` operations (names follow `portals-api.md` §3). A `String` is the
+/// The `/crm/{version}/…` operations (names follow `docs/api.md` §3). A `String` is the
 /// portal name under `/settings/portals/`, and the module's API name elsewhere.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CrmRoute {

@@ -123,7 +123,7 @@ pub struct Invitation<'a> {
 
 fn invite_failed(message: &'static str) -> ApiError {
     ApiError::InvalidData {
-        details: Details::Empty,
+        details: Details::Empty {},
         message,
     }
 }

@@ -1,13 +1,15 @@
 //! `Details`: the documented shapes of an error body's `details` (`INVALID_DATA`,
-//! `NOT_ALLOWED`, …), and how each renders as JSON.
+//! `NOT_ALLOWED`, …), serialised by derive: each variant's fields, in order, are the keys.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// The documented shapes of `details` for `INVALID_DATA` and `NOT_ALLOWED` (`common.json` and the endpoint pages).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Details {
     /// `{}`
-    Empty,
+    Empty {},
     /// `{"expected_data_type", "api_name", "json_path"}`
     ExpectedType {
         /// `string`, `boolean`, `jsonobject`, `jsonarray`, …
@@ -90,64 +92,8 @@ pub enum Details {
 }
 
 impl Details {
+    /// The `details` object, keys in the documented order (the order of the fields above).
     pub(super) fn to_json(&self) -> Value {
-        match self {
-            Details::Empty => Value::Object(Map::new()),
-            Details::ExpectedType {
-                expected_data_type,
-                api_name,
-                json_path,
-            } => json!({
-                "expected_data_type": expected_data_type,
-                "api_name": api_name,
-                "json_path": json_path,
-            }),
-            Details::MinLength {
-                api_name,
-                json_path,
-                minimum_length,
-            } => json!({
-                "api_name": api_name,
-                "json_path": json_path,
-                "minimum_length": minimum_length,
-            }),
-            Details::MaxLength {
-                api_name,
-                json_path,
-                maximum_length,
-            } => json!({
-                "api_name": api_name,
-                "json_path": json_path,
-                "maximum_length": maximum_length,
-            }),
-            Details::ExpectedDataType { expected_data_type } => {
-                json!({ "expected_data_type": expected_data_type })
-            }
-            Details::ParamName { param_name } => json!({ "param_name": param_name }),
-            Details::At {
-                api_name,
-                json_path,
-            } => json!({ "api_name": api_name, "json_path": json_path }),
-            Details::Param {
-                param_name,
-                api_name,
-            } => json!({ "param_name": param_name, "api_name": api_name }),
-            Details::JsonPath { json_path } => json!({ "json_path": json_path }),
-            Details::Id { id } => json!({ "id": id }),
-            Details::Regex {
-                regex,
-                api_name,
-                json_path,
-            } => json!({ "regex": regex, "api_name": api_name, "json_path": json_path }),
-            Details::SupportedValues {
-                supported_values,
-                api_name,
-                json_path,
-            } => json!({
-                "supported_values": supported_values,
-                "api_name": api_name,
-                "json_path": json_path,
-            }),
-        }
+        serde_json::to_value(self).unwrap_or_else(|_| Value::Object(Map::new()))
     }
 }

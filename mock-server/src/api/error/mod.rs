@@ -242,7 +242,7 @@ impl ApiError {
     /// The top-level "No portal exists with the given portal name." error.
     pub fn no_portal() -> ApiError {
         ApiError::InvalidData {
-            details: Details::Empty,
+            details: Details::Empty {},
             message: message::NO_PORTAL,
         }
     }

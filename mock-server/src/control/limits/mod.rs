@@ -1,6 +1,6 @@
 //! API limits as Zoho enforces them, when enabled (`--enforce-limits`, or per org through the
 //! control plane): API credits per rolling 24-hour window and concurrent requests, both by
-//! edition (portals-api.md §2.5). Every `/crm/` call costs one credit.
+//! edition (docs/api.md §2.5). Every `/crm/` call costs one credit.
 //!
 //! | edition | credits per 24 h | concurrency |
 //! |---|---|---|
