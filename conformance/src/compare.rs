@@ -23,7 +23,9 @@ const SEND_ONLY: Options = Options {
 /// OAuth tokens, and the target's own address (`api_domain`).
 pub fn normalise(value: &Value, run_id: &str, base: &str) -> Value {
     match value {
-        Value::String(text) if is_token(text) => Value::String("<token>".into()),
+        Value::String(text) if portals_mock::redact::is_token(text) => {
+            Value::String("<token>".into())
+        }
         Value::String(text) if !base.is_empty() && text.starts_with(base) => {
             Value::String(text.replacen(base, "<base>", 1))
         }
@@ -45,14 +47,6 @@ pub fn normalise(value: &Value, run_id: &str, base: &str) -> Value {
         ),
         other => other.clone(),
     }
-}
-
-/// `1000.` followed by two hexadecimal parts: an OAuth token (never printed by `diff`).
-fn is_token(text: &str) -> bool {
-    let mut parts = text.split('.');
-    parts.next() == Some("1000")
-        && parts.clone().count() == 2
-        && parts.all(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Where two targets' answers to one scenario differ, step by step.

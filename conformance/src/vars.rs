@@ -115,46 +115,10 @@ impl Vars {
     }
 }
 
-/// Replaces every secret in a text, and every token-shaped word, with `***`.
+/// Replaces every secret in a text, and every token-shaped word, with the one placeholder
+/// (`[REDACTED]`) the mock's journal uses too ([`portals_mock::redact`]).
 pub fn redact(text: &str, secrets: &[String]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        out = out.replace(secret.as_str(), "***");
-    }
-    mask_tokens(&out, "***")
-}
-
-/// `1000.` followed by two hexadecimal parts of 16 or more: an OAuth token.
-fn is_token(text: &str) -> bool {
-    let mut parts = text.split('.');
-    parts.next() == Some("1000")
-        && parts.clone().count() == 2
-        && parts.all(|part| part.len() >= 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// Replaces every token-shaped word of a text (`1000.<hex>.<hex>`) with `with`: tokens the run
-/// did not know (issued by the target during the run) never reach a report either.
-pub fn mask_tokens(text: &str, with: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut word = String::new();
-    for c in text.chars().chain(std::iter::once('\0')) {
-        if c.is_ascii_alphanumeric() || c == '.' {
-            word.push(c);
-            continue;
-        }
-        let trimmed = word.trim_end_matches('.');
-        if is_token(trimmed) {
-            out.push_str(with);
-            out.push_str(&word[trimmed.len()..]);
-        } else {
-            out.push_str(&word);
-        }
-        word.clear();
-        if c != '\0' {
-            out.push(c);
-        }
-    }
-    out
+    portals_mock::redact::text(text, secrets)
 }
 
 #[cfg(test)]
@@ -180,7 +144,7 @@ mod tests {
     #[test]
     fn tokens_the_run_did_not_know_are_masked_by_their_shape() {
         let issued = "{\"access_token\":\"1000.0123456789abcdef0123.fedcba9876543210fe\"}";
-        assert_eq!(redact(issued, &[]), "{\"access_token\":\"***\"}");
+        assert_eq!(redact(issued, &[]), "{\"access_token\":\"[REDACTED]\"}");
         assert_eq!(redact("1000.zylker.admin", &[]), "1000.zylker.admin");
     }
 
@@ -190,7 +154,7 @@ mod tests {
         vars.set_secret("token", "1000.secret.token");
         assert_eq!(
             redact("Zoho-oauthtoken 1000.secret.token", vars.secrets()),
-            "Zoho-oauthtoken ***"
+            "Zoho-oauthtoken [REDACTED]"
         );
     }
 }

@@ -31,6 +31,7 @@
 //!   `dump::portal` reads an org back as fixture JSON);
 //! * `state` ([`AppState`]), [`clock`] ([`Clock`]), `version`, [`config`] ([`Config`]),
 //!   [`fixtures`] ([`FixtureSet`], the seed format): the small pieces everything shares;
+//! * [`redact`]: the one way secrets are hidden, in the journal and in the runner's reports;
 //! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON;
 //! * `fuzz` (hidden): fuzz targets over these modules and the seeded mutation fuzzer that
 //!   drives them, for the tests and `make fuzz`; not a stable API.
@@ -63,6 +64,7 @@ pub mod fuzz;
 mod http;
 mod intercept;
 mod pipeline;
+pub mod redact;
 mod server;
 mod state;
 #[doc(hidden)]

@@ -27,6 +27,7 @@ use tokio::task::JoinHandle;
 use crate::domain::jobs::worker;
 use crate::http::{into_hyper, read_request};
 use crate::pipeline;
+use crate::redact;
 use crate::state::AppState;
 
 /// What a listener serves.
@@ -166,7 +167,7 @@ async fn answer(
             match pipeline::respond(&state, api_request).await {
                 Some(response) => response,
                 None => {
-                    tracing::debug!(%method, %path, "reset by a fault");
+                    tracing::debug!(%method, path = %redact::mask_tokens(&path), "reset by a fault");
                     // An error makes hyper close the connection without an answer.
                     return Err(std::io::Error::other(
                         "connection reset by an injected fault",
@@ -177,12 +178,12 @@ async fn answer(
         // The client went away, or was too slow, before its body arrived: nothing was applied,
         // and the connection is closed (an error here makes hyper drop it).
         Ok(None) => {
-            tracing::debug!(%method, %path, %peer, "body not received in time: disconnecting");
+            tracing::debug!(%method, path = %redact::mask_tokens(&path), %peer, "body not received in time: disconnecting");
             return Err(std::io::Error::other("the request body did not arrive"));
         }
         Err(error) => error.into(),
     };
-    tracing::debug!(%method, %path, status = response.status, "answered");
+    tracing::debug!(%method, path = %redact::mask_tokens(&path), status = response.status, "answered");
     Ok(into_hyper(response))
 }
 

@@ -8,9 +8,9 @@
 //! * `html.css`: the stylesheet, inlined.
 //!
 //! Everything shown is escaped; secrets are redacted twice: the run's own secrets (tokens given
-//! on the command line or to a scenario) are replaced by `***`, and values that are secrets by
+//! on the command line or to a scenario) are replaced by `[REDACTED]`, and values that are secrets by
 //! their name (`access_token`, `client_secret`, …) or their shape (`1000.<hex>.<hex>`) by
-//! `<redacted>`.
+//! `[REDACTED]` too ([`portals_mock::redact`]).
 
 use std::fmt::Write as _;
 

@@ -5,8 +5,8 @@
 //! kept up to [`MAX_BODY_BYTES`], so a long soak cannot exhaust memory. Secrets never leave it:
 //! the `Authorization` header is redacted as the entry is stored, and OAuth parameters
 //! (`client_secret`, `refresh_token`, `code`, `token`) and tokens in bodies and answers
-//! (`access_token`, `refresh_token`) are replaced by [`REDACTED`] whenever an entry is shown or
-//! matched. Bodies are kept as the bytes that were sent and parsed only when read, so recording
+//! (`access_token`, `refresh_token`) are replaced whenever an entry is shown or matched, by
+//! [`crate::redact`], as the conformance reports do. Bodies are kept as the bytes that were sent and parsed only when read, so recording
 //! costs a request almost nothing.
 
 pub(super) mod routes;
@@ -20,9 +20,8 @@ use serde_json::{Map, Value, json};
 
 use crate::http::{ApiRequest, ApiResponse, Method};
 use crate::pipeline::Plane;
+use crate::redact;
 
-/// What a secret is replaced with.
-pub const REDACTED: &str = "[REDACTED]";
 /// Bodies longer than this (in bytes) are cut, with a note, in the journal.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
@@ -32,23 +31,6 @@ const SECRET_HEADERS: [&str; 4] = [
     "cookie",
     "proxy-authorization",
     "x-mock-admin-token",
-];
-/// Parameters (query or form) whose values are secrets (`code` is an OAuth grant code there).
-const SECRET_PARAMS: [&str; 6] = [
-    "client_secret",
-    "refresh_token",
-    "access_token",
-    "code",
-    "token",
-    "password",
-];
-/// JSON keys whose values are secrets, in bodies and answers (`code` is Zoho's status code there).
-const SECRET_JSON_KEYS: [&str; 5] = [
-    "client_secret",
-    "refresh_token",
-    "access_token",
-    "id_token",
-    "password",
 ];
 
 /// One journaled exchange.
@@ -98,7 +80,7 @@ impl Entry {
         for (name, value) in &mut headers {
             name.make_ascii_lowercase();
             if SECRET_HEADERS.contains(&name.as_str()) {
-                *value = redact_credentials(value);
+                *value = redact::credentials(value);
             }
         }
         let mut raw_body = request.body;
@@ -132,7 +114,7 @@ impl Entry {
     pub fn response(&self) -> Value {
         match &self.raw_response {
             Some(body) => serde_json::from_slice(body)
-                .map(redact_value)
+                .map(|value| redact::json(&value))
                 .unwrap_or(Value::Null),
             None if self.response_len > 0 => Value::String(format!(
                 "[an answer of {} bytes, over the {MAX_BODY_BYTES} the journal keeps]",
@@ -146,7 +128,7 @@ impl Entry {
     pub fn redacted_query(&self) -> Vec<(String, String)> {
         self.query
             .iter()
-            .map(|(key, value)| (key.clone(), redact_param(key, value)))
+            .map(|(key, value)| (key.clone(), redact::param(key, value)))
             .collect()
     }
 
@@ -180,7 +162,7 @@ impl Entry {
         self.query
             .iter()
             .find(|(key, _)| key == name)
-            .map(|(key, value)| redact_param(key, value))
+            .map(|(key, value)| redact::param(key, value))
     }
 
     /// The body as text (JSON re-serialised, secrets redacted), for `body_contains`.
@@ -286,56 +268,17 @@ pub fn method_name(method: Method) -> &'static str {
     }
 }
 
-fn redact_param(key: &str, value: &str) -> String {
-    if SECRET_PARAMS.contains(&key.to_ascii_lowercase().as_str()) {
-        REDACTED.to_owned()
-    } else {
-        value.to_owned()
-    }
-}
-
-/// `Zoho-oauthtoken 1000.abc` becomes `Zoho-oauthtoken [REDACTED]`: the scheme stays, so a
-/// test can still see which scheme its client used.
-fn redact_credentials(value: &str) -> String {
-    match value.trim().split_once(' ') {
-        Some((scheme, _)) => format!("{scheme} {REDACTED}"),
-        None => REDACTED.to_owned(),
-    }
-}
-
-/// Replaces the values of secret keys anywhere in a JSON value.
-pub fn redact_value(value: Value) -> Value {
-    match value {
-        Value::Object(object) => Value::Object(
-            object
-                .into_iter()
-                .map(|(key, value)| {
-                    if SECRET_JSON_KEYS.contains(&key.to_ascii_lowercase().as_str())
-                        && !value.is_null()
-                    {
-                        (key, Value::String(REDACTED.to_owned()))
-                    } else {
-                        (key, redact_value(value))
-                    }
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(redact_value).collect()),
-        other => other,
-    }
-}
-
 fn body_value(body: &[u8], form: bool) -> Value {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Value::Null;
     }
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
-        return redact_value(value);
+        return redact::json(&value);
     }
     if form {
         let mut object = Map::new();
         for (key, value) in form_urlencoded::parse(body) {
-            object.insert(key.to_string(), Value::String(redact_param(&key, &value)));
+            object.insert(key.to_string(), Value::String(redact::param(&key, &value)));
         }
         return Value::Object(object);
     }
