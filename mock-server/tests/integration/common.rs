@@ -233,3 +233,47 @@ pub fn compact(sample: &str) -> String {
     let value: serde_json::Value = serde_json::from_str(sample).unwrap();
     serde_json::to_string(&value).unwrap()
 }
+
+/// An HTTP client for a spawned binary: every status is an answer, 20 s at most per call.
+pub fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+/// Spawns the `portals-mock` binary on 127.0.0.1, port 0, with `args` (stdout piped; stderr as
+/// given) and answers it with the base URL it printed first.
+pub fn spawn_mock(args: &[&str], stderr: std::process::Stdio) -> (std::process::Child, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_portals-mock"))
+        .args(["--port", "0"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap();
+    let base = listening_address(&mut child);
+    (child, base)
+}
+
+/// Stops a spawned binary with SIGTERM and waits for it to end by itself (killing it and
+/// failing the test after `within`); answers how it exited.
+pub fn terminate(child: &mut std::process::Child, within: Duration) -> std::process::ExitStatus {
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            return exit;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("portals-mock did not stop within {within:?} of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

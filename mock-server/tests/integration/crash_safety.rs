@@ -4,40 +4,40 @@
 //! there. Bounded: five rounds of at most a second of writes each.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use crate::common::agent;
 
 const ROUNDS: usize = 5;
 
 /// Starts the binary on `db`; answers the child and its base URL.
 fn start(db: &Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
-        .args([
-            "--port",
-            "0",
-            "--job-interval-ms",
-            "0",
-            "--log-level",
-            "error",
-        ])
-        .arg("--db")
-        .arg(db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = crate::common::listening_address(&mut child);
-    (child, base)
+    let db = db.to_str().expect("a UTF-8 temporary path");
+    crate::common::spawn_mock(
+        &["--job-interval-ms", "0", "--log-level", "error", "--db", db],
+        Stdio::null(),
+    )
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
+/// Every acknowledged write answers through the API of the restarted server at `base`.
+fn assert_all_present(base: &str, all_acked: &[Acked], when: &str) {
+    let agent = agent();
+    for acked in all_acked {
+        let mut reply = agent
+            .get(format!("{base}/crm/v8/settings/portals"))
+            .header("Authorization", format!("Zoho-oauthtoken {}", acked.token))
+            .call()
+            .unwrap();
+        let body = reply.body_mut().read_to_string().unwrap();
+        assert_eq!(reply.status().as_u16(), 200, "{when}: {acked:?} lost");
+        assert!(
+            body.contains(&format!(r#""name":"{}""#, acked.portal)),
+            "{when}: {acked:?} lost: {body}"
+        );
+    }
 }
 
 /// One acknowledged write: an org made from the blank fixture, its token, and the portal
@@ -105,24 +105,7 @@ fn every_acknowledged_write_survives_sigkill_and_the_file_stays_sound() {
     for round in 0..ROUNDS {
         let (mut child, base) = start(&db);
         // Everything acknowledged before is still there.
-        let agent = agent();
-        for acked in &all_acked {
-            let mut reply = agent
-                .get(format!("{base}/crm/v8/settings/portals"))
-                .header("Authorization", format!("Zoho-oauthtoken {}", acked.token))
-                .call()
-                .unwrap();
-            let body = reply.body_mut().read_to_string().unwrap();
-            assert_eq!(
-                reply.status().as_u16(),
-                200,
-                "round {round}: {acked:?} lost"
-            );
-            assert!(
-                body.contains(&format!(r#""name":"{}""#, acked.portal)),
-                "round {round}: {acked:?}: {body}"
-            );
-        }
+        assert_all_present(&base, &all_acked, &format!("round {round}"));
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
@@ -142,19 +125,7 @@ fn every_acknowledged_write_survives_sigkill_and_the_file_stays_sound() {
     }
     // A last start checks the writes of the last round.
     let (mut child, base) = start(&db);
-    let agent = agent();
-    for acked in &all_acked {
-        let mut reply = agent
-            .get(format!("{base}/crm/v8/settings/portals"))
-            .header("Authorization", format!("Zoho-oauthtoken {}", acked.token))
-            .call()
-            .unwrap();
-        let body = reply.body_mut().read_to_string().unwrap();
-        assert!(
-            body.contains(&format!(r#""name":"{}""#, acked.portal)),
-            "{acked:?} lost: {body}"
-        );
-    }
+    assert_all_present(&base, &all_acked, "after the last round");
     child.kill().unwrap();
     child.wait().unwrap();
     integrity_check(&db);

@@ -5,8 +5,9 @@
 use std::io::Read;
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use crate::common::agent;
 use portals_mock::exposure_warning;
 
 #[test]
@@ -25,14 +26,6 @@ fn only_a_non_loopback_address_gets_the_exposure_warning() {
         let warning = exposure_warning(addr).unwrap_or_else(|| panic!("{loud}: no warning"));
         assert!(warning.contains("non-loopback"), "{warning}");
     }
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
-        .build()
-        .into()
 }
 
 #[test]
@@ -168,19 +161,7 @@ fn tokens_and_secrets_never_appear_in_the_log_even_at_trace_level() {
     std::thread::sleep(Duration::from_millis(200));
 
     // Stop it gracefully so every log line is flushed, then read the whole log.
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("portals-mock did not stop");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    crate::common::terminate(&mut child, Duration::from_secs(20));
     let log = log_reader.join().unwrap();
     // The log is not empty at trace level: it did log the requests.
     assert!(log.contains("answered"), "{log}");

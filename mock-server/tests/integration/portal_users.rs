@@ -165,23 +165,9 @@ fn filters_on_status_reason_select_equal_and_not_equal_values() {
 // Scopes and permissions
 // ---------------------------------------------------------------------------------------------
 
-#[test]
-fn the_read_only_token_lists_users_but_may_not_change_them() {
-    let server = start();
-    let token = Some(READONLY);
-    assert_reply(
-        &server.call("GET", USERS, token, None),
-        200,
-        &compact(K72_GET_USERS),
-    );
-    let changes = [
-        (
-            "POST",
-            format!(
-                "/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite"
-            ),
-            None,
-        ),
+/// Every call that changes a user of the default type (delete, transfer, status, bulk status).
+fn user_writes() -> Vec<(&'static str, String, Option<&'static str>)> {
+    vec![
         (
             "DELETE",
             format!("{USERS}?personality_ids={JENNIFER}"),
@@ -206,7 +192,26 @@ fn the_read_only_token_lists_users_but_may_not_change_them() {
                 r#"{"change_status":[{"users":[{"active":false,"personality_id":"1306462000000659009"}]}]}"#,
             ),
         ),
-    ];
+    ]
+}
+
+#[test]
+fn the_read_only_token_lists_users_but_may_not_change_them() {
+    let server = start();
+    let token = Some(READONLY);
+    assert_reply(
+        &server.call("GET", USERS, token, None),
+        200,
+        &compact(K72_GET_USERS),
+    );
+    let mut changes = vec![(
+        "POST",
+        format!(
+            "/crm/v4/Contacts/{RAVI}/actions/portal_invite?user_type_id={DEFAULT_TYPE}&type=invite"
+        ),
+        None,
+    )];
+    changes.extend(user_writes());
     for (method, path, body) in &changes {
         let reply = server.call(method, path, token, *body);
         assert_reply(&reply, 401, SCOPE_MISMATCH);
@@ -218,47 +223,14 @@ fn the_read_only_token_lists_users_but_may_not_change_them() {
 fn a_profile_without_manage_portal_users_gets_no_permission_everywhere() {
     let server = start();
     let token = Some(NOPERM);
-    let calls = [
-        ("GET", USERS.to_owned(), None),
-        (
-            "DELETE",
-            format!("{USERS}?personality_ids={JENNIFER}"),
-            None,
-        ),
-        (
-            "POST",
-            format!(
-                "{USERS}/action/transfer?transfer_To={DEFAULT_TYPE}&personality_ids={JENNIFER}"
-            ),
-            None,
-        ),
-        (
-            "PUT",
-            format!("{USERS}/{JENNIFER}/actions/change_status?active=false"),
-            None,
-        ),
-        (
-            "PUT",
-            format!("{USERS}/actions/change_status"),
-            Some(
-                r#"{"change_status":[{"users":[{"active":false,"personality_id":"1306462000000659009"}]}]}"#,
-            ),
-        ),
-    ];
+    let mut calls = vec![("GET", USERS.to_owned(), None)];
+    calls.extend(user_writes());
     for (method, path, body) in &calls {
         let reply = server.call(method, path, token, *body);
         assert_reply(&reply, 403, NO_PERMISSION);
     }
     assert_reply(&server.get(USERS, ADMIN), 200, &compact(K72_GET_USERS));
 }
-
-// ---------------------------------------------------------------------------------------------
-// U2: delete
-// ---------------------------------------------------------------------------------------------
-
-// ---------------------------------------------------------------------------------------------
-// U3: transfer
-// ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------
 // U4: change status

@@ -2,27 +2,19 @@
 //! (`--log-format json`) without tokens.
 
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use crate::common::{agent, spawn_mock, terminate};
 
 #[test]
 fn the_binary_prints_its_address_first_serves_and_stops_on_sigterm() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
-        .args(["--port", "0", "--log-level", "warn"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = crate::common::listening_address(&mut child);
+    let (mut child, base) = spawn_mock(&["--log-level", "warn"], Stdio::null());
     assert!(
         base.starts_with("http://127.0.0.1:") && !base.ends_with(":0"),
         "{base}"
     );
 
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut response = agent
+    let mut response = agent()
         .get(format!("{base}/crm/v4/settings/portals"))
         .header("Authorization", "Zoho-oauthtoken 1000.zylker.admin")
         .call()
@@ -37,22 +29,7 @@ fn the_binary_prints_its_address_first_serves_and_stops_on_sigterm() {
     );
 
     // SIGTERM: the process ends by itself, successfully.
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let exit = loop {
-        if let Some(exit) = child.try_wait().unwrap() {
-            break exit;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("portals-mock did not stop within 10 s of SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let exit = terminate(&mut child, Duration::from_secs(10));
     assert!(exit.success(), "{exit:?}");
 }
 
@@ -119,19 +96,7 @@ fn json_logs_are_one_json_object_a_line_and_never_hold_a_token() {
         .unwrap();
     assert_eq!(answer.status().as_u16(), 401);
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("portals-mock did not stop within 10 s of SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    terminate(&mut child, Duration::from_secs(10));
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
 

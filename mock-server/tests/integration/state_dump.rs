@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -331,39 +331,13 @@ fn run_binary(args: &[&str]) -> std::process::Output {
 
 /// Starts the binary on `db`, lets `act` talk to it, and stops it with SIGTERM.
 fn with_binary_on(db: &Path, act: impl FnOnce(&str)) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
-        .args([
-            "--port",
-            "0",
-            "--log-level",
-            "warn",
-            "--job-interval-ms",
-            "0",
-        ])
-        .arg("--db")
-        .arg(db)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = crate::common::listening_address(&mut child);
+    let db = db.to_str().expect("a UTF-8 temporary path");
+    let (mut child, base) = crate::common::spawn_mock(
+        &["--log-level", "warn", "--job-interval-ms", "0", "--db", db],
+        Stdio::null(),
+    );
     act(&base);
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("portals-mock did not stop within 10 s of SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    crate::common::terminate(&mut child, Duration::from_secs(10));
 }
 
 #[test]
