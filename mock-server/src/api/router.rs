@@ -151,10 +151,6 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
                 (Delete, R::DeleteUserType),
             ],
         ),
-        ["settings", "portals", portal, "user_type", id, "users"] => method.pick(
-            user_type(portal, id),
-            &[(Get, R::ListUsers), (Delete, R::DeleteUsers)],
-        ),
         [
             "settings",
             "portals",
@@ -162,33 +158,20 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
             "user_type",
             id,
             "users",
-            "action",
-            "transfer",
-        ] => method.pick(user_type(portal, id), &[(Post, R::TransferUsers)]),
-        [
-            "settings",
-            "portals",
-            portal,
-            "user_type",
-            id,
-            "users",
-            "actions",
-            "change_status",
-        ] => method.pick(user_type(portal, id), &[(Put, R::BulkChangeStatus)]),
-        [
-            "settings",
-            "portals",
-            portal,
-            "user_type",
-            id,
-            "users",
-            user,
-            "actions",
-            "change_status",
-        ] => method.pick(
-            (user_type(portal, id), (*user).to_owned()),
-            &[(Put, |(path, user)| R::ChangeUserStatus(path, user))],
-        ),
+            users @ ..,
+        ] => {
+            let path = user_type(portal, id);
+            match users {
+                [] => method.pick(path, &[(Get, R::ListUsers), (Delete, R::DeleteUsers)]),
+                ["action", "transfer"] => method.pick(path, &[(Post, R::TransferUsers)]),
+                ["actions", "change_status"] => method.pick(path, &[(Put, R::BulkChangeStatus)]),
+                [user, "actions", "change_status"] => method.pick(
+                    (path, (*user).to_owned()),
+                    &[(Put, |(path, user)| R::ChangeUserStatus(path, user))],
+                ),
+                _ => Err(ApiError::InvalidUrlPattern),
+            }
+        }
         ["settings", ..] => Err(ApiError::InvalidUrlPattern),
         [module, id, "actions", "portal_invite"] => {
             method.pick(record(module, id), &[(Post, R::Invite)])
@@ -242,6 +225,13 @@ mod tests {
         }
     }
 
+    fn crm_v8(operation: CrmRoute) -> Result<Route, ApiError> {
+        Ok(Route::Crm {
+            version: ApiVersion::V8,
+            operation,
+        })
+    }
+
     #[test]
     fn known_paths_route_for_every_served_version() {
         for v in ["v4", "v5", "v6", "v7", "v8"] {
@@ -254,65 +244,42 @@ mod tests {
                 }
             ));
         }
-        assert_eq!(
-            route_of(Method::Put, "/crm/v8/settings/portals/ZylkerAutos").unwrap(),
-            Route::Crm {
-                version: ApiVersion::V8,
-                operation: CrmRoute::UpdatePortal("ZylkerAutos".into())
-            }
-        );
     }
 
+    /// Known paths (the Users and Organization APIs before any module route), wrong methods,
+    /// unknown paths and versions.
     #[test]
-    fn users_and_org_route_before_any_module_route() {
+    fn each_path_and_method_routes_as_documented() {
+        use Method::{Delete, Get, Post, Put};
+        let update = CrmRoute::UpdatePortal("ZylkerAutos".into());
+        let routed = [
+            (Put, "/crm/v8/settings/portals/ZylkerAutos", update),
+            (Get, "/crm/v8/users?type=CurrentUser", CrmRoute::GetUsers),
+            (Get, "/crm/v8/org", CrmRoute::GetOrg),
+        ];
+        for (method, path, operation) in routed {
+            assert_eq!(route_of(method, path), crm_v8(operation), "{path}");
+        }
+        let wrong_method = [
+            (Post, "/crm/v8/org"),
+            (Delete, "/crm/v8/settings/portals"),
+            (Post, "/crm/v8/settings/portals/ZylkerAutos"),
+        ];
+        for (method, path) in wrong_method {
+            assert_eq!(route_of(method, path), Err(ApiError::InvalidRequestMethod));
+        }
+        for path in [
+            "/crm/v8/settings/portalz",
+            "/",
+            "/crm/banana/settings/portals",
+        ] {
+            assert_eq!(route_of(Get, path), Err(ApiError::InvalidUrlPattern));
+        }
         assert_eq!(
-            route_of(Method::Get, "/crm/v8/users?type=CurrentUser").unwrap(),
-            Route::Crm {
-                version: ApiVersion::V8,
-                operation: CrmRoute::GetUsers
-            }
-        );
-        assert_eq!(
-            route_of(Method::Get, "/crm/v8/org").unwrap(),
-            Route::Crm {
-                version: ApiVersion::V8,
-                operation: CrmRoute::GetOrg
-            }
-        );
-        assert_eq!(
-            route_of(Method::Post, "/crm/v8/org"),
-            Err(ApiError::InvalidRequestMethod)
-        );
-    }
-
-    #[test]
-    fn wrong_method_on_a_known_path_is_invalid_request_method() {
-        assert_eq!(
-            route_of(Method::Delete, "/crm/v8/settings/portals"),
-            Err(ApiError::InvalidRequestMethod)
-        );
-        assert_eq!(
-            route_of(Method::Post, "/crm/v8/settings/portals/ZylkerAutos"),
-            Err(ApiError::InvalidRequestMethod)
-        );
-    }
-
-    #[test]
-    fn unknown_paths_and_versions_are_reported_as_documented() {
-        assert_eq!(
-            route_of(Method::Get, "/crm/v8/settings/portalz"),
-            Err(ApiError::InvalidUrlPattern)
-        );
-        assert_eq!(route_of(Method::Get, "/"), Err(ApiError::InvalidUrlPattern));
-        assert_eq!(
-            route_of(Method::Get, "/crm/v3/settings/portals"),
+            route_of(Get, "/crm/v3/settings/portals"),
             Err(ApiError::UnsupportedVersion {
                 supported_version: 4.0
             })
-        );
-        assert_eq!(
-            route_of(Method::Get, "/crm/banana/settings/portals"),
-            Err(ApiError::InvalidUrlPattern)
         );
     }
 }

@@ -77,54 +77,70 @@ pub fn get(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiErro
 
 /// UT3: creates one user type per item.
 pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, ApiError> {
-    let body = parse_json(&ctx.request.body)?;
-    let items = items(&body)?;
-    ctx.state.store.write(|tx| {
-        require_portal(tx, ctx, portal)?;
-        let mut results = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            results.push(match create_one(tx, ctx, org, item, index) {
-                Ok(id) if ctx.version >= ApiVersion::V8 => {
-                    let row = user_types::get(tx, &ctx.caller.org_id, &id)?
-                        .ok_or(ApiError::InternalError)?;
-                    Ok(render(tx, ctx, &row, true)?)
-                }
-                Ok(id) => Ok(success(
-                    Value::String(id),
-                    "user type created successfully.",
-                )),
-                Err(error @ ApiError::Wrapped { .. }) => Err(error),
-                Err(top_level) => return Err(top_level),
-            });
-        }
-        let success_status = if ctx.version >= ApiVersion::V8 {
-            201
+    let success_status = if ctx.version >= ApiVersion::V8 {
+        201
+    } else {
+        200
+    };
+    apply_items(ctx, portal, success_status, |tx, index, item| {
+        let id = create_one(tx, ctx, org, item, index)?;
+        if ctx.version >= ApiVersion::V8 {
+            let row =
+                user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
+            Ok(render(tx, ctx, &row, true)?)
         } else {
-            200
-        };
-        Ok(per_item_results(KEY, results, success_status))
+            Ok(success(
+                Value::String(id),
+                "user type created successfully.",
+            ))
+        }
     })
 }
 
 /// UT4: updates one user type (the body's items all apply to it, in order).
 pub fn update(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiError> {
+    apply_items(ctx, portal, 200, |tx, index, item| {
+        update_one(tx, ctx, id, item, index)?;
+        Ok(success(
+            Value::String(id.to_owned()),
+            "Portal user type updated successfully.",
+        ))
+    })
+}
+
+/// Parses a `{"user_type":[…]}` body and, in one transaction on the portal, applies `apply` to
+/// each item in order; answers one result per item (`success_status`, 207 or 400).
+fn apply_items(
+    ctx: &Ctx<'_>,
+    portal: &str,
+    success_status: u16,
+    mut apply: impl FnMut(&Transaction<'_>, usize, &Value) -> Result<Value, ApiError>,
+) -> Result<ApiResponse, ApiError> {
     let body = parse_json(&ctx.request.body)?;
     let items = items(&body)?;
     ctx.state.store.write(|tx| {
         require_portal(tx, ctx, portal)?;
-        let mut results = Vec::new();
-        for (index, item) in items.iter().enumerate() {
-            results.push(match update_one(tx, ctx, id, item, index) {
-                Ok(()) => Ok(success(
-                    Value::String(id.to_owned()),
-                    "Portal user type updated successfully.",
-                )),
-                Err(error @ ApiError::Wrapped { .. }) => Err(error),
-                Err(top_level) => return Err(top_level),
-            });
-        }
-        Ok(per_item_results(KEY, results, 200))
+        let results = each_item(items, |index, item| apply(tx, index, item))?;
+        Ok(per_item_results(KEY, results, success_status))
     })
+}
+
+/// Applies `apply` to each item in order: a wrapped error is that item's result, any other
+/// error refuses the whole request (and the transaction rolls back).
+fn each_item(
+    items: &[Value],
+    mut apply: impl FnMut(usize, &Value) -> Result<Value, ApiError>,
+) -> Result<Vec<Result<Value, ApiError>>, ApiError> {
+    let mut results = Vec::with_capacity(items.len());
+    for (index, item) in items.iter().enumerate() {
+        match apply(index, item) {
+            Err(top_level) if !matches!(top_level, ApiError::Wrapped { .. }) => {
+                return Err(top_level);
+            }
+            result => results.push(result),
+        }
+    }
+    Ok(results)
 }
 
 /// UT5: deletes a user type; its users must first go elsewhere (`transfer_To`).
