@@ -217,31 +217,11 @@ fn run(cli: Cli) -> Result<(), String> {
         .build()
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
-        let local = listener
-            .local_addr()
-            .map_err(|error| format!("cannot read the bound address: {error}"))?;
-        let mut stdout = std::io::stdout();
-        writeln!(stdout, "listening on http://{local}")
-            .and_then(|()| stdout.flush())
-            .map_err(|error| format!("cannot write to stdout: {error}"))?;
+        let listener = bind_and_announce(addr, "listening on").await?;
+        // The first stdout line stays the API's address; scripts that want the control plane's
+        // read this second one.
         let admin = match cli.admin_bind {
-            Some(admin_addr) => {
-                let admin = tokio::net::TcpListener::bind(admin_addr)
-                    .await
-                    .map_err(|error| format!("cannot listen on {admin_addr}: {error}"))?;
-                let admin_local = admin
-                    .local_addr()
-                    .map_err(|error| format!("cannot read the bound address: {error}"))?;
-                // The first stdout line stays the API's address; scripts that want the control
-                // plane's read this second one.
-                writeln!(std::io::stdout(), "control plane on http://{admin_local}")
-                    .and_then(|()| std::io::stdout().flush())
-                    .map_err(|error| format!("cannot write to stdout: {error}"))?;
-                Some(admin)
-            }
+            Some(admin_addr) => Some(bind_and_announce(admin_addr, "control plane on").await?),
             None => None,
         };
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -273,6 +253,24 @@ fn dump(args: &DumpArgs) -> Result<(), String> {
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush())
         .map_err(|error| format!("cannot write to stdout: {error}"))
+}
+
+/// Binds `addr` and prints `<what> http://HOST:PORT` (the real port) on stdout at once.
+async fn bind_and_announce(
+    addr: SocketAddr,
+    what: &str,
+) -> Result<tokio::net::TcpListener, String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|error| format!("cannot listen on {addr}: {error}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|error| format!("cannot read the bound address: {error}"))?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{what} http://{local}")
+        .and_then(|()| stdout.flush())
+        .map_err(|error| format!("cannot write to stdout: {error}"))?;
+    Ok(listener)
 }
 
 async fn shutdown_signal() {
