@@ -3,7 +3,9 @@
 //! - `fixtures/COVERAGE.md` is the map `make coverage` writes now (regenerate it when this fails);
 //! - every row of `fixtures/FIDELITY.md` names scenarios (or, for what no scenario can send,
 //!   `test:<module>::<fn>` integration tests of the mock) that exist and pin it;
-//! - no two scenarios send the same requests and expect the same answers (none is redundant).
+//! - no two scenarios send the same requests and expect the same answers (none is redundant);
+//! - every `oas8:<id>` a scenario's `source` or a ledger row cites is one of Zoho's documented
+//!   v8 examples (`fixtures/oas8/examples.jsonl`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -14,6 +16,11 @@ use portals_conformance::scenario::{self, LoadedScenario};
 
 fn scenarios() -> Vec<LoadedScenario> {
     scenario::load_dir(Path::new(BUILT_IN_SCENARIOS)).expect("the built-in scenarios load")
+}
+
+fn oas8_examples() -> Vec<coverage::Example> {
+    coverage::oas8_examples(&fixtures_file("oas8/examples.jsonl"))
+        .unwrap_or_else(|e| panic!("fixtures/oas8/examples.jsonl: {e}"))
 }
 
 fn fixtures_file(name: &str) -> String {
@@ -33,12 +40,24 @@ fn every_documented_outcome_has_a_scenario() {
 
 #[test]
 fn the_committed_coverage_map_is_current() {
-    let loaded = scenarios();
-    let map = coverage::map(&loaded);
-    let expected = coverage::markdown(&map, loaded.len());
+    let expected = coverage::document(
+        &scenarios(),
+        &fixtures_file("FIDELITY.md"),
+        &oas8_examples(),
+    );
     assert!(
         fixtures_file("COVERAGE.md") == expected,
         "fixtures/COVERAGE.md is out of date: run `make coverage` and commit it"
+    );
+}
+
+#[test]
+fn every_cited_oas8_example_is_in_the_set() {
+    let citations = coverage::Oas8Citations::collect(&scenarios(), &fixtures_file("FIDELITY.md"));
+    let unknown = citations.unknown(&oas8_examples());
+    assert!(
+        unknown.is_empty(),
+        "cited as oas8:<id> but not in fixtures/oas8/examples.jsonl: {unknown:?}"
     );
 }
 

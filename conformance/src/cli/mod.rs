@@ -42,9 +42,21 @@ pub fn main(args: Vec<String>) -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     if cli.command == Some(Command::Coverage) {
-        let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
+        let dir = scenario_dir(&cli);
+        let scenarios = scenario::load_dir(&dir)?;
         let map = crate::coverage::map(&scenarios);
-        let text = crate::coverage::markdown(&map, scenarios.len());
+        // The ledger and the examples beside the scenarios, or the copies built in.
+        let beside = |name: &str, built_in: &str| {
+            std::fs::read_to_string(dir.join("..").join(name))
+                .unwrap_or_else(|_| built_in.to_owned())
+        };
+        let ledger = beside("FIDELITY.md", crate::coverage::FIDELITY_LEDGER);
+        let examples = crate::coverage::oas8_examples(&beside(
+            "oas8/examples.jsonl",
+            crate::coverage::OAS8_EXAMPLES,
+        ))
+        .map_err(|e| format!("oas8/examples.jsonl: {e}"))?;
+        let text = crate::coverage::document(&scenarios, &ledger, &examples);
         match &cli.out {
             Some(path) => {
                 std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
