@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
+use super::row::from_row;
 
 /// A CRM user with its profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,15 +29,10 @@ pub fn users(conn: &Connection, org_id: &str) -> Result<Vec<CrmUserRow>, StoreEr
          WHERE u.org_id = ?1
          ORDER BY u.rowid",
     )?;
-    let rows = statement.query_map([org_id], |row| {
-        Ok(CrmUserRow {
-            id: row.get(0)?,
-            name: row.get(1)?,
-            email: row.get(2)?,
-            profile_name: row.get(3)?,
-            profile_ordinal: row.get(4)?,
-        })
-    })?;
+    let rows = statement.query_map(
+        [org_id],
+        |row| from_row!(row => CrmUserRow { id, name, email, profile_name, profile_ordinal }),
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
+use super::row::from_row;
 
 /// A job.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,17 +34,9 @@ const SELECT: &str = "SELECT org_id, id, kind, module, status, user_id, payload,
                              user_type_id, target_type_id FROM jobs";
 
 fn row_to_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
-    Ok(JobRow {
-        org_id: row.get(0)?,
-        id: row.get(1)?,
-        kind: row.get(2)?,
-        module: row.get(3)?,
-        status: row.get(4)?,
-        user_id: row.get(5)?,
-        payload: row.get(6)?,
-        results: row.get(7)?,
-        user_type_id: row.get(8)?,
-        target_type_id: row.get(9)?,
+    from_row!(row => JobRow {
+        org_id, id, kind, module, status, user_id, payload, results,
+        user_type_id, target_type_id,
     })
 }
 

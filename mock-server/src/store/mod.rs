@@ -15,6 +15,7 @@ pub mod portal_users;
 pub mod portals;
 pub mod read_cache;
 pub mod records;
+mod row;
 mod schema;
 pub mod seed;
 pub mod snapshots;

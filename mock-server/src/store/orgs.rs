@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::row::from_row;
 use super::{StoreError, flag};
 
 /// One org's settings.
@@ -45,16 +46,9 @@ pub fn get(conn: &Connection, org_id: &str) -> Result<Option<OrgRow>, StoreError
              FROM orgs WHERE id = ?1",
         )?
         .query_row([org_id], |row| {
-            Ok(OrgRow {
-                id: row.get(0)?,
-                fixture: row.get(1)?,
-                company_name: row.get(2)?,
-                company_domain: row.get(3)?,
-                utc_offset: row.get(4)?,
-                edition: row.get(5)?,
-                trial: flag(row.get(6)?),
-                sandbox: flag(row.get(7)?),
-                zaid: row.get(8)?,
+            from_row!(row => OrgRow {
+                id, fixture, company_name, company_domain, utc_offset, edition,
+                trial: flag, sandbox: flag, zaid,
             })
         })
         .optional()?)

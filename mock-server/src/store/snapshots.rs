@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Number, Value};
 
 use super::StoreError;
+use super::row::from_row;
 
 /// A snapshot's id and when it was taken.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,12 +42,10 @@ pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<SnapshotRow>, StoreEr
     let mut statement = conn.prepare_cached(
         "SELECT id, created_time FROM snapshots WHERE org_id = ?1 ORDER BY created_time, rowid",
     )?;
-    let rows = statement.query_map([org_id], |row| {
-        Ok(SnapshotRow {
-            id: row.get(0)?,
-            created_time: row.get(1)?,
-        })
-    })?;
+    let rows = statement.query_map(
+        [org_id],
+        |row| from_row!(row => SnapshotRow { id, created_time }),
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
