@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::row::from_row;
+use super::row::{from_row, rows};
 use super::{StoreError, flag};
 
 /// A module.
@@ -117,11 +117,12 @@ pub fn module_by_api_name(
 
 /// Every module of the org, in id order.
 pub fn modules(conn: &Connection, org_id: &str) -> Result<Vec<ModuleRow>, StoreError> {
-    let mut statement = conn.prepare_cached(&format!(
-        "SELECT {MODULE_COLUMNS} WHERE org_id = ?1 ORDER BY id"
-    ))?;
-    let rows = statement.query_map([org_id], module_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        &format!("SELECT {MODULE_COLUMNS} WHERE org_id = ?1 ORDER BY id"),
+        [org_id],
+        module_row,
+    )
 }
 
 /// A module with its fields, layouts and views.

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::row::from_row;
+use super::row::{from_row, rows};
 use super::{StoreError, flag};
 
 /// One org's settings.
@@ -56,9 +56,12 @@ pub fn get(conn: &Connection, org_id: &str) -> Result<Option<OrgRow>, StoreError
 
 /// Every org id with its fixture, in id order.
 pub fn list(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
-    let mut statement = conn.prepare_cached("SELECT id, fixture FROM orgs ORDER BY id")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        "SELECT id, fixture FROM orgs ORDER BY id",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }
 
 /// Takes the next id of the org's sequence: 10 digits of prefix and 9 of sequence.
@@ -111,10 +114,12 @@ pub fn enforces_limits(conn: &Connection, org_id: &str) -> Result<bool, StoreErr
 
 /// The orgs that enforce API limits.
 pub fn enforcing(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut statement =
-        conn.prepare_cached("SELECT id FROM orgs WHERE enforce_limits <> 0 ORDER BY id")?;
-    let rows = statement.query_map([], |row| row.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        "SELECT id FROM orgs WHERE enforce_limits <> 0 ORDER BY id",
+        [],
+        |row| row.get(0),
+    )
 }
 
 /// Turns limit enforcement on or off for the org.

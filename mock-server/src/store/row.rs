@@ -1,8 +1,26 @@
 //! Row mappers: [`from_row!`] builds a struct from a result row's columns, read in the order the
 //! struct's fields are written, so a mapper lists field names instead of column numbers.
 //!
+//! [`rows`] collects every row of a query through such a mapper.
+//!
 //! The columns must be in the order of the SELECT list the mapper reads: keep each SELECT next
 //! to its mapper. A column read into the wrong field is a silent bug that only the tests catch.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Every row `sql` answers for `args`, each mapped through `map` (the statement is cached).
+pub(crate) fn rows<T>(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>, StoreError> {
+    let mut statement = conn.prepare_cached(sql)?;
+    let found = statement.query_map(args, map)?;
+    Ok(found.collect::<Result<_, _>>()?)
+}
 
 /// Reads a row's columns one after the other (what [`from_row!`] expands to).
 pub(crate) struct Columns<'r, 's> {

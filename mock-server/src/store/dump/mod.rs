@@ -18,7 +18,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use time::UtcOffset;
 
-use super::row::from_row;
+use super::row::{from_row, rows};
 use super::{SCHEMA_VERSION, StoreError, flag, schema};
 use crate::clock::{format_timestamp, parse_offset};
 use crm::{bad_json, crm, json_column};
@@ -228,18 +228,6 @@ fn clock_fixed(conn: &Connection, org_id: &str) -> Result<Option<i64>, StoreErro
         [org_id],
         |row| row.get(0),
     )?)
-}
-
-/// Collects every row of `sql` (with the org id as `?1`) through `map`.
-fn rows<T>(
-    conn: &Connection,
-    sql: &str,
-    args: impl rusqlite::Params,
-    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let mut statement = conn.prepare_cached(sql)?;
-    let found = statement.query_map(args, map)?;
-    Ok(found.collect::<Result<_, _>>()?)
 }
 
 fn profiles(conn: &Connection, org_id: &str) -> Result<Vec<ProfileFixture>, StoreError> {
