@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::row::{from_row, rows};
 use super::{StoreError, flag};
 
 /// A module.
@@ -81,13 +82,8 @@ const MODULE_COLUMNS: &str =
     "id, api_name, plural_label, shared_type, personality, portal_allowed FROM modules";
 
 fn module_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<ModuleRow> {
-    Ok(ModuleRow {
-        id: row.get(0)?,
-        api_name: row.get(1)?,
-        plural_label: row.get(2)?,
-        shared_type: row.get(3)?,
-        personality: flag(row.get(4)?),
-        portal_allowed: flag(row.get(5)?),
+    from_row!(row => ModuleRow {
+        id, api_name, plural_label, shared_type, personality: flag, portal_allowed: flag,
     })
 }
 
@@ -121,11 +117,12 @@ pub fn module_by_api_name(
 
 /// Every module of the org, in id order.
 pub fn modules(conn: &Connection, org_id: &str) -> Result<Vec<ModuleRow>, StoreError> {
-    let mut statement = conn.prepare_cached(&format!(
-        "SELECT {MODULE_COLUMNS} WHERE org_id = ?1 ORDER BY id"
-    ))?;
-    let rows = statement.query_map([org_id], module_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        &format!("SELECT {MODULE_COLUMNS} WHERE org_id = ?1 ORDER BY id"),
+        [org_id],
+        module_row,
+    )
 }
 
 /// A module with its fields, layouts and views.
@@ -140,13 +137,8 @@ pub fn module_meta(
              FROM fields WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
         )?
         .query_map(params![org_id, module.id], |row| {
-            Ok(FieldRow {
-                id: row.get(0)?,
-                api_name: row.get(1)?,
-                field_label: row.get(2)?,
-                data_type: row.get(3)?,
-                lookup_module: row.get(4)?,
-                portal_allowed: flag(row.get(5)?),
+            from_row!(row => FieldRow {
+                id, api_name, field_label, data_type, lookup_module, portal_allowed: flag,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -155,14 +147,10 @@ pub fn module_meta(
             "SELECT id, name, display_label FROM layouts
              WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
         )?
-        .query_map(params![org_id, module.id], |row| {
-            Ok(LayoutRow {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                display_label: row.get(2)?,
-                fields: Vec::new(),
-            })
-        })?
+        .query_map(
+            params![org_id, module.id],
+            |row| from_row!(row => LayoutRow { id, name, display_label, fields = Vec::new() }),
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     for layout in &mut layouts {
         layout.fields = conn
@@ -180,14 +168,10 @@ pub fn module_meta(
             "SELECT id, name, display_label, type FROM views
              WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
         )?
-        .query_map(params![org_id, module.id], |row| {
-            Ok(ViewRow {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                display_label: row.get(2)?,
-                view_type: row.get(3)?,
-            })
-        })?
+        .query_map(
+            params![org_id, module.id],
+            |row| from_row!(row => ViewRow { id, name, display_label, view_type }),
+        )?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ModuleMeta {
         module,

@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
+use super::row::{from_row, rows};
 
 /// A CRM user with its profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,23 +22,16 @@ pub struct CrmUserRow {
 
 /// Every CRM user of the org, in fixture order.
 pub fn users(conn: &Connection, org_id: &str) -> Result<Vec<CrmUserRow>, StoreError> {
-    let mut statement = conn.prepare_cached(
+    rows(
+        conn,
         "SELECT u.id, u.name, u.email, p.name,
                 (SELECT COUNT(*) FROM profiles q WHERE q.org_id = p.org_id AND q.rowid < p.rowid)
          FROM users u JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
          WHERE u.org_id = ?1
          ORDER BY u.rowid",
-    )?;
-    let rows = statement.query_map([org_id], |row| {
-        Ok(CrmUserRow {
-            id: row.get(0)?,
-            name: row.get(1)?,
-            email: row.get(2)?,
-            profile_name: row.get(3)?,
-            profile_ordinal: row.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        [org_id],
+        |row| from_row!(row => CrmUserRow { id, name, email, profile_name, profile_ordinal }),
+    )
 }
 
 /// The first 10 digits of every id made in the org (its CRM id prefix).

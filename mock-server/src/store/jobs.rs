@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
+use super::row::{from_row, rows};
 
 /// A job.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,17 +34,9 @@ const SELECT: &str = "SELECT org_id, id, kind, module, status, user_id, payload,
                              user_type_id, target_type_id FROM jobs";
 
 fn row_to_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
-    Ok(JobRow {
-        org_id: row.get(0)?,
-        id: row.get(1)?,
-        kind: row.get(2)?,
-        module: row.get(3)?,
-        status: row.get(4)?,
-        user_id: row.get(5)?,
-        payload: row.get(6)?,
-        results: row.get(7)?,
-        user_type_id: row.get(8)?,
-        target_type_id: row.get(9)?,
+    from_row!(row => JobRow {
+        org_id, id, kind, module, status, user_id, payload, results,
+        user_type_id, target_type_id,
     })
 }
 
@@ -110,11 +103,12 @@ pub fn link_types(conn: &Connection, org_id: &str) -> Result<(), StoreError> {
 
 /// Every job of an org, oldest first.
 pub fn all(conn: &Connection, org_id: &str) -> Result<Vec<JobRow>, StoreError> {
-    let mut statement = conn.prepare_cached(&format!(
-        "{SELECT} WHERE org_id = ?1 ORDER BY created_time, id"
-    ))?;
-    let rows = statement.query_map([org_id], row_to_job)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        &format!("{SELECT} WHERE org_id = ?1 ORDER BY created_time, id"),
+        [org_id],
+        row_to_job,
+    )
 }
 
 /// One job of an org.
@@ -132,22 +126,29 @@ pub fn list(
     kind: &str,
     module: Option<&str>,
 ) -> Result<Vec<JobRow>, StoreError> {
-    let mut statement = conn.prepare_cached(&format!(
-        "{SELECT} WHERE org_id = ?1 AND kind = ?2 AND (?3 IS NULL OR module = ?3 COLLATE NOCASE)
-         ORDER BY created_time, id"
-    ))?;
-    let rows = statement.query_map(params![org_id, kind, module], row_to_job)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        &format!(
+            "{SELECT} WHERE org_id = ?1 AND kind = ?2
+                        AND (?3 IS NULL OR module = ?3 COLLATE NOCASE)
+             ORDER BY created_time, id"
+        ),
+        params![org_id, kind, module],
+        row_to_job,
+    )
 }
 
 /// Scheduled jobs, oldest first; of one org, or of every org.
 pub fn pending(conn: &Connection, org_id: Option<&str>) -> Result<Vec<JobRow>, StoreError> {
-    let mut statement = conn.prepare_cached(&format!(
-        "{SELECT} WHERE status = 'scheduled' AND (?1 IS NULL OR org_id = ?1)
+    rows(
+        conn,
+        &format!(
+            "{SELECT} WHERE status = 'scheduled' AND (?1 IS NULL OR org_id = ?1)
          ORDER BY created_time, id"
-    ))?;
-    let rows = statement.query_map(params![org_id], row_to_job)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        ),
+        params![org_id],
+        row_to_job,
+    )
 }
 
 /// Records a job as completed with its results.

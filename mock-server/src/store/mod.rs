@@ -15,6 +15,7 @@ pub mod portal_users;
 pub mod portals;
 pub mod read_cache;
 pub mod records;
+mod row;
 mod schema;
 pub mod seed;
 pub mod snapshots;
@@ -22,7 +23,7 @@ pub mod tokens;
 pub mod user_types;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -127,31 +128,30 @@ impl Store {
         &self.fixtures
     }
 
+    /// The connection and its cache. A panic while it was held leaves nothing half-written
+    /// (writes roll back), so a poisoned lock is taken as it is.
+    fn lock(&self) -> MutexGuard<'_, (Connection, read_cache::ReadCache)> {
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     /// Runs `f` on the connection (for reads).
     pub fn read<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
-        let guard = self
-            .conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let guard = self.lock();
         f(&guard.0)
     }
 
     /// An access token's grant: cached until the next write (every API call makes this lookup).
     pub fn access_token(&self, token: &str) -> Result<Option<tokens::AccessGrant>, StoreError> {
-        let mut guard = self
-            .conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
         cache.token(token, || tokens::access(conn, token))
     }
 
     /// An org's row: cached until the next write (every API call makes this lookup).
     pub fn org(&self, org_id: &str) -> Result<Option<orgs::OrgRow>, StoreError> {
-        let mut guard = self
-            .conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
         cache.org(org_id, || orgs::get(conn, org_id))
     }
@@ -161,10 +161,7 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, E>,
     ) -> Result<T, E> {
-        let mut guard = self
-            .conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
         // Whatever happens, what the cache holds may be stale now.
         cache.clear();

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::row::{from_row, rows};
 use super::{StoreError, flag};
 
 /// One org's settings.
@@ -45,16 +46,9 @@ pub fn get(conn: &Connection, org_id: &str) -> Result<Option<OrgRow>, StoreError
              FROM orgs WHERE id = ?1",
         )?
         .query_row([org_id], |row| {
-            Ok(OrgRow {
-                id: row.get(0)?,
-                fixture: row.get(1)?,
-                company_name: row.get(2)?,
-                company_domain: row.get(3)?,
-                utc_offset: row.get(4)?,
-                edition: row.get(5)?,
-                trial: flag(row.get(6)?),
-                sandbox: flag(row.get(7)?),
-                zaid: row.get(8)?,
+            from_row!(row => OrgRow {
+                id, fixture, company_name, company_domain, utc_offset, edition,
+                trial: flag, sandbox: flag, zaid,
             })
         })
         .optional()?)
@@ -62,9 +56,12 @@ pub fn get(conn: &Connection, org_id: &str) -> Result<Option<OrgRow>, StoreError
 
 /// Every org id with its fixture, in id order.
 pub fn list(conn: &Connection) -> Result<Vec<(String, String)>, StoreError> {
-    let mut statement = conn.prepare_cached("SELECT id, fixture FROM orgs ORDER BY id")?;
-    let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        "SELECT id, fixture FROM orgs ORDER BY id",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }
 
 /// Takes the next id of the org's sequence: 10 digits of prefix and 9 of sequence.
@@ -117,10 +114,12 @@ pub fn enforces_limits(conn: &Connection, org_id: &str) -> Result<bool, StoreErr
 
 /// The orgs that enforce API limits.
 pub fn enforcing(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut statement =
-        conn.prepare_cached("SELECT id FROM orgs WHERE enforce_limits <> 0 ORDER BY id")?;
-    let rows = statement.query_map([], |row| row.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        "SELECT id FROM orgs WHERE enforce_limits <> 0 ORDER BY id",
+        [],
+        |row| row.get(0),
+    )
 }
 
 /// Turns limit enforcement on or off for the org.

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::row::from_row;
 use super::{StoreError, flag};
 
 /// A portal user with what the API shows of its record.
@@ -38,18 +39,9 @@ const SELECT: &str = "SELECT p.personality_id, p.user_type_id, m.api_name, r.nam
     JOIN modules m ON m.org_id = r.org_id AND m.id = r.module_id";
 
 fn row_to_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalUserRow> {
-    Ok(PortalUserRow {
-        personality_id: row.get(0)?,
-        user_type_id: row.get(1)?,
-        module: row.get(2)?,
-        name: row.get(3)?,
-        email: row.get(4)?,
-        confirm: flag(row.get(5)?),
-        active: flag(row.get(6)?),
-        status_reason: row.get(7)?,
-        invited_time: row.get(8)?,
-        invite_expired: flag(row.get(9)?),
-        record_state: row.get(10)?,
+    from_row!(row => PortalUserRow {
+        personality_id, user_type_id, module, name, email, confirm: flag, active: flag,
+        status_reason, invited_time, invite_expired: flag, record_state,
     })
 }
 

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::row::from_row;
 use super::{StoreError, flag};
 
 /// A CRM user as `created_by` / `modified_by` show it.
@@ -41,21 +42,11 @@ const SELECT: &str = "SELECT p.name, p.zaid, p.active, p.created_time, p.created
                       LEFT JOIN users m ON m.org_id = p.org_id AND m.id = p.modified_by";
 
 fn row_to_portal(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalRow> {
-    Ok(PortalRow {
-        name: row.get(0)?,
-        zaid: row.get(1)?,
-        active: flag(row.get(2)?),
-        created_time: row.get(3)?,
-        created_by: UserRef {
-            id: row.get(4)?,
-            name: row.get(5)?,
-        },
-        modified_time: row.get(6)?,
-        modified_by: UserRef {
-            id: row.get(7)?,
-            name: row.get(8)?,
-        },
-        saml: row.get(9)?,
+    from_row!(row => PortalRow {
+        name, zaid, active: flag,
+        created_time, created_by: UserRef { id, name },
+        modified_time, modified_by: UserRef { id, name },
+        saml,
     })
 }
 

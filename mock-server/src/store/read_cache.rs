@@ -30,15 +30,7 @@ impl ReadCache {
         token: &str,
         load: impl FnOnce() -> Result<Option<AccessGrant>, E>,
     ) -> Result<Option<AccessGrant>, E> {
-        if let Some(hit) = self.tokens.get(token) {
-            return Ok(hit.clone());
-        }
-        let loaded = load()?;
-        if self.tokens.len() >= MAX_ENTRIES {
-            self.tokens.clear();
-        }
-        self.tokens.insert(token.to_owned(), loaded.clone());
-        Ok(loaded)
+        cached(&mut self.tokens, token, load)
     }
 
     /// An org's row, from the cache or from `load`.
@@ -47,14 +39,23 @@ impl ReadCache {
         org_id: &str,
         load: impl FnOnce() -> Result<Option<OrgRow>, E>,
     ) -> Result<Option<OrgRow>, E> {
-        if let Some(hit) = self.orgs.get(org_id) {
-            return Ok(hit.clone());
-        }
-        let loaded = load()?;
-        if self.orgs.len() >= MAX_ENTRIES {
-            self.orgs.clear();
-        }
-        self.orgs.insert(org_id.to_owned(), loaded.clone());
-        Ok(loaded)
+        cached(&mut self.orgs, org_id, load)
     }
+}
+
+/// `key`'s entry of `map`, or what `load` reads (kept, unless it failed).
+fn cached<T: Clone, E>(
+    map: &mut HashMap<String, Option<T>>,
+    key: &str,
+    load: impl FnOnce() -> Result<Option<T>, E>,
+) -> Result<Option<T>, E> {
+    if let Some(hit) = map.get(key) {
+        return Ok(hit.clone());
+    }
+    let loaded = load()?;
+    if map.len() >= MAX_ENTRIES {
+        map.clear();
+    }
+    map.insert(key.to_owned(), loaded.clone());
+    Ok(loaded)
 }

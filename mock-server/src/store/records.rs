@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::row::from_row;
 use super::{StoreError, flag};
 
 /// A record, as invitation checks need it.
@@ -64,21 +65,11 @@ pub fn get_full(
              FROM records WHERE org_id = ?1 AND module_id = ?2 AND id = ?3",
         )?
         .query_row(params![org_id, module_id, id], |row| {
-            Ok(FullRecord {
+            from_row!(row => FullRecord {
                 row: RecordRow {
-                    id: row.get(0)?,
-                    module_id: row.get(1)?,
-                    name: row.get(2)?,
-                    email: row.get(3)?,
-                    approval: row.get(4)?,
-                    gdpr_consent: flag(row.get(5)?),
-                    state: row.get(6)?,
+                    id, module_id, name, email, approval, gdpr_consent: flag, state,
                 },
-                data: row.get(7)?,
-                created_time: row.get(8)?,
-                created_by: row.get(9)?,
-                modified_time: row.get(10)?,
-                modified_by: row.get(11)?,
+                data, created_time, created_by, modified_time, modified_by,
             })
         })
         .optional()?)

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Number, Value};
 
 use super::StoreError;
+use super::row::{from_row, rows};
 
 /// A snapshot's id and when it was taken.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,16 +39,12 @@ pub fn take(conn: &Connection, org_id: &str, now: i64) -> Result<String, StoreEr
 
 /// The org's snapshots, oldest first.
 pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<SnapshotRow>, StoreError> {
-    let mut statement = conn.prepare_cached(
+    rows(
+        conn,
         "SELECT id, created_time FROM snapshots WHERE org_id = ?1 ORDER BY created_time, rowid",
-    )?;
-    let rows = statement.query_map([org_id], |row| {
-        Ok(SnapshotRow {
-            id: row.get(0)?,
-            created_time: row.get(1)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        [org_id],
+        |row| from_row!(row => SnapshotRow { id, created_time }),
+    )
 }
 
 /// Deletes a snapshot; `false` when there is none.
@@ -165,14 +162,15 @@ pub fn capture(conn: &Connection, org_id: &str) -> Result<Value, StoreError> {
 
 /// The tables an org owns rows in (every table with an `org_id` column but `snapshots`).
 fn org_tables(conn: &Connection) -> Result<Vec<String>, StoreError> {
-    let mut statement = conn.prepare_cached(
+    rows(
+        conn,
         "SELECT m.name FROM sqlite_master m
          WHERE m.type = 'table' AND m.name <> 'snapshots'
            AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'org_id')
          ORDER BY m.name",
-    )?;
-    let rows = statement.query_map([], |row| row.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        [],
+        |row| row.get(0),
+    )
 }
 
 fn to_json(value: &Sql) -> Value {

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::row::from_row;
 use super::{StoreError, flag};
 
 /// Who an access token acts for, with everything authorisation needs.
@@ -38,15 +39,12 @@ pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, Sto
              WHERE t.token = ?1 AND t.kind = 'access'",
         )?
         .query_row([token], |row| {
-            Ok(AccessGrant {
-                org_id: row.get(0)?,
-                user_id: row.get(1)?,
-                scopes: split_scopes(&row.get::<_, String>(2)?),
-                expires_at: row.get(3)?,
-                manage_portal: flag(row.get::<_, Option<i64>>(4)?.unwrap_or(0)),
-                manage_portal_users: flag(row.get::<_, Option<i64>>(5)?.unwrap_or(0)),
-                sandbox: flag(row.get(6)?),
-                clock: (row.get(7)?, row.get(8)?),
+            // A user without a profile has neither permission.
+            let permission = |value: Option<i64>| flag(value.unwrap_or(0));
+            from_row!(row => AccessGrant {
+                org_id, user_id, scopes: split_scopes, expires_at,
+                manage_portal: permission, manage_portal_users: permission,
+                sandbox: flag, clock: (_, _),
             })
         })
         .optional()?)
@@ -81,13 +79,8 @@ pub fn client_token(
              FROM tokens WHERE token = ?1 AND kind = ?2",
         )?
         .query_row(params![token, kind], |row| {
-            Ok(ClientToken {
-                org_id: row.get(0)?,
-                user_id: row.get(1)?,
-                client_id: row.get(2)?,
-                scopes: split_scopes(&row.get::<_, String>(3)?),
-                redirect_uri: row.get(4)?,
-                expires_at: row.get(5)?,
+            from_row!(row => ClientToken {
+                org_id, user_id, client_id, scopes: split_scopes, redirect_uri, expires_at,
             })
         })
         .optional()?)
@@ -170,7 +163,7 @@ pub fn admin_user(conn: &Connection, org_id: &str) -> Result<Option<String>, Sto
         .optional()?)
 }
 
-fn split_scopes(text: &str) -> Vec<String> {
+fn split_scopes(text: String) -> Vec<String> {
     text.split([' ', ','])
         .filter(|scope| !scope.is_empty())
         .map(str::to_owned)

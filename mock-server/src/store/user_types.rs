@@ -3,6 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::portals::UserRef;
+use super::row::rows;
 use super::{StoreError, flag};
 
 /// A user type as the API shows it, with its user counts (computed, never stored).
@@ -74,11 +75,12 @@ fn row_to_user_type(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserTypeRow> {
 
 /// Every user type of the org, oldest first.
 pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<UserTypeRow>, StoreError> {
-    let mut statement = conn.prepare_cached(&format!(
-        "{SELECT} WHERE t.org_id = ?1 ORDER BY t.created_time, t.id"
-    ))?;
-    let rows = statement.query_map([org_id], row_to_user_type)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows(
+        conn,
+        &format!("{SELECT} WHERE t.org_id = ?1 ORDER BY t.created_time, t.id"),
+        [org_id],
+        row_to_user_type,
+    )
 }
 
 /// One user type.
@@ -110,12 +112,13 @@ pub fn modules(
     org_id: &str,
     id: &str,
 ) -> Result<Vec<(String, String)>, StoreError> {
-    let mut statement = conn.prepare_cached(
+    rows(
+        conn,
         "SELECT module_id, config FROM user_type_modules
          WHERE org_id = ?1 AND user_type_id = ?2 ORDER BY position",
-    )?;
-    let rows = statement.query_map(params![org_id, id], |row| Ok((row.get(0)?, row.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        params![org_id, id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }
 
 /// Whether another user type of the org has this name (case-insensitive).

@@ -10,6 +10,7 @@ use crate::fixtures::{
     CrmFixture, FieldFixture, LayoutFieldFixture, LayoutFixture, ModuleFixture, OrgFixture,
     RecordFixture, ViewFixture,
 };
+use crate::store::row::from_row;
 use crate::store::{StoreError, flag};
 
 pub(super) fn crm(
@@ -26,17 +27,10 @@ pub(super) fn crm(
          FROM modules WHERE org_id = ?1 ORDER BY rowid",
         [org_id],
         |row| {
-            Ok(ModuleFixture {
-                id: row.get(0)?,
-                api_name: row.get(1)?,
-                singular_label: row.get(2)?,
-                plural_label: row.get(3)?,
-                shared_type: row.get(4)?,
-                personality: flag(row.get(5)?),
-                portal_allowed: flag(row.get(6)?),
-                fields: Vec::new(),
-                layouts: Vec::new(),
-                views: Vec::new(),
+            from_row!(row => ModuleFixture {
+                id, api_name, singular_label, plural_label, shared_type, personality: flag,
+                portal_allowed: flag, fields = Vec::new(), layouts = Vec::new(),
+                views = Vec::new(),
             })
         },
     )?;
@@ -47,13 +41,8 @@ pub(super) fn crm(
              FROM fields WHERE org_id = ?1 AND module_id = ?2 ORDER BY rowid",
             params![org_id, module.id],
             |row| {
-                Ok(FieldFixture {
-                    id: row.get(0)?,
-                    api_name: row.get(1)?,
-                    field_label: row.get(2)?,
-                    data_type: row.get(3)?,
-                    lookup_module: row.get(4)?,
-                    portal_allowed: flag(row.get(5)?),
+                from_row!(row => FieldFixture {
+                    id, api_name, field_label, data_type, lookup_module, portal_allowed: flag,
                 })
             },
         )?;
@@ -62,14 +51,7 @@ pub(super) fn crm(
             "SELECT id, name, display_label FROM layouts
              WHERE org_id = ?1 AND module_id = ?2 ORDER BY rowid",
             params![org_id, module.id],
-            |row| {
-                Ok(LayoutFixture {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    display_label: row.get(2)?,
-                    fields: Vec::new(),
-                })
-            },
+            |row| from_row!(row => LayoutFixture { id, name, display_label, fields = Vec::new() }),
         )?;
         for layout in &mut module.layouts {
             layout.fields = rows(
@@ -77,12 +59,7 @@ pub(super) fn crm(
                 "SELECT field_id, mandatory FROM layout_fields
                  WHERE org_id = ?1 AND layout_id = ?2 ORDER BY rowid",
                 params![org_id, layout.id],
-                |row| {
-                    Ok(LayoutFieldFixture {
-                        id: row.get(0)?,
-                        mandatory: flag(row.get(1)?),
-                    })
-                },
+                |row| from_row!(row => LayoutFieldFixture { id, mandatory: flag }),
             )?;
         }
         module.views = rows(
@@ -90,14 +67,7 @@ pub(super) fn crm(
             "SELECT id, name, display_label, type FROM views
              WHERE org_id = ?1 AND module_id = ?2 ORDER BY rowid",
             params![org_id, module.id],
-            |row| {
-                Ok(ViewFixture {
-                    id: row.get(0)?,
-                    name: row.get(1)?,
-                    display_label: row.get(2)?,
-                    view_type: row.get(3)?,
-                })
-            },
+            |row| from_row!(row => ViewFixture { id, name, display_label, view_type }),
         )?;
     }
     let note = |id: &str| {

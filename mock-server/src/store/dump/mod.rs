@@ -18,6 +18,7 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use time::UtcOffset;
 
+use super::row::{from_row, rows};
 use super::{SCHEMA_VERSION, StoreError, flag, schema};
 use crate::clock::{format_timestamp, parse_offset};
 use crm::{bad_json, crm, json_column};
@@ -204,28 +205,18 @@ impl Drop for UpgradedCopy {
 fn settings(conn: &Connection, org_id: &str) -> Result<Option<(String, OrgSettings)>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT fixture, company_name, company_domain, utc_offset, edition, trial, sandbox,
-                    zaid, id_prefix, next_seq, clock_shift, enforce_limits
+            "SELECT company_name, company_domain, utc_offset, edition, trial, sandbox, zaid,
+                    id_prefix, next_seq, clock_shift, enforce_limits, fixture
              FROM orgs WHERE id = ?1",
             [org_id],
             |row| {
-                Ok((
-                    row.get(0)?,
-                    OrgSettings {
-                        company_name: row.get(1)?,
-                        company_domain: row.get(2)?,
-                        utc_offset: row.get(3)?,
-                        edition: row.get(4)?,
-                        trial: flag(row.get(5)?),
-                        sandbox: flag(row.get(6)?),
-                        zaid: row.get(7)?,
-                        id_prefix: row.get(8)?,
-                        next_seq: row.get::<_, i64>(9)?.max(0) as u64,
-                        clock_fixed: None,
-                        clock_shift: row.get(10)?,
-                        enforce_limits: flag(row.get(11)?),
-                    },
-                ))
+                let settings = from_row!(row => OrgSettings {
+                    company_name, company_domain, utc_offset, edition, trial: flag,
+                    sandbox: flag, zaid, id_prefix, next_seq: |seq: i64| seq.max(0) as u64,
+                    clock_fixed = None, clock_shift, enforce_limits: flag,
+                })?;
+                // The fixture's name: the column after the settings.
+                Ok((row.get(11)?, settings))
             },
         )
         .optional()?)
@@ -239,18 +230,6 @@ fn clock_fixed(conn: &Connection, org_id: &str) -> Result<Option<i64>, StoreErro
     )?)
 }
 
-/// Collects every row of `sql` (with the org id as `?1`) through `map`.
-fn rows<T>(
-    conn: &Connection,
-    sql: &str,
-    args: impl rusqlite::Params,
-    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>, StoreError> {
-    let mut statement = conn.prepare_cached(sql)?;
-    let found = statement.query_map(args, map)?;
-    Ok(found.collect::<Result<_, _>>()?)
-}
-
 fn profiles(conn: &Connection, org_id: &str) -> Result<Vec<ProfileFixture>, StoreError> {
     rows(
         conn,
@@ -258,11 +237,8 @@ fn profiles(conn: &Connection, org_id: &str) -> Result<Vec<ProfileFixture>, Stor
          WHERE org_id = ?1 ORDER BY rowid",
         [org_id],
         |row| {
-            Ok(ProfileFixture {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                manage_portal: flag(row.get(2)?),
-                manage_portal_users: flag(row.get(3)?),
+            from_row!(row => ProfileFixture {
+                id, name, manage_portal: flag, manage_portal_users: flag,
             })
         },
     )
@@ -273,14 +249,7 @@ fn users(conn: &Connection, org_id: &str) -> Result<Vec<UserFixture>, StoreError
         conn,
         "SELECT id, name, email, profile_id FROM users WHERE org_id = ?1 ORDER BY rowid",
         [org_id],
-        |row| {
-            Ok(UserFixture {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                email: row.get(2)?,
-                profile: row.get(3)?,
-            })
-        },
+        |row| from_row!(row => UserFixture { id, name, email, profile }),
     )
 }
 
@@ -302,20 +271,14 @@ fn tokens(
          WHERE org_id = ?1 ORDER BY rowid",
         [org_id],
         |row| {
-            let token: String = row.get(0)?;
-            let scopes: String = row.get(4)?;
-            Ok(TokenFixture {
-                note: note(&token),
-                token,
-                kind: row.get(1)?,
-                user: row.get(2)?,
-                client_id: row.get(3)?,
-                scopes: scopes.split_whitespace().map(str::to_owned).collect(),
-                expires_at: row
-                    .get::<_, Option<i64>>(5)?
-                    .map(|unix| format_timestamp(unix, offset)),
-                redirect_uri: row.get(6)?,
-            })
+            let mut token = from_row!(row => TokenFixture {
+                token, kind, user, client_id,
+                scopes: |scopes: String| scopes.split_whitespace().map(str::to_owned).collect(),
+                expires_at: |unix: Option<i64>| unix.map(|unix| format_timestamp(unix, offset)),
+                redirect_uri, note = String::new(),
+            })?;
+            token.note = note(&token.token);
+            Ok(token)
         },
     )
 }
@@ -340,13 +303,7 @@ fn oauth_clients(
         conn,
         "SELECT client_id, client_secret, redirect_uri FROM oauth_clients ORDER BY rowid",
         [],
-        |row| {
-            Ok(OauthClientFixture {
-                client_id: row.get(0)?,
-                client_secret: row.get(1)?,
-                redirect_uri: row.get(2)?,
-            })
-        },
+        |row| from_row!(row => OauthClientFixture { client_id, client_secret, redirect_uri }),
     )?;
     Ok(all
         .into_iter()

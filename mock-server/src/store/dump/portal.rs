@@ -6,6 +6,7 @@ use time::UtcOffset;
 use super::{bad_json, json_column, rows};
 use crate::clock::format_timestamp;
 use crate::fixtures::{JobFixture, PortalFixture, PortalUserFixture, UserTypeFixture};
+use crate::store::row::from_row;
 use crate::store::{StoreError, flag};
 
 pub(super) fn portal(
@@ -20,21 +21,20 @@ pub(super) fn portal(
              FROM portals WHERE org_id = ?1",
             [org_id],
             |row| {
-                let zaid: String = row.get(1)?;
+                // The last column, JSON read apart: a malformed one is an error.
                 let saml: Option<String> = row.get(7)?;
-                Ok(PortalFixture {
-                    name: row.get(0)?,
-                    active: flag(row.get(2)?),
-                    created_time: format_timestamp(row.get(3)?, offset),
-                    created_by: row.get(4)?,
-                    modified_time: format_timestamp(row.get(5)?, offset),
-                    modified_by: row.get(6)?,
-                    zaid: (zaid != org_zaid).then_some(zaid),
-                    saml_configuration: saml
-                        .map(|text| {
-                            serde_json::from_str(&text).map_err(|_| bad_json(7, "portals.saml"))
-                        })
-                        .transpose()?,
+                let saml_configuration = saml
+                    .map(|text| {
+                        serde_json::from_str(&text).map_err(|_| bad_json(7, "portals.saml"))
+                    })
+                    .transpose()?;
+                let time = |unix: i64| format_timestamp(unix, offset);
+                from_row!(row => PortalFixture {
+                    name,
+                    // Only a zaid other than the org's is written.
+                    zaid: |zaid: String| (zaid != org_zaid).then_some(zaid),
+                    active: flag, created_time: time, created_by, modified_time: time,
+                    modified_by, saml_configuration = saml_configuration,
                 })
             },
         )
@@ -56,18 +56,11 @@ pub(super) fn user_types(
          WHERE t.org_id = ?1 ORDER BY t.rowid",
         [org_id],
         |row| {
-            Ok(UserTypeFixture {
-                id: row.get(0)?,
-                name: row.get(1)?,
-                personality_module: row.get(2)?,
-                invitation_field: row.get(3)?,
-                active: flag(row.get(4)?),
-                default: flag(row.get(5)?),
-                created_time: format_timestamp(row.get(6)?, offset),
-                created_by: row.get(7)?,
-                modified_time: format_timestamp(row.get(8)?, offset),
-                modified_by: row.get(9)?,
-                modules: Vec::new(),
+            let time = |unix: i64| format_timestamp(unix, offset);
+            from_row!(row => UserTypeFixture {
+                id, name, personality_module, invitation_field, active: flag, default: flag,
+                created_time: time, created_by, modified_time: time, modified_by,
+                modules = Vec::new(),
             })
         },
     )?;
@@ -95,15 +88,10 @@ pub(super) fn portal_users(
          FROM portal_users WHERE org_id = ?1 ORDER BY seq",
         [org_id],
         |row| {
-            Ok(PortalUserFixture {
-                personality_id: row.get(0)?,
-                user_type_id: row.get(1)?,
-                confirm: flag(row.get(2)?),
-                active: flag(row.get(3)?),
-                status_reason: row.get(4)?,
-                invited_time: format_timestamp(row.get(5)?, offset),
-                language: row.get(6)?,
-                invite_expired: flag(row.get(7)?),
+            from_row!(row => PortalUserFixture {
+                personality_id, user_type_id, confirm: flag, active: flag, status_reason,
+                invited_time: |unix: i64| format_timestamp(unix, offset),
+                language, invite_expired: flag,
             })
         },
     )
@@ -120,20 +108,16 @@ pub(super) fn jobs(
          FROM jobs WHERE org_id = ?1 ORDER BY rowid",
         [org_id],
         |row| {
+            // The last two columns, JSON read apart: a malformed one is an error.
+            let payload = json_column(row, 6, "jobs.payload")?;
             let results: Option<String> = row.get(7)?;
-            Ok(JobFixture {
-                id: row.get(0)?,
-                kind: row.get(1)?,
-                module: row.get(2)?,
-                status: row.get(3)?,
-                user: row.get(4)?,
-                created_time: format_timestamp(row.get(5)?, offset),
-                payload: json_column(row, 6, "jobs.payload")?,
-                results: results
-                    .map(|text| {
-                        serde_json::from_str(&text).map_err(|_| bad_json(7, "jobs.results"))
-                    })
-                    .transpose()?,
+            let results = results
+                .map(|text| serde_json::from_str(&text).map_err(|_| bad_json(7, "jobs.results")))
+                .transpose()?;
+            from_row!(row => JobFixture {
+                id, kind, module, status, user,
+                created_time: |unix: i64| format_timestamp(unix, offset),
+                payload = payload, results = results,
             })
         },
     )
