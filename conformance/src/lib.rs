@@ -16,7 +16,8 @@
 //! * [`report`]: JSON report, JUnit XML, closing summary; [`report::html`], the HTML report,
 //!   one self-contained page;
 //! * [`progress`]: progress of a run on stderr (a status line on a terminal, plain lines otherwise);
-//! * [`coverage`]: the map of documented outcomes to the scenarios that expect them;
+//! * [`coverage`]: the map of documented outcomes to the scenarios that expect them, and of Zoho's
+//!   v8 examples to the scenarios and ledger rows that cite them (`coverage::oas8`);
 //! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
 //! * [`cli`]: the command line (clap derive), driving libtest-mimic.
 
