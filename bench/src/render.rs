@@ -46,6 +46,27 @@ pub struct Rendered<'a> {
     pub suite: Vec<Duration>,
 }
 
+/// A table row: the `leading` cells, the measurement's (requests per second, p50, p99 and max
+/// latency in ms, errors), then the `trailing` ones.
+fn measured_row<const N: usize>(
+    leading: [String; 2],
+    summary: &Summary,
+    trailing: [String; N],
+) -> Vec<String> {
+    let measured = [
+        format!("{:.0}", summary.rps),
+        ms(summary.p50_us),
+        ms(summary.p99_us),
+        ms(summary.max_us),
+        summary.errors.to_string(),
+    ];
+    leading
+        .into_iter()
+        .chain(measured)
+        .chain(trailing)
+        .collect()
+}
+
 fn millis(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1000.0)
 }
@@ -181,35 +202,23 @@ pub fn render(r: &Rendered<'_>) -> String {
         .rows
         .iter()
         .map(|x| {
-            vec![
-                x.scenario.to_owned(),
-                x.conns.to_string(),
-                format!("{:.0}", x.mock.rps),
-                ms(x.mock.p50_us),
-                ms(x.mock.p99_us),
-                ms(x.mock.max_us),
-                x.mock.errors.to_string(),
+            let leading = [x.scenario.to_owned(), x.conns.to_string()];
+            let trailing = [
                 format!("{:.0}", x.hello.rps),
                 format!("{:.0}%", ratio(x) * 100.0),
                 format!("{:.0}", x.cpu_us_per_request),
                 format!("{:.0}", x.hello_cpu_us_per_request),
-            ]
+            ];
+            measured_row(leading, &x.mock, trailing)
         })
         .collect();
     let paced_table: Vec<Vec<String>> = r
         .paced_rows
         .iter()
         .map(|p| {
-            vec![
-                p.what.to_owned(),
-                p.target.to_owned(),
-                format!("{:.0}", p.summary.rps),
-                ms(p.summary.p50_us),
-                ms(p.summary.p99_us),
-                ms(p.summary.max_us),
-                p.summary.errors.to_string(),
-                format!("{}/{}", p.late, p.scheduled),
-            ]
+            let leading = [p.what.to_owned(), p.target.to_owned()];
+            let late = format!("{}/{}", p.late, p.scheduled);
+            measured_row(leading, &p.summary, [late])
         })
         .collect();
     let sweep_rows: Vec<Vec<String>> = r

@@ -238,6 +238,13 @@ mod tests {
         }
     }
 
+    /// A progress of `style` and `width` writing to a [`Captured`].
+    fn captured(style: Style, width: usize) -> (Captured, Progress) {
+        let out = Captured::default();
+        let progress = Progress::new(style, width, Box::new(out.clone()));
+        (out, progress)
+    }
+
     #[test]
     fn auto_is_a_bar_on_a_terminal_lines_for_urls_and_nothing_for_the_mock() {
         assert_eq!(resolve(Choice::Auto, true, false, true), Style::Bar);
@@ -251,8 +258,7 @@ mod tests {
 
     #[test]
     fn the_bar_redraws_one_line_and_keeps_failures() {
-        let out = Captured::default();
-        let progress = Progress::new(Style::Bar, 60, Box::new(out.clone()));
+        let (out, progress) = captured(Style::Bar, 60);
         progress.begin(2, 1);
         progress.started("portals::a");
         progress.started("users::b");
@@ -269,8 +275,7 @@ mod tests {
 
     #[test]
     fn the_bar_is_cut_to_the_width() {
-        let out = Captured::default();
-        let progress = Progress::new(Style::Bar, 40, Box::new(out.clone()));
+        let (out, progress) = captured(Style::Bar, 40);
         progress.begin(3, 0);
         progress.started("a_rather_long_area::with_a_very_long_scenario_name");
         let line = out.text().trim_start_matches("\r\x1b[2K").to_owned();
@@ -280,8 +285,7 @@ mod tests {
 
     #[test]
     fn lines_are_plain_one_per_finished_scenario() {
-        let out = Captured::default();
-        let progress = Progress::new(Style::Lines, 100, Box::new(out.clone()));
+        let (out, progress) = captured(Style::Lines, 100);
         progress.begin(2, 0);
         progress.started("portals::a");
         progress.finished("portals::a", Outcome::Passed);

@@ -8,7 +8,7 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 
-use portals_conformance::runner::{self, Options};
+use portals_conformance::runner::{self, Options, StepResult};
 use portals_conformance::scenario::{self, Mode};
 use portals_conformance::target::Target;
 
@@ -21,6 +21,14 @@ fn options(mode: Mode) -> Options {
         allow_irreversible: false,
         check: true,
     }
+}
+
+/// A step's divergences as `(path, expected, actual)`.
+fn divergences(step: &StepResult) -> Vec<(&str, &str, &str)> {
+    step.divergences
+        .iter()
+        .map(|d| (d.path.as_str(), d.expected.as_str(), d.actual.as_str()))
+        .collect()
 }
 
 fn bad_scenarios() -> std::path::PathBuf {
@@ -177,11 +185,7 @@ fn a_divergent_server_gives_exactly_the_expected_divergences() {
     // The target has no control plane: run the scenario as a live org would.
     get_portals.scenario.requires.clear();
     let (result, _) = runner::run(&target, &get_portals, &options(Mode::Strict));
-    let found: Vec<(&str, &str, &str)> = result.steps[0]
-        .divergences
-        .iter()
-        .map(|d| (d.path.as_str(), d.expected.as_str(), d.actual.as_str()))
-        .collect();
+    let found = divergences(&result.steps[0]);
     assert_eq!(
         found,
         [
@@ -511,11 +515,7 @@ fn body_bytes_passes_on_the_exact_bytes_and_fails_on_one_space_more() {
         &options(Mode::Strict),
     );
     assert_eq!(result.outcome, "failed");
-    let found: Vec<(&str, &str, &str)> = result.steps[0]
-        .divergences
-        .iter()
-        .map(|d| (d.path.as_str(), d.expected.as_str(), d.actual.as_str()))
-        .collect();
+    let found = divergences(&result.steps[0]);
     assert_eq!(
         found,
         [(

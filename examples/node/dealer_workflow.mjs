@@ -98,6 +98,18 @@ function sameSet(a, b) {
   return a.size === b.length && b.every((x) => a.has(x));
 }
 
+// A private module of a user type whose users may view (and, with canCreate, create) records.
+function privateModule(moduleId, { canCreate = false } = {}) {
+  const module = new PortalUserType.Modules();
+  module.setId(moduleId);
+  module.setSharedType("private");
+  const permissions = new PortalUserType.Permissions();
+  permissions.setView(true);
+  if (canCreate) permissions.setCreate(true);
+  module.setPermissions(permissions);
+  return module;
+}
+
 async function main() {
   let base = process.env.PORTALS_MOCK_URL;
   if (!base) fail("setup", "set PORTALS_MOCK_URL to the mock's address (http://127.0.0.1:PORT)");
@@ -155,13 +167,7 @@ async function main() {
   ok("refresh-token flow and find_user", stored.user_name);
 
   // 2. Create a user type for dealers: Contacts (its layout and a view) and Notes.
-  const contacts = new PortalUserType.Modules();
-  contacts.setId(CONTACTS_MODULE);
-  contacts.setSharedType("private");
-  const permissions = new PortalUserType.Permissions();
-  permissions.setView(true);
-  permissions.setCreate(true);
-  contacts.setPermissions(permissions);
+  const contacts = privateModule(CONTACTS_MODULE, { canCreate: true });
   const layout = new PortalUserType.Layouts();
   layout.setId(CONTACTS_LAYOUT);
   contacts.setLayouts([layout]);
@@ -169,12 +175,7 @@ async function main() {
   view.setId(CONTACTS_VIEW);
   view.setType("custom_view");
   contacts.setViews(view);
-  const notes = new PortalUserType.Modules();
-  notes.setId(NOTES_MODULE);
-  notes.setSharedType("private");
-  const notesPermissions = new PortalUserType.Permissions();
-  notesPermissions.setView(true);
-  notes.setPermissions(notesPermissions);
+  const notes = privateModule(NOTES_MODULE);
   const personality = new PortalUserType.PersonalityModule();
   personality.setAPIName("Contacts");
   const userType = new PortalUserType.UserType();

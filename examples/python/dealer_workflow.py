@@ -102,6 +102,19 @@ def control_plane(base, path, body):
         return json.load(answer)
 
 
+def private_module(module_id, can_create=False):
+    """A private module of a user type whose users may view (and, with can_create, create) records."""
+    module = types_api.Modules()
+    module.set_id(module_id)
+    module.set_shared_type("private")
+    permissions = types_api.Permissions()
+    permissions.set_view(True)
+    if can_create:
+        permissions.set_create(True)
+    module.set_permissions(permissions)
+    return module
+
+
 def main():
     base = os.environ.get("PORTALS_MOCK_URL")
     if not base:
@@ -152,13 +165,7 @@ def main():
     ok("refresh-token flow and find_user", record["user_name"])
 
     # 2. Create a user type for dealers: Contacts (its layout and a view) and Notes.
-    contacts = types_api.Modules()
-    contacts.set_id(CONTACTS_MODULE)
-    contacts.set_shared_type("private")
-    permissions = types_api.Permissions()
-    permissions.set_view(True)
-    permissions.set_create(True)
-    contacts.set_permissions(permissions)
+    contacts = private_module(CONTACTS_MODULE, can_create=True)
     layout = types_api.Layouts()
     layout.set_id(CONTACTS_LAYOUT)
     contacts.set_layouts([layout])
@@ -166,12 +173,7 @@ def main():
     view.set_id(CONTACTS_VIEW)
     view.set_type("custom_view")
     contacts.set_views(view)
-    notes = types_api.Modules()
-    notes.set_id(NOTES_MODULE)
-    notes.set_shared_type("private")
-    notes_permissions = types_api.Permissions()
-    notes_permissions.set_view(True)
-    notes.set_permissions(notes_permissions)
+    notes = private_module(NOTES_MODULE)
     personality = types_api.PersonalityModule()
     personality.set_api_name("Contacts")
     user_type = types_api.UserType()

@@ -31,10 +31,7 @@ fn the_admin_listener_serves_the_control_plane_and_nothing_else() {
         .unwrap_or_else(|| panic!("second line: {admin:?}"))
         .to_owned();
     assert_ne!(api, admin);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = crate::common::agent();
     let orgs = agent.get(format!("{admin}/__mock/orgs")).call().unwrap();
     assert_eq!(orgs.status().as_u16(), 200);
     let mut not_api = agent

@@ -7,6 +7,16 @@ use crate::common::{ADMIN, BLANK, DEFAULT_TYPE, JSON, Reply, TestServer, start};
 const PORTALS: &str = "/crm/v8/settings/portals";
 const USER_TYPES: &str = "/crm/v8/settings/portals/ZylkerAutos/user_type";
 
+/// Asserts that `body` was refused with a 400 carrying `expected` as its code.
+fn assert_refused(reply: &Reply, body: &str, expected: &str) {
+    assert!(
+        reply.status == 400 && code(reply) == expected,
+        "{body}\n -> {} {}",
+        reply.status,
+        reply.body
+    );
+}
+
 /// The `code` of an error answer: top level, or in the first item of the resource's array.
 fn code(reply: &Reply) -> String {
     let body = reply.json();
@@ -278,12 +288,7 @@ fn user_type_bodies_of_the_wrong_shape_at_every_level_are_documented_errors() {
     ];
     for (body, expected) in &cases {
         let reply = server.post(USER_TYPES, ADMIN, body);
-        assert!(
-            reply.status == 400 && code(&reply) == *expected,
-            "{body}\n -> {} {}",
-            reply.status,
-            reply.body
-        );
+        assert_refused(&reply, body, expected);
         assert_eq!(reply.content_type.as_deref(), Some(JSON));
     }
     // Updates: ids as numbers, numbers as ids, a body of the wrong shape.
@@ -312,12 +317,7 @@ fn user_type_bodies_of_the_wrong_shape_at_every_level_are_documented_errors() {
         ("{", "JSON_PARSE_ERROR"),
     ] {
         let reply = server.put(&one, ADMIN, body);
-        assert!(
-            reply.status == 400 && code(&reply) == expected,
-            "{body}\n -> {} {}",
-            reply.status,
-            reply.body
-        );
+        assert_refused(&reply, body, expected);
     }
     assert_nothing_written(&server, &before);
 
@@ -541,12 +541,7 @@ fn bulk_invite_and_bulk_status_bodies_of_the_wrong_shape_schedule_nothing() {
     ];
     for (body, expected) in &cases {
         let reply = server.post(invite, ADMIN, body);
-        assert!(
-            reply.status == 400 && code(&reply) == *expected,
-            "{body}\n -> {} {}",
-            reply.status,
-            reply.body
-        );
+        assert_refused(&reply, body, expected);
     }
     let status = "/crm/v8/settings/portals/ZylkerAutos/user_type/1306462000001813022/users/actions/change_status";
     let user = |fields: &str| format!(r#"{{"change_status":[{{"users":[{{{fields}}}]}}]}}"#);
@@ -570,12 +565,7 @@ fn bulk_invite_and_bulk_status_bodies_of_the_wrong_shape_schedule_nothing() {
     ];
     for (body, expected) in &cases {
         let reply = server.put(status, ADMIN, body);
-        assert!(
-            reply.status == 400 && code(&reply) == *expected,
-            "{body}\n -> {} {}",
-            reply.status,
-            reply.body
-        );
+        assert_refused(&reply, body, expected);
     }
     assert_eq!(
         server.get("/__mock/orgs/zylker/jobs", ADMIN).body,

@@ -23,6 +23,56 @@ fn new_org(server: &crate::common::TestServer, fixture: &str) -> (String, String
     )
 }
 
+/// Moves the org's clock forward by `by` (`{"by": "1d"}`, `{"seconds": 60}`): its answer.
+fn advance_clock(server: &crate::common::TestServer, org: &str, by: Value) -> Value {
+    control(
+        server,
+        "POST",
+        &format!("/__mock/orgs/{org}/clock/advance"),
+        by,
+    )
+}
+
+/// Adds a fault to the org: its answer (with the `fault_id`).
+fn add_fault(server: &crate::common::TestServer, org: &str, fault: Value) -> Value {
+    control(server, "POST", &format!("/__mock/orgs/{org}/faults"), fault)
+}
+
+/// Sets the org's clock (`{"now": …}`): its answer.
+fn set_clock(server: &crate::common::TestServer, org: &str, setting: Value) -> Value {
+    control(server, "PUT", &format!("/__mock/orgs/{org}/clock"), setting)
+}
+
+/// Sets the org's API limits: its answer.
+fn set_limits(server: &crate::common::TestServer, org: &str, limits: Value) -> Value {
+    control(server, "PUT", &format!("/__mock/orgs/{org}/limits"), limits)
+}
+
+/// Makes the org a `sandbox` or `production` one: its answer.
+fn set_environment(server: &crate::common::TestServer, org: &str, environment: &str) -> Value {
+    let path = format!("/__mock/orgs/{org}/environment");
+    control(server, "PUT", &path, json!({ "environment": environment }))
+}
+
+/// How many pending invitations of the org expire now.
+fn expire_invitations(server: &crate::common::TestServer, org: &str) -> Value {
+    let path = format!("/__mock/orgs/{org}/invitations/expire");
+    control(server, "POST", &path, json!(null))["expired"].clone()
+}
+
+/// A fresh access token for zylker's admin, from its refresh token.
+fn refreshed_zylker_token(server: &crate::common::TestServer) -> String {
+    let issued = server
+        .call_with_headers(
+            "POST",
+            "/oauth/v2/token",
+            &[],
+            Some("grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh"),
+        )
+        .json();
+    issued["access_token"].as_str().unwrap().to_owned()
+}
+
 fn control(server: &crate::common::TestServer, method: &str, path: &str, body: Value) -> Value {
     let reply = server.call(method, path, None, Some(&body.to_string()));
     assert!(
@@ -216,10 +266,9 @@ fn verification_counts_matches_or_shows_the_near_misses() {
 #[test]
 fn faults_add_latency_force_errors_and_reset_connections_per_org() {
     let server = start();
-    let added = control(
+    let added = add_fault(
         &server,
-        "POST",
-        "/__mock/orgs/blank/faults",
+        "blank",
         json!({"method": "POST", "url_path_pattern": "/settings/portals$", "error": {"code": "INTERNAL_ERROR"}}),
     );
     let fault_id = added["fault_id"].as_str().unwrap().to_owned();
@@ -263,16 +312,12 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         json!([])
     );
     // A reset connection: the client sees no answer at all.
-    control(
+    add_fault(
         &server,
-        "POST",
-        "/__mock/orgs/zylker/faults",
+        "zylker",
         json!({"reset_connection": true, "times": 1}),
     );
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
+    let agent = crate::common::agent();
     let outcome = agent
         .get(format!("{}{PORTALS}", server.base))
         .header("Authorization", format!("Zoho-oauthtoken {ADMIN}"))
@@ -287,18 +332,8 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         .clone();
     assert_eq!(last["status"], 0);
     // All at once.
-    control(
-        &server,
-        "POST",
-        "/__mock/orgs/blank/faults",
-        json!({"latency_ms": 1}),
-    );
-    control(
-        &server,
-        "POST",
-        "/__mock/orgs/blank/faults",
-        json!({"latency_ms": 2}),
-    );
+    add_fault(&server, "blank", json!({"latency_ms": 1}));
+    add_fault(&server, "blank", json!({"latency_ms": 2}));
     assert_eq!(
         control(&server, "DELETE", "/__mock/orgs/blank/faults", json!(null))["removed"],
         2
@@ -316,10 +351,9 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
 fn a_seeded_failure_rate_repeats_from_run_to_run() {
     let outcomes = || {
         let server = start();
-        control(
+        add_fault(
             &server,
-            "POST",
-            "/__mock/orgs/zylker/faults",
+            "zylker",
             json!({"rate": 0.5, "seed": 42, "error": {"code": "INTERNAL_ERROR"}}),
         );
         (0..30)
@@ -334,10 +368,9 @@ fn a_seeded_failure_rate_repeats_from_run_to_run() {
 #[test]
 fn the_org_clock_drives_timestamps_token_expiry_and_invitation_expiry() {
     let server = start();
-    let set = control(
+    let set = set_clock(
         &server,
-        "PUT",
-        "/__mock/orgs/blank/clock",
+        "blank",
         json!({"now": "2024-01-01T10:00:00+05:30"}),
     );
     assert_eq!(
@@ -353,73 +386,21 @@ fn the_org_clock_drives_timestamps_token_expiry_and_invitation_expiry() {
     let zylker = control(&server, "GET", "/__mock/orgs/zylker/clock", json!(null));
     assert_eq!(zylker["fixed"], false);
     // A token issued now expires an hour later in the org's clock.
-    let issued = server
-        .call_with_headers(
-            "POST",
-            "/oauth/v2/token",
-            &[],
-            Some("grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh"),
-        )
-        .json();
-    let token = issued["access_token"].as_str().unwrap().to_owned();
-    control(
-        &server,
-        "PUT",
-        "/__mock/orgs/zylker/clock",
-        json!({"now": "2024-01-01T10:00:00Z"}),
-    );
-    let fresh = server
-        .call_with_headers(
-            "POST",
-            "/oauth/v2/token",
-            &[],
-            Some("grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh"),
-        )
-        .json();
-    let fresh = fresh["access_token"].as_str().unwrap().to_owned();
+    let token = refreshed_zylker_token(&server);
+    set_clock(&server, "zylker", json!({"now": "2024-01-01T10:00:00Z"}));
+    let fresh = refreshed_zylker_token(&server);
     assert_eq!(server.get(PORTALS, &fresh).status, 200);
-    let advanced = control(
-        &server,
-        "POST",
-        "/__mock/orgs/zylker/clock/advance",
-        json!({"by": "61m"}),
-    );
+    let advanced = advance_clock(&server, "zylker", json!({"by": "61m"}));
     assert_eq!(advanced["now"], "2024-01-01T16:31:00+05:30");
     assert_eq!(server.get(PORTALS, &fresh).status, 401);
     drop(token);
     // Invitations expire after 7 days of the org's clock.
     let invite = "/crm/v8/Contacts/1306462000000670001/actions/portal_invite?user_type_id=1306462000001813022&type=invite";
     assert_eq!(server.post(invite, ADMIN, "").status, 200);
-    control(
-        &server,
-        "POST",
-        "/__mock/orgs/zylker/clock/advance",
-        json!({"seconds": 6 * 86_400}),
-    );
-    assert_eq!(
-        control(
-            &server,
-            "POST",
-            "/__mock/orgs/zylker/invitations/expire",
-            json!(null)
-        )["expired"],
-        0
-    );
-    control(
-        &server,
-        "POST",
-        "/__mock/orgs/zylker/clock/advance",
-        json!({"by": "1d"}),
-    );
-    assert_eq!(
-        control(
-            &server,
-            "POST",
-            "/__mock/orgs/zylker/invitations/expire",
-            json!(null)
-        )["expired"],
-        1
-    );
+    advance_clock(&server, "zylker", json!({"seconds": 6 * 86_400}));
+    assert_eq!(expire_invitations(&server, "zylker"), 0);
+    advance_clock(&server, "zylker", json!({"by": "1d"}));
+    assert_eq!(expire_invitations(&server, "zylker"), 1);
     let back = control(&server, "DELETE", "/__mock/orgs/zylker/clock", json!(null));
     assert_eq!(back["fixed"], false);
     assert_eq!(back["shift_seconds"], 0);
@@ -435,12 +416,7 @@ fn the_org_clock_drives_timestamps_token_expiry_and_invitation_expiry() {
 #[test]
 fn enforced_limits_answer_429_with_the_rate_limit_headers() {
     let server = start();
-    let limits = control(
-        &server,
-        "PUT",
-        "/__mock/orgs/zylker/limits",
-        json!({"enforce": true, "credits": 3}),
-    );
+    let limits = set_limits(&server, "zylker", json!({"enforce": true, "credits": 3}));
     assert_eq!(limits["enforced"], true);
     assert_eq!(limits["credits"]["limit"], 3);
     let first = server.get(PORTALS, ADMIN);
@@ -459,32 +435,16 @@ fn enforced_limits_answer_429_with_the_rate_limit_headers() {
     assert!(refused.header("retry-after").is_some());
     // Other orgs are not limited; a day later the credits are back.
     assert_eq!(server.get(PORTALS, BLANK).status, 204);
-    control(
-        &server,
-        "POST",
-        "/__mock/orgs/zylker/clock/advance",
-        json!({"by": "1d"}),
-    );
-    control(
-        &server,
-        "POST",
-        "/__mock/orgs/zylker/clock/advance",
-        json!({"by": "2m"}),
-    );
+    advance_clock(&server, "zylker", json!({"by": "1d"}));
+    advance_clock(&server, "zylker", json!({"by": "2m"}));
     assert_eq!(server.get(PORTALS, ADMIN).status, 200);
     // Concurrency: with one slot, a slow request makes the next one wait its turn… or fail.
-    control(
+    set_limits(
         &server,
-        "PUT",
-        "/__mock/orgs/zylker/limits",
+        "zylker",
         json!({"credits": null, "concurrency": 1}),
     );
-    control(
-        &server,
-        "POST",
-        "/__mock/orgs/zylker/faults",
-        json!({"latency_ms": 800, "times": 1}),
-    );
+    add_fault(&server, "zylker", json!({"latency_ms": 800, "times": 1}));
     let statuses = std::thread::scope(|scope| {
         let slow = scope.spawn(|| server.get(PORTALS, ADMIN).status);
         std::thread::sleep(std::time::Duration::from_millis(300));
@@ -508,12 +468,7 @@ fn enforced_limits_answer_429_with_the_rate_limit_headers() {
 #[test]
 fn a_sandbox_org_answers_api_not_supported() {
     let server = start();
-    let set = control(
-        &server,
-        "PUT",
-        "/__mock/orgs/blank/environment",
-        json!({"environment": "sandbox"}),
-    );
+    let set = set_environment(&server, "blank", "sandbox");
     assert_eq!(set["environment"], "sandbox");
     let reply = server.get(PORTALS, BLANK);
     assert_eq!(
@@ -524,12 +479,7 @@ fn a_sandbox_org_answers_api_not_supported() {
         )
     );
     assert_eq!(server.get(PORTALS, ADMIN).status, 200);
-    control(
-        &server,
-        "PUT",
-        "/__mock/orgs/blank/environment",
-        json!({"environment": "production"}),
-    );
+    set_environment(&server, "blank", "production");
     assert_eq!(server.get(PORTALS, BLANK).status, 204);
     let everywhere = start_with(
         Clock::real(),

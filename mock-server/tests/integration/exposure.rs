@@ -4,10 +4,10 @@
 
 use std::io::Read;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use crate::common::agent;
+use crate::common::{agent, spawn_mock};
 use portals_mock::exposure_warning;
 
 #[test]
@@ -30,20 +30,10 @@ fn only_a_non_loopback_address_gets_the_exposure_warning() {
 
 #[test]
 fn tokens_and_secrets_never_appear_in_the_log_even_at_trace_level() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
-        .args([
-            "--port",
-            "0",
-            "--log-level",
-            "trace",
-            "--job-interval-ms",
-            "50",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let base = crate::common::listening_address(&mut child);
+    let (mut child, base) = spawn_mock(
+        &["--log-level", "trace", "--job-interval-ms", "50"],
+        Stdio::piped(),
+    );
     // Read the log as it comes, so a full pipe never blocks the server.
     let mut stderr = child.stderr.take().unwrap();
     let log_reader = std::thread::spawn(move || {

@@ -10,7 +10,9 @@
 use std::path::{Path, PathBuf};
 
 use portals_mock::store::{SCHEMA_VERSION, create_at_version};
-use portals_mock::{AppState, Clock, Config, FixtureSet, MockServer, Store};
+use portals_mock::{Clock, Config, FixtureSet, Store};
+
+use crate::common::start_with_store;
 use rusqlite::Connection;
 
 const V1_SAMPLE: &str = include_str!("data/v1_sample.sql");
@@ -78,32 +80,12 @@ fn integrity(path: &Path) {
 
 /// GETs `path` with `token` from a server on `store`: (status, body).
 fn get(store: Store, path: &str, token: &str) -> (u16, String) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let config = Config {
-            job_interval: None,
-            ..Config::default()
-        };
-        MockServer::start(listener, AppState::new(store, Clock::real(), config)).unwrap()
-    });
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut response = agent
-        .get(format!("{}{path}", server.base_url()))
-        .header("Authorization", format!("Zoho-oauthtoken {token}"))
-        .call()
-        .unwrap();
-    let status = response.status().as_u16();
-    let body = response.body_mut().read_to_string().unwrap_or_default();
-    runtime.block_on(server.stop());
-    (status, body)
+    let config = Config {
+        job_interval: None,
+        ..Config::default()
+    };
+    let reply = start_with_store(store, Clock::real(), config).get(path, token);
+    (reply.status, reply.body)
 }
 
 #[test]

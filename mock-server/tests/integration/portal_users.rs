@@ -195,6 +195,22 @@ fn user_writes() -> Vec<(&'static str, String, Option<&'static str>)> {
     ]
 }
 
+/// Asserts that each call with `token` answers `status` and `body`, and that the users are
+/// still the fixture's.
+fn assert_all_refused(
+    server: &TestServer,
+    token: &str,
+    calls: &[(&str, String, Option<&str>)],
+    status: u16,
+    body: &str,
+) {
+    for (method, path, request_body) in calls {
+        let reply = server.call(method, path, Some(token), *request_body);
+        assert_reply(&reply, status, body);
+    }
+    assert_reply(&server.get(USERS, ADMIN), 200, &compact(K72_GET_USERS));
+}
+
 #[test]
 fn the_read_only_token_lists_users_but_may_not_change_them() {
     let server = start();
@@ -212,24 +228,15 @@ fn the_read_only_token_lists_users_but_may_not_change_them() {
         None,
     )];
     changes.extend(user_writes());
-    for (method, path, body) in &changes {
-        let reply = server.call(method, path, token, *body);
-        assert_reply(&reply, 401, SCOPE_MISMATCH);
-    }
-    assert_reply(&server.get(USERS, ADMIN), 200, &compact(K72_GET_USERS));
+    assert_all_refused(&server, READONLY, &changes, 401, SCOPE_MISMATCH);
 }
 
 #[test]
 fn a_profile_without_manage_portal_users_gets_no_permission_everywhere() {
     let server = start();
-    let token = Some(NOPERM);
     let mut calls = vec![("GET", USERS.to_owned(), None)];
     calls.extend(user_writes());
-    for (method, path, body) in &calls {
-        let reply = server.call(method, path, token, *body);
-        assert_reply(&reply, 403, NO_PERMISSION);
-    }
-    assert_reply(&server.get(USERS, ADMIN), 200, &compact(K72_GET_USERS));
+    assert_all_refused(&server, NOPERM, &calls, 403, NO_PERMISSION);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -46,26 +46,18 @@ fn a_bad_fixture_directory_fails_loudly_with_the_path() {
 
 #[test]
 fn json_logs_are_one_json_object_a_line_and_never_hold_a_token() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
-        .args([
-            "--port",
-            "0",
+    let (mut child, base) = spawn_mock(
+        &[
             "--log-format",
             "json",
             "--log-level",
             "debug",
             "--job-interval-ms",
             "0",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let base = crate::common::listening_address(&mut child);
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
+        ],
+        Stdio::piped(),
+    );
+    let agent = agent();
     // A token in the header, in the query, in a form body, and an OAuth exchange whose answer
     // holds a fresh access token.
     let answer = agent

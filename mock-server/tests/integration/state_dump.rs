@@ -347,10 +347,7 @@ fn the_dump_command_prints_what_the_server_answered_and_leaves_the_file_alone() 
     let db = dir.join("mock.sqlite");
     let mut http_dump = Value::Null;
     with_binary_on(&db, |base| {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
+        let agent = crate::common::agent();
         let added = agent
             .post(format!("{base}/crm/v8/Contacts"))
             .header("Authorization", "Zoho-oauthtoken 1000.zylker.admin")

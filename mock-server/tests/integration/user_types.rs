@@ -82,6 +82,19 @@ fn the_user_type_limit_follows_the_edition_and_counts_the_default_type() {
     }
 }
 
+/// The calls that change user types: create one, rename and delete the first (`FIRST_ID`).
+fn type_writes() -> Vec<(&'static str, String, Option<String>)> {
+    vec![
+        ("POST", USER_TYPES.to_owned(), Some(simple_type("Silver"))),
+        (
+            "PUT",
+            format!("{USER_TYPES}/{FIRST_ID}"),
+            Some(r#"{"user_type":[{"name":"Silver"}]}"#.to_owned()),
+        ),
+        ("DELETE", format!("{USER_TYPES}/{FIRST_ID}"), None),
+    ]
+}
+
 #[test]
 fn the_read_only_token_reads_user_types_but_may_not_change_them() {
     let server = start();
@@ -94,16 +107,7 @@ fn the_read_only_token_reads_user_types_but_may_not_change_them() {
             .status,
         200
     );
-    let changes = [
-        ("POST", USER_TYPES.to_owned(), Some(simple_type("Silver"))),
-        (
-            "PUT",
-            format!("{USER_TYPES}/{FIRST_ID}"),
-            Some(r#"{"user_type":[{"name":"Silver"}]}"#.to_owned()),
-        ),
-        ("DELETE", format!("{USER_TYPES}/{FIRST_ID}"), None),
-    ];
-    for (method, path, body) in &changes {
+    for (method, path, body) in &type_writes() {
         let reply = server.call(method, path, Some(READONLY), body.as_deref());
         assert_reply(&reply, 401, SCOPE_MISMATCH);
     }
@@ -115,17 +119,11 @@ fn a_profile_without_manage_portal_gets_no_permission_on_every_user_type_endpoin
     let server = start();
     create_type(&server, &simple_type("Gold"), FIRST_ID);
     let before = snapshot(&server);
-    let calls = [
+    let mut calls = vec![
         ("GET", USER_TYPES.to_owned(), None),
         ("GET", format!("{USER_TYPES}/{FIRST_ID}"), None),
-        ("POST", USER_TYPES.to_owned(), Some(simple_type("Silver"))),
-        (
-            "PUT",
-            format!("{USER_TYPES}/{FIRST_ID}"),
-            Some(r#"{"user_type":[{"name":"Silver"}]}"#.to_owned()),
-        ),
-        ("DELETE", format!("{USER_TYPES}/{FIRST_ID}"), None),
     ];
+    calls.extend(type_writes());
     for (method, path, body) in &calls {
         let reply = server.call(method, path, Some(NOPERM), body.as_deref());
         assert_reply(&reply, 403, NO_PERMISSION);
