@@ -146,15 +146,8 @@ fn main() -> ExitCode {
         println!("{HELP}");
         return ExitCode::SUCCESS;
     }
-    let options = match parse(args) {
-        Ok(options) => options,
-        Err(error) => {
-            eprintln!("portals-bench: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
+    let (options, runtime) = match ready("portals-bench", parse(args)) {
+        Ok(ready) => ready,
         Err(code) => return code,
     };
     match runtime.block_on(run::all(&options)) {
@@ -206,15 +199,8 @@ fn load_one(args: &[String]) -> ExitCode {
             Duration::from_secs_f64(secs.clamp(0.1, 600.0)),
         ))
     })();
-    let (addr, scenario, conns, window) = match parsed {
-        Ok(parsed) => parsed,
-        Err(error) => {
-            eprintln!("portals-bench load: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let runtime = match runtime() {
-        Ok(runtime) => runtime,
+    let ((addr, scenario, conns, window), runtime) = match ready("portals-bench load", parsed) {
+        Ok(ready) => ready,
         Err(code) => return code,
     };
     match runtime.block_on(run::one(addr, &scenario, conns, window, invite)) {
@@ -230,6 +216,19 @@ fn load_one(args: &[String]) -> ExitCode {
 }
 
 /// The single-threaded runtime every command runs on, or the exit code after saying why not.
+/// The parsed command line and a runtime to run it on; a usage error exits 2 (naming `command`),
+/// a runtime that cannot start exits 1.
+fn ready<T>(
+    command: &str,
+    parsed: Result<T, String>,
+) -> Result<(T, tokio::runtime::Runtime), ExitCode> {
+    let parsed = parsed.map_err(|error| {
+        eprintln!("{command}: {error}");
+        ExitCode::from(2)
+    })?;
+    Ok((parsed, runtime()?))
+}
+
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
