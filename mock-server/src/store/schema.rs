@@ -1,12 +1,14 @@
 //! Schema creation and upgrades, versioned with `PRAGMA user_version`.
 //!
-//! A fresh database runs `sql/schema.sql` (the whole current schema). An older one runs the
-//! steps in `sql/migrations/` from its version up, in one transaction. A newer one is refused.
-//! Steps are append-only: never edit one after it has shipped.
+//! The schema is written once, as steps: `sql/schema_v1.sql` (the version-1 schema, frozen) and
+//! the upgrade steps in `sql/migrations/`. A fresh database runs all of them; an older one runs
+//! the steps from its version up; both in one transaction. A newer one is refused. Steps are
+//! append-only: never edit one after it has shipped. With the first `k - 1` steps the same files
+//! rebuild a database of any version `k` ([`create_at_version`]), which the migration tests
+//! open with the current code.
 //!
-//! `sql/schema_v1.sql` is the version-1 schema, frozen: with the first `k - 1` steps it rebuilds
-//! a database of any version `k` ([`create_at_version`]), which the migration tests open with
-//! the current code.
+//! `docs/schema.md` shows the resulting schema as SQLite holds it; a test keeps it current
+//! (`PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema` rewrites it).
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -14,8 +16,6 @@ use super::StoreError;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 3;
-
-const SCHEMA: &str = include_str!("sql/schema.sql");
 
 /// The schema of version 1, as it shipped (never edited).
 pub(super) const SCHEMA_V1: &str = include_str!("sql/schema_v1.sql");
@@ -41,20 +41,22 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if found == 0 {
-        tx.execute_batch(SCHEMA)?;
+    tx.pragma_update(None, "defer_foreign_keys", true)?;
+    let from = if found == 0 {
+        tx.execute_batch(SCHEMA_V1)?;
+        1
     } else {
-        tx.pragma_update(None, "defer_foreign_keys", true)?;
-        for step in &MIGRATIONS[(found - 1) as usize..] {
-            tx.execute_batch(step)?;
-        }
-        let broken = super::invariants::foreign_keys(&tx, None)?;
-        if !broken.is_empty() {
-            return Err(StoreError::Broken {
-                context: format!("upgrading the database from schema version {found}"),
-                rows: broken.iter().map(ToString::to_string).collect(),
-            });
-        }
+        found
+    };
+    for step in &MIGRATIONS[(from - 1) as usize..] {
+        tx.execute_batch(step)?;
+    }
+    let broken = super::invariants::foreign_keys(&tx, None)?;
+    if !broken.is_empty() {
+        return Err(StoreError::Broken {
+            context: format!("upgrading the database from schema version {found}"),
+            rows: broken.iter().map(ToString::to_string).collect(),
+        });
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -124,19 +126,46 @@ mod tests {
         shape
     }
 
-    #[test]
-    fn the_frozen_v1_schema_plus_every_step_is_the_current_schema() {
-        let mut fresh = Connection::open_in_memory().unwrap();
-        migrate(&mut fresh).unwrap();
-        let mut stepped = Connection::open_in_memory().unwrap();
-        create_at_version(&mut stepped, SCHEMA_VERSION).unwrap();
-        assert_eq!(shape(&fresh), shape(&stepped));
-        assert!(
-            create_at_version(
-                &mut Connection::open_in_memory().unwrap(),
-                SCHEMA_VERSION + 1
+    /// The schema as SQLite holds it after every step, as `docs/schema.md` shows it.
+    fn schema_doc() -> String {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn).unwrap();
+        let mut doc = String::from(
+            "# The database schema\n\nWhat a fresh database holds after every step of \
+             `mock-server/src/store/sql/` (version 1, then each migration), as SQLite stores it. \
+             Written by a test (`PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib \
+             schema`), which fails when this page is not current.\n",
+        );
+        doc.push_str(&format!("\nSchema version: {SCHEMA_VERSION}.\n"));
+        let mut objects = conn
+            .prepare(
+                "SELECT type, name, sql FROM sqlite_master
+                 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+                 ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name",
             )
-            .is_err()
+            .unwrap();
+        let objects: Vec<(String, String, String)> = objects
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for (kind, name, sql) in objects {
+            doc.push_str(&format!("\n## {kind} `{name}`\n\n```sql\n{sql};\n```\n"));
+        }
+        doc
+    }
+
+    #[test]
+    fn the_schema_page_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema.md");
+        let expected = schema_doc();
+        if std::env::var_os("PORTALS_MOCK_WRITE_SCHEMA_DOC").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "docs/schema.md is not current: run PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema"
         );
     }
 
