@@ -88,44 +88,6 @@ pub fn create_at_version(conn: &mut Connection, version: i64) -> Result<(), Stor
 mod tests {
     use super::*;
 
-    /// Every table's columns (name, type, not null, default, key) and every index, sorted.
-    fn shape(conn: &Connection) -> Vec<String> {
-        let mut shape = Vec::new();
-        let mut objects = conn
-            .prepare("SELECT type, name, tbl_name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
-            .unwrap();
-        let objects: Vec<(String, String, String)> = objects
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for (kind, name, table) in objects {
-            shape.push(format!("{kind} {name} on {table}"));
-            if kind == "table" {
-                let mut columns = conn
-                    .prepare(&format!("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info('{name}')"))
-                    .unwrap();
-                let columns = columns
-                    .query_map([], |row| {
-                        Ok(format!(
-                            "{name}.{}: {} notnull={} default={:?} pk={}",
-                            row.get::<_, String>(0)?,
-                            row.get::<_, String>(1)?,
-                            row.get::<_, i64>(2)?,
-                            row.get::<_, Option<String>>(3)?,
-                            row.get::<_, i64>(4)?
-                        ))
-                    })
-                    .unwrap();
-                for column in columns {
-                    shape.push(column.unwrap());
-                }
-            }
-        }
-        shape.sort();
-        shape
-    }
-
     /// The schema as SQLite holds it after every step, as `docs/schema.md` shows it.
     fn schema_doc() -> String {
         let mut conn = Connection::open_in_memory().unwrap();
