@@ -315,7 +315,14 @@ fn update_one(
                 api_name: "personality_module".into(),
                 json_path: format!("{base}.personality_module"),
             },
-            message: "Personality module of a user type cannot be changed.",
+            // v8 documents the refusal for the default type in its own words
+            // (oas8 updatePortalUserType:400:notallowedresponse2); v4–v7 and other types keep
+            // the mock's message.
+            message: if ctx.version == ApiVersion::V8 && row.is_default {
+                "Change of personality module of default user type is not allowed."
+            } else {
+                "Personality module of a user type cannot be changed."
+            },
         }
         .wrapped(KEY));
     }
