@@ -2,7 +2,8 @@
 //! (the accounts server's token endpoints).
 //!
 //! A `/crm/` call goes through [`crm`]: [`router`] (path, then method), [`auth`] (the token),
-//! the sandbox rule, the operation's scope and profile permission (one table, [`access`]), then
+//! the sandbox rule, on v8 the user-type refusals (a data centre's host that does not serve them, a
+//! client-portal user's token), the operation's scope and profile permission (one table, [`access`]), then
 //! the resource's module (parse with [`body`], validate, apply, render). Every failure is an
 //! [`error::ApiError`].
 
@@ -94,6 +95,19 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
     {
         return Err(ApiError::SandboxNotSupported);
     }
+    // v8 documents two more refusals on the user-type operations only: a host of a data centre
+    // that does not serve them, and a client-portal user's token.
+    if version == ApiVersion::V8 && is_user_type_operation(operation) {
+        if request.host.as_deref().is_some_and(names_unsupported_dc) {
+            return Err(ApiError::DomainNotSupported);
+        }
+        let portal_user = state.store.read(|conn| {
+            crate::store::tokens::acts_for_portal_user(conn, &caller.org_id, &caller.user_id)
+        })?;
+        if portal_user {
+            return Err(ApiError::ClientPortalUserNotSupported);
+        }
+    }
     let granted = match (access.family, access::record_module(operation)) {
         (ScopeFamily::Modules, Some(module)) => caller.has_module_scope(module, access.scope),
         (family, _) => caller.has_scope_in(family, access.scope),
@@ -148,5 +162,76 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         CrmRoute::GetRecord(path) => records::get(&ctx, &path.module, &path.id),
         CrmRoute::DeleteRecords(module) => records::delete(&ctx, module, None),
         CrmRoute::DeleteRecord(path) => records::delete(&ctx, &path.module, Some(path.id.as_str())),
+    }
+}
+
+/// The five user-type operations (list, get, create, update, delete), where v8 documents the
+/// client-portal-user and data-centre refusals.
+fn is_user_type_operation(operation: &CrmRoute) -> bool {
+    matches!(
+        operation,
+        CrmRoute::ListUserTypes(..)
+            | CrmRoute::GetUserType(..)
+            | CrmRoute::CreateUserType(..)
+            | CrmRoute::UpdateUserType(..)
+            | CrmRoute::DeleteUserType(..)
+    )
+}
+
+/// Whether a `Host` names a Zoho API domain (`zohoapis.<dc>`, with any prefix such as `www.` or
+/// `sandbox.`, and any port) of a data centre outside [`error::SUPPORTED_DOMAINS`], e.g.
+/// `www.zohoapis.sa`. Hosts that are not Zoho's (`127.0.0.1`, `localhost`) are served.
+fn names_unsupported_dc(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let host = host.rsplit_once(':').map_or(host.as_str(), |(name, port)| {
+        if port.bytes().all(|b| b.is_ascii_digit()) {
+            name
+        } else {
+            host.as_str()
+        }
+    });
+    let host = host.trim_end_matches('.');
+    let Some(dc) = host
+        .strip_prefix("zohoapis.")
+        .or_else(|| host.split_once(".zohoapis.").map(|(_, dc)| dc))
+    else {
+        return false;
+    };
+    let dc = match dc {
+        "com.au" => "au",
+        "com.cn" => "cn",
+        other => other,
+    };
+    !error::SUPPORTED_DOMAINS.contains(&dc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_unsupported_dc;
+
+    #[test]
+    fn hosts_of_data_centres_outside_the_supported_list_are_refused() {
+        for host in [
+            "www.zohoapis.sa",
+            "www.zohoapis.sa:443",
+            "zohoapis.uk",
+            "WWW.ZOHOAPIS.SA",
+        ] {
+            assert!(names_unsupported_dc(host), "{host}");
+        }
+        for host in [
+            "www.zohoapis.com",
+            "www.zohoapis.eu",
+            "www.zohoapis.in",
+            "www.zohoapis.com.au",
+            "www.zohoapis.com.cn",
+            "www.zohoapis.jp",
+            "www.zohoapis.ca",
+            "sandbox.zohoapis.com",
+            "127.0.0.1:8089",
+            "localhost",
+        ] {
+            assert!(!names_unsupported_dc(host), "{host}");
+        }
     }
 }

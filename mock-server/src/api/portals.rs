@@ -281,27 +281,78 @@ fn validate_saml(value: &Value) -> Result<String, ApiError> {
     Ok(Value::Object(stored).to_string())
 }
 
-/// The portal as P1/P2 print it, keys in the documented order; P2 adds `saml_configuration`
-/// when one is configured.
+/// The portal as P1/P2 print it, keys in the documented order. Before v8, P2 adds
+/// `saml_configuration` when one is configured. On v8, P1 and P2 add `login_url`, and P2 adds
+/// `saml_configuration` (`null` when none) and the portal's SAML service-provider URLs and admin
+/// (oas8 `getPortals:200:default`, `getPortal:200:default`).
 fn render(ctx: &Ctx<'_>, portal: &PortalRow, with_saml: bool) -> Value {
     let user = |user: &UserRef| json!({ "name": user.name, "id": user.id });
-    let mut object = json!({
-        "created_time": format_timestamp(portal.created_time, ctx.offset),
-        "modified_time": format_timestamp(portal.modified_time, ctx.offset),
-        "modified_by": user(&portal.modified_by),
-        "name": portal.name,
-        "active": portal.active,
-        "zaid": portal.zaid,
-        "created_by": user(&portal.created_by),
-    });
-    if with_saml
-        && let Some(saml) = portal.saml.as_deref()
-        && let Ok(saml) = serde_json::from_str::<Value>(saml)
-        && let Some(object) = object.as_object_mut()
-    {
-        object.insert("saml_configuration".into(), saml);
+    let mut object = Map::new();
+    object.insert(
+        "created_time".into(),
+        format_timestamp(portal.created_time, ctx.offset).into(),
+    );
+    object.insert(
+        "modified_time".into(),
+        format_timestamp(portal.modified_time, ctx.offset).into(),
+    );
+    object.insert("modified_by".into(), user(&portal.modified_by));
+    object.insert("name".into(), portal.name.clone().into());
+    object.insert("active".into(), portal.active.into());
+    object.insert("zaid".into(), portal.zaid.clone().into());
+    object.insert("created_by".into(), user(&portal.created_by));
+    let saml = portal
+        .saml
+        .as_deref()
+        .and_then(|saml| serde_json::from_str::<Value>(saml).ok());
+    if ctx.version < ApiVersion::V8 {
+        if with_saml && let Some(saml) = saml {
+            object.insert("saml_configuration".into(), saml);
+        }
+        return Value::Object(object);
     }
-    object
+    let site = Site::of(portal);
+    if with_saml {
+        object.insert("saml_configuration".into(), saml.unwrap_or(Value::Null));
+    }
+    object.insert("login_url".into(), site.login_url().into());
+    if with_saml {
+        object.insert("acs_url".into(), site.url("/saml/acs").into());
+        object.insert("admin_zuid".into(), site.admin_zuid());
+        object.insert("default_relay_state_url".into(), site.login_url().into());
+        object.insert("issuer".into(), site.host.clone().into());
+        object.insert("single_logout_url".into(), site.url("/saml/slo").into());
+    }
+    Value::Object(object)
+}
+
+/// Where a portal's users sign in: `https://<name in lower case>.zohoportal.com` (the mock's
+/// choice: Zoho documents the keys, not the values), and the zaid that stands for its admin.
+struct Site {
+    host: String,
+    zaid: String,
+}
+
+impl Site {
+    fn of(portal: &PortalRow) -> Site {
+        Site {
+            host: format!("{}.zohoportal.com", portal.name.to_ascii_lowercase()),
+            zaid: portal.zaid.clone(),
+        }
+    }
+
+    fn login_url(&self) -> String {
+        self.url("")
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("https://{}{path}", self.host)
+    }
+
+    /// `admin_zuid`, a JSON integer: the portal's zaid (the mock has no accounts-server ids).
+    fn admin_zuid(&self) -> Value {
+        self.zaid.parse::<u64>().map_or(Value::Null, Value::from)
+    }
 }
 
 /// The `Client Portal` type every new portal gets: Contacts as personality module, Email as

@@ -154,7 +154,11 @@ fn seed_contents(
             params![org_id, user.id, user.name, user.email, user.profile],
         )?;
     }
-    let user_exists = |id: &str| fixture.users.iter().any(|u| u.id == id);
+    // A token acts for a CRM user or, as a client-portal user's token, for a portal user.
+    let user_exists = |id: &str| {
+        fixture.users.iter().any(|u| u.id == id)
+            || fixture.portal_users.iter().any(|u| u.personality_id == id)
+    };
     for client in &fixture.oauth_clients {
         tx.execute(
             "INSERT OR IGNORE INTO oauth_clients (client_id, client_secret, redirect_uri)

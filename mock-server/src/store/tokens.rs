@@ -177,3 +177,20 @@ pub fn org_of(conn: &Connection, token: &str) -> Result<Option<String>, StoreErr
         .query_row([token], |row| row.get(0))
         .optional()?)
 }
+
+/// Whether a token's user is a client-portal user of its org (a portal user's personality id)
+/// rather than a CRM user.
+pub fn acts_for_portal_user(
+    conn: &Connection,
+    org_id: &str,
+    user_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM portal_users WHERE org_id = ?1 AND personality_id = ?2
+             AND NOT EXISTS (SELECT 1 FROM users WHERE org_id = ?1 AND id = ?2)",
+        )?
+        .query_row([org_id, user_id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}

@@ -20,6 +20,10 @@ pub mod permission {
     pub const MANAGE_PORTAL_USERS: &str = "Crm_Implied_Manage_ClientPortal_Users";
 }
 
+/// The data centres whose hosts serve the user-type API, in the order Zoho lists them in
+/// `details.supported_domains` (oas8 `*PortalUserType*:400:apinotsupportedresponse3`).
+pub const SUPPORTED_DOMAINS: [&str; 7] = ["eu", "com", "in", "au", "ca", "cn", "jp"];
+
 /// The one error type of the API surface. Rendered by [`ApiError::status`] and [`ApiError::body`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -34,6 +38,12 @@ pub enum ApiError {
     },
     /// 400: the org (or the host) is a sandbox, where Zoho does not serve the Portals API.
     SandboxNotSupported,
+    /// 400: the caller is a client-portal user, whom the user-type API does not serve
+    /// (`{"unsupported_login_user_type":"Client Portal User"}`).
+    ClientPortalUserNotSupported,
+    /// 400: the host names a data centre that does not serve the user-type API
+    /// (`{"supported_domains":[…]}`).
+    DomainNotSupported,
     /// 401: no `Authorization: Zoho-oauthtoken …` header at all.
     AuthenticationFailure,
     /// 401: the token is unknown, malformed or expired.
@@ -268,9 +278,10 @@ impl ApiError {
         match self {
             ApiError::InvalidUrlPattern => "INVALID_URL_PATTERN",
             ApiError::InvalidRequestMethod => "INVALID_REQUEST_METHOD",
-            ApiError::UnsupportedVersion { .. } | ApiError::SandboxNotSupported => {
-                "API_NOT_SUPPORTED"
-            }
+            ApiError::UnsupportedVersion { .. }
+            | ApiError::SandboxNotSupported
+            | ApiError::ClientPortalUserNotSupported
+            | ApiError::DomainNotSupported => "API_NOT_SUPPORTED",
             ApiError::AuthenticationFailure => "AUTHENTICATION_FAILURE",
             ApiError::InvalidToken => "INVALID_TOKEN",
             ApiError::OauthScopeMismatch => "OAUTH_SCOPE_MISMATCH",
@@ -308,6 +319,8 @@ impl ApiError {
             ApiError::InvalidRequestMethod => "The http request method type is not a valid one",
             ApiError::UnsupportedVersion { .. } => "api not supported in this version",
             ApiError::SandboxNotSupported => "api not supported in sandbox",
+            ApiError::ClientPortalUserNotSupported => "api not supported for client portal user",
+            ApiError::DomainNotSupported => "api not supported",
             ApiError::AuthenticationFailure => "Authentication failed",
             ApiError::InvalidToken => "invalid oauth token",
             ApiError::OauthScopeMismatch => "invalid oauth scope to access this URL",
@@ -348,6 +361,10 @@ impl ApiError {
                 json!({ "supported_version": supported_version })
             }
             ApiError::SandboxNotSupported => json!({ "unsupported_environment": "sandbox" }),
+            ApiError::ClientPortalUserNotSupported => {
+                json!({ "unsupported_login_user_type": "Client Portal User" })
+            }
+            ApiError::DomainNotSupported => json!({ "supported_domains": SUPPORTED_DOMAINS }),
             ApiError::NoPermission { permissions, .. } if !permissions.is_empty() => {
                 json!({ "permissions": permissions })
             }
@@ -446,6 +463,14 @@ mod tests {
         assert_eq!(
             compact(&ApiError::SandboxNotSupported),
             r#"{"code":"API_NOT_SUPPORTED","details":{"unsupported_environment":"sandbox"},"message":"api not supported in sandbox","status":"error"}"#
+        );
+        assert_eq!(
+            compact(&ApiError::ClientPortalUserNotSupported),
+            r#"{"code":"API_NOT_SUPPORTED","details":{"unsupported_login_user_type":"Client Portal User"},"message":"api not supported for client portal user","status":"error"}"#
+        );
+        assert_eq!(
+            compact(&ApiError::DomainNotSupported),
+            r#"{"code":"API_NOT_SUPPORTED","details":{"supported_domains":["eu","com","in","au","ca","cn","jp"]},"message":"api not supported","status":"error"}"#
         );
         assert_eq!(ApiError::InvalidRequestMethod.status(), 400);
         assert_eq!(ApiError::InvalidToken.status(), 401);

@@ -55,7 +55,7 @@ pub fn list(ctx: &Ctx<'_>, portal: &str) -> Result<ApiResponse, ApiError> {
         }
         let items = rows
             .iter()
-            .map(|row| render(conn, ctx, row, with_modules))
+            .map(|row| render(conn, ctx, row, with_modules, Shape::Listed))
             .collect::<Result<Vec<_>, ApiError>>()?;
         Ok(ApiResponse::json(200, &json!({ KEY: items })))
     })
@@ -68,7 +68,7 @@ pub fn get(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiErro
         match user_types::get(conn, &ctx.caller.org_id, id)? {
             Some(row) => Ok(ApiResponse::json(
                 200,
-                &json!({ KEY: [render(conn, ctx, &row, true)?] }),
+                &json!({ KEY: [render(conn, ctx, &row, true, Shape::Got)?] }),
             )),
             None => Ok(ApiResponse::no_content()),
         }
@@ -87,7 +87,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
         if ctx.version >= ApiVersion::V8 {
             let row =
                 user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
-            Ok(render(tx, ctx, &row, true)?)
+            Ok(render(tx, ctx, &row, true, Shape::Created)?)
         } else {
             Ok(success(
                 Value::String(id),
@@ -315,7 +315,14 @@ fn update_one(
                 api_name: "personality_module".into(),
                 json_path: format!("{base}.personality_module"),
             },
-            message: "Personality module of a user type cannot be changed.",
+            // v8 documents the refusal for the default type in its own words
+            // (oas8 updatePortalUserType:400:notallowedresponse2); v4–v7 and other types keep
+            // the mock's message.
+            message: if ctx.version == ApiVersion::V8 && row.is_default {
+                "Change of personality module of default user type is not allowed."
+            } else {
+                "Personality module of a user type cannot be changed."
+            },
         }
         .wrapped(KEY));
     }
@@ -433,39 +440,66 @@ fn user_type_limit(org: &OrgRow) -> i64 {
     }
 }
 
+/// Which answer a user type is printed in: v8 prints each differently (its examples).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// UT1, the list.
+    Listed,
+    /// UT2, one type.
+    Got,
+    /// The v8 create answer (201).
+    Created,
+}
+
 /// A user type as UT1/UT2 print it, keys in the order of the Kaizen #72 sample. v4–v7 count
 /// users in `no_of_users`; v8 in `active_user_count`/`deactive_user_count` and adds
-/// `invitation_field`, as each version's documentation does.
+/// `invitation_field`, as each version's documentation does. On v8, UT2 and the create answer
+/// leave out `created_time`, `modified_time`, `created_by` and `modified_by`, the create answer
+/// also the counts, and shows each module's `views` as `{id, type}` (oas8
+/// `getPortalUserType:200:success200`, `createPortalUserType:201:success201`).
 fn render(
     conn: &Connection,
     ctx: &Ctx<'_>,
     row: &UserTypeRow,
     with_modules: bool,
+    shape: Shape,
 ) -> Result<Value, ApiError> {
     let user = |user: &UserRef| json!({ "name": user.name, "id": user.id });
     let (personality_id, personality_api_name, personality_label) = &row.personality;
+    let v8 = ctx.version >= ApiVersion::V8;
+    let audit = !v8 || shape == Shape::Listed;
     let mut object = Map::new();
-    object.insert(
-        "created_time".into(),
-        format_timestamp(row.created_time, ctx.offset).into(),
-    );
+    if audit {
+        object.insert(
+            "created_time".into(),
+            format_timestamp(row.created_time, ctx.offset).into(),
+        );
+    }
     object.insert("default".into(), row.is_default.into());
-    object.insert(
-        "modified_time".into(),
-        format_timestamp(row.modified_time, ctx.offset).into(),
-    );
+    if audit {
+        object.insert(
+            "modified_time".into(),
+            format_timestamp(row.modified_time, ctx.offset).into(),
+        );
+    }
     object.insert(
         "personality_module".into(),
         json!({ "plural_label": personality_label, "api_name": personality_api_name, "id": personality_id }),
     );
     object.insert("name".into(), row.name.clone().into());
-    object.insert("modified_by".into(), user(&row.modified_by));
+    if audit {
+        object.insert("modified_by".into(), user(&row.modified_by));
+    }
     object.insert("active".into(), row.active.into());
     object.insert("id".into(), row.id.clone().into());
-    object.insert("created_by".into(), user(&row.created_by));
-    if ctx.version >= ApiVersion::V8 {
-        object.insert("active_user_count".into(), row.active_users.into());
-        object.insert("deactive_user_count".into(), row.inactive_users.into());
+    if audit {
+        object.insert("created_by".into(), user(&row.created_by));
+    }
+    if v8 {
+        if shape != Shape::Created {
+            object.insert("active_user_count".into(), row.active_users.into());
+            object.insert("deactive_user_count".into(), row.inactive_users.into());
+        }
         object.insert(
             "invitation_field".into(),
             row.invitation_field.as_ref().map_or(
@@ -484,11 +518,21 @@ fn render(
         for (_, config) in user_types::modules(conn, &ctx.caller.org_id, &row.id)? {
             let config: Value =
                 serde_json::from_str(&config).map_err(|_| ApiError::InternalError)?;
-            if let Some(module) = modules::render(conn, &ctx.caller.org_id, &config)? {
+            if let Some(mut module) = modules::render(conn, &ctx.caller.org_id, &config)? {
+                if v8 && shape == Shape::Created {
+                    views_as_given(&mut module);
+                }
                 rendered.push(module);
             }
         }
         object.insert("modules".into(), Value::Array(rendered));
     }
     Ok(Value::Object(object))
+}
+
+/// The v8 create answer echoes a module's `views` as the request gives it: `{id, type}`.
+fn views_as_given(module: &mut Value) {
+    if let Some(Value::Object(views)) = module.get_mut("views") {
+        views.retain(|key, _| key == "id" || key == "type");
+    }
 }
