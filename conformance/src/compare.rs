@@ -19,8 +19,12 @@ const SEND_ONLY: Options = Options {
     check: false,
 };
 
+/// Keys whose numbers count seconds from the moment of the answer (a rate limit's wait): two
+/// runs a second apart answer them one apart.
+const SECONDS_FROM_NOW: [&str; 2] = ["retry_after", "expires_in"];
+
 /// Masks what legitimately differs between two targets: 19-digit ids, timestamps, the run id,
-/// OAuth tokens, and the target's own address (`api_domain`).
+/// OAuth tokens, seconds counted from now, and the target's own address (`api_domain`).
 pub fn normalise(value: &Value, run_id: &str, base: &str) -> Value {
     match value {
         Value::String(text) if portals_mock::redact::is_token(text) => {
@@ -42,7 +46,12 @@ pub fn normalise(value: &Value, run_id: &str, base: &str) -> Value {
         }
         Value::Object(map) => Value::Object(
             map.iter()
-                .map(|(k, v)| (k.clone(), normalise(v, run_id, base)))
+                .map(|(k, v)| match v {
+                    Value::Number(_) if SECONDS_FROM_NOW.contains(&k.as_str()) => {
+                        (k.clone(), Value::String("<seconds>".into()))
+                    }
+                    _ => (k.clone(), normalise(v, run_id, base)),
+                })
                 .collect(),
         ),
         other => other.clone(),
@@ -203,10 +212,11 @@ mod tests {
     fn ids_timestamps_and_run_ids_are_masked() {
         let value = json!({"id":"1306462000001856005","t":"2023-02-07T20:13:20+05:30","name":"Zylkerr1a2b","n":5,
             "access_token":"1000.0123456789abcdef0123456789abcdef.0123456789abcdef0123456789abcdef",
-            "api_domain":"http://127.0.0.1:1"});
+            "api_domain":"http://127.0.0.1:1","details":{"retry_after":86419},"expires_in":3600});
         assert_eq!(
             normalise(&value, "r1a2b", "http://127.0.0.1:1"),
-            json!({"id":"<id>","t":"<datetime>","name":"Zylker<run_id>","n":5,"access_token":"<token>","api_domain":"<base>"})
+            json!({"id":"<id>","t":"<datetime>","name":"Zylker<run_id>","n":5,"access_token":"<token>","api_domain":"<base>",
+                "details":{"retry_after":"<seconds>"},"expires_in":"<seconds>"})
         );
     }
 }
