@@ -30,7 +30,8 @@ const MAX_LAYOUTS: usize = 7;
 const MAX_FILTERS: usize = 1;
 const MAX_FIELDS: usize = 500;
 
-/// `INVALID_DATA` "Invalid data type" (the user-type endpoints' message), wrapped.
+/// `INVALID_DATA` "Invalid data type" (the user-type endpoints' message), wrapped: a schema
+/// error.
 pub fn wrong_type(expected: &'static str, api_name: &str, json_path: &str) -> ApiError {
     ApiError::InvalidData {
         details: Details::ExpectedType {
@@ -40,6 +41,21 @@ pub fn wrong_type(expected: &'static str, api_name: &str, json_path: &str) -> Ap
         },
         message: "Invalid data type",
     }
+    .schema()
+    .wrapped(KEY)
+}
+
+/// `INVALID_DATA` "Invalid data" with `minimum_length`, wrapped: a schema error.
+pub fn too_short(api_name: &str, json_path: &str, minimum_length: usize) -> ApiError {
+    ApiError::InvalidData {
+        details: Details::MinLength {
+            api_name: api_name.to_owned(),
+            json_path: json_path.to_owned(),
+            minimum_length,
+        },
+        message: "Invalid data",
+    }
+    .schema()
     .wrapped(KEY)
 }
 
@@ -55,12 +71,12 @@ pub fn invalid_at(api_name: &str, json_path: &str) -> ApiError {
     .wrapped(KEY)
 }
 
-/// `MANDATORY_NOT_FOUND` "required field not found", wrapped.
+/// `MANDATORY_NOT_FOUND` "required field not found", wrapped (every version prints it so).
 pub fn missing(api_name: &str, json_path: &str) -> ApiError {
     ApiError::mandatory(api_name, json_path).wrapped(KEY)
 }
 
-/// `INVALID_DATA` "Invalid data" with `maximum_length`, wrapped.
+/// `INVALID_DATA` "Invalid data" with `maximum_length`, wrapped: a schema error.
 pub fn too_long(api_name: &str, json_path: &str, maximum_length: usize) -> ApiError {
     ApiError::InvalidData {
         details: Details::MaxLength {
@@ -70,10 +86,19 @@ pub fn too_long(api_name: &str, json_path: &str, maximum_length: usize) -> ApiEr
         },
         message: "Invalid data",
     }
+    .schema()
     .wrapped(KEY)
 }
 
-fn unsupported(values: &[&'static str], api_name: &str, json_path: &str) -> ApiError {
+/// `INVALID_DATA` "Invalid data" with `supported_values`, wrapped: a value outside the key's
+/// enum (a schema error).
+pub fn unsupported(values: &[&'static str], api_name: &str, json_path: &str) -> ApiError {
+    supported_values(values, api_name, json_path)
+        .schema()
+        .wrapped(KEY)
+}
+
+fn supported_values(values: &[&'static str], api_name: &str, json_path: &str) -> ApiError {
     ApiError::InvalidData {
         details: Details::SupportedValues {
             supported_values: values.to_vec(),
@@ -82,7 +107,6 @@ fn unsupported(values: &[&'static str], api_name: &str, json_path: &str) -> ApiE
         },
         message: "Invalid data",
     }
-    .wrapped(KEY)
 }
 
 /// An id given as a digit string or a JSON number.
@@ -136,11 +160,10 @@ pub fn validate(
                 .copied()
                 .filter(|t| *t == meta.module.shared_type)
                 .collect::<Vec<_>>();
-            return Err(unsupported(
-                &own,
-                "shared_type",
-                &format!("{path}.shared_type"),
-            ));
+            // The module's sharing, not the key's schema: the path keeps its indices.
+            return Err(
+                supported_values(&own, "shared_type", &format!("{path}.shared_type")).wrapped(KEY),
+            );
         }
     };
     let permissions = validate_permissions(item.get("permissions"), &shared_type, path)?;

@@ -120,7 +120,11 @@ fn apply_items(
     let items = items(&body)?;
     ctx.state.store.write(|tx| {
         require_portal(tx, ctx, portal)?;
-        let results = each_item(items, |index, item| apply(tx, index, item))?;
+        // Each error in its version's form (v8: the v8 examples' schema-error form).
+        let v8 = ctx.version >= ApiVersion::V8;
+        let results = each_item(items, |index, item| {
+            apply(tx, index, item).map_err(|error| error.in_version_form(v8))
+        })?;
         Ok(per_item_results(KEY, results, success_status))
     })
 }

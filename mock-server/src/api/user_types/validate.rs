@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::api::error::{ApiError, Details, message};
 use crate::api::user_type_modules::{
-    self as modules, id_of, invalid_at, missing, too_long, wrong_type,
+    self as modules, id_of, invalid_at, missing, too_long, too_short, wrong_type,
 };
 use crate::store::crm::{self, ModuleRow};
 
@@ -88,15 +88,7 @@ pub(super) fn validate_name<'a>(
         Some(_) => return Err(wrong_type("string", "name", &path)),
     };
     if name.is_empty() {
-        return Err(ApiError::InvalidData {
-            details: Details::MinLength {
-                api_name: "name".into(),
-                json_path: path,
-                minimum_length: 1,
-            },
-            message: "Invalid data",
-        }
-        .wrapped(KEY));
+        return Err(too_short("name", &path, 1));
     }
     if name.chars().count() > NAME_MAX {
         return Err(too_long("name", &path, NAME_MAX));
