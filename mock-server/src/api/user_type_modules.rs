@@ -45,6 +45,14 @@ pub fn wrong_type(expected: &'static str, api_name: &str, json_path: &str) -> Ap
     .wrapped(KEY)
 }
 
+/// `MANDATORY_NOT_FOUND` of a key the schema requires, wrapped: v8 prints it "Required field is
+/// missing" with `[*]` indices; v4–v7 as [`missing`].
+pub fn required(api_name: &str, json_path: &str) -> ApiError {
+    ApiError::mandatory(api_name, json_path)
+        .schema()
+        .wrapped(KEY)
+}
+
 /// `INVALID_DATA` "Invalid data" with `minimum_length`, wrapped: a schema error.
 pub fn too_short(api_name: &str, json_path: &str, minimum_length: usize) -> ApiError {
     ApiError::InvalidData {
@@ -140,6 +148,10 @@ pub fn validate(
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", "modules", path));
     };
+    // A module's `id` is required by the schema (v8: "Required field is missing").
+    if matches!(item.get("id"), None | Some(Value::Null)) {
+        return Err(required("id", &format!("{path}.id")));
+    }
     let module_id = required_id(item, path)?;
     let module = crm::module_by_id(conn, org_id, &module_id)?
         .ok_or_else(|| invalid_at("id", &format!("{path}.id")))?;
@@ -228,7 +240,7 @@ fn validate_permissions(
         }
     }
     if !given.contains_key("view") {
-        return Err(missing("view", &format!("{path}.view")));
+        return Err(required("view", &format!("{path}.view")));
     }
     if shared_type == "public" {
         return Ok(json!({ "view": given["view"] }));

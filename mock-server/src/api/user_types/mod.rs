@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use super::body::{parse_json, per_item_results};
-use super::user_type_modules::{self as modules, as_input, id_of, missing, wrong_type};
+use super::user_type_modules::{self as modules, as_input, id_of, required, wrong_type};
 use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::domain::membership;
@@ -247,9 +247,9 @@ fn create_one(
     };
     let org_id = ctx.caller.org_id.as_str();
     let name = validate_name(item.get("name"), &base)?
-        .ok_or_else(|| missing("name", &format!("{base}.name")))?;
+        .ok_or_else(|| required("name", &format!("{base}.name")))?;
     let personality = personality_module(tx, org_id, item.get("personality_module"), &base)?
-        .ok_or_else(|| missing("personality_module", &format!("{base}.personality_module")))?;
+        .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
     let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
     let invitation_field = invitation_field(
         tx,
@@ -259,7 +259,7 @@ fn create_one(
         &base,
     )?;
     let module_items = match item.get("modules") {
-        None | Some(Value::Null) => return Err(missing("modules", &format!("{base}.modules"))),
+        None | Some(Value::Null) => return Err(required("modules", &format!("{base}.modules"))),
         Some(Value::Array(items)) => items.clone(),
         Some(_) => {
             return Err(wrong_type(
