@@ -30,6 +30,17 @@ const MAX_LAYOUTS: usize = 7;
 const MAX_FILTERS: usize = 1;
 const MAX_FIELDS: usize = 500;
 
+/// What a user-type body is validated for: the version (v8 adds the checks of its OpenAPI
+/// schema, FIDELITY.md "v8 user-type schema checks") and the operation (create and update
+/// document a few limits differently).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// v8 (or later): the checks and error forms of the v8 examples.
+    pub v8: bool,
+    /// Create (UT3) rather than update (UT4).
+    pub create: bool,
+}
+
 /// `INVALID_DATA` "Invalid data type" (the user-type endpoints' message), wrapped: a schema
 /// error.
 pub fn wrong_type(expected: &'static str, api_name: &str, json_path: &str) -> ApiError {
@@ -117,6 +128,28 @@ fn supported_values(values: &[&'static str], api_name: &str, json_path: &str) ->
     }
 }
 
+/// The values of a boolean key's enum in the v8 schema.
+pub const BOOLEAN_VALUES: [&str; 2] = ["true", "false"];
+
+/// A boolean key: a JSON boolean. On v8 a string other than `"true"`/`"false"` is outside the
+/// enum its schema lists (`supported`); any other value (the strings `"true"`/`"false"`
+/// included, and on v4–v7 any string) is `expected_data_type: boolean`.
+pub fn boolean(
+    value: &Value,
+    key: &str,
+    path: &str,
+    rules: Rules,
+    supported: &[&'static str],
+) -> Result<bool, ApiError> {
+    match value {
+        Value::Bool(flag) => Ok(*flag),
+        Value::String(text) if rules.v8 && !BOOLEAN_VALUES.contains(&text.as_str()) => {
+            Err(unsupported(supported, key, path))
+        }
+        _ => Err(wrong_type("boolean", key, path)),
+    }
+}
+
 /// An id given as a digit string or a JSON number.
 pub fn id_of(value: &Value) -> Option<String> {
     match value {
@@ -144,6 +177,7 @@ pub fn validate(
     personality: &ModuleRow,
     item: &Value,
     path: &str,
+    rules: Rules,
 ) -> Result<(String, Value), ApiError> {
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", "modules", path));
@@ -178,11 +212,11 @@ pub fn validate(
             );
         }
     };
-    let permissions = validate_permissions(item.get("permissions"), &shared_type, path)?;
+    let permissions = validate_permissions(item.get("permissions"), &shared_type, path, rules)?;
     let layouts = validate_layouts(item.get("layouts"), &meta, path)?;
     let views = validate_views(item.get("views"), &meta, path)?;
     let filters = validate_filters(item.get("filters"), &meta, personality, &layouts, path)?;
-    let fields = validate_fields(item.get("fields"), &meta, &layouts, path)?;
+    let fields = validate_fields(item.get("fields"), &meta, &layouts, path, rules)?;
 
     let config = json!({
         "id": meta.module.id,
@@ -223,6 +257,7 @@ fn validate_permissions(
     value: Option<&Value>,
     shared_type: &str,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.permissions");
     let given = match value {
@@ -231,25 +266,31 @@ fn validate_permissions(
         Some(Value::Object(given)) => given,
         Some(_) => return Err(wrong_type("jsonobject", "permissions", &path)),
     };
+    let mut flags = Map::new();
     for (key, value) in given {
         if !PERMISSION_KEYS.contains(&key.as_str()) {
             return Err(unsupported(&PERMISSION_KEYS, key, &format!("{path}.{key}")));
         }
-        if !value.is_boolean() {
-            return Err(wrong_type("boolean", key, &format!("{path}.{key}")));
-        }
+        // The v8 create schema's enum for `view` is `["true"]`.
+        let supported: &[&'static str] = if rules.create && key == "view" {
+            &BOOLEAN_VALUES[..1]
+        } else {
+            &BOOLEAN_VALUES
+        };
+        let flag = boolean(value, key, &format!("{path}.{key}"), rules, supported)?;
+        flags.insert(key.clone(), Value::Bool(flag));
     }
-    if !given.contains_key("view") {
+    if !flags.contains_key("view") {
         return Err(required("view", &format!("{path}.view")));
     }
     if shared_type == "public" {
-        return Ok(json!({ "view": given["view"] }));
+        return Ok(json!({ "view": flags["view"] }));
     }
     let mut full = Map::new();
     for key in PERMISSION_KEYS {
         full.insert(
             key.into(),
-            given.get(key).cloned().unwrap_or(Value::Bool(false)),
+            flags.get(key).cloned().unwrap_or(Value::Bool(false)),
         );
     }
     Ok(Value::Object(full))
@@ -386,6 +427,7 @@ fn validate_fields(
     meta: &ModuleMeta,
     layouts: &Value,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let fields_path = format!("{path}.fields");
     let items = match value {
@@ -428,14 +470,13 @@ fn validate_fields(
                     value: "read_only".into(),
                 });
             }
-            Some(Value::Bool(read_only)) => *read_only,
-            Some(_) => {
-                return Err(wrong_type(
-                    "boolean",
-                    "read_only",
-                    &format!("{item_path}.read_only"),
-                ));
-            }
+            Some(value) => boolean(
+                value,
+                "read_only",
+                &format!("{item_path}.read_only"),
+                rules,
+                &BOOLEAN_VALUES,
+            )?,
         };
         let mandatory = meta.layouts.iter().any(|layout| {
             chosen.contains(&layout.id.as_str())

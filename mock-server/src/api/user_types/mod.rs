@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use super::body::{parse_json, per_item_results};
-use super::user_type_modules::{self as modules, as_input, id_of, required, wrong_type};
+use super::user_type_modules::{self as modules, Rules, as_input, id_of, required, wrong_type};
 use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::domain::membership;
@@ -245,12 +245,16 @@ fn create_one(
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", KEY, &base));
     };
+    let rules = Rules {
+        v8: ctx.version >= ApiVersion::V8,
+        create: true,
+    };
     let org_id = ctx.caller.org_id.as_str();
     let name = validate_name(item.get("name"), &base)?
         .ok_or_else(|| required("name", &format!("{base}.name")))?;
     let personality = personality_module(tx, org_id, item.get("personality_module"), &base)?
         .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
-    let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
+    let active = optional_bool(item.get("active"), "active", &base, rules)?.unwrap_or(false);
     let invitation_field = invitation_field(
         tx,
         org_id,
@@ -269,7 +273,7 @@ fn create_one(
             ));
         }
     };
-    let configs = validate_modules(tx, org_id, &personality, &module_items, &base)?;
+    let configs = validate_modules(tx, org_id, &personality, &module_items, &base, rules)?;
     if user_types::name_taken(tx, org_id, name, None)? {
         return Err(duplicate_name(&base));
     }
@@ -306,6 +310,10 @@ fn update_one(
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", KEY, &base));
     };
+    let rules = Rules {
+        v8: ctx.version >= ApiVersion::V8,
+        create: false,
+    };
     let org_id = ctx.caller.org_id.as_str();
     let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
     let personality =
@@ -323,7 +331,7 @@ fn update_one(
         }
         .wrapped(KEY));
     }
-    let active = optional_bool(item.get("active"), "active", &base)?;
+    let active = optional_bool(item.get("active"), "active", &base, rules)?;
     let invitation_field = match item.get("invitation_field") {
         None | Some(Value::Null) => None,
         given => invitation_field(tx, org_id, &personality, given, &base)?,
@@ -376,7 +384,14 @@ fn update_one(
                     Some(k) => format!("{base}.modules[{k}]"),
                     None => format!("{base}.modules"),
                 };
-                configs.push(modules::validate(tx, org_id, &personality, config, &path)?);
+                configs.push(modules::validate(
+                    tx,
+                    org_id,
+                    &personality,
+                    config,
+                    &path,
+                    rules,
+                )?);
             }
             check_mandatory_modules(tx, org_id, &personality, &configs)?;
             Some(

@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use crate::api::error::{ApiError, Details, message};
 use crate::api::user_type_modules::{
-    self as modules, id_of, invalid_at, missing, too_long, too_short, wrong_type,
+    self as modules, BOOLEAN_VALUES, Rules, id_of, invalid_at, missing, too_long, too_short,
+    wrong_type,
 };
 use crate::store::crm::{self, ModuleRow};
 
@@ -38,6 +39,7 @@ pub(super) fn validate_modules(
     personality: &ModuleRow,
     items: &[Value],
     base: &str,
+    rules: Rules,
 ) -> Result<Vec<(String, String)>, ApiError> {
     if items.len() > 500 {
         return Err(too_long("modules", &format!("{base}.modules"), 500));
@@ -45,7 +47,7 @@ pub(super) fn validate_modules(
     let mut configs: Vec<(String, Value)> = Vec::new();
     for (k, item) in items.iter().enumerate() {
         let path = format!("{base}.modules[{k}]");
-        let (module_id, config) = modules::validate(conn, org_id, personality, item, &path)?;
+        let (module_id, config) = modules::validate(conn, org_id, personality, item, &path, rules)?;
         if configs.iter().any(|(existing, _)| *existing == module_id) {
             return Err(ApiError::DuplicateData {
                 api_name: "id".into(),
@@ -111,11 +113,13 @@ pub(super) fn optional_bool(
     value: Option<&Value>,
     key: &str,
     base: &str,
+    rules: Rules,
 ) -> Result<Option<bool>, ApiError> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(flag)) => Ok(Some(*flag)),
-        Some(_) => Err(wrong_type("boolean", key, &format!("{base}.{key}"))),
+        Some(value) => {
+            modules::boolean(value, key, &format!("{base}.{key}"), rules, &BOOLEAN_VALUES).map(Some)
+        }
     }
 }
 
