@@ -162,11 +162,23 @@ pub fn id_of(value: &Value) -> Option<String> {
 }
 
 /// Reads `<key>.id` of an object-valued key, answering the documented errors.
-fn required_id(object: &Map<String, Value>, path: &str) -> Result<String, ApiError> {
+fn required_id(object: &Map<String, Value>, path: &str, rules: Rules) -> Result<String, ApiError> {
     match object.get("id") {
         None | Some(Value::Null) => Err(missing("id", &format!("{path}.id"))),
-        Some(value) => id_of(value).ok_or_else(|| invalid_at("id", &format!("{path}.id"))),
+        Some(value) => given_id(value, &format!("{path}.id"), rules),
     }
+}
+
+/// An id: a digit string or a JSON number. Anything else is, on v8, of the wrong type for the
+/// schema's `bigint` (`expected_data_type: bigint`), on v4–v7 "invalid data" `{api_name,json_path}`.
+pub fn given_id(value: &Value, json_path: &str, rules: Rules) -> Result<String, ApiError> {
+    id_of(value).ok_or_else(|| {
+        if rules.v8 {
+            wrong_type("bigint", "id", json_path)
+        } else {
+            invalid_at("id", json_path)
+        }
+    })
 }
 
 /// Validates one `modules[]` item (already merged with the stored one on update) and answers
@@ -186,7 +198,7 @@ pub fn validate(
     if matches!(item.get("id"), None | Some(Value::Null)) {
         return Err(required("id", &format!("{path}.id")));
     }
-    let module_id = required_id(item, path)?;
+    let module_id = required_id(item, path, rules)?;
     let module = crm::module_by_id(conn, org_id, &module_id)?
         .ok_or_else(|| invalid_at("id", &format!("{path}.id")))?;
     if !module_allowed(conn, org_id, personality, &module)? {
@@ -213,9 +225,16 @@ pub fn validate(
         }
     };
     let permissions = validate_permissions(item.get("permissions"), &shared_type, path, rules)?;
-    let layouts = validate_layouts(item.get("layouts"), &meta, path)?;
-    let views = validate_views(item.get("views"), &meta, path)?;
-    let filters = validate_filters(item.get("filters"), &meta, personality, &layouts, path)?;
+    let layouts = validate_layouts(item.get("layouts"), &meta, path, rules)?;
+    let views = validate_views(item.get("views"), &meta, path, rules)?;
+    let filters = validate_filters(
+        item.get("filters"),
+        &meta,
+        personality,
+        &layouts,
+        path,
+        rules,
+    )?;
     let fields = validate_fields(item.get("fields"), &meta, &layouts, path, rules)?;
 
     let config = json!({
@@ -300,6 +319,7 @@ fn validate_layouts(
     value: Option<&Value>,
     meta: &ModuleMeta,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.layouts");
     let items = match value {
@@ -316,7 +336,7 @@ fn validate_layouts(
         let Value::Object(layout) = item else {
             return Err(wrong_type("jsonobject", "layouts", &item_path));
         };
-        let id = required_id(layout, &item_path)?;
+        let id = required_id(layout, &item_path, rules)?;
         if !meta.layouts.iter().any(|l| l.id == id) {
             return Err(invalid_at("id", &format!("{item_path}.id")));
         }
@@ -336,14 +356,19 @@ fn validate_layouts(
     })
 }
 
-fn validate_views(value: Option<&Value>, meta: &ModuleMeta, path: &str) -> Result<Value, ApiError> {
+fn validate_views(
+    value: Option<&Value>,
+    meta: &ModuleMeta,
+    path: &str,
+    rules: Rules,
+) -> Result<Value, ApiError> {
     let path = format!("{path}.views");
     let view = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Object(view)) => view,
         Some(_) => return Err(wrong_type("jsonobject", "views", &path)),
     };
-    let id = required_id(view, &path)?;
+    let id = required_id(view, &path, rules)?;
     let view_type = match view.get("type") {
         None | Some(Value::Null) => return Err(missing("type", &format!("{path}.type"))),
         Some(Value::String(text)) if VIEW_TYPES.contains(&text.as_str()) => text.clone(),
@@ -366,6 +391,7 @@ fn validate_filters(
     personality: &ModuleRow,
     layouts: &Value,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let filters_path = format!("{path}.filters");
     let items = match value {
@@ -393,7 +419,7 @@ fn validate_filters(
         let Value::Object(filter) = item else {
             return Err(wrong_type("jsonobject", "filters", &item_path));
         };
-        let id = required_id(filter, &item_path)?;
+        let id = required_id(filter, &item_path, rules)?;
         // A filter is a lookup from this module to the personality module (what portals meta
         // offers): it ties each record to the portal user who may see it.
         let is_filter = meta.fields.iter().any(|f| {
@@ -448,7 +474,7 @@ fn validate_fields(
         let Value::Object(field) = item else {
             return Err(wrong_type("jsonobject", "fields", &item_path));
         };
-        let id = required_id(field, &item_path)?;
+        let id = required_id(field, &item_path, rules)?;
         let known = meta
             .fields
             .iter()

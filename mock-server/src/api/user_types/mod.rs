@@ -252,7 +252,7 @@ fn create_one(
     let org_id = ctx.caller.org_id.as_str();
     let name = validate_name(item.get("name"), &base)?
         .ok_or_else(|| required("name", &format!("{base}.name")))?;
-    let personality = personality_module(tx, org_id, item.get("personality_module"), &base)?
+    let personality = personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
         .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
     let active = optional_bool(item.get("active"), "active", &base, rules)?.unwrap_or(false);
     let invitation_field = invitation_field(
@@ -319,7 +319,8 @@ fn update_one(
     let personality =
         crm::module_by_id(tx, org_id, &row.personality.0)?.ok_or(ApiError::InternalError)?;
     let name = validate_name(item.get("name"), &base)?;
-    if let Some(given) = personality_module(tx, org_id, item.get("personality_module"), &base)?
+    if let Some(given) =
+        personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
         && given.id != personality.id
     {
         return Err(ApiError::NotAllowed {

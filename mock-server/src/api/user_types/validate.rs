@@ -129,6 +129,7 @@ pub(super) fn personality_module(
     org_id: &str,
     value: Option<&Value>,
     base: &str,
+    rules: Rules,
 ) -> Result<Option<ModuleRow>, ApiError> {
     let path = format!("{base}.personality_module");
     let object = match value {
@@ -138,7 +139,7 @@ pub(super) fn personality_module(
     };
     let by_id = match object.get("id") {
         None | Some(Value::Null) => None,
-        Some(value) => Some(id_of(value).ok_or_else(|| invalid_at("id", &format!("{path}.id")))?),
+        Some(value) => Some(modules::given_id(value, &format!("{path}.id"), rules)?),
     };
     let module = match (by_id, object.get("api_name")) {
         (Some(id), _) => crm::module_by_id(conn, org_id, &id)?,
