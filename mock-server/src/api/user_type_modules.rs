@@ -150,6 +150,33 @@ pub fn boolean(
     }
 }
 
+/// A string key of the v8 schema with a length and an enum: of another type ->
+/// `expected_data_type` (v8 prints `text`), outside `min..=max` characters -> `minimum_length`
+/// / `maximum_length`, outside `values` -> `supported_values`.
+fn schema_text(
+    value: &Value,
+    key: &str,
+    path: &str,
+    min: usize,
+    max: usize,
+    values: &[&'static str],
+) -> Result<(), ApiError> {
+    let Value::String(text) = value else {
+        return Err(wrong_type("string", key, path));
+    };
+    let length = text.chars().count();
+    if length < min {
+        return Err(too_short(key, path, min));
+    }
+    if length > max {
+        return Err(too_long(key, path, max));
+    }
+    if !values.contains(&text.as_str()) {
+        return Err(unsupported(values, key, path));
+    }
+    Ok(())
+}
+
 /// An id given as a digit string or a JSON number.
 pub fn id_of(value: &Value) -> Option<String> {
     match value {
@@ -199,6 +226,24 @@ pub fn validate(
         return Err(required("id", &format!("{path}.id")));
     }
     let module_id = required_id(item, path, rules)?;
+    // v8 checks `shared_type` against its schema (type, length, enum) before the CRM.
+    if rules.v8
+        && let Some(value) = item.get("shared_type").filter(|v| !v.is_null())
+    {
+        let (min, values) = if rules.create {
+            (5, ["private", "public"])
+        } else {
+            (6, ["public", "private"])
+        };
+        schema_text(
+            value,
+            "shared_type",
+            &format!("{path}.shared_type"),
+            min,
+            7,
+            &values,
+        )?;
+    }
     let module = crm::module_by_id(conn, org_id, &module_id)?
         .ok_or_else(|| invalid_at("id", &format!("{path}.id")))?;
     if !module_allowed(conn, org_id, personality, &module)? {
@@ -371,6 +416,18 @@ fn validate_views(
     let id = required_id(view, &path, rules)?;
     let view_type = match view.get("type") {
         None | Some(Value::Null) => return Err(missing("type", &format!("{path}.type"))),
+        // v8: the schema's string of at most 11 characters, in its enum's order.
+        Some(value) if rules.v8 => {
+            schema_text(
+                value,
+                "type",
+                &format!("{path}.type"),
+                0,
+                11,
+                &["canvas_view", "custom_view"],
+            )?;
+            value.as_str().unwrap_or_default().to_owned()
+        }
         Some(Value::String(text)) if VIEW_TYPES.contains(&text.as_str()) => text.clone(),
         Some(_) => return Err(unsupported(&VIEW_TYPES, "type", &format!("{path}.type"))),
     };
