@@ -30,7 +30,19 @@ const MAX_LAYOUTS: usize = 7;
 const MAX_FILTERS: usize = 1;
 const MAX_FIELDS: usize = 500;
 
-/// `INVALID_DATA` "Invalid data type" (the user-type endpoints' message), wrapped.
+/// What a user-type body is validated for: the version (v8 adds the checks of its OpenAPI
+/// schema, FIDELITY.md "v8 user-type schema checks") and the operation (create and update
+/// document a few limits differently).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// v8 (or later): the checks and error forms of the v8 examples.
+    pub v8: bool,
+    /// Create (UT3) rather than update (UT4).
+    pub create: bool,
+}
+
+/// `INVALID_DATA` "Invalid data type" (the user-type endpoints' message), wrapped: a schema
+/// error.
 pub fn wrong_type(expected: &'static str, api_name: &str, json_path: &str) -> ApiError {
     ApiError::InvalidData {
         details: Details::ExpectedType {
@@ -40,6 +52,29 @@ pub fn wrong_type(expected: &'static str, api_name: &str, json_path: &str) -> Ap
         },
         message: "Invalid data type",
     }
+    .schema()
+    .wrapped(KEY)
+}
+
+/// `MANDATORY_NOT_FOUND` of a key the schema requires, wrapped: v8 prints it "Required field is
+/// missing" with `[*]` indices; v4–v7 as [`missing`].
+pub fn required(api_name: &str, json_path: &str) -> ApiError {
+    ApiError::mandatory(api_name, json_path)
+        .schema()
+        .wrapped(KEY)
+}
+
+/// `INVALID_DATA` "Invalid data" with `minimum_length`, wrapped: a schema error.
+pub fn too_short(api_name: &str, json_path: &str, minimum_length: usize) -> ApiError {
+    ApiError::InvalidData {
+        details: Details::MinLength {
+            api_name: api_name.to_owned(),
+            json_path: json_path.to_owned(),
+            minimum_length,
+        },
+        message: "Invalid data",
+    }
+    .schema()
     .wrapped(KEY)
 }
 
@@ -55,12 +90,12 @@ pub fn invalid_at(api_name: &str, json_path: &str) -> ApiError {
     .wrapped(KEY)
 }
 
-/// `MANDATORY_NOT_FOUND` "required field not found", wrapped.
+/// `MANDATORY_NOT_FOUND` "required field not found", wrapped (every version prints it so).
 pub fn missing(api_name: &str, json_path: &str) -> ApiError {
     ApiError::mandatory(api_name, json_path).wrapped(KEY)
 }
 
-/// `INVALID_DATA` "Invalid data" with `maximum_length`, wrapped.
+/// `INVALID_DATA` "Invalid data" with `maximum_length`, wrapped: a schema error.
 pub fn too_long(api_name: &str, json_path: &str, maximum_length: usize) -> ApiError {
     ApiError::InvalidData {
         details: Details::MaxLength {
@@ -70,10 +105,19 @@ pub fn too_long(api_name: &str, json_path: &str, maximum_length: usize) -> ApiEr
         },
         message: "Invalid data",
     }
+    .schema()
     .wrapped(KEY)
 }
 
-fn unsupported(values: &[&'static str], api_name: &str, json_path: &str) -> ApiError {
+/// `INVALID_DATA` "Invalid data" with `supported_values`, wrapped: a value outside the key's
+/// enum (a schema error).
+pub fn unsupported(values: &[&'static str], api_name: &str, json_path: &str) -> ApiError {
+    supported_values(values, api_name, json_path)
+        .schema()
+        .wrapped(KEY)
+}
+
+fn supported_values(values: &[&'static str], api_name: &str, json_path: &str) -> ApiError {
     ApiError::InvalidData {
         details: Details::SupportedValues {
             supported_values: values.to_vec(),
@@ -82,7 +126,55 @@ fn unsupported(values: &[&'static str], api_name: &str, json_path: &str) -> ApiE
         },
         message: "Invalid data",
     }
-    .wrapped(KEY)
+}
+
+/// The values of a boolean key's enum in the v8 schema.
+pub const BOOLEAN_VALUES: [&str; 2] = ["true", "false"];
+
+/// A boolean key: a JSON boolean. On v8 a string other than `"true"`/`"false"` is outside the
+/// enum its schema lists (`supported`); any other value (the strings `"true"`/`"false"`
+/// included, and on v4–v7 any string) is `expected_data_type: boolean`.
+pub fn boolean(
+    value: &Value,
+    key: &str,
+    path: &str,
+    rules: Rules,
+    supported: &[&'static str],
+) -> Result<bool, ApiError> {
+    match value {
+        Value::Bool(flag) => Ok(*flag),
+        Value::String(text) if rules.v8 && !BOOLEAN_VALUES.contains(&text.as_str()) => {
+            Err(unsupported(supported, key, path))
+        }
+        _ => Err(wrong_type("boolean", key, path)),
+    }
+}
+
+/// A string key of the v8 schema with a length and an enum: of another type ->
+/// `expected_data_type` (v8 prints `text`), outside `min..=max` characters -> `minimum_length`
+/// / `maximum_length`, outside `values` -> `supported_values`.
+fn schema_text(
+    value: &Value,
+    key: &str,
+    path: &str,
+    min: usize,
+    max: usize,
+    values: &[&'static str],
+) -> Result<(), ApiError> {
+    let Value::String(text) = value else {
+        return Err(wrong_type("string", key, path));
+    };
+    let length = text.chars().count();
+    if length < min {
+        return Err(too_short(key, path, min));
+    }
+    if length > max {
+        return Err(too_long(key, path, max));
+    }
+    if !values.contains(&text.as_str()) {
+        return Err(unsupported(values, key, path));
+    }
+    Ok(())
 }
 
 /// An id given as a digit string or a JSON number.
@@ -97,11 +189,23 @@ pub fn id_of(value: &Value) -> Option<String> {
 }
 
 /// Reads `<key>.id` of an object-valued key, answering the documented errors.
-fn required_id(object: &Map<String, Value>, path: &str) -> Result<String, ApiError> {
+fn required_id(object: &Map<String, Value>, path: &str, rules: Rules) -> Result<String, ApiError> {
     match object.get("id") {
         None | Some(Value::Null) => Err(missing("id", &format!("{path}.id"))),
-        Some(value) => id_of(value).ok_or_else(|| invalid_at("id", &format!("{path}.id"))),
+        Some(value) => given_id(value, &format!("{path}.id"), rules),
     }
+}
+
+/// An id: a digit string or a JSON number. Anything else is, on v8, of the wrong type for the
+/// schema's `bigint` (`expected_data_type: bigint`), on v4–v7 "invalid data" `{api_name,json_path}`.
+pub fn given_id(value: &Value, json_path: &str, rules: Rules) -> Result<String, ApiError> {
+    id_of(value).ok_or_else(|| {
+        if rules.v8 {
+            wrong_type("bigint", "id", json_path)
+        } else {
+            invalid_at("id", json_path)
+        }
+    })
 }
 
 /// Validates one `modules[]` item (already merged with the stored one on update) and answers
@@ -112,11 +216,34 @@ pub fn validate(
     personality: &ModuleRow,
     item: &Value,
     path: &str,
+    rules: Rules,
 ) -> Result<(String, Value), ApiError> {
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", "modules", path));
     };
-    let module_id = required_id(item, path)?;
+    // A module's `id` is required by the schema (v8: "Required field is missing").
+    if matches!(item.get("id"), None | Some(Value::Null)) {
+        return Err(required("id", &format!("{path}.id")));
+    }
+    let module_id = required_id(item, path, rules)?;
+    // v8 checks `shared_type` against its schema (type, length, enum) before the CRM.
+    if rules.v8
+        && let Some(value) = item.get("shared_type").filter(|v| !v.is_null())
+    {
+        let (min, values) = if rules.create {
+            (5, ["private", "public"])
+        } else {
+            (6, ["public", "private"])
+        };
+        schema_text(
+            value,
+            "shared_type",
+            &format!("{path}.shared_type"),
+            min,
+            7,
+            &values,
+        )?;
+    }
     let module = crm::module_by_id(conn, org_id, &module_id)?
         .ok_or_else(|| invalid_at("id", &format!("{path}.id")))?;
     if !module_allowed(conn, org_id, personality, &module)? {
@@ -136,18 +263,24 @@ pub fn validate(
                 .copied()
                 .filter(|t| *t == meta.module.shared_type)
                 .collect::<Vec<_>>();
-            return Err(unsupported(
-                &own,
-                "shared_type",
-                &format!("{path}.shared_type"),
-            ));
+            // The module's sharing, not the key's schema: the path keeps its indices.
+            return Err(
+                supported_values(&own, "shared_type", &format!("{path}.shared_type")).wrapped(KEY),
+            );
         }
     };
-    let permissions = validate_permissions(item.get("permissions"), &shared_type, path)?;
-    let layouts = validate_layouts(item.get("layouts"), &meta, path)?;
-    let views = validate_views(item.get("views"), &meta, path)?;
-    let filters = validate_filters(item.get("filters"), &meta, personality, &layouts, path)?;
-    let fields = validate_fields(item.get("fields"), &meta, &layouts, path)?;
+    let permissions = validate_permissions(item.get("permissions"), &shared_type, path, rules)?;
+    let layouts = validate_layouts(item.get("layouts"), &meta, path, rules)?;
+    let views = validate_views(item.get("views"), &meta, path, rules)?;
+    let filters = validate_filters(
+        item.get("filters"),
+        &meta,
+        personality,
+        &layouts,
+        path,
+        rules,
+    )?;
+    let fields = validate_fields(item.get("fields"), &meta, &layouts, path, rules)?;
 
     let config = json!({
         "id": meta.module.id,
@@ -188,6 +321,7 @@ fn validate_permissions(
     value: Option<&Value>,
     shared_type: &str,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.permissions");
     let given = match value {
@@ -196,25 +330,31 @@ fn validate_permissions(
         Some(Value::Object(given)) => given,
         Some(_) => return Err(wrong_type("jsonobject", "permissions", &path)),
     };
+    let mut flags = Map::new();
     for (key, value) in given {
         if !PERMISSION_KEYS.contains(&key.as_str()) {
             return Err(unsupported(&PERMISSION_KEYS, key, &format!("{path}.{key}")));
         }
-        if !value.is_boolean() {
-            return Err(wrong_type("boolean", key, &format!("{path}.{key}")));
-        }
+        // The v8 create schema's enum for `view` is `["true"]`.
+        let supported: &[&'static str] = if rules.create && key == "view" {
+            &BOOLEAN_VALUES[..1]
+        } else {
+            &BOOLEAN_VALUES
+        };
+        let flag = boolean(value, key, &format!("{path}.{key}"), rules, supported)?;
+        flags.insert(key.clone(), Value::Bool(flag));
     }
-    if !given.contains_key("view") {
-        return Err(missing("view", &format!("{path}.view")));
+    if !flags.contains_key("view") {
+        return Err(required("view", &format!("{path}.view")));
     }
     if shared_type == "public" {
-        return Ok(json!({ "view": given["view"] }));
+        return Ok(json!({ "view": flags["view"] }));
     }
     let mut full = Map::new();
     for key in PERMISSION_KEYS {
         full.insert(
             key.into(),
-            given.get(key).cloned().unwrap_or(Value::Bool(false)),
+            flags.get(key).cloned().unwrap_or(Value::Bool(false)),
         );
     }
     Ok(Value::Object(full))
@@ -224,6 +364,7 @@ fn validate_layouts(
     value: Option<&Value>,
     meta: &ModuleMeta,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.layouts");
     let items = match value {
@@ -240,7 +381,7 @@ fn validate_layouts(
         let Value::Object(layout) = item else {
             return Err(wrong_type("jsonobject", "layouts", &item_path));
         };
-        let id = required_id(layout, &item_path)?;
+        let id = required_id(layout, &item_path, rules)?;
         if !meta.layouts.iter().any(|l| l.id == id) {
             return Err(invalid_at("id", &format!("{item_path}.id")));
         }
@@ -260,16 +401,33 @@ fn validate_layouts(
     })
 }
 
-fn validate_views(value: Option<&Value>, meta: &ModuleMeta, path: &str) -> Result<Value, ApiError> {
+fn validate_views(
+    value: Option<&Value>,
+    meta: &ModuleMeta,
+    path: &str,
+    rules: Rules,
+) -> Result<Value, ApiError> {
     let path = format!("{path}.views");
     let view = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Object(view)) => view,
         Some(_) => return Err(wrong_type("jsonobject", "views", &path)),
     };
-    let id = required_id(view, &path)?;
+    let id = required_id(view, &path, rules)?;
     let view_type = match view.get("type") {
         None | Some(Value::Null) => return Err(missing("type", &format!("{path}.type"))),
+        // v8: the schema's string of at most 11 characters, in its enum's order.
+        Some(value) if rules.v8 => {
+            schema_text(
+                value,
+                "type",
+                &format!("{path}.type"),
+                0,
+                11,
+                &["canvas_view", "custom_view"],
+            )?;
+            value.as_str().unwrap_or_default().to_owned()
+        }
         Some(Value::String(text)) if VIEW_TYPES.contains(&text.as_str()) => text.clone(),
         Some(_) => return Err(unsupported(&VIEW_TYPES, "type", &format!("{path}.type"))),
     };
@@ -290,6 +448,7 @@ fn validate_filters(
     personality: &ModuleRow,
     layouts: &Value,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let filters_path = format!("{path}.filters");
     let items = match value {
@@ -317,7 +476,7 @@ fn validate_filters(
         let Value::Object(filter) = item else {
             return Err(wrong_type("jsonobject", "filters", &item_path));
         };
-        let id = required_id(filter, &item_path)?;
+        let id = required_id(filter, &item_path, rules)?;
         // A filter is a lookup from this module to the personality module (what portals meta
         // offers): it ties each record to the portal user who may see it.
         let is_filter = meta.fields.iter().any(|f| {
@@ -351,6 +510,7 @@ fn validate_fields(
     meta: &ModuleMeta,
     layouts: &Value,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let fields_path = format!("{path}.fields");
     let items = match value {
@@ -371,7 +531,7 @@ fn validate_fields(
         let Value::Object(field) = item else {
             return Err(wrong_type("jsonobject", "fields", &item_path));
         };
-        let id = required_id(field, &item_path)?;
+        let id = required_id(field, &item_path, rules)?;
         let known = meta
             .fields
             .iter()
@@ -393,14 +553,13 @@ fn validate_fields(
                     value: "read_only".into(),
                 });
             }
-            Some(Value::Bool(read_only)) => *read_only,
-            Some(_) => {
-                return Err(wrong_type(
-                    "boolean",
-                    "read_only",
-                    &format!("{item_path}.read_only"),
-                ));
-            }
+            Some(value) => boolean(
+                value,
+                "read_only",
+                &format!("{item_path}.read_only"),
+                rules,
+                &BOOLEAN_VALUES,
+            )?,
         };
         let mandatory = meta.layouts.iter().any(|layout| {
             chosen.contains(&layout.id.as_str())

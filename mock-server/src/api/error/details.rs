@@ -92,8 +92,98 @@ pub enum Details {
 }
 
 impl Details {
+    /// The form the v8 examples print a schema error's details in: every array index of
+    /// `json_path` as `[*]`, and `text` for an `expected_data_type` of `string`.
+    pub(super) fn in_v8_schema_form(self) -> Details {
+        match self {
+            Details::ExpectedType {
+                expected_data_type,
+                api_name,
+                json_path,
+            } => Details::ExpectedType {
+                expected_data_type: if expected_data_type == "string" {
+                    "text"
+                } else {
+                    expected_data_type
+                },
+                api_name,
+                json_path: any_index(&json_path),
+            },
+            Details::MinLength {
+                api_name,
+                json_path,
+                minimum_length,
+            } => Details::MinLength {
+                api_name,
+                json_path: any_index(&json_path),
+                minimum_length,
+            },
+            Details::MaxLength {
+                api_name,
+                json_path,
+                maximum_length,
+            } => Details::MaxLength {
+                api_name,
+                json_path: any_index(&json_path),
+                maximum_length,
+            },
+            Details::SupportedValues {
+                supported_values,
+                api_name,
+                json_path,
+            } => Details::SupportedValues {
+                supported_values,
+                api_name,
+                json_path: any_index(&json_path),
+            },
+            Details::At {
+                api_name,
+                json_path,
+            } => Details::At {
+                api_name,
+                json_path: any_index(&json_path),
+            },
+            other => other,
+        }
+    }
+
     /// The `details` object, keys in the documented order (the order of the fields above).
     pub(super) fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or_else(|_| Value::Object(Map::new()))
+    }
+}
+
+/// A JSON path with every array index written `[*]`: `$.user_type[0].modules[2].id` becomes
+/// `$.user_type[*].modules[*].id`.
+pub(super) fn any_index(json_path: &str) -> String {
+    let mut out = String::with_capacity(json_path.len());
+    let mut rest = json_path;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        match rest.find(']') {
+            Some(close) if close > 0 && rest[..close].bytes().all(|b| b.is_ascii_digit()) => {
+                out.push('*');
+                rest = &rest[close..];
+            }
+            _ => {}
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::any_index;
+
+    #[test]
+    fn any_index_stars_every_array_index_and_nothing_else() {
+        assert_eq!(
+            any_index("$.user_type[0].modules[12].fields[3].read_only"),
+            "$.user_type[*].modules[*].fields[*].read_only"
+        );
+        assert_eq!(any_index("$.user_type"), "$.user_type");
+        assert_eq!(any_index("$.a[*].b[x]"), "$.a[*].b[x]");
     }
 }

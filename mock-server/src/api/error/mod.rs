@@ -188,6 +188,11 @@ pub enum ApiError {
     },
     /// 500: a fault inside the mock (logged with its cause; never expected).
     InternalError,
+    /// An error of a body's schema (a key of the wrong type or length, a value outside the
+    /// key's enum, a required key missing), rendered as the error it holds until
+    /// [`ApiError::in_version_form`] gives it its version's form: v8 prints the v8 examples' form
+    /// (`[*]` for every array index, `text` for strings, "Required field is missing").
+    Schema(Box<ApiError>),
     /// The same error, wrapped in the resource's array: `{"<key>":[{…}]}`.
     Wrapped {
         /// The resource key (`portals`, `user_type`, …).
@@ -201,6 +206,8 @@ pub enum ApiError {
 pub mod message {
     /// `MANDATORY_NOT_FOUND` on the portal and common bodies.
     pub const REQUIRED_FIELD_NOT_FOUND: &str = "required field not found";
+    /// `MANDATORY_NOT_FOUND` of a user-type body's schema on v8 (the v8 examples).
+    pub const REQUIRED_FIELD_IS_MISSING: &str = "Required field is missing";
     /// `INVALID_DATA` on the portal and common bodies.
     pub const INVALID_DATA: &str = "invalid data";
     /// Unknown portal name on every endpoint under a portal.
@@ -225,6 +232,42 @@ impl ApiError {
         ApiError::Wrapped {
             key,
             error: Box::new(self),
+        }
+    }
+
+    /// Marks this error as one of the body's schema ([`ApiError::Schema`]).
+    pub fn schema(self) -> ApiError {
+        ApiError::Schema(Box::new(self))
+    }
+
+    /// The error in the form `v8` (or v4–v7) prints it: a [`ApiError::Schema`] error (wrapped or
+    /// not) loses its mark; on v8 its `json_path` names every array index `[*]`, an
+    /// `expected_data_type` `string` becomes `text` and `MANDATORY_NOT_FOUND` says "Required
+    /// field is missing", as Zoho's v8 examples print them. Other errors are unchanged.
+    pub fn in_version_form(self, v8: bool) -> ApiError {
+        match self {
+            ApiError::Wrapped { key, error } => ApiError::Wrapped {
+                key,
+                error: Box::new(error.in_version_form(v8)),
+            },
+            ApiError::Schema(error) if v8 => match *error {
+                ApiError::MandatoryNotFound {
+                    api_name,
+                    json_path,
+                    ..
+                } => ApiError::MandatoryNotFound {
+                    api_name,
+                    json_path: details::any_index(&json_path),
+                    message: message::REQUIRED_FIELD_IS_MISSING,
+                },
+                ApiError::InvalidData { details, message } => ApiError::InvalidData {
+                    details: details.in_v8_schema_form(),
+                    message,
+                },
+                other => other.in_version_form(v8),
+            },
+            ApiError::Schema(error) => error.in_version_form(v8),
+            other => other,
         }
     }
 
@@ -268,7 +311,7 @@ impl ApiError {
             ApiError::RequestEntityTooLarge { .. } => 413,
             ApiError::TooManyRequests { .. } => 429,
             ApiError::InternalError => 500,
-            ApiError::Wrapped { error, .. } => error.status(),
+            ApiError::Wrapped { error, .. } | ApiError::Schema(error) => error.status(),
             _ => 400,
         }
     }
@@ -306,7 +349,7 @@ impl ApiError {
             ApiError::RequestEntityTooLarge { .. } => "REQUEST_ENTITY_TOO_LARGE",
             ApiError::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             ApiError::InternalError => "INTERNAL_ERROR",
-            ApiError::Wrapped { error, .. } => error.code(),
+            ApiError::Wrapped { error, .. } | ApiError::Schema(error) => error.code(),
         }
     }
 
@@ -350,7 +393,7 @@ impl ApiError {
             | ApiError::LimitReached { message }
             | ApiError::NotAllowed { message, .. }
             | ApiError::DependentFieldMissing { message, .. } => message,
-            ApiError::Wrapped { error, .. } => error.message(),
+            ApiError::Wrapped { error, .. } | ApiError::Schema(error) => error.message(),
         }
     }
 
@@ -415,7 +458,7 @@ impl ApiError {
                 window,
                 ..
             } => json!({ "retry_after": retry_after, "limit": limit, "window": window }),
-            ApiError::Wrapped { error, .. } => error.details(),
+            ApiError::Wrapped { error, .. } | ApiError::Schema(error) => error.details(),
             _ => Value::Object(Map::new()),
         }
     }
@@ -428,6 +471,7 @@ impl ApiError {
                 outer.insert((*key).to_owned(), Value::Array(vec![error.body()]));
                 Value::Object(outer)
             }
+            ApiError::Schema(error) => error.body(),
             _ => json!({
                 "code": self.code(),
                 "details": self.details(),

@@ -25,7 +25,7 @@ use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use super::body::{parse_json, per_item_results};
-use super::user_type_modules::{self as modules, as_input, id_of, missing, wrong_type};
+use super::user_type_modules::{self as modules, Rules, as_input, id_of, required, wrong_type};
 use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::domain::membership;
@@ -120,7 +120,11 @@ fn apply_items(
     let items = items(&body)?;
     ctx.state.store.write(|tx| {
         require_portal(tx, ctx, portal)?;
-        let results = each_item(items, |index, item| apply(tx, index, item))?;
+        // Each error in its version's form (v8: the v8 examples' schema-error form).
+        let v8 = ctx.version >= ApiVersion::V8;
+        let results = each_item(items, |index, item| {
+            apply(tx, index, item).map_err(|error| error.in_version_form(v8))
+        })?;
         Ok(per_item_results(KEY, results, success_status))
     })
 }
@@ -241,12 +245,16 @@ fn create_one(
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", KEY, &base));
     };
+    let rules = Rules {
+        v8: ctx.version >= ApiVersion::V8,
+        create: true,
+    };
     let org_id = ctx.caller.org_id.as_str();
     let name = validate_name(item.get("name"), &base)?
-        .ok_or_else(|| missing("name", &format!("{base}.name")))?;
-    let personality = personality_module(tx, org_id, item.get("personality_module"), &base)?
-        .ok_or_else(|| missing("personality_module", &format!("{base}.personality_module")))?;
-    let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
+        .ok_or_else(|| required("name", &format!("{base}.name")))?;
+    let personality = personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
+        .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
+    let active = optional_bool(item.get("active"), "active", &base, rules)?.unwrap_or(false);
     let invitation_field = invitation_field(
         tx,
         org_id,
@@ -255,7 +263,7 @@ fn create_one(
         &base,
     )?;
     let module_items = match item.get("modules") {
-        None | Some(Value::Null) => return Err(missing("modules", &format!("{base}.modules"))),
+        None | Some(Value::Null) => return Err(required("modules", &format!("{base}.modules"))),
         Some(Value::Array(items)) => items.clone(),
         Some(_) => {
             return Err(wrong_type(
@@ -265,7 +273,7 @@ fn create_one(
             ));
         }
     };
-    let configs = validate_modules(tx, org_id, &personality, &module_items, &base)?;
+    let configs = validate_modules(tx, org_id, &personality, &module_items, &base, rules)?;
     if user_types::name_taken(tx, org_id, name, None)? {
         return Err(duplicate_name(&base));
     }
@@ -302,12 +310,17 @@ fn update_one(
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", KEY, &base));
     };
+    let rules = Rules {
+        v8: ctx.version >= ApiVersion::V8,
+        create: false,
+    };
     let org_id = ctx.caller.org_id.as_str();
     let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
     let personality =
         crm::module_by_id(tx, org_id, &row.personality.0)?.ok_or(ApiError::InternalError)?;
     let name = validate_name(item.get("name"), &base)?;
-    if let Some(given) = personality_module(tx, org_id, item.get("personality_module"), &base)?
+    if let Some(given) =
+        personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
         && given.id != personality.id
     {
         return Err(ApiError::NotAllowed {
@@ -326,7 +339,7 @@ fn update_one(
         }
         .wrapped(KEY));
     }
-    let active = optional_bool(item.get("active"), "active", &base)?;
+    let active = optional_bool(item.get("active"), "active", &base, rules)?;
     let invitation_field = match item.get("invitation_field") {
         None | Some(Value::Null) => None,
         given => invitation_field(tx, org_id, &personality, given, &base)?,
@@ -379,7 +392,14 @@ fn update_one(
                     Some(k) => format!("{base}.modules[{k}]"),
                     None => format!("{base}.modules"),
                 };
-                configs.push(modules::validate(tx, org_id, &personality, config, &path)?);
+                configs.push(modules::validate(
+                    tx,
+                    org_id,
+                    &personality,
+                    config,
+                    &path,
+                    rules,
+                )?);
             }
             check_mandatory_modules(tx, org_id, &personality, &configs)?;
             Some(

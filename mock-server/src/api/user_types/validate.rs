@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use crate::api::error::{ApiError, Details, message};
 use crate::api::user_type_modules::{
-    self as modules, id_of, invalid_at, missing, too_long, wrong_type,
+    self as modules, BOOLEAN_VALUES, Rules, id_of, invalid_at, missing, too_long, too_short,
+    wrong_type,
 };
 use crate::store::crm::{self, ModuleRow};
 
@@ -38,6 +39,7 @@ pub(super) fn validate_modules(
     personality: &ModuleRow,
     items: &[Value],
     base: &str,
+    rules: Rules,
 ) -> Result<Vec<(String, String)>, ApiError> {
     if items.len() > 500 {
         return Err(too_long("modules", &format!("{base}.modules"), 500));
@@ -45,7 +47,7 @@ pub(super) fn validate_modules(
     let mut configs: Vec<(String, Value)> = Vec::new();
     for (k, item) in items.iter().enumerate() {
         let path = format!("{base}.modules[{k}]");
-        let (module_id, config) = modules::validate(conn, org_id, personality, item, &path)?;
+        let (module_id, config) = modules::validate(conn, org_id, personality, item, &path, rules)?;
         if configs.iter().any(|(existing, _)| *existing == module_id) {
             return Err(ApiError::DuplicateData {
                 api_name: "id".into(),
@@ -88,15 +90,7 @@ pub(super) fn validate_name<'a>(
         Some(_) => return Err(wrong_type("string", "name", &path)),
     };
     if name.is_empty() {
-        return Err(ApiError::InvalidData {
-            details: Details::MinLength {
-                api_name: "name".into(),
-                json_path: path,
-                minimum_length: 1,
-            },
-            message: "Invalid data",
-        }
-        .wrapped(KEY));
+        return Err(too_short("name", &path, 1));
     }
     if name.chars().count() > NAME_MAX {
         return Err(too_long("name", &path, NAME_MAX));
@@ -119,11 +113,13 @@ pub(super) fn optional_bool(
     value: Option<&Value>,
     key: &str,
     base: &str,
+    rules: Rules,
 ) -> Result<Option<bool>, ApiError> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(flag)) => Ok(Some(*flag)),
-        Some(_) => Err(wrong_type("boolean", key, &format!("{base}.{key}"))),
+        Some(value) => {
+            modules::boolean(value, key, &format!("{base}.{key}"), rules, &BOOLEAN_VALUES).map(Some)
+        }
     }
 }
 
@@ -133,6 +129,7 @@ pub(super) fn personality_module(
     org_id: &str,
     value: Option<&Value>,
     base: &str,
+    rules: Rules,
 ) -> Result<Option<ModuleRow>, ApiError> {
     let path = format!("{base}.personality_module");
     let object = match value {
@@ -142,7 +139,7 @@ pub(super) fn personality_module(
     };
     let by_id = match object.get("id") {
         None | Some(Value::Null) => None,
-        Some(value) => Some(id_of(value).ok_or_else(|| invalid_at("id", &format!("{path}.id")))?),
+        Some(value) => Some(modules::given_id(value, &format!("{path}.id"), rules)?),
     };
     let module = match (by_id, object.get("api_name")) {
         (Some(id), _) => crm::module_by_id(conn, org_id, &id)?,
