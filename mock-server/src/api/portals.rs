@@ -16,7 +16,7 @@ use super::body::{optional_string, parse_json, single_item};
 use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::http::ApiResponse;
-use crate::store::orgs::{self, OrgRow};
+use crate::store::orgs::OrgRow;
 use crate::store::portals::{self, NewPortal, PortalRow, UserRef};
 use crate::store::user_types::{self, NewUserType};
 use crate::version::ApiVersion;
@@ -377,12 +377,10 @@ fn create_default_user_type(ctx: &Ctx<'_>, tx: &rusqlite::Transaction<'_>) -> Re
     if let Some((notes, _)) = notes {
         modules.push((notes.clone(), view_only(&notes)));
     }
-    let id = orgs::next_id(tx, org_id)?;
     user_types::insert(
         tx,
         &NewUserType {
             org_id,
-            id: &id,
             name: "Client Portal",
             personality_module_id: &contacts,
             invitation_field_id: email.as_deref(),

@@ -236,8 +236,6 @@ fn insert_modules(
 pub struct NewUserType<'a> {
     /// The org.
     pub org_id: &'a str,
-    /// Id.
-    pub id: &'a str,
     /// Name.
     pub name: &'a str,
     /// The personality module's id.
@@ -256,8 +254,10 @@ pub struct NewUserType<'a> {
     pub modules: &'a [(String, String)],
 }
 
-/// Creates a user type with its module configurations.
-pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<(), StoreError> {
+/// Creates a user type with its module configurations; answers the id it took from the org's
+/// sequence.
+pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<String, StoreError> {
+    let id = super::orgs::next_id(conn, new.org_id)?;
     conn.prepare_cached(
         "INSERT INTO user_types (org_id, id, name, personality_module_id, invitation_field_id,
                                  active, is_default, created_time, created_by, modified_time,
@@ -266,7 +266,7 @@ pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<(), StoreError
     )?
     .execute(params![
         new.org_id,
-        new.id,
+        id,
         new.name,
         new.personality_module_id,
         new.invitation_field_id,
@@ -275,7 +275,8 @@ pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<(), StoreError
         new.now,
         new.user_id
     ])?;
-    insert_modules(conn, new.org_id, new.id, new.modules)
+    insert_modules(conn, new.org_id, &id, new.modules)?;
+    Ok(id)
 }
 
 /// The id of a module by API name, and the id of one of its fields by API name.

@@ -14,6 +14,7 @@
 //! Each item of a batch body gets its own result; the request is one transaction.
 
 mod validate;
+pub(crate) mod values;
 
 use validate::{
     check_mandatory_modules, invitation_field, optional_bool, overlay_module, personality_module,
@@ -31,7 +32,7 @@ use crate::clock::format_timestamp;
 use crate::domain::membership;
 use crate::http::ApiResponse;
 use crate::store::crm::{self};
-use crate::store::orgs::{self, OrgRow};
+use crate::store::orgs::OrgRow;
 use crate::store::portals::{self, UserRef};
 use crate::store::user_types::{self, NewUserType, UserTypeChanges, UserTypeRow};
 use crate::version::ApiVersion;
@@ -280,12 +281,10 @@ fn create_one(
     if user_types::count(tx, org_id)? >= user_type_limit(org) {
         return Err(ApiError::LicenseLimitExceeded.wrapped(KEY));
     }
-    let id = orgs::next_id(tx, org_id)?;
-    user_types::insert(
+    let id = user_types::insert(
         tx,
         &NewUserType {
             org_id,
-            id: &id,
             name,
             personality_module_id: &personality.id,
             invitation_field_id: invitation_field.as_deref(),
