@@ -39,13 +39,21 @@ pub fn check_org(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, Stor
 }
 
 /// Rows whose foreign key names no row, of one org or of the whole database.
+///
+/// For one org, only that org's rows are read (through the parents' keys), so checking an org
+/// costs what the org holds, not what the whole database holds.
 pub fn foreign_keys(conn: &Connection, org_id: Option<&str>) -> Result<Vec<Violation>, StoreError> {
-    let mut check = conn.prepare("PRAGMA foreign_key_check")?;
-    let broken: Vec<(String, Option<i64>, String, i64)> = check
-        .query_map([], |row| {
-            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-        })?
-        .collect::<Result<_, _>>()?;
+    let broken = match org_id {
+        None => {
+            let mut check = conn.prepare("PRAGMA foreign_key_check")?;
+            check
+                .query_map([], |row| {
+                    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                })?
+                .collect::<Result<Vec<_>, _>>()?
+        }
+        Some(org_id) => broken_keys_of_org(conn, org_id)?,
+    };
     let mut found = Vec::new();
     for (table, rowid, parent, key_id) in broken {
         let mut key = conn.prepare(
@@ -55,16 +63,6 @@ pub fn foreign_keys(conn: &Connection, org_id: Option<&str>) -> Result<Vec<Viola
             .query_map(params![table, key_id], |row| Ok((row.get(0)?, row.get(1)?)))?
             .collect::<Result<_, _>>()?;
         let Some(rowid) = rowid else { continue };
-        let row_org: Option<String> = conn
-            .query_row(
-                &format!("SELECT org_id FROM \"{table}\" WHERE rowid = ?1"),
-                [rowid],
-                |row| row.get(0),
-            )
-            .ok();
-        if org_id.is_some_and(|wanted| row_org.as_deref() != Some(wanted)) {
-            continue;
-        }
         let from: Vec<&str> = columns.iter().map(|(from, _)| from.as_str()).collect();
         let values: Vec<String> = from
             .iter()
@@ -93,15 +91,75 @@ pub fn foreign_keys(conn: &Connection, org_id: Option<&str>) -> Result<Vec<Viola
     Ok(found)
 }
 
-/// A row named by its primary key columns (`(org_id='zylker', id='1')`).
-fn describe_row(conn: &Connection, table: &str, rowid: i64) -> Result<String, StoreError> {
+/// A row whose key names no parent: (table, rowid, parent table, key id), as
+/// `PRAGMA foreign_key_check` answers it.
+type BrokenKey = (String, Option<i64>, String, i64);
+
+/// What `PRAGMA foreign_key_check` answers, for the rows of one
+/// org only: for each key of each org-scoped table, the org's rows whose parent is missing.
+fn broken_keys_of_org(conn: &Connection, org_id: &str) -> Result<Vec<BrokenKey>, StoreError> {
+    let mut tables = conn.prepare(
+        "SELECT m.name FROM sqlite_master m
+         WHERE m.type = 'table'
+           AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'org_id')
+         ORDER BY m.name",
+    )?;
+    let tables: Vec<String> = tables
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut broken = Vec::new();
+    for table in tables {
+        let mut keys = conn.prepare(
+            "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1)
+             ORDER BY id, seq",
+        )?;
+        let columns: Vec<(i64, String, String, Option<String>)> = keys
+            .query_map([&table], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut key_ids: Vec<i64> = columns.iter().map(|c| c.0).collect();
+        key_ids.dedup();
+        for key_id in key_ids {
+            let key: Vec<&(i64, String, String, Option<String>)> =
+                columns.iter().filter(|c| c.0 == key_id).collect();
+            let parent = key[0].1.clone();
+            let parent_key = primary_key(conn, &parent)?;
+            let mut present = Vec::new();
+            let mut matches = Vec::new();
+            for (index, (_, _, from, to)) in key.iter().enumerate() {
+                let to = to.clone().or_else(|| parent_key.get(index).cloned());
+                let to = to.unwrap_or_else(|| from.clone());
+                present.push(format!("c.\"{from}\" IS NOT NULL"));
+                matches.push(format!("p.\"{to}\" = c.\"{from}\""));
+            }
+            let sql = format!(
+                "SELECT c.rowid FROM \"{table}\" c WHERE c.org_id = ?1 AND {}
+                 AND NOT EXISTS (SELECT 1 FROM \"{parent}\" p WHERE {})",
+                present.join(" AND "),
+                matches.join(" AND ")
+            );
+            let mut rows = conn.prepare(&sql)?;
+            for rowid in rows.query_map([org_id], |row| row.get::<_, i64>(0))? {
+                broken.push((table.clone(), Some(rowid?), parent.clone(), key_id));
+            }
+        }
+    }
+    Ok(broken)
+}
+
+/// A table's primary key columns, in key order.
+fn primary_key(conn: &Connection, table: &str) -> Result<Vec<String>, StoreError> {
     let mut key =
         conn.prepare("SELECT name FROM pragma_table_info(?1) WHERE pk > 0 ORDER BY pk")?;
-    let columns: Vec<String> = key
-        .query_map([table], |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
+    let columns = key.query_map([table], |row| row.get(0))?;
+    Ok(columns.collect::<Result<_, _>>()?)
+}
+
+/// A row named by its primary key columns (`(org_id='zylker', id='1')`).
+fn describe_row(conn: &Connection, table: &str, rowid: i64) -> Result<String, StoreError> {
     let mut parts = Vec::new();
-    for column in columns {
+    for column in primary_key(conn, table)? {
         let value: String = conn.query_row(
             &format!("SELECT quote(\"{column}\") FROM \"{table}\" WHERE rowid = ?1"),
             [rowid],

@@ -94,57 +94,25 @@ pub enum Details {
 impl Details {
     /// The form the v8 examples print a schema error's details in: every array index of
     /// `json_path` as `[*]`, and `text` for an `expected_data_type` of `string`.
-    pub(super) fn in_v8_schema_form(self) -> Details {
-        match self {
+    pub(super) fn in_v8_schema_form(mut self) -> Details {
+        match &mut self {
             Details::ExpectedType {
                 expected_data_type,
-                api_name,
                 json_path,
-            } => Details::ExpectedType {
-                expected_data_type: if expected_data_type == "string" {
-                    "text"
-                } else {
-                    expected_data_type
-                },
-                api_name,
-                json_path: any_index(&json_path),
-            },
-            Details::MinLength {
-                api_name,
-                json_path,
-                minimum_length,
-            } => Details::MinLength {
-                api_name,
-                json_path: any_index(&json_path),
-                minimum_length,
-            },
-            Details::MaxLength {
-                api_name,
-                json_path,
-                maximum_length,
-            } => Details::MaxLength {
-                api_name,
-                json_path: any_index(&json_path),
-                maximum_length,
-            },
-            Details::SupportedValues {
-                supported_values,
-                api_name,
-                json_path,
-            } => Details::SupportedValues {
-                supported_values,
-                api_name,
-                json_path: any_index(&json_path),
-            },
-            Details::At {
-                api_name,
-                json_path,
-            } => Details::At {
-                api_name,
-                json_path: any_index(&json_path),
-            },
-            other => other,
+                ..
+            } => {
+                if *expected_data_type == "string" {
+                    *expected_data_type = "text";
+                }
+                *json_path = any_index(json_path);
+            }
+            Details::MinLength { json_path, .. }
+            | Details::MaxLength { json_path, .. }
+            | Details::SupportedValues { json_path, .. }
+            | Details::At { json_path, .. } => *json_path = any_index(json_path),
+            _ => {}
         }
+        self
     }
 
     /// The `details` object, keys in the documented order (the order of the fields above).
