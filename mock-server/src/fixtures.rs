@@ -6,6 +6,8 @@
 //! `"crm": "<name>"`; an org may also carry its CRM inline). Parsing is strict: an unknown key is
 //! an error that names the file.
 
+pub mod references;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

@@ -17,7 +17,7 @@ use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::http::ApiResponse;
 use crate::store::orgs::OrgRow;
-use crate::store::portals::{self, NewPortal, PortalRow, UserRef};
+use crate::store::portals::{self, PortalRow, UserRef};
 use crate::store::user_types::{self, NewUserType};
 use crate::version::ApiVersion;
 
@@ -69,16 +69,7 @@ pub fn create(ctx: &Ctx<'_>, org: &OrgRow) -> Result<ApiResponse, ApiError> {
         if portals::name_taken(tx, name, org_id)? {
             return Err(name_in_use());
         }
-        portals::insert(
-            tx,
-            &NewPortal {
-                org_id,
-                name,
-                zaid: &org.zaid,
-                user_id: &ctx.caller.user_id,
-                now: ctx.now,
-            },
-        )?;
+        portals::insert(tx, org, name, &ctx.caller.user_id, ctx.now)?;
         create_default_user_type(ctx, tx)
     })?;
     let message = if ctx.version >= ApiVersion::V8 {

@@ -125,7 +125,7 @@ pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
     };
     state
         .store
-        .write(|tx| seed::reset_org(tx, org_id, &org.fixture, fixture, tokens))?;
+        .write(|tx| seed::reset_org(tx, &org, fixture, tokens))?;
     state.refresh_enforced_limits();
     state.limits.forget(org_id);
     Ok(ApiResponse::json(
