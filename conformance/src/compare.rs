@@ -17,6 +17,8 @@ const SEND_ONLY: Options = Options {
     allow_writes: false,
     allow_irreversible: false,
     check: false,
+    keep_orgs: false,
+    vars: Vec::new(),
 };
 
 /// Keys whose numbers count seconds from the moment of the answer (a rate limit's wait): two

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 mod args;
 
@@ -41,9 +41,16 @@ pub fn main(args: Vec<String>) -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    if cli.version {
+        println!("portals-conformance {}", env!("CARGO_PKG_VERSION"));
+        return Ok(ExitCode::SUCCESS);
+    }
     if cli.command == Some(Command::Coverage) {
-        let dir = scenario_dir(&cli);
-        let scenarios = scenario::load_dir(&dir)?;
+        let dir = cli
+            .scenarios
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(crate::BUILT_IN_SCENARIOS));
+        let scenarios = scenario::load_path(&dir)?;
         let map = crate::coverage::map(&scenarios);
         // The ledger and the examples beside the scenarios, or the copies built in.
         let beside = |name: &str, built_in: &str| {
@@ -90,8 +97,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         allow_writes: cli.allow_writes,
         allow_irreversible: cli.allow_irreversible,
         check: true,
+        keep_orgs: cli.keep_orgs,
+        vars: cli.vars.clone(),
     };
-    let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
+    let scenarios = select(&cli)?;
+    if !cli.keep_orgs && target.control_plane {
+        crate::cleanup::delete_on_interrupt(target.agent().clone());
+    }
     match cli.command {
         Some(Command::Diff) => {
             let other = cli
@@ -136,7 +148,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let progress =
         (style != Style::Off && !arguments.list).then(|| Arc::new(Progress::stderr(style)));
     let (conclusion, results) =
-        run_trials(Arc::new(target), scenarios, options, &arguments, progress);
+        run_trials(Arc::new(target), scenarios, options, &arguments, progress)?;
     let secrets: Vec<String> = token.into_iter().collect();
     let scrub = |text: String| crate::vars::redact(&text, &secrets);
     if let Some(path) = &cli.report_json {
@@ -164,57 +176,77 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if !arguments.list && !results.is_empty() {
         println!("{}", scrub(report::summary(&results)));
     }
-    Ok(conclusion.exit_code())
-}
-
-/// `--scenarios`, else `fixtures/scenarios` here, else the checkout's.
-fn scenario_dir(cli: &Cli) -> PathBuf {
-    cli.scenarios.clone().unwrap_or_else(|| {
-        let local = PathBuf::from("fixtures/scenarios");
-        if local.is_dir() {
-            local
-        } else {
-            PathBuf::from(crate::BUILT_IN_SCENARIOS)
-        }
+    // 0: every scenario that ran passed; 1: some diverged (2 is for a run that cannot start).
+    Ok(if conclusion.has_failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
+/// The scenarios to run: `--scenarios PATH` (a directory or one file), else the suite built
+/// into the binary; then `--tag` and `--area`. Fails when a `{{variable}}` is defined by
+/// nothing (not built in, not captured earlier, not `--var`), or when the filters leave none.
+fn select(cli: &Cli) -> Result<Vec<scenario::LoadedScenario>, String> {
+    let mut scenarios = match &cli.scenarios {
+        Some(path) => scenario::load_path(path)?,
+        None => scenario::load_embedded()?,
+    };
+    let given: Vec<String> = cli.vars.iter().map(|(name, _)| name.clone()).collect();
+    scenario::check_variables(&scenarios, &given)?;
+    scenarios.retain(|loaded| {
+        (cli.tags.is_empty() || loaded.scenario.tags.iter().any(|t| cli.tags.contains(t)))
+            && (cli.areas.is_empty() || cli.areas.contains(&loaded.area))
+    });
+    if scenarios.is_empty() {
+        return Err(format!(
+            "no scenario has {}",
+            describe_filters(&cli.tags, &cli.areas, None)
+        ));
+    }
+    Ok(scenarios)
+}
+
+/// `tag UT3 or oauth, area users, name matching "x"`, for the error of an empty selection.
+fn describe_filters(tags: &[String], areas: &[String], name: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if !tags.is_empty() {
+        parts.push(format!("tag {}", tags.join(" or ")));
+    }
+    if !areas.is_empty() {
+        parts.push(format!("area {}", areas.join(" or ")));
+    }
+    if let Some(name) = name {
+        parts.push(format!("a name matching {name:?}"));
+    }
+    parts.join(", ")
+}
+
 /// Runs the scenarios as libtest-mimic trials, reporting each start and end to `progress`;
-/// answers the conclusion and every result.
+/// answers the conclusion and every result. A scenario the target cannot or may not run is an
+/// ignored trial with its reason, never a pass; a name filter that selects nothing is an error.
 pub fn run_trials(
     target: Arc<Target>,
     scenarios: Vec<scenario::LoadedScenario>,
     options: Options,
     arguments: &Arguments,
     progress: Option<Arc<Progress>>,
-) -> (libtest_mimic::Conclusion, Vec<ScenarioResult>) {
+) -> Result<(libtest_mimic::Conclusion, Vec<ScenarioResult>), String> {
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
+    let mut skipped = Vec::new();
     let trials = scenarios
         .into_iter()
         .map(|loaded| {
-            let ignored = target.missing_capability(&loaded.scenario);
-            if let Some(reason) = &ignored {
-                // Ignored trials never run: record them here, with the reason.
-                results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(ScenarioResult {
-                        name: loaded.name.clone(),
-                        area: loaded.area.clone(),
-                        tags: loaded.scenario.tags.clone(),
-                        outcome: Outcome::Ignored,
-                        reason: Some(reason.clone()),
-                        steps: Vec::new(),
-                        run_id: String::new(),
-                    });
-            }
-            let recorded = ignored.is_some();
+            skipped.push(options.skip_reason(&target, &loaded.scenario).is_some());
             let target = Arc::clone(&target);
             let results = Arc::clone(&results);
             let name = loaded.name.clone();
             let kind = loaded.area.clone();
             let progress = progress.clone();
-            Trial::test(name, move || {
+            let options = options.clone();
+            // A scenario the target cannot or may not run ends ignored, with its reason, in
+            // libtest's line as in every report.
+            Trial::ignorable_test(name, move || {
                 if let Some(progress) = &progress {
                     progress.started(&loaded.name);
                 }
@@ -224,28 +256,38 @@ pub fn run_trials(
                 }
                 let outcome = match result.outcome {
                     Outcome::Failed => Err(Failed::from(result.failure_text(&diffs))),
-                    Outcome::Passed | Outcome::Ignored => Ok(()),
+                    Outcome::Passed => Ok(Completion::Completed),
+                    Outcome::Ignored => Ok(Completion::ignored_with(
+                        result.reason.clone().unwrap_or_default(),
+                    )),
                 };
-                if !recorded {
-                    results
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(result);
-                }
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(result);
                 outcome
             })
             .with_kind(kind)
-            .with_ignored_flag(ignored.is_some())
         })
         .collect::<Vec<_>>();
+    let selected: Vec<bool> = trials
+        .iter()
+        .zip(&skipped)
+        .filter(|(trial, _)| !arguments.is_filtered_out(trial))
+        .map(|(_, skipped)| *skipped)
+        .collect();
+    if selected.is_empty() && !arguments.list {
+        return Err(format!(
+            "no scenario has {}",
+            describe_filters(&[], &[], Some(arguments.filter.as_deref().unwrap_or("")))
+        ));
+    }
     if let Some(progress) = &progress {
-        let selected = trials.iter().filter(|t| !arguments.is_filtered_out(t));
-        let (ignored, run): (Vec<&Trial>, Vec<&Trial>) =
-            selected.partition(|t| arguments.is_ignored(t));
-        progress.begin(run.len(), ignored.len());
+        let ignored = selected.iter().filter(|skipped| **skipped).count();
+        progress.begin(selected.len() - ignored, ignored);
     }
     let conclusion = libtest_mimic::run(arguments, trials);
     let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
     results.sort_by(|a, b| a.name.cmp(&b.name));
-    (conclusion, results)
+    Ok((conclusion, results))
 }
