@@ -1,7 +1,7 @@
 //! The v8 user-type schema: one table of the keys a create (UT3) or update (UT4) item may hold,
 //! each with its JSON path, type, length limits and enum per operation, as Zoho's v8 examples
 //! print them, and the walk that checks an item against it before the item's rules
-//! (FIDELITY.md "v8 user-type schema checks").
+//! (FIDELITY.md "Schema errors in a user-type body" and the rows after it).
 //!
 //! How a value is checked, by the key's type:
 //! - `text`: a JSON string, then its length in characters, then its enum;
@@ -87,7 +87,7 @@ const fn key(
 
 /// The v8 schema of a user-type item, in the documented request's key order (the order in which
 /// a body is checked). Sources: the `createPortalUserType` and `updatePortalUserType` examples
-/// of `fixtures/oas8/examples.jsonl` (ids in FIDELITY.md "v8 user-type schema checks").
+/// of `fixtures/oas8/examples.jsonl` (FIDELITY.md cites them in the rows from "Schema errors in a user-type body" on).
 const SCHEMA: &[Key] = &[
     key("personality_module", Type::Object, SHAPE, SHAPE),
     key(

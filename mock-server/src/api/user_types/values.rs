@@ -9,7 +9,7 @@ use crate::api::error::{ApiError, Details, message};
 const KEY: &str = "user_type";
 
 /// What a user-type body is validated for: the version (v8 adds the checks of its OpenAPI
-/// schema, FIDELITY.md "v8 user-type schema checks") and the operation (create and update
+/// schema, FIDELITY.md "Schema errors in a user-type body") and the operation (create and update
 /// document a few limits differently).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
