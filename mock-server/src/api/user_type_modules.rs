@@ -51,24 +51,7 @@ pub fn validate(
         return Err(required("id", &format!("{path}.id")));
     }
     let module_id = required_id(item, path, rules)?;
-    // v8 checks `shared_type` against its schema (type, length, enum) before the CRM.
-    if rules.v8
-        && let Some(value) = item.get("shared_type").filter(|v| !v.is_null())
-    {
-        let (min, values) = if rules.create {
-            (5, ["private", "public"])
-        } else {
-            (6, ["public", "private"])
-        };
-        schema_text(
-            value,
-            "shared_type",
-            &format!("{path}.shared_type"),
-            min,
-            7,
-            &values,
-        )?;
-    }
+    // On v8 the key types, lengths and enums were checked first (`user_types::schema`).
     let module = crm::module_by_id(conn, org_id, &module_id)?
         .ok_or_else(|| invalid_at("id", &format!("{path}.id")))?;
     if !module_allowed(conn, org_id, personality, &module)? {
@@ -94,7 +77,7 @@ pub fn validate(
             );
         }
     };
-    let permissions = validate_permissions(item.get("permissions"), &shared_type, path, rules)?;
+    let permissions = validate_permissions(item.get("permissions"), &shared_type, path)?;
     let layouts = validate_layouts(item.get("layouts"), &meta, path, rules)?;
     let views = validate_views(item.get("views"), &meta, path, rules)?;
     let filters = validate_filters(
@@ -146,7 +129,6 @@ fn validate_permissions(
     value: Option<&Value>,
     shared_type: &str,
     path: &str,
-    rules: Rules,
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.permissions");
     let given = match value {
@@ -160,13 +142,7 @@ fn validate_permissions(
         if !PERMISSION_KEYS.contains(&key.as_str()) {
             return Err(unsupported(&PERMISSION_KEYS, key, &format!("{path}.{key}")));
         }
-        // The v8 create schema's enum for `view` is `["true"]`.
-        let supported: &[&'static str] = if rules.create && key == "view" {
-            &BOOLEAN_VALUES[..1]
-        } else {
-            &BOOLEAN_VALUES
-        };
-        let flag = boolean(value, key, &format!("{path}.{key}"), rules, supported)?;
+        let flag = boolean(value, key, &format!("{path}.{key}"))?;
         flags.insert(key.clone(), Value::Bool(flag));
     }
     if !flags.contains_key("view") {
@@ -241,18 +217,6 @@ fn validate_views(
     let id = required_id(view, &path, rules)?;
     let view_type = match view.get("type") {
         None | Some(Value::Null) => return Err(missing("type", &format!("{path}.type"))),
-        // v8: the schema's string of at most 11 characters, in its enum's order.
-        Some(value) if rules.v8 => {
-            schema_text(
-                value,
-                "type",
-                &format!("{path}.type"),
-                0,
-                11,
-                &["canvas_view", "custom_view"],
-            )?;
-            value.as_str().unwrap_or_default().to_owned()
-        }
         Some(Value::String(text)) if VIEW_TYPES.contains(&text.as_str()) => text.clone(),
         Some(_) => return Err(unsupported(&VIEW_TYPES, "type", &format!("{path}.type"))),
     };
@@ -343,7 +307,8 @@ fn validate_fields(
         Some(Value::Array(items)) => items,
         Some(_) => return Err(wrong_type("jsonarray", "fields", &fields_path)),
     };
-    if items.len() > MAX_FIELDS {
+    // v8 counts them against its schema (`user_types::schema`).
+    if !rules.v8 && items.len() > MAX_FIELDS {
         return Err(too_long("fields", &fields_path, MAX_FIELDS));
     }
     let chosen: Vec<&str> = match layouts {
@@ -378,13 +343,7 @@ fn validate_fields(
                     value: "read_only".into(),
                 });
             }
-            Some(value) => boolean(
-                value,
-                "read_only",
-                &format!("{item_path}.read_only"),
-                rules,
-                &BOOLEAN_VALUES,
-            )?,
+            Some(value) => boolean(value, "read_only", &format!("{item_path}.read_only"))?,
         };
         let mandatory = meta.layouts.iter().any(|layout| {
             chosen.contains(&layout.id.as_str())

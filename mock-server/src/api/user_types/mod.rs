@@ -13,6 +13,7 @@
 //! ```
 //! Each item of a batch body gets its own result; the request is one transaction.
 
+mod schema;
 mod validate;
 pub(crate) mod values;
 
@@ -250,12 +251,15 @@ fn create_one(
         v8: ctx.version >= ApiVersion::V8,
         create: true,
     };
+    if rules.v8 {
+        schema::check(item, &base, rules.create)?;
+    }
     let org_id = ctx.caller.org_id.as_str();
     let name = validate_name(item.get("name"), &base)?
         .ok_or_else(|| required("name", &format!("{base}.name")))?;
     let personality = personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
         .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
-    let active = optional_bool(item.get("active"), "active", &base, rules)?.unwrap_or(false);
+    let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
     let invitation_field = invitation_field(
         tx,
         org_id,
@@ -315,6 +319,9 @@ fn update_one(
     };
     let org_id = ctx.caller.org_id.as_str();
     let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
+    if rules.v8 {
+        schema::check(item, &base, rules.create)?;
+    }
     let personality =
         crm::module_by_id(tx, org_id, &row.personality.0)?.ok_or(ApiError::InternalError)?;
     let name = validate_name(item.get("name"), &base)?;
@@ -338,7 +345,7 @@ fn update_one(
         }
         .wrapped(KEY));
     }
-    let active = optional_bool(item.get("active"), "active", &base, rules)?;
+    let active = optional_bool(item.get("active"), "active", &base)?;
     let invitation_field = match item.get("invitation_field") {
         None | Some(Value::Null) => None,
         given => invitation_field(tx, org_id, &personality, given, &base)?,
