@@ -286,14 +286,27 @@ fn validate_filters(
         return Err(too_long("filters", &filters_path, MAX_FILTERS));
     }
     let Value::Array(layout_ids) = layouts else {
-        return Err(ApiError::DependentFieldMissing {
-            dependee: "layouts".into(),
-            dependee_path: format!("{path}.layouts"),
-            api_name: "filters".into(),
-            json_path: filters_path,
-            message: "layouts are missing.",
-        }
-        .wrapped(KEY));
+        // v8 names the missing layouts as depending on the module's id (oas8
+        // createPortalUserType:400:dependentfieldmissingresponse1); v4–v7 the filters as
+        // depending on the layouts.
+        let error = if rules.v8 {
+            ApiError::DependentFieldMissing {
+                dependee: "id".into(),
+                dependee_path: format!("{path}.id"),
+                api_name: "layouts".into(),
+                json_path: format!("{path}.layouts"),
+                message: "layouts are missing.",
+            }
+        } else {
+            ApiError::DependentFieldMissing {
+                dependee: "layouts".into(),
+                dependee_path: format!("{path}.layouts"),
+                api_name: "filters".into(),
+                json_path: filters_path,
+                message: "layouts are missing.",
+            }
+        };
+        return Err(error.wrapped(KEY));
     };
     let mut ids = Vec::new();
     for (k, item) in items.iter().enumerate() {
@@ -317,10 +330,15 @@ fn validate_filters(
                 && layout.fields.iter().any(|(field, _)| *field == id)
         });
         if !on_layout {
+            // v8 points at the chosen layout (oas8 createPortalUserType:400:notallowedresponse1);
+            // v4–v7 at the filter.
+            let json_path = if rules.v8 {
+                format!("{path}.layouts[0].id")
+            } else {
+                item_path
+            };
             return Err(ApiError::NotAllowed {
-                details: Details::JsonPath {
-                    json_path: item_path,
-                },
+                details: Details::JsonPath { json_path },
                 message: "Layout does not have selected filter in it.",
             }
             .wrapped(KEY));
@@ -363,10 +381,14 @@ fn validate_fields(
             .find(|f| f.id == id)
             .ok_or_else(|| invalid_at("id", &format!("{item_path}.id")))?;
         if !known.portal_allowed {
+            // v8 points at the field's id (oas8 createPortalUserType:400:invaliddataresponse2).
+            let json_path = if rules.v8 {
+                format!("{item_path}.id")
+            } else {
+                item_path
+            };
             return Err(ApiError::InvalidData {
-                details: Details::JsonPath {
-                    json_path: item_path,
-                },
+                details: Details::JsonPath { json_path },
                 message: "Field is not allowed in portals.",
             }
             .wrapped(KEY));

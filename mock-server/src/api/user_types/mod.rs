@@ -13,6 +13,7 @@
 //! ```
 //! Each item of a batch body gets its own result; the request is one transaction.
 
+mod invitation;
 mod render;
 mod validate;
 pub(crate) mod values;
@@ -24,7 +25,7 @@ use validate::{
 };
 
 use rusqlite::{Connection, Transaction};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::Ctx;
 use super::body::{parse_json, per_item_results};
@@ -85,7 +86,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
         200
     };
     apply_items(ctx, portal, success_status, |tx, index, item| {
-        let id = create_one(tx, ctx, org, item, index)?;
+        let id = create_one(tx, ctx, portal, org, item, index)?;
         if ctx.version >= ApiVersion::V8 {
             let row =
                 user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
@@ -102,7 +103,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
 /// UT4: updates one user type (the body's items all apply to it, in order).
 pub fn update(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiError> {
     apply_items(ctx, portal, 200, |tx, index, item| {
-        update_one(tx, ctx, id, item, index)?;
+        update_one(tx, ctx, portal, id, item, index)?;
         Ok(success(
             Value::String(id.to_owned()),
             "Portal user type updated successfully.",
@@ -239,6 +240,7 @@ fn success(id: Value, message: &str) -> Value {
 fn create_one(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,
+    portal: &str,
     org: &OrgRow,
     item: &Value,
     index: usize,
@@ -257,13 +259,16 @@ fn create_one(
     let personality = personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
         .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
     let active = optional_bool(item.get("active"), "active", &base, rules)?.unwrap_or(false);
-    let invitation_field = invitation_field(
-        tx,
-        org_id,
-        &personality,
-        item.get("invitation_field"),
-        &base,
-    )?;
+    let invitation_field = match phone_invitation_field(tx, ctx, portal, &personality, item, &base)? {
+        Some(phone) => Some(phone),
+        None => invitation_field(
+            tx,
+            org_id,
+            &personality,
+            item.get("invitation_field"),
+            &base,
+        )?,
+    };
     let module_items = match item.get("modules") {
         None | Some(Value::Null) => return Err(required("modules", &format!("{base}.modules"))),
         Some(Value::Array(items)) => items.clone(),
@@ -302,6 +307,7 @@ fn create_one(
 fn update_one(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,
+    portal: &str,
     id: &str,
     item: &Value,
     index: usize,
@@ -342,7 +348,10 @@ fn update_one(
     let active = optional_bool(item.get("active"), "active", &base, rules)?;
     let invitation_field = match item.get("invitation_field") {
         None | Some(Value::Null) => None,
-        given => invitation_field(tx, org_id, &personality, given, &base)?,
+        given => match phone_invitation_field(tx, ctx, portal, &personality, item, &base)? {
+            Some(phone) => Some(phone),
+            None => invitation_field(tx, org_id, &personality, given, &base)?,
+        },
     };
     let configs = match item.get("modules") {
         None | Some(Value::Null) => None,
@@ -436,6 +445,31 @@ fn update_one(
         ctx.now,
     )?;
     Ok(())
+}
+
+/// v8: a phone field of the personality module as the invitation field (refused when the
+/// portal has SAML configured); `None` when the body names no phone field.
+fn phone_invitation_field(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    portal: &str,
+    personality: &crm::ModuleRow,
+    item: &Map<String, Value>,
+    base: &str,
+) -> Result<Option<String>, ApiError> {
+    if ctx.version < ApiVersion::V8 {
+        return Ok(None);
+    }
+    let saml_configured = portals::by_name(conn, &ctx.caller.org_id, portal)?
+        .is_some_and(|row| row.saml.is_some());
+    invitation::phone_field(
+        conn,
+        &ctx.caller.org_id,
+        personality,
+        item.get("invitation_field"),
+        base,
+        saml_configured,
+    )
 }
 
 fn duplicate_name(base: &str) -> ApiError {
