@@ -150,6 +150,13 @@ fn validate_permissions(
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.permissions");
     let given = match value {
+        // The v8 create schema requires `permissions` on every module: a public module without
+        // them is that schema error (oas8 createPortalUserType:400:mandatorynotfoundresponse11);
+        // a private one is the CRM's own refusal below
+        // (`PrivateModulePermissionsRequiredError`, mandatorynotfoundresponse1).
+        None | Some(Value::Null) if shared_type == "public" && rules.v8 && rules.create => {
+            return Err(required("permissions", &path));
+        }
         None | Some(Value::Null) if shared_type == "public" => return Ok(json!({ "view": true })),
         None | Some(Value::Null) => return Err(missing("permissions", &path)),
         Some(Value::Object(given)) => given,

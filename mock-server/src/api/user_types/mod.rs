@@ -269,6 +269,15 @@ fn create_one(
             &base,
         )?,
     };
+    // v8 requires the key (oas8 createPortalUserType:400:mandatorynotfoundresponse8); the mock
+    // still defaults it to the module's Email field, which clients that cannot send it (the
+    // Python SDK 8.0) rely on, so only a module without an email field needs it named.
+    if rules.v8 && invitation_field.is_none() {
+        return Err(required(
+            "invitation_field",
+            &format!("{base}.invitation_field"),
+        ));
+    }
     let module_items = match item.get("modules") {
         None | Some(Value::Null) => return Err(required("modules", &format!("{base}.modules"))),
         Some(Value::Array(items)) => items.clone(),
