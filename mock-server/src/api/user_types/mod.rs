@@ -259,7 +259,8 @@ fn create_one(
     let personality = personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
         .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
     let active = optional_bool(item.get("active"), "active", &base, rules)?.unwrap_or(false);
-    let invitation_field = match phone_invitation_field(tx, ctx, portal, &personality, item, &base)? {
+    let invitation_field = match phone_invitation_field(tx, ctx, portal, &personality, item, &base)?
+    {
         Some(phone) => Some(phone),
         None => invitation_field(
             tx,
@@ -469,8 +470,8 @@ fn phone_invitation_field(
     if ctx.version < ApiVersion::V8 {
         return Ok(None);
     }
-    let saml_configured = portals::by_name(conn, &ctx.caller.org_id, portal)?
-        .is_some_and(|row| row.saml.is_some());
+    let saml_configured =
+        portals::by_name(conn, &ctx.caller.org_id, portal)?.is_some_and(|row| row.saml.is_some());
     invitation::phone_field(
         conn,
         &ctx.caller.org_id,
