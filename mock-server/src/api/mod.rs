@@ -25,7 +25,7 @@ mod user_types;
 
 pub(crate) use oauth::Params as OauthParams;
 
-use self::auth::{Caller, ScopeFamily};
+use self::auth::{Caller, Permission, ScopeFamily};
 use self::router::{CrmRoute, OauthRoute};
 use crate::api::error::ApiError;
 use crate::clock::parse_offset;
@@ -118,7 +118,7 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
     if let Some(needed) = access.permission
         && !caller.has_permission(needed)
     {
-        return Err(access.denial);
+        return Err(access.denial_for(caller.has_permission(Permission::ManagePortalUsers)));
     }
     let org = state
         .store

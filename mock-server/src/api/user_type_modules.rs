@@ -77,7 +77,7 @@ pub fn validate(
             );
         }
     };
-    let permissions = validate_permissions(item.get("permissions"), &shared_type, path)?;
+    let permissions = validate_permissions(item.get("permissions"), &shared_type, path, rules)?;
     let layouts = validate_layouts(item.get("layouts"), &meta, path, rules)?;
     let views = validate_views(item.get("views"), &meta, path, rules)?;
     let filters = validate_filters(
@@ -129,9 +129,17 @@ fn validate_permissions(
     value: Option<&Value>,
     shared_type: &str,
     path: &str,
+    rules: Rules,
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.permissions");
     let given = match value {
+        // The v8 create schema requires `permissions` on every module: a public module without
+        // them is that schema error (oas8 createPortalUserType:400:mandatorynotfoundresponse11);
+        // a private one is the CRM's own refusal below
+        // (`PrivateModulePermissionsRequiredError`, mandatorynotfoundresponse1).
+        None | Some(Value::Null) if shared_type == "public" && rules.v8 && rules.create => {
+            return Err(required("permissions", &path));
+        }
         None | Some(Value::Null) if shared_type == "public" => return Ok(json!({ "view": true })),
         None | Some(Value::Null) => return Err(missing("permissions", &path)),
         Some(Value::Object(given)) => given,
@@ -250,14 +258,27 @@ fn validate_filters(
         return Err(too_long("filters", &filters_path, MAX_FILTERS));
     }
     let Value::Array(layout_ids) = layouts else {
-        return Err(ApiError::DependentFieldMissing {
-            dependee: "layouts".into(),
-            dependee_path: format!("{path}.layouts"),
-            api_name: "filters".into(),
-            json_path: filters_path,
-            message: "layouts are missing.",
-        }
-        .wrapped(KEY));
+        // v8 names the missing layouts as depending on the module's id (oas8
+        // createPortalUserType:400:dependentfieldmissingresponse1); v4–v7 the filters as
+        // depending on the layouts.
+        let error = if rules.v8 {
+            ApiError::DependentFieldMissing {
+                dependee: "id".into(),
+                dependee_path: format!("{path}.id"),
+                api_name: "layouts".into(),
+                json_path: format!("{path}.layouts"),
+                message: "layouts are missing.",
+            }
+        } else {
+            ApiError::DependentFieldMissing {
+                dependee: "layouts".into(),
+                dependee_path: format!("{path}.layouts"),
+                api_name: "filters".into(),
+                json_path: filters_path,
+                message: "layouts are missing.",
+            }
+        };
+        return Err(error.wrapped(KEY));
     };
     let mut ids = Vec::new();
     for (k, item) in items.iter().enumerate() {
@@ -281,10 +302,15 @@ fn validate_filters(
                 && layout.fields.iter().any(|(field, _)| *field == id)
         });
         if !on_layout {
+            // v8 points at the chosen layout (oas8 createPortalUserType:400:notallowedresponse1);
+            // v4–v7 at the filter.
+            let json_path = if rules.v8 {
+                format!("{path}.layouts[0].id")
+            } else {
+                item_path
+            };
             return Err(ApiError::NotAllowed {
-                details: Details::JsonPath {
-                    json_path: item_path,
-                },
+                details: Details::JsonPath { json_path },
                 message: "Layout does not have selected filter in it.",
             }
             .wrapped(KEY));
@@ -328,10 +354,14 @@ fn validate_fields(
             .find(|f| f.id == id)
             .ok_or_else(|| invalid_at("id", &format!("{item_path}.id")))?;
         if !known.portal_allowed {
+            // v8 points at the field's id (oas8 createPortalUserType:400:invaliddataresponse2).
+            let json_path = if rules.v8 {
+                format!("{item_path}.id")
+            } else {
+                item_path
+            };
             return Err(ApiError::InvalidData {
-                details: Details::JsonPath {
-                    json_path: item_path,
-                },
+                details: Details::JsonPath { json_path },
                 message: "Field is not allowed in portals.",
             }
             .wrapped(KEY));
