@@ -4,6 +4,7 @@
 use crate::api::auth::{Permission, ScopeFamily, ScopeOp};
 use crate::api::error::{ApiError, message, permission};
 use crate::api::router::CrmRoute;
+use crate::version::ApiVersion;
 
 /// What an operation needs: a scope, a profile permission, and the 403 body when it is missing.
 pub(super) struct Access {
@@ -67,6 +68,15 @@ pub(super) fn of(operation: &CrmRoute) -> Access {
         CrmRoute::DeleteRecords(_) | CrmRoute::DeleteRecord(_) => {
             open_access(ScopeFamily::Modules, ScopeOp::Delete)
         }
+    }
+}
+
+/// A second scope operation an operation also accepts on v8: transfers take CREATE, which the
+/// newer v8 OpenAPI file names, as well as the UPDATE of the v8 documentation page and [K73].
+pub(super) fn v8_alternative_scope(operation: &CrmRoute, version: ApiVersion) -> Option<ScopeOp> {
+    match operation {
+        CrmRoute::TransferUsers(..) if version >= ApiVersion::V8 => Some(ScopeOp::Create),
+        _ => None,
     }
 }
 

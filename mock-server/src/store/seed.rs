@@ -390,8 +390,9 @@ fn seed_contents(
         }
         tx.execute(
             "INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
-                                       status_reason, invited_time, language, invite_expired)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                       status_reason, invited_time, language, invite_expired,
+                                       source, created_time)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             params![
                 org_id,
                 seq as i64 + 1,
@@ -403,6 +404,8 @@ fn seed_contents(
                 time(&user.invited_time)?,
                 user.language,
                 user.invite_expired,
+                user.source,
+                time(user.created_time.as_deref().unwrap_or(&user.invited_time))?,
             ],
         )?;
     }

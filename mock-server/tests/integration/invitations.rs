@@ -116,6 +116,8 @@ fn fixtures_with_old_invitations() -> FixtureSet {
             invited_time: invited.into(),
             language: "en_US".into(),
             invite_expired: false,
+            source: "CRM".into(),
+            created_time: None,
         });
     }
     set.with_org("zylker", zylker)

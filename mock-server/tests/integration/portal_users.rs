@@ -99,6 +99,8 @@ fn fixtures_with_status_reasons() -> FixtureSet {
             invited_time: "2023-02-09T10:00:00+05:30".into(),
             language: "en_US".into(),
             invite_expired: false,
+            source: "CRM".into(),
+            created_time: None,
         });
     }
     set.with_org("zylker", zylker)
@@ -257,6 +259,8 @@ fn a_user_whose_record_is_in_the_recycle_bin_cannot_change_status() {
         invited_time: "2023-02-09T10:00:00+05:30".into(),
         language: "en_US".into(),
         invite_expired: false,
+        source: "CRM".into(),
+        created_time: None,
     });
     let server = start_with_fixtures(
         set.with_org("zylker", zylker),
