@@ -125,3 +125,26 @@ fn user_type_access(scope: ScopeOp) -> Access {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::router::UserTypePath;
+
+    #[test]
+    fn a_v8_transfer_also_takes_the_create_scope_and_nothing_else_does() {
+        let path = UserTypePath {
+            portal: "ZylkerAutos".into(),
+            id: "1306462000001813022".into(),
+        };
+        let transfer = CrmRoute::TransferUsers(path.clone());
+        assert_eq!(of(&transfer).scope, ScopeOp::Update);
+        assert_eq!(
+            v8_alternative_scope(&transfer, ApiVersion::V8),
+            Some(ScopeOp::Create)
+        );
+        assert_eq!(v8_alternative_scope(&transfer, ApiVersion::V7), None);
+        let status = CrmRoute::BulkChangeStatus(path);
+        assert_eq!(v8_alternative_scope(&status, ApiVersion::V8), None);
+    }
+}
