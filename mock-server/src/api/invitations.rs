@@ -128,7 +128,10 @@ pub fn job_status(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> 
         if found.is_empty() {
             return Ok(ApiResponse::no_content());
         }
-        let rendered: Vec<Value> = found.iter().map(|job| jobs::render(job, ctx.version)).collect();
+        let rendered: Vec<Value> = found
+            .iter()
+            .map(|job| jobs::render(job, ctx.version))
+            .collect();
         Ok(ApiResponse::json(200, &json!({ KEY: rendered })))
     })
 }

@@ -445,7 +445,8 @@ impl ApiError {
                 api_name,
                 json_path: Some(json_path),
             } => json!({ "api_name": api_name, "json_path": json_path }),
-            ApiError::PatternNotMatched { api_name, .. } | ApiError::AlreadyUsed { api_name, .. } => {
+            ApiError::PatternNotMatched { api_name, .. }
+            | ApiError::AlreadyUsed { api_name, .. } => {
                 json!({ "api_name": api_name })
             }
             ApiError::RequestEntityTooLarge { limit } => json!({ "maximum_size": limit }),
