@@ -7,6 +7,7 @@
 //!   -> 200 {"portal_invite":[{"code":"SCHEDULED","details":{"job_id":"…"},"message":"Portal bulk invite scheduled successfully","status":"success"}]}
 //! GET  /crm/{v}/{module}/actions/portal_invite[?job_id=]
 //!   -> 200 {"portal_invite":[{"data":[…]|null,"job_id":"…","status":"scheduled|completed"}]} | 204 (unknown job)
+//!      (a pending job's `data`: null on v4–v7, [] on v8)
 //! ```
 
 use serde_json::{Value, json};

@@ -3,6 +3,7 @@
 //! ```text
 //! GET  /crm/{v}/settings/portals                 -> 200 {"portals":[{…}]} | 204 (no portal yet)
 //! GET  /crm/{v}/settings/portals/{name}          -> 200 {"portals":[{…}]} | 400 no such portal
+//!                                                   (v8: 204 when the org has no portal)
 //! POST /crm/{v}/settings/portals  {"portals":[{"name":"ZylkerAutomobiles"}]}
 //!      -> 200 {"portals":[{"code":"SUCCESS","details":{"name":…},"message":…,"status":"success"}]}
 //! PUT  /crm/{v}/settings/portals/{name}  {"portals":[{"name":"ZylkerAutos"}]}  (rename and/or
