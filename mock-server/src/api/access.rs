@@ -72,7 +72,7 @@ pub(super) fn of(operation: &CrmRoute) -> Access {
 }
 
 /// A second scope operation an operation also accepts on v8: transfers take CREATE, which the
-/// newer v8 OpenAPI file names, as well as the UPDATE of the v8 documentation page and [K73].
+/// newer v8 OpenAPI file names, as well as the UPDATE of the v8 documentation page and Kaizen #73.
 pub(super) fn v8_alternative_scope(operation: &CrmRoute, version: ApiVersion) -> Option<ScopeOp> {
     match operation {
         CrmRoute::TransferUsers(..) if version >= ApiVersion::V8 => Some(ScopeOp::Create),

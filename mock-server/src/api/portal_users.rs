@@ -154,7 +154,7 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
     })
 }
 
-/// One user of a v4–v7 listing, in the [K72] key order (serialised straight into the body: a
+/// One user of a v4–v7 listing, in the Kaizen #72 key order (serialised straight into the body: a
 /// page holds up to 200 of them).
 #[derive(serde::Serialize)]
 struct ListedUser<'a> {
