@@ -162,6 +162,11 @@ fn canned_server(count: usize, status: &'static str, body: &'static str) -> Stri
                 "HTTP/1.1 {status}\r\nContent-Type: application/json;charset=UTF-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
                 body.len()
             );
+            // Read what is left of the request (a body in a later packet) before closing, or
+            // the close resets the connection under the client.
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+            let _ = stream.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+            while matches!(stream.read(&mut buffer), Ok(n) if n > 0) {}
         }
     });
     format!("http://{addr}")

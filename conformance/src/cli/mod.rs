@@ -283,8 +283,9 @@ pub fn run_trials(
         ));
     }
     if let Some(progress) = &progress {
-        let ignored = selected.iter().filter(|skipped| **skipped).count();
-        progress.begin(selected.len() - ignored, ignored);
+        // Every selected trial runs (a skipped one ends ignored, with its reason) and reports
+        // its end, so all of them count towards the total.
+        progress.begin(selected.len(), 0);
     }
     let conclusion = libtest_mimic::run(arguments, trials);
     let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));

@@ -10,6 +10,7 @@
 use crate::api::auth::{Permission, ScopeFamily, ScopeOp};
 use crate::api::error::{ApiError, message, permission};
 use crate::api::router::CrmRoute;
+use crate::version::ApiVersion;
 
 /// What an operation needs: a scope, a profile permission, and the 403 body when it is missing.
 pub(super) struct Access {
@@ -77,6 +78,15 @@ pub(super) fn of(operation: &CrmRoute) -> Access {
     }
 }
 
+/// A second scope operation an operation also accepts on v8: transfers take CREATE, which the
+/// newer v8 OpenAPI file names, as well as the UPDATE of the v8 documentation page and Kaizen #73.
+pub(super) fn v8_alternative_scope(operation: &CrmRoute, version: ApiVersion) -> Option<ScopeOp> {
+    match operation {
+        CrmRoute::TransferUsers(..) if version >= ApiVersion::V8 => Some(ScopeOp::Create),
+        _ => None,
+    }
+}
+
 /// The module a Records API call works on (its scope is `ZohoCRM.modules.<module>.<OP>`).
 pub(super) fn record_module(operation: &CrmRoute) -> Option<&str> {
     match operation {
@@ -127,5 +137,28 @@ fn user_type_access(scope: ScopeOp) -> Access {
             permissions: vec![],
             message: "NO_PERMISSION",
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::router::UserTypePath;
+
+    #[test]
+    fn a_v8_transfer_also_takes_the_create_scope_and_nothing_else_does() {
+        let path = UserTypePath {
+            portal: "ZylkerAutos".into(),
+            id: "1306462000001813022".into(),
+        };
+        let transfer = CrmRoute::TransferUsers(path.clone());
+        assert_eq!(of(&transfer).scope, ScopeOp::Update);
+        assert_eq!(
+            v8_alternative_scope(&transfer, ApiVersion::V8),
+            Some(ScopeOp::Create)
+        );
+        assert_eq!(v8_alternative_scope(&transfer, ApiVersion::V7), None);
+        let status = CrmRoute::BulkChangeStatus(path);
+        assert_eq!(v8_alternative_scope(&status, ApiVersion::V8), None);
     }
 }

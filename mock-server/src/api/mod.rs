@@ -110,7 +110,11 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
     }
     let granted = match (access.family, access::record_module(operation)) {
         (ScopeFamily::Modules, Some(module)) => caller.has_module_scope(module, access.scope),
-        (family, _) => caller.has_scope_in(family, access.scope),
+        (family, _) => {
+            caller.has_scope_in(family, access.scope)
+                || access::v8_alternative_scope(operation, version)
+                    .is_some_and(|op| caller.has_scope_in(family, op))
+        }
     };
     if !granted {
         return Err(ApiError::OauthScopeMismatch);

@@ -10,6 +10,7 @@
 //!        -> 200 {"user_type":[{"code":"SUCCESS","details":{"id":"…"},"message":"Portal user type updated successfully.",…}]}
 //! DELETE /crm/{v}/settings/portals/{portal}/user_type/{id}[?transfer_To=<id>]
 //!        -> 200 {"user_type":[{"code":"SUCCESS","details":{"id":<number>},"message":"Portal user type deleted successfully.",…}]}
+//!           (v8: "id":"…", a string)
 //! ```
 //! Each item of a batch body gets its own result; the request is one transaction.
 
@@ -182,14 +183,18 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
             None => {}
         }
         user_types::delete(tx, org_id, id)?;
-        // The documentation prints details.id as a JSON number.
-        let number = id
-            .parse::<u64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::String(id.to_owned()));
+        // v8 sends the id as a string, as every other id (Zoho's v8 example and schema); the
+        // v4–v7 pages and Kaizen #73 print it as a JSON number.
+        let shown = if ctx.version >= ApiVersion::V8 {
+            Value::String(id.to_owned())
+        } else {
+            id.parse::<u64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::String(id.to_owned()))
+        };
         Ok(ApiResponse::json(
             200,
-            &json!({ KEY: [success(number, "Portal user type deleted successfully.")] }),
+            &json!({ KEY: [success(shown, "Portal user type deleted successfully.")] }),
         ))
     })
 }
