@@ -212,6 +212,8 @@ pub mod message {
     pub const REQUIRED_FIELD_IS_MISSING: &str = "Required field is missing";
     /// `INVALID_DATA` on the portal and common bodies.
     pub const INVALID_DATA: &str = "invalid data";
+    /// v8 update of a user type naming a module that is not a personality module.
+    pub const INVALID_PERSONALITY_MODULE: &str = "Invalid personality module.";
     /// Unknown portal name on every endpoint under a portal.
     pub const NO_PORTAL: &str = "No portal exists with the given portal name.";
     /// `NO_PERMISSION` on the portal endpoints.

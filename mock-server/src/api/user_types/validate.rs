@@ -157,6 +157,16 @@ pub(super) fn personality_module(
     };
     match module {
         Some(module) if module.personality && names_agree(&module) => Ok(Some(module)),
+        // The newer v8 update schema names this message for it (`ErrorInvalidPersonalityModule`,
+        // on updatePortalUserType only); create and v4–v7 keep "invalid data".
+        _ if rules.v8 && !rules.create => Err(ApiError::InvalidData {
+            details: Details::At {
+                api_name: "personality_module".to_owned(),
+                json_path: path,
+            },
+            message: message::INVALID_PERSONALITY_MODULE,
+        }
+        .wrapped(KEY)),
         _ => Err(invalid_at("personality_module", &path)),
     }
 }
