@@ -17,7 +17,8 @@ pub struct Target {
     credentials: Option<Credentials>,
     /// The target serves `/__mock/` (orgs from fixtures, jobs/run, …).
     pub control_plane: bool,
-    /// A production Zoho API domain: writes need `--allow-writes`.
+    /// A live production org, or what may be one: any target without a control plane that is
+    /// not a sandbox or developer domain. Writes need `--allow-writes`.
     pub production: bool,
     /// A Zoho sandbox (or a mock answering as one): only scenarios for sandboxes, or for any
     /// org, run.
@@ -165,9 +166,10 @@ impl Target {
             .next()
             .unwrap_or_default()
             .to_ascii_lowercase();
-        let production = host.contains("zohoapis.")
-            && !host.starts_with("sandbox.")
-            && !host.starts_with("developer.");
+        // Without a control plane nothing says the org is not someone's live one (a proxy to
+        // Zoho, a mock with its control plane off): writes wait for --allow-writes.
+        let production =
+            !control_plane && !host.starts_with("sandbox.") && !host.starts_with("developer.");
         let mut target = Target {
             label: base.clone(),
             base,

@@ -140,24 +140,42 @@ fn a_live_like_mock_with_a_token_reports_writes_as_ignored_with_the_reason_never
         control_plane: ControlPlane::Off,
         ..Config::default()
     });
-    // A read-only scenario and one that writes, of the portable ones.
-    let output = run(&[
+    // The portable Records scenarios: some only read, most write.
+    let args = [
         "--target",
         &mock.base,
         "--token",
         "1000.zylker.admin",
         "--area",
         "records",
-    ]);
+    ];
+    let output = run(&args);
     let stdout = text(&output.stdout);
-    // The mock is not a production domain, so writes run; nothing that needs a control plane
-    // does, and each of those says why.
+    // Nothing tells a URL without a control plane from a live org: writes wait for the flag,
+    // and what needs a control plane says so.
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        stdout.contains("ignored (writes, and the target is a live org (use --allow-writes))"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("ignored (requires fixture:zylker, which"),
         "{stdout}"
     );
-    assert!(!stdout.contains("FAILED"), "{stdout}");
     assert!(stdout.contains("ignored, by reason"), "{stdout}");
+    let read_only_passed = stdout.lines().filter(|l| l.ends_with("... ok")).count();
+    assert!(read_only_passed >= 1, "{stdout}");
+    // With --allow-writes they run, and pass.
+    let mut with_writes = args.to_vec();
+    with_writes.push("--allow-writes");
+    let output = run(&with_writes);
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(!stdout.contains("use --allow-writes"), "{stdout}");
+    assert!(
+        stdout.lines().filter(|l| l.ends_with("... ok")).count() > read_only_passed,
+        "{stdout}"
+    );
 }
 
 #[test]

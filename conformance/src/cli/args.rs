@@ -40,8 +40,9 @@ OPTIONS:
                              that selects no scenario is an error, not a green run
     --strict | --lenient     extra keys in answers are divergences (default for the mock) or not
                              (default for URLs)
-    --allow-writes           run scenarios that write on a production domain
-    --allow-irreversible     run irreversible scenarios (creating a portal) on a production domain
+    --allow-writes           run scenarios that write on a live org (a target without a
+                             control plane that is not a sandbox or developer domain)
+    --allow-irreversible     run irreversible scenarios (creating a portal) on a live org
     --keep-orgs              leave the orgs made for scenarios on the target (default: each is
                              deleted when its scenario ends, and all of them on Ctrl-C)
     --report-json FILE       write every scenario, step and divergence as JSON

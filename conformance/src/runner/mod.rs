@@ -56,10 +56,12 @@ impl Options {
             _ => {}
         }
         if target.production && scenario.irreversible && !self.allow_irreversible {
-            return Some("irreversible on a production domain (use --allow-irreversible)".into());
+            return Some(
+                "irreversible, and the target is a live org (use --allow-irreversible)".into(),
+            );
         }
         if target.production && scenario.writes && !self.allow_writes {
-            return Some("writes on a production domain (use --allow-writes)".into());
+            return Some("writes, and the target is a live org (use --allow-writes)".into());
         }
         None
     }
