@@ -324,7 +324,9 @@ impl Target {
         let mut response = self
             .agent
             .post(format!("{}/__mock/orgs", self.base))
-            .send(json!({ "fixture": fixture }).to_string())
+            // Its jobs run when a scenario asks (`jobs/run`), not when the mock's worker wakes:
+            // what a job sees is what the scenario set up.
+            .send(json!({ "fixture": fixture, "jobs": "manual" }).to_string())
             .map_err(|e| format!("cannot create an org from fixture {fixture:?}: {e}"))?;
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body: Value = serde_json::from_str(&text)

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
-//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…",
+//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 (`"jobs":"manual"`: its jobs run only on
+//!                                              `POST …/jobs/run`, never by the worker) {"org_id":"blank-1","access_token":"1000.…",
 //!                                              "client_id":"1000.MOCKCLIENT","client_secret":"…",
 //!                                              "redirect_uri":"…","refresh_token":"1000.…"}
 //! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
@@ -51,6 +52,12 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
         .fixtures()
         .org(fixture_name)
         .ok_or_else(|| unknown_fixture(state, fixture_name))?;
+    let manual_jobs = match body.jobs.get() {
+        None | Some(Value::Null) => false,
+        Some(Value::String(jobs)) if jobs == "worker" => false,
+        Some(Value::String(jobs)) if jobs == "manual" => true,
+        Some(_) => return Err(ControlError::BadRequest(NewOrg::EXPECTED.to_owned())),
+    };
     let token = new_token();
     let refresh_token = new_token();
     let (org_id, client) = state.store.write(|tx| {
@@ -102,6 +109,7 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
         Ok::<_, StoreError>((org_id, client))
     })?;
     state.refresh_enforced_limits();
+    state.set_manual_jobs(&org_id, manual_jobs);
     let mut body = json!({ "org_id": org_id, "access_token": token });
     if let Some(client) = client {
         body["client_id"] = client.client_id.into();
@@ -151,6 +159,7 @@ pub(super) fn delete(state: &AppState, org_id: &str) -> Outcome {
     state.limits.forget(org_id);
     state.faults.clear(Some(org_id));
     state.journal.clear(Some(org_id));
+    state.set_manual_jobs(org_id, false);
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "deleted": true }),
@@ -203,9 +212,14 @@ fn unknown_fixture(state: &AppState, name: &str) -> ControlError {
 struct NewOrg {
     #[serde(default)]
     fixture: Field,
+    /// `"worker"` (default): the background worker runs its jobs; `"manual"`: only
+    /// `POST /__mock/orgs/{id}/jobs/run` does, so a test decides when a job runs.
+    #[serde(default)]
+    jobs: Field,
 }
 
 impl Body for NewOrg {
-    const KEYS: &'static [&'static str] = &["fixture"];
-    const EXPECTED: &'static str = "expected {\"fixture\": \"<name>\"}";
+    const KEYS: &'static [&'static str] = &["fixture", "jobs"];
+    const EXPECTED: &'static str =
+        "expected {\"fixture\": \"<name>\"} and optionally \"jobs\": \"worker\" or \"manual\"";
 }

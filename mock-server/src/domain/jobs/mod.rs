@@ -74,9 +74,13 @@ pub fn schedule(
     Ok(id)
 }
 
-/// Runs every scheduled job (of one org, or of all); answers how many ran.
+/// Runs every scheduled job (of one org, or of all: then not those of orgs whose jobs run only on
+/// request); answers how many ran.
 pub fn run_pending(state: &AppState, org_id: Option<&str>) -> Result<usize, StoreError> {
-    let pending = state.store.read(|conn| jobs::pending(conn, org_id))?;
+    let mut pending = state.store.read(|conn| jobs::pending(conn, org_id))?;
+    if org_id.is_none() {
+        pending.retain(|job| !state.runs_jobs_manually(&job.org_id));
+    }
     for job in &pending {
         let now = state.org_now(&job.org_id)?;
         // Shown as in_progress while it runs; a crash mid-run puts it back to scheduled on the
