@@ -4,12 +4,14 @@
 //! feature's module: [`orgs`] (create, list, reset, delete, check), [`oauth`] (grant codes), [`state_dump`] (an org as
 //! fixture JSON), [`snapshots`], [`invitations`] (a user accepts, invitations expire), [`jobs`],
 //! [`journal`] (what was sent, and verification), [`faults`], [`clock`], [`limits`] and
-//! [`environment`]. The journal, faults and limits folders also hold the engines the request
+//! [`environment`], with [`summary`] (an org at a glance) and [`dashboard`] (`GET /__mock/ui`,
+//! the page that shows them all). The journal, faults and limits folders also hold the engines the request
 //! path uses. Errors answer `{"error":{"code":…,"message":…}}`.
 
 mod admission;
 mod body;
 mod clock;
+mod dashboard;
 mod environment;
 mod error;
 pub mod faults;
@@ -22,6 +24,7 @@ mod orgs;
 pub mod router;
 mod snapshots;
 mod state_dump;
+mod summary;
 
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
@@ -45,6 +48,8 @@ fn run(state: &AppState, request: &ApiRequest) -> Outcome {
         ControlRoute::DeleteOrg(org_id) => orgs::delete(state, org_id),
         ControlRoute::CheckOrg(org_id) => orgs::check(state, org_id),
         ControlRoute::OrgState(org_id) => state_dump::state(state, org_id),
+        ControlRoute::OrgSummary(org_id) => summary::summary(state, org_id),
+        ControlRoute::Dashboard(asset) => Ok(dashboard::serve(*asset)),
         ControlRoute::IssueOauthCode(org_id) => oauth::issue_code(state, org_id),
         ControlRoute::ListJobs(org_id) => jobs::list(state, org_id),
         ControlRoute::RunJobs(org_id) => jobs::run(state, org_id),

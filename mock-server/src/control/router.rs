@@ -32,6 +32,17 @@ pub struct UserPath {
     pub personality_id: String,
 }
 
+/// What `GET /__mock/ui…` serves: the dashboard's page, its stylesheet, its script.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DashboardAsset {
+    /// `/__mock/ui`: the HTML page.
+    Page,
+    /// `/__mock/ui/dashboard.css`
+    Style,
+    /// `/__mock/ui/dashboard.js`
+    Script,
+}
+
 /// The control-plane operations. A `String` is the org id of `/__mock/orgs/{id}/…`; an
 /// `Option<String>` is the same for the journal and faults, whose paths without
 /// `/orgs/{id}` (`None`) cover every org.
@@ -98,6 +109,10 @@ pub enum ControlRoute {
     OrgState(String),
     /// `DELETE /__mock/orgs/{id}`: the org and everything it holds.
     DeleteOrg(String),
+    /// `GET /__mock/orgs/{id}/summary`: the org at a glance (portal, user types and their users).
+    OrgSummary(String),
+    /// `GET /__mock/ui`, `/__mock/ui/dashboard.css`, `/__mock/ui/dashboard.js`: the dashboard.
+    Dashboard(DashboardAsset),
 }
 
 /// Resolves the segments of a `/__mock/` path after `__mock`.
@@ -117,6 +132,10 @@ pub fn route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
         ["orgs"] => method.pick((), &[(Get, |()| R::ListOrgs), (Post, |()| R::CreateOrg)]),
         ["orgs", id] => method.pick(org(id), &[(Delete, R::DeleteOrg)]),
         ["orgs", id, "state"] => method.pick(org(id), &[(Get, R::OrgState)]),
+        ["orgs", id, "summary"] => method.pick(org(id), &[(Get, R::OrgSummary)]),
+        ["ui"] => method.pick(DashboardAsset::Page, &[(Get, R::Dashboard)]),
+        ["ui", "dashboard.css"] => method.pick(DashboardAsset::Style, &[(Get, R::Dashboard)]),
+        ["ui", "dashboard.js"] => method.pick(DashboardAsset::Script, &[(Get, R::Dashboard)]),
         ["orgs", id, "reset"] => method.pick(org(id), &[(Post, R::ResetOrg)]),
         ["orgs", id, "check"] => method.pick(org(id), &[(Get, R::CheckOrg)]),
         ["orgs", id, "oauth", "codes"] => method.pick(org(id), &[(Post, R::IssueOauthCode)]),
@@ -206,6 +225,38 @@ mod tests {
     fn route_of(method: Method, path: &str) -> Result<ControlRoute, ApiError> {
         let request = ApiRequest::new(method, path, Bytes::new(), "127.0.0.1:1".parse().unwrap());
         route(method, &request.segment_strs()[1..])
+    }
+
+    #[test]
+    fn the_dashboard_and_an_orgs_summary_are_read_only_routes() {
+        assert_eq!(
+            route_of(Method::Get, "/__mock/ui"),
+            Ok(ControlRoute::Dashboard(DashboardAsset::Page))
+        );
+        assert_eq!(
+            route_of(Method::Get, "/__mock/ui/dashboard.js"),
+            Ok(ControlRoute::Dashboard(DashboardAsset::Script))
+        );
+        assert_eq!(
+            route_of(Method::Get, "/__mock/ui/dashboard.css"),
+            Ok(ControlRoute::Dashboard(DashboardAsset::Style))
+        );
+        assert_eq!(
+            route_of(Method::Post, "/__mock/ui"),
+            Err(ApiError::InvalidRequestMethod)
+        );
+        assert_eq!(
+            route_of(Method::Get, "/__mock/ui/other.js"),
+            Err(ApiError::InvalidUrlPattern)
+        );
+        assert_eq!(
+            route_of(Method::Get, "/__mock/orgs/zylker/summary"),
+            Ok(ControlRoute::OrgSummary("zylker".to_owned()))
+        );
+        assert_eq!(
+            route_of(Method::Delete, "/__mock/orgs/zylker/summary"),
+            Err(ApiError::InvalidRequestMethod)
+        );
     }
 
     #[test]

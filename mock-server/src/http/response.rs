@@ -41,6 +41,16 @@ impl ApiResponse {
         }
     }
 
+    /// A static text answer of its own content type (the dashboard's page, stylesheet and
+    /// script): `content_type` replaces the JSON one.
+    pub fn text(status: u16, content_type: &'static str, body: &'static str) -> ApiResponse {
+        ApiResponse {
+            status,
+            body: Some(Bytes::from_static(body.as_bytes())),
+            headers: vec![("content-type", content_type.to_owned())],
+        }
+    }
+
     /// 204 No Content: no body, no content type.
     pub fn no_content() -> ApiResponse {
         ApiResponse {
@@ -67,7 +77,11 @@ impl From<ApiError> for ApiResponse {
 /// Converts an [`ApiResponse`] into the hyper response sent on the wire.
 pub fn into_hyper(response: ApiResponse) -> hyper::Response<Full<Bytes>> {
     let mut builder = hyper::Response::builder().status(response.status);
-    if response.body.is_some() {
+    let own_type = response
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+    if response.body.is_some() && !own_type {
         builder = builder.header(hyper::header::CONTENT_TYPE, JSON_CONTENT_TYPE);
     }
     for (name, value) in &response.headers {
