@@ -2,7 +2,7 @@
 # `make bench` (not in CI: it times things) measures speed and writes bench/RESULTS.md.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report fuzz
+.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report examples-dashboard fuzz
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -46,6 +46,12 @@ examples-testing:
 examples-report:
 	CARGO="$(CARGO)" bash examples/report/check.sh
 
+## examples-dashboard: the dashboard (GET /__mock/ui) driven in headless chromium (installed with
+## apt-get when missing): requests appear, filters, one opened; prints the screenshot's path
+## (UPDATE_DOCS=1 also refreshes docs/dashboard.png, the README's)
+examples-dashboard:
+	CARGO="$(CARGO)" bash examples/dashboard/check.sh
+
 ## bench: release-build the mock, the suite runner and portals-bench, measure them against a bare
 ## hyper server on loopback, print the table and write bench/RESULTS.md (ARGS: portals-bench options)
 bench:
@@ -66,10 +72,10 @@ ci: fmt lint test
 build:
 	$(CARGO) build --workspace --locked
 
-## examples: Zoho's official SDKs, unmodified, the testing examples and the HTML report check,
-## each against a mock of its own (needs python3 with venv, node
+## examples: Zoho's official SDKs, unmodified, the testing examples, the HTML report check and
+## the dashboard in a browser, each against a mock of its own (needs python3 with venv, node
 ## and npm, and the registries; not part of `make test`)
-examples: examples-python examples-node examples-report examples-testing
+examples: examples-python examples-node examples-report examples-dashboard examples-testing
 
 PYTHON ?= python3
 NPM ?= npm

@@ -24,8 +24,9 @@
 //!   (its JSON bodies), `control::error` (`ControlError`), and one module per feature: `orgs`,
 //!   `state_dump`, `snapshots`, `invitations`, `jobs`, `journal` (with `journal::routes` and
 //!   `journal::verify`), `faults` (with `faults::routes`), `clock`, `limits` (with
-//!   `limits::routes`) and `environment`; the journal, faults and limits engines are the
-//!   `mod.rs` of their folders;
+//!   `limits::routes`), `environment`, `summary` (an org at a glance) and `dashboard`
+//!   (`GET /__mock/ui`: the page, its stylesheet and script, embedded); the journal, faults
+//!   and limits engines are the `mod.rs` of their folders;
 //! * `domain`: rules several handlers share: `domain::membership` (one user's invite,
 //!   transfer, delete, status change) and `domain::jobs` (the job runner, and
 //!   `domain::jobs::worker` that runs it on a timer);

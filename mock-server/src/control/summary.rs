@@ -30,9 +30,10 @@ pub(super) fn summary(state: &AppState, org_id: &str) -> Outcome {
     })?;
     let (org, portal, types, crm_users) =
         read.ok_or_else(|| ControlError::UnknownOrg(org_id.to_owned()))?;
-    let portal = portal.map_or(Value::Null, |portal| {
-        json!({ "name": portal.name, "zaid": portal.zaid, "active": portal.active })
-    });
+    let portal = portal.map_or(
+        Value::Null,
+        |portal| json!({ "name": portal.name, "zaid": portal.zaid, "active": portal.active }),
+    );
     let user_types: Vec<Value> = types
         .into_iter()
         .map(|t| {
