@@ -2,7 +2,7 @@
 # `make bench` (not in CI: it times things) measures speed and writes bench/RESULTS.md.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report fuzz
+.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report oas-check fuzz
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -66,10 +66,10 @@ ci: fmt lint test
 build:
 	$(CARGO) build --workspace --locked
 
-## examples: Zoho's official SDKs, unmodified, the testing examples and the HTML report check,
-## each against a mock of its own (needs python3 with venv, node
+## examples: Zoho's official SDKs, unmodified, the testing examples, the HTML report check and
+## oas-check, each against a mock of its own (needs python3 with venv, node
 ## and npm, and the registries; not part of `make test`)
-examples: examples-python examples-node examples-report examples-testing
+examples: examples-python examples-node examples-report examples-testing oas-check
 
 PYTHON ?= python3
 NPM ?= npm
@@ -84,6 +84,12 @@ examples-python: examples-mock
 	test -x $(EXAMPLES_VENV)/bin/python || $(PYTHON) -m venv $(EXAMPLES_VENV)
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r examples/python/requirements.txt
 	examples/with-mock.sh $(EXAMPLES_VENV)/bin/python examples/python/dealer_workflow.py
+
+## oas-check: Schemathesis (pinned, from PyPI into target/oas-check/venv) against the mock with Zoho's
+## v8 YAML files, each operation on a fresh org; fails on any failure fixtures/oas8-yaml/known-problems.toml
+## does not list (ARGS: --print-new prints them as entries, --only OPERATION_ID, --examples N)
+oas-check: examples-mock
+	$(PYTHON) fixtures/tools/oas_check.py $(ARGS)
 
 ## examples-node: the dealer workflow with @zohocrm/nodejs-sdk-8.0 (npm ci in examples/node)
 examples-node: examples-mock
