@@ -85,9 +85,10 @@ examples-python: examples-mock
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r examples/python/requirements.txt
 	examples/with-mock.sh $(EXAMPLES_VENV)/bin/python examples/python/dealer_workflow.py
 
-## oas-check: Schemathesis (pinned, from PyPI into target/oas-check/venv) against the mock with Zoho's
-## v8 YAML files, each operation on a fresh org; fails on any failure fixtures/oas8-yaml/known-problems.toml
-## does not list (ARGS: --print-new prints them as entries, --only OPERATION_ID, --examples N)
+## oas-check: Schemathesis against the mock with Zoho's v8 YAML files (fixtures/oas8-yaml/), each
+## operation on a fresh org; fails on any failure fixtures/oas8-yaml/known-problems.toml does not list
+## (pinned in fixtures/tools/oas-check-requirements.txt, installed into target/oas-check/venv;
+## ARGS: --print-new prints unlisted failures as entries, --only OPERATION_ID, --examples N)
 oas-check: examples-mock
 	$(PYTHON) fixtures/tools/oas_check.py $(ARGS)
 
