@@ -198,15 +198,7 @@ pub fn run_trials(
                 results
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .push(ScenarioResult {
-                        name: loaded.name.clone(),
-                        area: loaded.area.clone(),
-                        tags: loaded.scenario.tags.clone(),
-                        outcome: Outcome::Ignored,
-                        reason: Some(reason.clone()),
-                        steps: Vec::new(),
-                        run_id: String::new(),
-                    });
+                    .push(ScenarioResult::ignored(&loaded, reason.clone()));
             }
             let recorded = ignored.is_some();
             let target = Arc::clone(&target);

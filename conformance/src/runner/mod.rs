@@ -37,16 +37,19 @@ pub fn run(
     loaded: &LoadedScenario,
     options: &Options,
 ) -> (ScenarioResult, Vec<(String, String)>) {
+    let started = std::time::Instant::now();
+    let (mut result, diffs) = run_timed(target, loaded, options);
+    result.seconds = started.elapsed().as_secs_f64();
+    (result, diffs)
+}
+
+fn run_timed(
+    target: &Target,
+    loaded: &LoadedScenario,
+    options: &Options,
+) -> (ScenarioResult, Vec<(String, String)>) {
     let scenario = &loaded.scenario;
-    let mut result = ScenarioResult {
-        name: loaded.name.clone(),
-        area: loaded.area.clone(),
-        tags: scenario.tags.clone(),
-        outcome: Outcome::Passed,
-        reason: None,
-        steps: Vec::new(),
-        run_id: run_id(),
-    };
+    let mut result = ScenarioResult::new(loaded, run_id());
     let ignore = |mut result: ScenarioResult, reason: String| {
         result.outcome = Outcome::Ignored;
         result.reason = Some(reason);
@@ -78,6 +81,7 @@ pub fn run(
             return (result, Vec::new());
         }
     };
+    result.org_id = session.org_id.clone();
     let mut vars = Vars::default();
     vars.set("run_id", Value::String(result.run_id.clone()));
     if let Some(token) = &session.token {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::matching::Divergence;
-use crate::scenario::Section;
+use crate::scenario::{LoadedScenario, Section};
 
 /// The outcome of one step.
 #[derive(Debug, Clone, Serialize)]
@@ -78,6 +78,12 @@ pub struct ScenarioResult {
     pub name: String,
     /// Its area.
     pub area: String,
+    /// What behaviour it shows (the scenario's `description`).
+    pub description: String,
+    /// The document and sample it reproduces (the scenario's `source`).
+    pub source: String,
+    /// The file it was read from.
+    pub file: String,
     /// Its tags.
     pub tags: Vec<String>,
     /// `passed`, `failed` or `ignored`.
@@ -88,9 +94,41 @@ pub struct ScenarioResult {
     pub steps: Vec<StepResult>,
     /// The `{{run_id}}` of this run (masked by `diff`).
     pub run_id: String,
+    /// The `{{org_id}}` of this run, when the target made an org for it (masked by `diff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// How long it ran, in seconds (0 when ignored).
+    pub seconds: f64,
 }
 
 impl ScenarioResult {
+    /// A scenario that has not run yet: passed until a step fails.
+    pub fn new(loaded: &LoadedScenario, run_id: String) -> ScenarioResult {
+        ScenarioResult {
+            name: loaded.name.clone(),
+            area: loaded.area.clone(),
+            description: loaded.scenario.description.clone(),
+            source: loaded.scenario.source.clone(),
+            file: loaded.path.display().to_string(),
+            tags: loaded.scenario.tags.clone(),
+            outcome: Outcome::Passed,
+            reason: None,
+            steps: Vec::new(),
+            run_id,
+            org_id: None,
+            seconds: 0.0,
+        }
+    }
+
+    /// A scenario that was not run, with the reason.
+    pub fn ignored(loaded: &LoadedScenario, reason: String) -> ScenarioResult {
+        ScenarioResult {
+            outcome: Outcome::Ignored,
+            reason: Some(reason),
+            ..ScenarioResult::new(loaded, String::new())
+        }
+    }
+
     /// A readable account of the failures (redacted), for the trial's message.
     pub fn failure_text(&self, expected_actual: &[(String, String)]) -> String {
         let mut text = String::new();

@@ -28,11 +28,16 @@ fn failed(name: &str, steps: Vec<StepResult>) -> ScenarioResult {
     ScenarioResult {
         name: name.into(),
         area: "portals".into(),
+        description: "Get Portals answers the portal".into(),
+        source: "Kaizen #72 Get Portals sample".into(),
+        file: "fixtures/scenarios/portals/get.json".into(),
         tags: vec!["Get Portals".into()],
         outcome: Outcome::Failed,
         reason: None,
         steps,
         run_id: "r1".into(),
+        org_id: None,
+        seconds: 0.25,
     }
 }
 
