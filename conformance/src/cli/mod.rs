@@ -2,7 +2,8 @@
 //! `--ignored`, `--test-threads`, …), which drive the run.
 //!
 //! * [`args`]: the options, clap derive types;
-//! * this module: what each command does, and the scenarios run as libtest-mimic trials.
+//! * [`commands`]: `diff`, `record` and `coverage`;
+//! * this module: a run: the scenarios as libtest-mimic trials, then the reports.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,8 +12,11 @@ use std::sync::{Arc, Mutex};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 mod args;
+mod commands;
 
-pub use args::{Cli, Command, HELP};
+pub use args::{
+    Cli, Command, CoverageArgs, DIFF_HELP, DiffArgs, HELP, RECORD_HELP, RecordArgs, Sending,
+};
 
 use crate::credentials::Credentials;
 use crate::progress::{self, Progress, Style};
@@ -41,34 +45,11 @@ pub fn main(args: Vec<String>) -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    if cli.command == Some(Command::Coverage) {
-        let dir = scenario_dir(&cli);
-        let scenarios = scenario::load_dir(&dir)?;
-        let map = crate::coverage::map(&scenarios);
-        // The ledger and the examples beside the scenarios, or the copies built in.
-        let beside = |name: &str, built_in: &str| {
-            std::fs::read_to_string(dir.join("..").join(name))
-                .unwrap_or_else(|_| built_in.to_owned())
-        };
-        let ledger = beside("FIDELITY.md", crate::coverage::FIDELITY_LEDGER);
-        let examples = crate::coverage::oas8_examples(&beside(
-            "oas8/examples.jsonl",
-            crate::coverage::OAS8_EXAMPLES,
-        ))
-        .map_err(|e| format!("oas8/examples.jsonl: {e}"))?;
-        let text = crate::coverage::document(&scenarios, &ledger, &examples);
-        match &cli.out {
-            Some(path) => {
-                std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-                let missing = crate::coverage::uncovered(&map).len();
-                println!(
-                    "wrote {} ({missing} documented outcomes uncovered)",
-                    path.display()
-                );
-            }
-            None => print!("{text}"),
-        }
-        return Ok(ExitCode::SUCCESS);
+    match &cli.command {
+        Some(Command::Coverage(args)) => return commands::coverage(args),
+        Some(Command::Diff(args)) => return commands::diff(args),
+        Some(Command::Record(args)) => return commands::record(args),
+        None => {}
     }
     let credentials = match cli.token.clone() {
         Some(token) => Some(Credentials::fixed(token)),
@@ -91,33 +72,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         allow_irreversible: cli.allow_irreversible,
         check: true,
     };
-    let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
-    match cli.command {
-        Some(Command::Diff) => {
-            let other = cli
-                .other
-                .as_deref()
-                .ok_or("diff needs --a TARGET and --b TARGET")?;
-            let b = if other == "mock" {
-                Target::embedded()?
-            } else {
-                Target::url(other, token.clone().map(Credentials::fixed))?
-            };
-            let agreed = crate::compare::diff(&target, &b, &scenarios, &options);
-            return Ok(if agreed {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
-        }
-        Some(Command::Record) => {
-            let out = cli.out.as_deref().ok_or("record needs --out DIR")?;
-            let written = crate::compare::record(&target, &scenarios, &options, out)?;
-            println!("recorded {written} scenarios in {}", out.display());
-            return Ok(ExitCode::SUCCESS);
-        }
-        None | Some(Command::Coverage) => {}
-    }
+    let scenarios = scenario::load_dir(&scenario_dir(cli.scenarios.as_deref()))?;
     let mut arguments = cli.test.clone();
     // The harness prints to stdout: when that is the terminal the bar is drawn on, its lines
     // would break the bar, so it prints one character per test (unless a format was asked for).
@@ -168,8 +123,8 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 }
 
 /// `--scenarios`, else `fixtures/scenarios` here, else the checkout's.
-fn scenario_dir(cli: &Cli) -> PathBuf {
-    cli.scenarios.clone().unwrap_or_else(|| {
+fn scenario_dir(given: Option<&std::path::Path>) -> PathBuf {
+    given.map(PathBuf::from).unwrap_or_else(|| {
         let local = PathBuf::from("fixtures/scenarios");
         if local.is_dir() {
             local

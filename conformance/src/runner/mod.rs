@@ -161,6 +161,7 @@ fn redact_result(mut result: ScenarioResult, secrets: &[String]) -> ScenarioResu
         step.expected_body = redact_value(step.expected_body.take());
         step.request = redact(&step.request, secrets);
         step.request_body = step.request_body.as_deref().map(|b| redact(b, secrets));
+        step.body_text = step.body_text.as_deref().map(|b| redact(b, secrets));
         step.error = step.error.as_deref().map(|e| redact(e, secrets));
         for divergence in &mut step.divergences {
             divergence.expected = redact(&divergence.expected, secrets);

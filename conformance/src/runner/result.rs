@@ -30,6 +30,9 @@ pub struct StepResult {
     /// The answer's body (redacted), for `diff` and `record`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// The answer's body when it is not JSON (redacted), for `record`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_text: Option<String>,
     /// The body the step expected (variables filled in, matchers kept; redacted), kept only
     /// when the step diverged, for the side-by-side view of the HTML report.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -174,6 +177,7 @@ impl StepResult {
             divergences: Vec::new(),
             error: None,
             body: None,
+            body_text: None,
             expected_body: None,
         }
     }

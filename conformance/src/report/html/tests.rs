@@ -20,6 +20,7 @@ fn step(expected: Value, actual: Value, divergences: Vec<Divergence>) -> StepRes
         divergences,
         error: None,
         body: Some(actual),
+        body_text: None,
         expected_body: Some(expected),
     }
 }
