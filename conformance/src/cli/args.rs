@@ -74,7 +74,8 @@ OPTIONS:
     --a mock|URL             the first target (default: mock, the embedded mock)
     --b mock|URL             the second target
     --mask PATH              also mask this JSON path in both answers, e.g. $.portals[*].zaid
-                             ([*] is any index, .* any key; a path masks all below it);
+                             ([*] is any index, .* any key; a path masks all below it, and
+                             is ignored where only one side has it);
                              repeatable
     --token TOKEN            access token for a URL target (default: as for a run)
     --scenarios DIR          scenario directory (default: fixtures/scenarios here, else built in)

@@ -206,8 +206,12 @@ pub fn differences(
             }),
             (None, None) => {}
         }
+        // A masked path is ignored, also where one side has it and the other not.
+        let masked = render(&Value::String(mask::MASKED.into()));
         for divergence in divergences {
-            push(at.clone(), divergence);
+            if divergence.expected != masked && divergence.actual != masked {
+                push(at.clone(), divergence);
+            }
         }
     }
     if a.steps.len() != b.steps.len() {
