@@ -260,30 +260,22 @@ fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
     );
 }
 
-/// A small well-formedness check: every tag closes in order, attributes are quoted.
+/// Parses the XML to its end (quick-xml refuses what is not well-formed) and checks every
+/// element closes.
 fn assert_well_formed(xml: &str) {
-    let body = xml
-        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        .expect("XML declaration");
-    let mut stack: Vec<String> = Vec::new();
-    let mut rest = body;
-    while let Some(start) = rest.find('<') {
-        let end = rest[start..].find('>').expect("unclosed tag") + start;
-        let tag = &rest[start + 1..end];
-        if let Some(name) = tag.strip_prefix('/') {
-            assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
-        } else if !tag.ends_with('/') {
-            let name = tag.split_whitespace().next().unwrap().to_owned();
-            stack.push(name);
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().check_end_names = true;
+    let mut depth = 0usize;
+    loop {
+        match reader.read_event().unwrap_or_else(|e| panic!("{e}: {xml}")) {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => depth -= 1,
+            Event::Eof => break,
+            _ => {}
         }
-        assert_eq!(
-            tag.matches('"').count() % 2,
-            0,
-            "unbalanced quotes in <{tag}>"
-        );
-        rest = &rest[end + 1..];
     }
-    assert!(stack.is_empty(), "unclosed: {stack:?}");
+    assert_eq!(depth, 0, "unclosed elements: {xml}");
 }
 
 /// A second portals-mock process without control plane, reached as a URL like a live org; the

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::mask::{self, MaskPath};
 use crate::expected::Expected;
 use crate::matching::{Divergence, compare, is_datetime, render};
+use crate::report::shorten;
 use crate::runner::{self, Options, Outcome, ScenarioResult, StepResult};
 use crate::scenario::{LoadedScenario, Mode};
 use crate::target::Target;
@@ -171,8 +172,8 @@ pub fn differences(
             scenario: a.name.clone(),
             step,
             path: divergence.path,
-            a: shorten(&divergence.expected),
-            b: shorten(&divergence.actual),
+            a: shorten(&divergence.expected, SHOWN),
+            b: shorten(&divergence.actual, SHOWN),
         });
     };
     for (step_a, step_b) in a.steps.iter().zip(&b.steps) {
@@ -236,16 +237,6 @@ fn step_label(step: &StepResult, side: &Side<'_>) -> String {
         step.name,
         mask_run_and_org(&step.request, side)
     )
-}
-
-/// A value cut to [`SHOWN`] characters, saying how long it was.
-fn shorten(text: &str) -> String {
-    let count = text.chars().count();
-    if count <= SHOWN {
-        return text.to_owned();
-    }
-    let start: String = text.chars().take(SHOWN).collect();
-    format!("{start}… ({count} characters)")
 }
 
 /// How a `diff` ended.
@@ -379,9 +370,9 @@ mod tests {
             ]
         );
         let long = "x".repeat(500);
-        assert!(shorten(&long).ends_with("… (500 characters)"));
+        assert!(shorten(&long, SHOWN).ends_with("… (500 characters)"));
         assert_eq!(
-            shorten(&long).chars().count(),
+            shorten(&long, SHOWN).chars().count(),
             SHOWN + "… (500 characters)".chars().count()
         );
     }

@@ -1,5 +1,5 @@
-//! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems; and
-//! a closing summary by area, h2spec-style (the HTML report is in [`html`]).
+//! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems
+//! ([`junit`]); and a closing summary by area, h2spec-style (the HTML report is in [`html`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -7,6 +7,9 @@ use std::fmt::Write as _;
 use crate::runner::{Outcome, ScenarioResult};
 
 pub mod html;
+mod junit;
+
+pub use junit::junit;
 
 /// The JSON report.
 pub fn json_report(target: &str, results: &[ScenarioResult]) -> String {
@@ -18,70 +21,6 @@ pub fn json_report(target: &str, results: &[ScenarioResult]) -> String {
         "scenarios": results,
     });
     serde_json::to_string_pretty(&report).unwrap_or_default()
-}
-
-/// JUnit XML: one test suite per area, one test case per scenario.
-pub fn junit(results: &[ScenarioResult]) -> String {
-    let mut by_area: BTreeMap<&str, Vec<&ScenarioResult>> = BTreeMap::new();
-    for result in results {
-        by_area.entry(&result.area).or_default().push(result);
-    }
-    let count = |items: &[&ScenarioResult], outcome: Outcome| {
-        items.iter().filter(|r| r.outcome == outcome).count()
-    };
-    let all: Vec<&ScenarioResult> = results.iter().collect();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        xml,
-        "<testsuites name=\"portals-conformance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-        all.len(),
-        count(&all, Outcome::Failed),
-        count(&all, Outcome::Ignored)
-    );
-    for (area, items) in by_area {
-        let _ = writeln!(
-            xml,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-            escape(area),
-            items.len(),
-            count(&items, Outcome::Failed),
-            count(&items, Outcome::Ignored)
-        );
-        for result in items {
-            let stem = result.name.rsplit("::").next().unwrap_or(&result.name);
-            let _ = write!(
-                xml,
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                escape(area),
-                escape(stem)
-            );
-            match result.outcome {
-                Outcome::Failed => {
-                    let text = result.failure_text(&[]);
-                    let first = text.lines().next().unwrap_or("diverged");
-                    let _ = writeln!(
-                        xml,
-                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
-                        escape(first),
-                        escape(&text)
-                    );
-                }
-                Outcome::Ignored => {
-                    let _ = writeln!(
-                        xml,
-                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                        escape(result.reason.as_deref().unwrap_or(""))
-                    );
-                }
-                Outcome::Passed => {
-                    let _ = writeln!(xml, "/>");
-                }
-            }
-        }
-        xml.push_str("  </testsuite>\n");
-    }
-    xml.push_str("</testsuites>\n");
-    xml
 }
 
 /// Passed / failed / ignored counts per area and per tag (endpoint), in name order.
@@ -116,6 +55,16 @@ pub fn summary(results: &[ScenarioResult]) -> String {
         }
     }
     text
+}
+
+/// A value cut to `max` characters, saying how long it was.
+pub fn shorten(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let start: String = text.chars().take(max).collect();
+    format!("{start}… ({count} characters)")
 }
 
 /// Escapes text for XML and HTML (content and quoted attributes); drops control characters.
