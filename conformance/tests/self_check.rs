@@ -98,6 +98,7 @@ fn the_html_report_of_a_divergent_run_shows_the_failure_its_request_and_the_diff
         "{page}"
     );
     assert!(page.contains("<h3>wrong::wrong_portal_name_and_status</h3>"));
+    assert!(page.contains("<p class=\"description\">Deliberately wrong"), "{page}");
     assert!(
         page.contains("<code class=\"method\">GET</code> <code>/crm/v4/settings/portals</code>")
     );

@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use serde_json::{Value, json};
+
+use crate::coverage::endpoint_request;
 use crate::runner::{Outcome, ScenarioResult};
 
 pub mod html;
@@ -11,14 +14,46 @@ mod junit;
 
 pub use junit::junit;
 
-/// The JSON report.
+/// The JSON report: totals, the tally by endpoint (each named by its method and path), and every
+/// scenario with its description, source, file, endpoints, time, steps and divergences.
 pub fn json_report(target: &str, results: &[ScenarioResult]) -> String {
-    let report = serde_json::json!({
+    let (_, tags) = tally(results);
+    let endpoints: serde_json::Map<String, Value> = tags
+        .iter()
+        .map(|(tag, [passed, failed, ignored])| {
+            let counts = json!({
+                "request": endpoint_request(tag),
+                "passed": passed,
+                "failed": failed,
+                "ignored": ignored,
+            });
+            ((*tag).to_owned(), counts)
+        })
+        .collect();
+    let scenarios: Vec<Value> = results
+        .iter()
+        .map(|result| {
+            let mut value = serde_json::to_value(result).unwrap_or_default();
+            if let Value::Object(fields) = &mut value {
+                let named: Vec<Value> = result
+                    .tags
+                    .iter()
+                    .filter_map(|tag| {
+                        endpoint_request(tag).map(|request| json!({"id": tag, "request": request}))
+                    })
+                    .collect();
+                fields.insert("endpoints".into(), Value::Array(named));
+            }
+            value
+        })
+        .collect();
+    let report = json!({
         "target": target,
         "passed": results.iter().filter(|r| r.outcome == Outcome::Passed).count(),
         "failed": results.iter().filter(|r| r.outcome == Outcome::Failed).count(),
         "ignored": results.iter().filter(|r| r.outcome == Outcome::Ignored).count(),
-        "scenarios": results,
+        "endpoints": endpoints,
+        "scenarios": scenarios,
     });
     serde_json::to_string_pretty(&report).unwrap_or_default()
 }
@@ -82,4 +117,35 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{self, Section};
+
+    #[test]
+    fn the_json_report_names_each_scenarios_description_source_and_endpoints() {
+        let loaded = scenario::load_dir(std::path::Path::new(crate::BUILT_IN_SCENARIOS))
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "portals::get_portals_reproduces_the_kaizen_72_sample")
+            .unwrap();
+        let mut result = ScenarioResult::new(&loaded, "r1".into());
+        result.steps.push(crate::runner::StepResult::new(Section::Steps, 0, "get"));
+        let report: Value = serde_json::from_str(&json_report("mock", &[result])).unwrap();
+        let scenario = &report["scenarios"][0];
+        assert_eq!(scenario["description"], loaded.scenario.description.as_str());
+        assert_eq!(scenario["source"], loaded.scenario.source.as_str());
+        assert!(scenario["file"].as_str().unwrap().ends_with(".json"));
+        let p1 = json!({"id": "P1", "request": "GET /crm/{version}/settings/portals"});
+        assert!(
+            scenario["endpoints"].as_array().unwrap().contains(&p1),
+            "{scenario}"
+        );
+        assert_eq!(
+            report["endpoints"]["P1"],
+            json!({"request": "GET /crm/{version}/settings/portals", "passed": 1, "failed": 0, "ignored": 0})
+        );
+    }
 }
