@@ -34,10 +34,8 @@ fn start_mock() -> (tokio::runtime::Runtime, MockServer) {
 }
 
 fn fresh_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "portals-conformance-{}-{name}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("portals-conformance-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -55,7 +53,14 @@ fn stdout(output: &Output) -> String {
 /// directory.
 fn record(name: &str, filter: &str) -> PathBuf {
     let out = fresh_dir(name);
-    let output = run(&["record", "--target", "mock", "--out", out.to_str().unwrap(), filter]);
+    let output = run(&[
+        "record",
+        "--target",
+        "mock",
+        "--out",
+        out.to_str().unwrap(),
+        filter,
+    ]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(text.contains("0 ignored, 0 not written"), "{text}");
@@ -74,7 +79,10 @@ fn the_recorded_suite_replays_on_the_mock_and_reports_an_injected_fault() {
     let output = run(&["--scenarios", out.to_str().unwrap(), "--", "--quiet"]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains(&format!("{} passed; 0 failed", built_in.len())), "{text}");
+    assert!(
+        text.contains(&format!("{} passed; 0 failed", built_in.len())),
+        "{text}"
+    );
 
     // A mock whose Get Portals fails: the replay reports that divergence, and only where
     // Get Portals is called.
@@ -119,7 +127,8 @@ fn recorded_files_expect_no_secret_and_still_replay() {
         let source = Path::new(portals_conformance::BUILT_IN_SCENARIOS)
             .join("oauth")
             .join(loaded.path.file_name().unwrap());
-        let source: Value = serde_json::from_str(&std::fs::read_to_string(source).unwrap()).unwrap();
+        let source: Value =
+            serde_json::from_str(&std::fs::read_to_string(source).unwrap()).unwrap();
         for section in ["setup", "steps", "cleanup"] {
             let steps = file[section].as_array().cloned().unwrap_or_default();
             for (index, step) in steps.iter().enumerate() {
@@ -127,7 +136,15 @@ fn recorded_files_expect_no_secret_and_still_replay() {
                 // What it sends is what the scenario sends: variables, never a token it saw.
                 let sent = &step["request"];
                 let wrote = &source[section][index]["request"];
-                for key in ["method", "path", "query", "body", "body_text", "token", "headers"] {
+                for key in [
+                    "method",
+                    "path",
+                    "query",
+                    "body",
+                    "body_text",
+                    "token",
+                    "headers",
+                ] {
                     assert_eq!(sent.get(key), wrote.get(key), "{at}: request.{key}");
                 }
                 // What it expects holds no token and no redaction mark: matchers instead.
@@ -176,7 +193,10 @@ fn the_mock_compared_with_itself_shows_no_difference() {
     let output = run(&["diff", "--a", "mock", "--b", &base]);
     let text = stdout(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains("same    portals::create_then_rename_a_portal"), "{text}");
+    assert!(
+        text.contains("same    portals::create_then_rename_a_portal"),
+        "{text}"
+    );
     assert!(text.contains(" 0 differ, 0 skipped"), "{text}");
     runtime.block_on(server.stop());
 }

@@ -98,7 +98,10 @@ fn the_html_report_of_a_divergent_run_shows_the_failure_its_request_and_the_diff
         "{page}"
     );
     assert!(page.contains("<h3>wrong::wrong_portal_name_and_status</h3>"));
-    assert!(page.contains("<p class=\"description\">Deliberately wrong"), "{page}");
+    assert!(
+        page.contains("<p class=\"description\">Deliberately wrong"),
+        "{page}"
+    );
     assert!(
         page.contains("<code class=\"method\">GET</code> <code>/crm/v4/settings/portals</code>")
     );
@@ -442,7 +445,10 @@ fn diff_reports_where_a_divergent_target_differs() {
         stdout.contains(": at $.portals[0].name: a has \"ZylkerAutos\", b has \"Altered\""),
         "{stdout}"
     );
-    assert!(stdout.contains(": at $.portals[0].zaid: a has \"<id>\", b has (absent)"), "{stdout}");
+    assert!(
+        stdout.contains(": at $.portals[0].zaid: a has \"<id>\", b has (absent)"),
+        "{stdout}"
+    );
 
     // Masked paths differ no more; the status still does.
     let output = Command::new(BIN)

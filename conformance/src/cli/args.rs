@@ -290,7 +290,9 @@ mod tests {
 
     #[test]
     fn subcommands_take_their_own_options_and_refuse_a_runs() {
-        let cli = parse(&["diff", "--b", "http://y", "--mask", "$.a", "--mask", "$.b[*]"]);
+        let cli = parse(&[
+            "diff", "--b", "http://y", "--mask", "$.a", "--mask", "$.b[*]",
+        ]);
         let Some(Command::Diff(diff)) = cli.command else {
             panic!("{cli:?}")
         };
@@ -312,7 +314,10 @@ mod tests {
             Cli::parse_args(all).is_err()
         };
         assert!(refused(&["diff", "--a", "mock"]), "--b is required");
-        assert!(refused(&["record", "--target", "mock"]), "--out is required");
+        assert!(
+            refused(&["record", "--target", "mock"]),
+            "--out is required"
+        );
         assert!(refused(&["diff", "--b", "mock", "--junit", "j.xml"]));
         assert!(refused(&["record", "--out", "o", "--b", "mock"]));
         assert_eq!(parse(&["--lenient", "--strict"]).mode(), Some(Mode::Strict));
@@ -331,9 +336,15 @@ mod tests {
             assert!(diff.contains(flag), "diff --help lacks {flag}: {diff}");
         }
         let record = help(&["record", "--help"]);
-        assert!(record.starts_with("portals-conformance record:"), "{record}");
+        assert!(
+            record.starts_with("portals-conformance record:"),
+            "{record}"
+        );
         for flag in ["--target ", "--out ", "--token ", "--scenarios "] {
-            assert!(record.contains(flag), "record --help lacks {flag}: {record}");
+            assert!(
+                record.contains(flag),
+                "record --help lacks {flag}: {record}"
+            );
         }
         for (name, text) in [("diff", &diff), ("record", &record)] {
             for other in ["--junit", "--report-html", "--progress", "--test-threads"] {

@@ -92,7 +92,9 @@ fn normalise_value(value: &Value, side: &Side<'_>) -> Value {
         Value::String(text) if is_datetime(text) => Value::String("<datetime>".into()),
         Value::String(text) => Value::String(mask_run_and_org(text, side)),
         Value::Number(number) if is_id(&number.to_string()) => Value::String("<id>".into()),
-        Value::Array(items) => Value::Array(items.iter().map(|v| normalise_value(v, side)).collect()),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| normalise_value(v, side)).collect())
+        }
         Value::Object(map) => Value::Object(
             map.iter()
                 .map(|(key, member)| {
@@ -353,13 +355,26 @@ mod tests {
                 seconds: 0.0,
             }
         };
-        let a = result("zylker", 200, json!({"portals":[{"name":"A","id":"1"}]}), "r1");
-        let b = result("blank", 201, json!({"portals":[{"name":"B","id":"2"}]}), "r2");
+        let a = result(
+            "zylker",
+            200,
+            json!({"portals":[{"name":"A","id":"1"}]}),
+            "r1",
+        );
+        let b = result(
+            "blank",
+            201,
+            json!({"portals":[{"name":"B","id":"2"}]}),
+            "r2",
+        );
         let masks = [];
         let found = differences(
             &a,
             &b,
-            (&Side::of(&a, "http://a", &masks), &Side::of(&b, "http://b", &masks)),
+            (
+                &Side::of(&a, "http://a", &masks),
+                &Side::of(&b, "http://b", &masks),
+            ),
         );
         let lines: Vec<String> = found.iter().map(ToString::to_string).collect();
         assert_eq!(

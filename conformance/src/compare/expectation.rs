@@ -55,7 +55,9 @@ impl Recorder {
             org_id: org_id.map(str::to_owned),
             base: base.to_owned(),
         };
-        recorder.taken.extend(["run_id", "org_id", "token"].map(String::from));
+        recorder
+            .taken
+            .extend(["run_id", "org_id", "token"].map(String::from));
         recorder
     }
 
@@ -72,7 +74,9 @@ impl Recorder {
     /// After a step: a value it captured, which later steps know as `{{name}}`.
     pub fn captured(&mut self, name: &str, value: &Value) {
         let standing = match value {
-            Value::String(text) => text.chars().count() >= SHORTEST_VARIABLE && !text.contains(REDACTED),
+            Value::String(text) => {
+                text.chars().count() >= SHORTEST_VARIABLE && !text.contains(REDACTED)
+            }
             Value::Number(number) => is_id(&number.to_string()),
             _ => false,
         };
@@ -86,7 +90,14 @@ impl Recorder {
         &self.added
     }
 
-    fn walk(&mut self, position: usize, value: &Value, path: &str, capturable: bool, key: Option<&str>) -> Value {
+    fn walk(
+        &mut self,
+        position: usize,
+        value: &Value,
+        path: &str,
+        capturable: bool,
+        key: Option<&str>,
+    ) -> Value {
         match value {
             Value::Object(map) if map.len() == 1 && map.keys().all(|k| k.starts_with('$')) => {
                 // A literal object that would read as a matcher.
@@ -97,7 +108,10 @@ impl Recorder {
                     .map(|(k, member)| {
                         let plain = !k.is_empty() && !k.contains(['.', '[', ']']);
                         let at = format!("{path}.{k}");
-                        (k.clone(), self.walk(position, member, &at, capturable && plain, Some(k)))
+                        (
+                            k.clone(),
+                            self.walk(position, member, &at, capturable && plain, Some(k)),
+                        )
                     })
                     .collect::<Map<_, _>>(),
             ),
@@ -105,7 +119,9 @@ impl Recorder {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, item)| self.walk(position, item, &format!("{path}[{i}]"), capturable, None))
+                    .map(|(i, item)| {
+                        self.walk(position, item, &format!("{path}[{i}]"), capturable, None)
+                    })
                     .collect(),
             ),
             Value::String(text) => self.string(position, text, path, capturable, key),
@@ -113,7 +129,8 @@ impl Recorder {
                 if let Some(name) = self.variable_for(value) {
                     return Value::String(format!("{{{{{name}}}}}"));
                 }
-                if key.is_some_and(|k| SECONDS_FROM_NOW.contains(&k)) || is_id(&number.to_string()) {
+                if key.is_some_and(|k| SECONDS_FROM_NOW.contains(&k)) || is_id(&number.to_string())
+                {
                     return json!({"$type": "number"});
                 }
                 value.clone()
@@ -122,7 +139,14 @@ impl Recorder {
         }
     }
 
-    fn string(&mut self, position: usize, text: &str, path: &str, capturable: bool, key: Option<&str>) -> Value {
+    fn string(
+        &mut self,
+        position: usize,
+        text: &str,
+        path: &str,
+        capturable: bool,
+        key: Option<&str>,
+    ) -> Value {
         if text.contains(REDACTED) || portals_mock::redact::is_token(text) {
             return json!({"$type": "string"});
         }
@@ -165,13 +189,15 @@ impl Recorder {
                     .entry(earlier)
                     .or_default()
                     .insert(name.clone(), at);
-                self.known.push((Value::String(text.to_owned()), name.clone()));
+                self.known
+                    .push((Value::String(text.to_owned()), name.clone()));
                 Value::String(format!("{{{{{name}}}}}"))
             }
             Some(_) => json!({"$id": true}),
             None => {
                 if capturable {
-                    self.seen.insert(text.to_owned(), (position, path.to_owned()));
+                    self.seen
+                        .insert(text.to_owned(), (position, path.to_owned()));
                 }
                 json!({"$id": true})
             }
@@ -223,7 +249,12 @@ mod tests {
 
     #[test]
     fn what_varies_becomes_a_matcher_or_a_variable() {
-        let mut recorder = Recorder::new("r1a2b", Some("zylker-3"), "http://127.0.0.1:9", BTreeSet::new());
+        let mut recorder = Recorder::new(
+            "r1a2b",
+            Some("zylker-3"),
+            "http://127.0.0.1:9",
+            BTreeSet::new(),
+        );
         recorder.captured("portal", &json!("ZylkerAutos"));
         let body = json!({"id":"1306462000001856005","created_time":"2023-02-07T20:13:20+05:30",
             "name":"Type r1a2b","portal":"ZylkerAutos","access_token":"[REDACTED]",
@@ -244,13 +275,16 @@ mod tests {
 
     #[test]
     fn an_id_an_earlier_step_answered_is_captured_there_and_used_here() {
-        let mut recorder = Recorder::new("r1", None, "", BTreeSet::from(["recorded_id_1".to_owned()]));
-        let created = json!({"user_type":[{"code":"SUCCESS","details":{"id":"1306462000001856005"}}]});
+        let mut recorder =
+            Recorder::new("r1", None, "", BTreeSet::from(["recorded_id_1".to_owned()]));
+        let created =
+            json!({"user_type":[{"code":"SUCCESS","details":{"id":"1306462000001856005"}}]});
         assert_eq!(
             recorder.expect_body(0, &created)["user_type"][0]["details"]["id"],
             json!({"$id": true})
         );
-        let read = json!({"user_type":[{"id":"1306462000001856005","other":"1306462000001856006"}]});
+        let read =
+            json!({"user_type":[{"id":"1306462000001856005","other":"1306462000001856006"}]});
         assert_eq!(
             recorder.expect_body(1, &read),
             json!({"user_type":[{"id":"{{recorded_id_2}}","other":{"$id":true}}]})

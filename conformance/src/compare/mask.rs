@@ -77,14 +77,16 @@ impl MaskPath {
 
     fn matches(&self, at: &[Step<'_>]) -> bool {
         self.segments.len() == at.len()
-            && self.segments.iter().zip(at).all(|(pattern, step)| {
-                match (pattern, step) {
+            && self
+                .segments
+                .iter()
+                .zip(at)
+                .all(|(pattern, step)| match (pattern, step) {
                     (Pattern::AnyKey, Step::Key(_)) | (Pattern::AnyIndex, Step::Index(_)) => true,
                     (Pattern::Key(wanted), Step::Key(key)) => wanted == key,
                     (Pattern::Index(wanted), Step::Index(index)) => wanted == index,
                     _ => false,
-                }
-            })
+                })
     }
 }
 

@@ -107,7 +107,10 @@ pub fn recorded_scenario(
                 .find(|s| s.section == section && s.index == index)
                 .ok_or_else(|| format!("{section}[{index}] did not run"))?;
             let position = written.len();
-            written.push((section, recorded_step(step, answered, position, &mut recorder)));
+            written.push((
+                section,
+                recorded_step(step, answered, position, &mut recorder),
+            ));
         }
     }
     let mut added = recorder.added_captures().clone();
@@ -142,7 +145,10 @@ pub fn recorded_scenario(
             file.insert(key.into(), json!(list));
         }
     }
-    for (key, flag) in [("writes", scenario.writes), ("irreversible", scenario.irreversible)] {
+    for (key, flag) in [
+        ("writes", scenario.writes),
+        ("irreversible", scenario.irreversible),
+    ] {
         if flag {
             file.insert(key.into(), Value::Bool(true));
         }

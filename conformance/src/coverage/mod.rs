@@ -45,8 +45,16 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("P4", "PUT", "/settings/portals/{portal_name}"),
     ("UT1", "GET", "/settings/portals/{portal}/user_type"),
     ("UT3", "POST", "/settings/portals/{portal}/user_type"),
-    ("UT2", "GET", "/settings/portals/{portal}/user_type/{user_type_id}"),
-    ("UT4", "PUT", "/settings/portals/{portal}/user_type/{user_type_id}"),
+    (
+        "UT2",
+        "GET",
+        "/settings/portals/{portal}/user_type/{user_type_id}",
+    ),
+    (
+        "UT4",
+        "PUT",
+        "/settings/portals/{portal}/user_type/{user_type_id}",
+    ),
     (
         "UT5",
         "DELETE",

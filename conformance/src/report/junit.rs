@@ -28,13 +28,12 @@ pub fn junit(results: &[ScenarioResult]) -> String {
         let _ = writer.write_event(event);
     };
     write(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
-    write(Event::Start(
-        element("testsuites", &totals("portals-conformance", &all)),
-    ));
+    write(Event::Start(element(
+        "testsuites",
+        &totals("portals-conformance", &all),
+    )));
     for (area, items) in &by_area {
-        write(Event::Start(
-            element("testsuite", &totals(area, items)),
-        ));
+        write(Event::Start(element("testsuite", &totals(area, items))));
         for result in items {
             testcase(&mut write, result);
         }
@@ -86,7 +85,11 @@ fn testcase(write: &mut impl FnMut(Event<'_>), result: &ScenarioResult) {
             return;
         }
         Outcome::Failed => ("failure", failure_message(result), failure_text(result)),
-        Outcome::Ignored => ("skipped", result.reason.clone().unwrap_or_default(), String::new()),
+        Outcome::Ignored => (
+            "skipped",
+            result.reason.clone().unwrap_or_default(),
+            String::new(),
+        ),
     };
     write(Event::Start(case));
     let inner = element(name, &[("message", clean(&message))]);
@@ -120,7 +123,10 @@ fn failure_message(result: &ScenarioResult) -> String {
 
 /// Every failed step with its divergences, values shortened.
 fn failure_text(result: &ScenarioResult) -> String {
-    let mut text = format!("{}\n{}\nsource: {}\n", result.name, result.description, result.source);
+    let mut text = format!(
+        "{}\n{}\nsource: {}\n",
+        result.name, result.description, result.source
+    );
     for step in result.steps.iter().filter(|s| s.failed()) {
         text.push_str(&step_text(step));
     }
@@ -259,7 +265,13 @@ mod tests {
         };
         let row: Vec<(String, String, String)> = cases
             .iter()
-            .map(|c| (attribute(c, "classname"), attribute(c, "name"), attribute(c, "time")))
+            .map(|c| {
+                (
+                    attribute(c, "classname"),
+                    attribute(c, "name"),
+                    attribute(c, "time"),
+                )
+            })
             .collect();
         assert_eq!(
             row,
@@ -269,7 +281,10 @@ mod tests {
                 ("users".into(), "live_only".into(), "0.000".into()),
             ]
         );
-        assert_eq!(attribute(cases[1], "file"), "fixtures/scenarios/portals/rename.json");
+        assert_eq!(
+            attribute(cases[1], "file"),
+            "fixtures/scenarios/portals/rename.json"
+        );
 
         let failure = named("failure").next().expect("a failure");
         let message = attribute(failure, "message");
@@ -282,8 +297,14 @@ mod tests {
         assert!(message.ends_with("… (1005 characters)"), "{message}");
         assert!(message.chars().count() < 450, "{message}");
         let text = &failure.2;
-        assert!(text.contains("portals::rename\nwhat it shows\nsource: docs/api.md §3 P1"), "{text}");
-        assert!(text.contains("  at status: expected 200, got 500"), "{text}");
+        assert!(
+            text.contains("portals::rename\nwhat it shows\nsource: docs/api.md §3 P1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  at status: expected 200, got 500"),
+            "{text}"
+        );
         assert!(!text.contains("fine"), "only failed steps: {text}");
 
         let skipped = named("skipped").next().expect("a skipped");

@@ -132,10 +132,15 @@ mod tests {
             .find(|s| s.name == "portals::get_portals_reproduces_the_kaizen_72_sample")
             .unwrap();
         let mut result = ScenarioResult::new(&loaded, "r1".into());
-        result.steps.push(crate::runner::StepResult::new(Section::Steps, 0, "get"));
+        result
+            .steps
+            .push(crate::runner::StepResult::new(Section::Steps, 0, "get"));
         let report: Value = serde_json::from_str(&json_report("mock", &[result])).unwrap();
         let scenario = &report["scenarios"][0];
-        assert_eq!(scenario["description"], loaded.scenario.description.as_str());
+        assert_eq!(
+            scenario["description"],
+            loaded.scenario.description.as_str()
+        );
         assert_eq!(scenario["source"], loaded.scenario.source.as_str());
         assert!(scenario["file"].as_str().unwrap().ends_with(".json"));
         let p1 = json!({"id": "P1", "request": "GET /crm/{version}/settings/portals"});

@@ -175,7 +175,11 @@ fn about(page: &mut String, result: &ScenarioResult, context: &Context<'_>) {
         clean(&result.description),
         clean(&result.source)
     );
-    let _ = write!(page, "<p class=\"meta\">area <code>{}</code>", escape(&result.area));
+    let _ = write!(
+        page,
+        "<p class=\"meta\">area <code>{}</code>",
+        escape(&result.area)
+    );
     if !result.tags.is_empty() {
         let tags: Vec<String> = result
             .tags
