@@ -437,7 +437,7 @@ fn diff_reports_where_a_divergent_target_differs() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(
         stdout.contains(
-            "portals::get_portals steps[0] \"\" GET /crm/v4/settings/portals: at status: a has 200, b has 201"
+            "portals::get_portals steps[0] GET /crm/v4/settings/portals: at status: a has 200, b has 201"
         ),
         "{stdout}"
     );

@@ -230,13 +230,18 @@ pub fn differences(
     found
 }
 
-/// `steps[0] "get portals" GET /crm/v8/settings/portals`, run and org ids masked.
+/// `steps[0] "get portals" GET /crm/v8/settings/portals` (no name when it has none), run and
+/// org ids masked.
 fn step_label(step: &StepResult, side: &Side<'_>) -> String {
+    let name = if step.name.is_empty() {
+        String::new()
+    } else {
+        format!(" {:?}", step.name)
+    };
     format!(
-        "{}[{}] {:?} {}",
+        "{}[{}]{name} {}",
         step.section,
         step.index,
-        step.name,
         mask_run_and_org(&step.request, side)
     )
 }

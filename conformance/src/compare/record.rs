@@ -135,8 +135,7 @@ pub fn recorded_scenario(
         "source".into(),
         json!(format!(
             "recorded from {label} by portals-conformance record, from {}: {}",
-            loaded.path.display(),
-            scenario.source
+            result.file, scenario.source
         )),
     );
     let lists = [("tags", &scenario.tags), ("requires", &scenario.requires)];

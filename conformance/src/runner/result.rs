@@ -112,7 +112,7 @@ impl ScenarioResult {
             area: loaded.area.clone(),
             description: loaded.scenario.description.clone(),
             source: loaded.scenario.source.clone(),
-            file: loaded.path.display().to_string(),
+            file: shown_path(&loaded.path),
             tags: loaded.scenario.tags.clone(),
             outcome: Outcome::Passed,
             reason: None,
@@ -186,4 +186,21 @@ impl StepResult {
     pub fn failed(&self) -> bool {
         !self.divergences.is_empty() || self.error.is_some()
     }
+}
+
+/// A scenario file as reports show it: the built-in suite's as `fixtures/scenarios/…`, others
+/// relative to the working directory when under it.
+fn shown_path(path: &std::path::Path) -> String {
+    if let Ok(rest) = path.strip_prefix(crate::BUILT_IN_SCENARIOS) {
+        return std::path::Path::new("fixtures/scenarios")
+            .join(rest)
+            .display()
+            .to_string();
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| path.strip_prefix(here).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
