@@ -1,8 +1,8 @@
 //! The command line: our options and libtest-mimic's (filter, `--list`, `--exact`,
 //! `--ignored`, `--test-threads`, …), which drive the run.
 //!
-//! * [`args`]: the options, clap derive types;
-//! * [`commands`]: `diff`, `record` and `coverage`;
+//! * `args`: the options, clap derive types;
+//! * `commands`: `diff`, `record` and `coverage`;
 //! * this module: a run: the scenarios as libtest-mimic trials, then the reports.
 
 use std::path::PathBuf;

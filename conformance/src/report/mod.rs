@@ -1,5 +1,5 @@
 //! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems
-//! ([`junit`]); and a closing summary by area, h2spec-style (the HTML report is in [`html`]).
+//! (`junit`); and a closing summary by area, h2spec-style (the HTML report is in [`html`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

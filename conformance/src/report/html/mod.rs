@@ -4,8 +4,8 @@
 //! its redacted request and a side-by-side view of the expected and actual bodies, the diverging
 //! JSON paths highlighted; then the ignored and passed scenarios with their descriptions.
 //!
-//! * [`diff`]: the side-by-side view of expected and actual bodies;
-//! * [`mask`]: secrets by name and shape, masked;
+//! * `diff`: the side-by-side view of expected and actual bodies;
+//! * `mask`: secrets by name and shape, masked;
 //! * `html.css`: the stylesheet, inlined.
 //!
 //! Everything shown is escaped; secrets are redacted twice: the run's own secrets (tokens given
