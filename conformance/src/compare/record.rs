@@ -240,3 +240,110 @@ fn request(request: &Request) -> Value {
     }
     Value::Object(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+
+    #[test]
+    fn a_run_is_written_with_its_requests_and_captures_expecting_its_answers() {
+        let text = r#"{"description":"d","source":"s","tags":["UT3"],"writes":true,
+          "steps":[
+            {"name":"create","request":{"method":"POST","path":"/crm/v8/settings/portals/{{portal}}/user_type",
+              "headers":{"X-Trace":"{{run_id}}"},"body":{"user_type":[{"name":"T{{run_id}}"}]},"token":"{{env.TOKEN}}"}},
+            {"request":{"method":"GET","path":"/health","token":"none"}},
+            {"request":{"method":"POST","path":"/x","body_text":"a=1","body_text_repeat":2}}],
+          "cleanup":[{"request":{"method":"DELETE","path":"/crm/v8/settings/portals/P/user_type/1306462000000000001"},
+              "capture":{"gone":"$.user_type[0].code"}}]}"#;
+        let loaded = LoadedScenario {
+            name: "user_types::t".into(),
+            area: "user_types".into(),
+            path: "user_types/t.json".into(),
+            scenario: parse(Path::new("t.json"), text).unwrap(),
+        };
+        let mut result = ScenarioResult::new(&loaded, "r9".into());
+        let answer = |section, index, status, body: Option<Value>, text: Option<&str>| {
+            let mut step = StepResult::new(section, index, "");
+            step.status = status;
+            step.body = body;
+            step.body_text = text.map(str::to_owned);
+            step
+        };
+        result.steps = vec![
+            answer(
+                Section::Steps,
+                0,
+                201,
+                Some(json!({"user_type":[{"details":{"id":"1306462000000000001"},"name":"Tr9"}]})),
+                None,
+            ),
+            answer(Section::Steps, 1, 200, None, Some("ok r9")),
+            answer(Section::Steps, 2, 204, None, None),
+            answer(
+                Section::Cleanup,
+                0,
+                200,
+                Some(
+                    json!({"user_type":[{"code":"SUCCESS","details":{"id":"1306462000000000001"}}]}),
+                ),
+                None,
+            ),
+        ];
+        let file = recorded_scenario(&loaded, &result, "http://127.0.0.1:1", "mock").unwrap();
+        assert_eq!(
+            file,
+            json!({
+                "description": "d",
+                "source": "recorded from mock by portals-conformance record, from user_types/t.json: s",
+                "tags": ["UT3"],
+                "writes": true,
+                "steps": [
+                    {"name": "create",
+                     "request": {"method": "POST", "path": "/crm/v8/settings/portals/{{portal}}/user_type",
+                        "headers": {"X-Trace": "{{run_id}}"}, "body": {"user_type": [{"name": "T{{run_id}}"}]},
+                        "token": "{{env.TOKEN}}"},
+                     "expect": {"status": 201, "body": {"user_type": [{"details": {"id": {"$id": true}}, "name": "T{{run_id}}"}]}},
+                     "capture": {"recorded_id_1": "$.user_type[0].details.id"}},
+                    {"request": {"method": "GET", "path": "/health", "token": "none"},
+                     "expect": {"status": 200, "body_bytes": "ok {{run_id}}"}},
+                    {"request": {"method": "POST", "path": "/x", "body_text": "a=1", "body_text_repeat": 2},
+                     "expect": {"status": 204, "empty_body": true}}
+                ],
+                "cleanup": [
+                    {"request": {"method": "DELETE", "path": "/crm/v8/settings/portals/P/user_type/1306462000000000001"},
+                     "expect": {"status": 200, "body": {"user_type": [{"code": "SUCCESS", "details": {"id": "{{recorded_id_1}}"}}]}},
+                     "capture": {"gone": "$.user_type[0].code"}}
+                ]
+            })
+        );
+        // The file it writes loads as a scenario.
+        parse(Path::new("r.json"), &file.to_string()).unwrap();
+    }
+
+    #[test]
+    fn a_run_that_did_not_go_through_is_not_written() {
+        let text = r#"{"description":"d","source":"s","steps":[{"request":{"method":"GET","path":"/a"}},
+            {"request":{"method":"GET","path":"/b"}}]}"#;
+        let loaded = LoadedScenario {
+            name: "a::t".into(),
+            area: "a".into(),
+            path: "a/t.json".into(),
+            scenario: parse(Path::new("t.json"), text).unwrap(),
+        };
+        let mut result = ScenarioResult::new(&loaded, "r1".into());
+        let mut failed = StepResult::new(Section::Steps, 0, "");
+        failed.request = "GET /a".into();
+        failed.error = Some("capture x: nothing at $.x".into());
+        result.steps = vec![failed];
+        assert_eq!(
+            recorded_scenario(&loaded, &result, "", "mock").unwrap_err(),
+            "steps[0] GET /a: capture x: nothing at $.x"
+        );
+        result.steps[0].error = None;
+        assert_eq!(
+            recorded_scenario(&loaded, &result, "", "mock").unwrap_err(),
+            "steps[1] did not run"
+        );
+    }
+}
