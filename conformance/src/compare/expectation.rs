@@ -11,8 +11,8 @@ use serde_json::{Map, Value, json};
 use super::diff::{is_id, replace_word};
 use crate::matching::is_datetime;
 
-/// The placeholder redaction leaves where a secret was ([`portals_mock::redact`]).
-const REDACTED: &str = "[REDACTED]";
+/// The placeholder redaction leaves where a secret was.
+const REDACTED: &str = portals_mock::redact::PLACEHOLDER;
 
 /// Keys whose numbers count seconds from the moment of the answer.
 const SECONDS_FROM_NOW: [&str; 1] = ["retry_after"];
@@ -61,14 +61,18 @@ impl Recorder {
         recorder
     }
 
-    /// The expectation for the body step `position` answered.
+    /// The expectation for the body step `position` answered; secrets by their key
+    /// (`access_token`, `client_secret`, …) or their shape become `{"$type": "string"}`.
     pub fn expect_body(&mut self, position: usize, body: &Value) -> Value {
-        self.walk(position, body, "$", true, None)
+        let masked = portals_mock::redact::json(body);
+        self.walk(position, &masked, "$", true, None)
     }
 
-    /// The expectation for a body that is not JSON (`body_bytes`): the run id as a variable.
-    pub fn expect_text(&self, text: &str) -> String {
-        self.with_run_variables(text)
+    /// The expectation for a body that is not JSON (`body_bytes`): the run id as a variable;
+    /// `None` when it holds a secret (only the status is then expected).
+    pub fn expect_text(&self, text: &str) -> Option<String> {
+        let masked = portals_mock::redact::mask_tokens(text);
+        (!masked.contains(REDACTED)).then(|| self.with_run_variables(&masked))
     }
 
     /// After a step: a value it captured, which later steps know as `{{name}}`.
@@ -260,7 +264,7 @@ mod tests {
             "name":"Type r1a2b","portal":"ZylkerAutos","access_token":"[REDACTED]",
             "api_domain":"http://127.0.0.1:9","url":"http://127.0.0.1:9/crm/v8/x?a=b",
             "note":"in zylker-3","details":{"retry_after":59},"count":3,"ok":true,"zaid":"org7","org_id":"zylker-4",
-            "odd":"{{not_a_variable}}","weird":{"$regex":"x"}});
+            "odd":"{{not_a_variable}}","weird":{"$regex":"x"},"client_secret":"mocksecret"});
         assert_eq!(
             recorder.expect_body(0, &body),
             json!({"id":{"$id":true},"created_time":{"$datetime":true},"name":"Type {{run_id}}",
@@ -269,8 +273,20 @@ mod tests {
                 "url":{"$regex":"^https?://[^/]+/crm/v8/x\\?a=b$"},"note":"in {{org_id}}",
                 "details":{"retry_after":{"$type":"number"}},"count":3,"ok":true,"zaid":{"$type":"string"},
                 "org_id":{"$type":"string"},
-                "odd":{"$regex":"^\\{\\{not_a_variable\\}\\}$"},"weird":{"$type":"object"}})
+                "odd":{"$regex":"^\\{\\{not_a_variable\\}\\}$"},"weird":{"$type":"object"},
+                "client_secret":{"$type":"string"}})
         );
+    }
+
+    #[test]
+    fn a_text_answer_is_expected_byte_for_byte_unless_it_holds_a_secret() {
+        let recorder = Recorder::new("r1", None, "", BTreeSet::new());
+        assert_eq!(
+            recorder.expect_text("made r1").as_deref(),
+            Some("made {{run_id}}")
+        );
+        let token = "1000.0123456789abcdef0123.fedcba9876543210fe";
+        assert_eq!(recorder.expect_text(&format!("token={token}")), None);
     }
 
     #[test]
