@@ -10,6 +10,7 @@
 //! * [`matching`]: expected-versus-actual comparison, every divergence with its JSON path;
 //! * [`vars`]: `{{var}}` interpolation, redaction of secrets;
 //! * [`target`]: where requests go (embedded mock, URL, live org) and per-scenario sessions;
+//! * [`cleanup`]: the orgs a run made, deleted after their scenario and on Ctrl-C;
 //! * [`credentials`]: the token for a live target: given, or refreshed at the accounts server;
 //! * [`runner`]: one scenario's setup, steps and cleanup; each step built, sent, checked and
 //!   captured;
@@ -22,6 +23,7 @@
 //!   as scenario files that replay);
 //! * [`cli`]: the command line (clap derive), driving libtest-mimic.
 
+pub mod cleanup;
 pub mod cli;
 pub mod compare;
 pub mod coverage;

@@ -32,11 +32,20 @@ OPTIONS:
     --token TOKEN            access token for the target (default: $ZOHO_ACCESS_TOKEN; or
                              $ZOHO_CLIENT_ID, $ZOHO_CLIENT_SECRET, $ZOHO_REFRESH_TOKEN and
                              $ZOHO_ACCOUNTS_URL for a refresh at the accounts server)
-    --scenarios DIR          scenario directory (default: fixtures/scenarios here, else built in)
+    --scenarios PATH         a scenario directory or a single scenario file (default: the suite
+                             built into this binary; ./fixtures/scenarios is never read unasked)
+    --tag TAG                only scenarios tagged TAG (an endpoint id such as UT3, or a word
+                             such as oauth); repeat for any of several
+    --area AREA              only scenarios of AREA (the folder: portals, users, oauth, …);
+                             repeat for any of several
+    --var NAME=VALUE         set {{NAME}} for every scenario (repeat); a filter, tag or area
+                             that selects no scenario is an error, not a green run
     --strict | --lenient     extra keys in answers are divergences (default for the mock) or not
                              (default for URLs)
     --allow-writes           run scenarios that write on a production domain
     --allow-irreversible     run irreversible scenarios (creating a portal) on a production domain
+    --keep-orgs              leave the orgs made for scenarios on the target (default: each is
+                             deleted when its scenario ends, and all of them on Ctrl-C)
     --report-json FILE       write every scenario (with its description and source), step,
                              endpoint and divergence as JSON
     --junit FILE             write JUnit XML: one test case per scenario with its time, the area
@@ -52,10 +61,14 @@ OPTIONS:
                              line per finished scenario; auto is bar on a terminal, else lines
                              for a URL target, else off
     -h, --help               this text
+    -V, --version            the version
 
 TEST-OPTIONS are libtest's: FILTER, --exact, --list, --ignored, --include-ignored,
 --test-threads N, --quiet, --format terse. Tokens and secrets never appear in any output.
-Exit code: 0 only when no scenario diverged.";
+Exit code: 0 when every scenario that ran passed (ignored ones are listed with their reason,
+never counted as passed); 1 when any diverged; 2 when the run cannot start (a usage error, a
+target that cannot be reached, missing credentials, scenario files that do not load, filters
+that select nothing).";
 
 /// The text of `diff --help`.
 pub const DIFF_HELP: &str = "\
@@ -78,9 +91,12 @@ OPTIONS:
                              is ignored where only one side has it);
                              repeatable
     --token TOKEN            access token for a URL target (default: as for a run)
-    --scenarios DIR          scenario directory (default: fixtures/scenarios here, else built in)
+    --scenarios PATH         a scenario directory or file (default: the suite built in)
+    --tag TAG, --area AREA   only scenarios with this tag, of this area (repeatable)
+    --var NAME=VALUE         set {{NAME}} for every scenario (repeatable)
     --allow-writes           run scenarios that write on a production domain
     --allow-irreversible     run irreversible scenarios on a production domain
+    --keep-orgs              leave the orgs made for scenarios on the target
     FILTER                   only the scenarios whose name contains it
     -h, --help               this text
 
@@ -105,9 +121,12 @@ OPTIONS:
     --target mock|URL        where to run (default: mock, the embedded mock)
     --out DIR                where to write the scenario files
     --token TOKEN            access token for a URL target (default: as for a run)
-    --scenarios DIR          scenario directory (default: fixtures/scenarios here, else built in)
+    --scenarios PATH         a scenario directory or file (default: the suite built in)
+    --tag TAG, --area AREA   only scenarios with this tag, of this area (repeatable)
+    --var NAME=VALUE         set {{NAME}} for every scenario (repeatable)
     --allow-writes           run scenarios that write on a production domain
     --allow-irreversible     run irreversible scenarios on a production domain
+    --keep-orgs              leave the orgs made for scenarios on the target
     FILTER                   only the scenarios whose name contains it
     -h, --help               this text
 
@@ -120,7 +139,6 @@ found) are not written and are listed. Exit code: 0 when every scenario run was 
     name = "portals-conformance",
     override_help = HELP,
     override_usage = "portals-conformance [OPTIONS] [-- TEST-OPTIONS] [FILTER]",
-    disable_version_flag = true,
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
@@ -148,6 +166,21 @@ pub struct Cli {
     /// Irreversible scenarios may run on a production domain.
     #[arg(long)]
     pub allow_irreversible: bool,
+    /// Print the version (libtest's flattened options turn clap's own flag off).
+    #[arg(short = 'V', long)]
+    pub version: bool,
+    /// Leave the orgs made for scenarios on the target.
+    #[arg(long)]
+    pub keep_orgs: bool,
+    /// Only scenarios with one of these tags.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only scenarios of one of these areas.
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// `NAME=VALUE` variables for every scenario.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
     /// Write the JSON report here.
     #[arg(long)]
     pub report_json: Option<PathBuf>,
@@ -193,6 +226,18 @@ pub struct Sending {
     /// Irreversible scenarios may run on a production domain.
     #[arg(long)]
     pub allow_irreversible: bool,
+    /// Leave the orgs made for scenarios on the targets.
+    #[arg(long)]
+    pub keep_orgs: bool,
+    /// Only scenarios with one of these tags.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only scenarios of one of these areas.
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// `NAME=VALUE` variables for every scenario.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
     /// Only the scenarios whose name contains it.
     pub filter: Option<String>,
 }
@@ -260,6 +305,23 @@ impl Cli {
     }
 }
 
+/// `NAME=VALUE`, with a name of letters, digits, `_` and `.`.
+fn parse_var(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("{text:?}: expected NAME=VALUE"))?;
+    let valid = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if !valid {
+        return Err(format!(
+            "{name:?}: a variable name is letters, digits, _ and ."
+        ));
+    }
+    Ok((name.to_owned(), value.to_owned()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,6 +348,40 @@ mod tests {
         let cli = parse(&["--scenarios", "d", "--", "--quiet", "portals::"]);
         assert!(cli.test.quiet);
         assert_eq!(cli.test.filter.as_deref(), Some("portals::"));
+    }
+
+    #[test]
+    fn tags_areas_and_variables_repeat() {
+        let cli = parse(&[
+            "--tag",
+            "UT3",
+            "--tag",
+            "oauth",
+            "--area",
+            "users",
+            "--var",
+            "email=a=b@x.com",
+            "--keep-orgs",
+        ]);
+        assert_eq!(cli.tags, ["UT3", "oauth"]);
+        assert_eq!(cli.areas, ["users"]);
+        assert_eq!(cli.vars, [("email".to_owned(), "a=b@x.com".to_owned())]);
+        assert!(cli.keep_orgs);
+        let bad = |args: Vec<&str>| {
+            let mut all = vec!["portals-conformance"];
+            all.extend(args);
+            Cli::parse_args(all.into_iter().map(str::to_owned).collect()).unwrap_err()
+        };
+        assert!(
+            bad(vec!["--var", "novalue"])
+                .to_string()
+                .contains("NAME=VALUE")
+        );
+        assert!(
+            bad(vec!["--var", "a b=1"])
+                .to_string()
+                .contains("variable name")
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use super::args::{CoverageArgs, DiffArgs, RecordArgs, Sending};
-use super::scenario_dir;
+use super::{describe_filters, select};
 use crate::compare::{self, MaskPath};
 use crate::credentials::Credentials;
 use crate::runner::Options;
@@ -23,6 +23,7 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode, String> {
     let a = target(&args.a, credentials)?;
     let b = target(&args.b, token.map(Credentials::fixed))?;
     let scenarios = scenarios(&args.sending)?;
+    delete_orgs_on_interrupt(&[&a, &b], &args.sending);
     let summary = compare::diff(&a, &b, &scenarios, &options(&args.sending), &masks);
     Ok(if summary.differed == 0 {
         ExitCode::SUCCESS
@@ -35,6 +36,7 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode, String> {
 pub fn record(args: &RecordArgs) -> Result<ExitCode, String> {
     let target = target(&args.target, credentials(&args.sending)?)?;
     let scenarios = scenarios(&args.sending)?;
+    delete_orgs_on_interrupt(&[&target], &args.sending);
     let report = compare::record(&target, &scenarios, &options(&args.sending), &args.out)?;
     for (name, reason) in &report.ignored {
         println!("ignored     {name}: {reason}");
@@ -58,8 +60,11 @@ pub fn record(args: &RecordArgs) -> Result<ExitCode, String> {
 
 /// `coverage`: the map, printed or written to `--out`.
 pub fn coverage(args: &CoverageArgs) -> Result<ExitCode, String> {
-    let dir = scenario_dir(args.scenarios.as_deref());
-    let scenarios = scenario::load_dir(&dir)?;
+    let dir = args
+        .scenarios
+        .clone()
+        .unwrap_or_else(|| std::path::PathBuf::from(crate::BUILT_IN_SCENARIOS));
+    let scenarios = scenario::load_path(&dir)?;
     let map = crate::coverage::map(&scenarios);
     // The ledger and the examples beside the scenarios, or the copies built in.
     let beside = |name: &str, built_in: &str| {
@@ -103,11 +108,33 @@ fn target(name: &str, credentials: Option<Credentials>) -> Result<Target, String
     }
 }
 
-/// The scenarios of `--scenarios` whose name contains the filter.
+/// Unless `--keep-orgs`, the orgs made on the targets are deleted on Ctrl-C (one watcher for
+/// all: it deletes every org the run made, wherever).
+fn delete_orgs_on_interrupt(targets: &[&Target], sending: &Sending) {
+    if let Some(target) = targets.iter().find(|t| t.control_plane)
+        && !sending.keep_orgs
+    {
+        crate::cleanup::delete_on_interrupt(target.agent().clone());
+    }
+}
+
+/// The scenarios of `--scenarios` (else the built-in suite) with the tags and areas asked for,
+/// whose name contains the filter; none is an error.
 fn scenarios(sending: &Sending) -> Result<Vec<LoadedScenario>, String> {
-    let mut scenarios = scenario::load_dir(&scenario_dir(sending.scenarios.as_deref()))?;
+    let mut scenarios = select(
+        sending.scenarios.as_deref(),
+        &sending.tags,
+        &sending.areas,
+        &sending.vars,
+    )?;
     if let Some(filter) = &sending.filter {
         scenarios.retain(|s| s.name.contains(filter.as_str()));
+        if scenarios.is_empty() {
+            return Err(format!(
+                "no scenario has {}",
+                describe_filters(&sending.tags, &sending.areas, Some(filter))
+            ));
+        }
     }
     Ok(scenarios)
 }
@@ -119,5 +146,7 @@ fn options(sending: &Sending) -> Options {
         allow_writes: sending.allow_writes,
         allow_irreversible: sending.allow_irreversible,
         check: false,
+        keep_orgs: sending.keep_orgs,
+        vars: sending.vars.clone(),
     }
 }

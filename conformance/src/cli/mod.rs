@@ -5,11 +5,11 @@
 //! * `commands`: `diff`, `record` and `coverage`;
 //! * this module: a run: the scenarios as libtest-mimic trials, then the reports.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 mod args;
 mod commands;
@@ -45,6 +45,10 @@ pub fn main(args: Vec<String>) -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
+    if cli.version {
+        println!("portals-conformance {}", env!("CARGO_PKG_VERSION"));
+        return Ok(ExitCode::SUCCESS);
+    }
     match &cli.command {
         Some(Command::Coverage(args)) => return commands::coverage(args),
         Some(Command::Diff(args)) => return commands::diff(args),
@@ -71,8 +75,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         allow_writes: cli.allow_writes,
         allow_irreversible: cli.allow_irreversible,
         check: true,
+        keep_orgs: cli.keep_orgs,
+        vars: cli.vars.clone(),
     };
-    let scenarios = scenario::load_dir(&scenario_dir(cli.scenarios.as_deref()))?;
+    let scenarios = select(cli.scenarios.as_deref(), &cli.tags, &cli.areas, &cli.vars)?;
+    if !cli.keep_orgs && target.control_plane {
+        crate::cleanup::delete_on_interrupt(target.agent().clone());
+    }
     let mut arguments = cli.test.clone();
     // The harness prints to stdout: when that is the terminal the bar is drawn on, its lines
     // would break the bar, so it prints one character per test (unless a format was asked for).
@@ -91,7 +100,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let progress =
         (style != Style::Off && !arguments.list).then(|| Arc::new(Progress::stderr(style)));
     let (conclusion, results) =
-        run_trials(Arc::new(target), scenarios, options, &arguments, progress);
+        run_trials(Arc::new(target), scenarios, options, &arguments, progress)?;
     let secrets: Vec<String> = token.into_iter().collect();
     let scrub = |text: String| crate::vars::redact(&text, &secrets);
     if let Some(path) = &cli.report_json {
@@ -119,49 +128,82 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if !arguments.list && !results.is_empty() {
         println!("{}", scrub(report::summary(&results)));
     }
-    Ok(conclusion.exit_code())
-}
-
-/// `--scenarios`, else `fixtures/scenarios` here, else the checkout's.
-fn scenario_dir(given: Option<&std::path::Path>) -> PathBuf {
-    given.map(PathBuf::from).unwrap_or_else(|| {
-        let local = PathBuf::from("fixtures/scenarios");
-        if local.is_dir() {
-            local
-        } else {
-            PathBuf::from(crate::BUILT_IN_SCENARIOS)
-        }
+    // 0: every scenario that ran passed; 1: some diverged (2 is for a run that cannot start).
+    Ok(if conclusion.has_failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
+/// The scenarios to run: `--scenarios PATH` (a directory or one file), else the suite built
+/// into the binary; then `--tag` and `--area`. Fails when a `{{variable}}` is defined by
+/// nothing (not built in, not captured earlier, not `--var`), or when the filters leave none.
+fn select(
+    path: Option<&Path>,
+    tags: &[String],
+    areas: &[String],
+    vars: &[(String, String)],
+) -> Result<Vec<scenario::LoadedScenario>, String> {
+    let mut scenarios = match path {
+        Some(path) => scenario::load_path(path)?,
+        None => scenario::load_embedded()?,
+    };
+    let given: Vec<String> = vars.iter().map(|(name, _)| name.clone()).collect();
+    scenario::check_variables(&scenarios, &given)?;
+    scenarios.retain(|loaded| {
+        (tags.is_empty() || loaded.scenario.tags.iter().any(|t| tags.contains(t)))
+            && (areas.is_empty() || areas.contains(&loaded.area))
+    });
+    if scenarios.is_empty() {
+        return Err(format!(
+            "no scenario has {}",
+            describe_filters(tags, areas, None)
+        ));
+    }
+    Ok(scenarios)
+}
+
+/// `tag UT3 or oauth, area users, name matching "x"`, for the error of an empty selection.
+fn describe_filters(tags: &[String], areas: &[String], name: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if !tags.is_empty() {
+        parts.push(format!("tag {}", tags.join(" or ")));
+    }
+    if !areas.is_empty() {
+        parts.push(format!("area {}", areas.join(" or ")));
+    }
+    if let Some(name) = name {
+        parts.push(format!("a name matching {name:?}"));
+    }
+    parts.join(", ")
+}
+
 /// Runs the scenarios as libtest-mimic trials, reporting each start and end to `progress`;
-/// answers the conclusion and every result.
+/// answers the conclusion and every result. A scenario the target cannot or may not run is an
+/// ignored trial with its reason, never a pass; a name filter that selects nothing is an error.
 pub fn run_trials(
     target: Arc<Target>,
     scenarios: Vec<scenario::LoadedScenario>,
     options: Options,
     arguments: &Arguments,
     progress: Option<Arc<Progress>>,
-) -> (libtest_mimic::Conclusion, Vec<ScenarioResult>) {
+) -> Result<(libtest_mimic::Conclusion, Vec<ScenarioResult>), String> {
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
+    let mut skipped = Vec::new();
     let trials = scenarios
         .into_iter()
         .map(|loaded| {
-            let ignored = target.missing_capability(&loaded.scenario);
-            if let Some(reason) = &ignored {
-                // Ignored trials never run: record them here, with the reason.
-                results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(ScenarioResult::ignored(&loaded, reason.clone()));
-            }
-            let recorded = ignored.is_some();
+            skipped.push(options.skip_reason(&target, &loaded.scenario).is_some());
             let target = Arc::clone(&target);
             let results = Arc::clone(&results);
             let name = loaded.name.clone();
             let kind = loaded.area.clone();
             let progress = progress.clone();
-            Trial::test(name, move || {
+            let options = options.clone();
+            // A scenario the target cannot or may not run ends ignored, with its reason, in
+            // libtest's line as in every report.
+            Trial::ignorable_test(name, move || {
                 if let Some(progress) = &progress {
                     progress.started(&loaded.name);
                 }
@@ -171,28 +213,39 @@ pub fn run_trials(
                 }
                 let outcome = match result.outcome {
                     Outcome::Failed => Err(Failed::from(result.failure_text(&diffs))),
-                    Outcome::Passed | Outcome::Ignored => Ok(()),
+                    Outcome::Passed => Ok(Completion::Completed),
+                    Outcome::Ignored => Ok(Completion::ignored_with(
+                        result.reason.clone().unwrap_or_default(),
+                    )),
                 };
-                if !recorded {
-                    results
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(result);
-                }
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(result);
                 outcome
             })
             .with_kind(kind)
-            .with_ignored_flag(ignored.is_some())
         })
         .collect::<Vec<_>>();
+    let selected: Vec<bool> = trials
+        .iter()
+        .zip(&skipped)
+        .filter(|(trial, _)| !arguments.is_filtered_out(trial))
+        .map(|(_, skipped)| *skipped)
+        .collect();
+    if selected.is_empty() && !arguments.list {
+        return Err(format!(
+            "no scenario has {}",
+            describe_filters(&[], &[], Some(arguments.filter.as_deref().unwrap_or("")))
+        ));
+    }
     if let Some(progress) = &progress {
-        let selected = trials.iter().filter(|t| !arguments.is_filtered_out(t));
-        let (ignored, run): (Vec<&Trial>, Vec<&Trial>) =
-            selected.partition(|t| arguments.is_ignored(t));
-        progress.begin(run.len(), ignored.len());
+        // Every selected trial runs (a skipped one ends ignored, with its reason) and reports
+        // its end, so all of them count towards the total.
+        progress.begin(selected.len(), 0);
     }
     let conclusion = libtest_mimic::run(arguments, trials);
     let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
     results.sort_by(|a, b| a.name.cmp(&b.name));
-    (conclusion, results)
+    Ok((conclusion, results))
 }

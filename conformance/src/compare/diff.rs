@@ -270,7 +270,7 @@ pub fn diff(
 ) -> DiffSummary {
     let send = Options {
         check: false,
-        ..*options
+        ..options.clone()
     };
     let mut summary = DiffSummary::default();
     for loaded in scenarios {

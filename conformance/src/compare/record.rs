@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::expectation::Recorder;
 use crate::runner::{self, Options, Outcome, ScenarioResult, StepResult};
-use crate::scenario::{LoadedScenario, Request, RequestBody, Section, Step, Token};
+use crate::scenario::{Environment, LoadedScenario, Request, RequestBody, Section, Step, Token};
 use crate::target::Target;
 
 /// What `record` did.
@@ -35,7 +35,7 @@ pub fn record(
 ) -> Result<RecordReport, String> {
     let send = Options {
         check: false,
-        ..*options
+        ..options.clone()
     };
     let mut report = RecordReport::default();
     for loaded in scenarios {
@@ -78,13 +78,20 @@ pub fn recorded_scenario(
     base: &str,
     label: &str,
 ) -> Result<Value, String> {
-    if let Some(step) = result.steps.iter().find(|s| s.error.is_some()) {
+    if let Some(step) = result
+        .steps
+        .iter()
+        .find(|s| s.error.is_some() || s.skipped.is_some())
+    {
         return Err(format!(
             "{}[{}] {}: {}",
             step.section,
             step.index,
             step.request,
-            step.error.as_deref().unwrap_or_default()
+            step.error
+                .as_deref()
+                .or(step.skipped.as_deref())
+                .unwrap_or_default()
         ));
     }
     let scenario = &loaded.scenario;
@@ -152,6 +159,9 @@ pub fn recorded_scenario(
             file.insert(key.into(), Value::Bool(true));
         }
     }
+    if scenario.environment != Environment::Production {
+        file.insert("environment".into(), json!(scenario.environment));
+    }
     for section in ["setup", "steps", "cleanup"] {
         if let Some(steps) = by_section.remove(section) {
             file.insert(section.into(), Value::Array(steps));
@@ -188,6 +198,13 @@ fn recorded_step(
     }
     written.insert("request".into(), request(&step.request));
     written.insert("expect".into(), Value::Object(expect));
+    if let Some(retry) = &step.retry {
+        let interval_ms = u64::try_from(retry.interval.as_millis()).unwrap_or(u64::MAX);
+        written.insert(
+            "retry".into(),
+            json!({"count": retry.count, "interval_ms": interval_ms}),
+        );
+    }
     if !step.capture.is_empty() {
         let capture: Map<String, Value> = step
             .capture
@@ -250,11 +267,11 @@ mod tests {
 
     #[test]
     fn a_run_is_written_with_its_requests_and_captures_expecting_its_answers() {
-        let text = r#"{"description":"d","source":"s","tags":["UT3"],"writes":true,
+        let text = r#"{"description":"d","source":"s","tags":["UT3"],"writes":true,"environment":"any",
           "steps":[
             {"name":"create","request":{"method":"POST","path":"/crm/v8/settings/portals/{{portal}}/user_type",
               "headers":{"X-Trace":"{{run_id}}"},"body":{"user_type":[{"name":"T{{run_id}}"}]},"token":"{{env.TOKEN}}"}},
-            {"request":{"method":"GET","path":"/health","token":"none"}},
+            {"request":{"method":"GET","path":"/health","token":"none"},"retry":{"count":3,"interval_ms":250}},
             {"request":{"method":"POST","path":"/x","body_text":"a=1","body_text_repeat":2}}],
           "cleanup":[{"request":{"method":"DELETE","path":"/crm/v8/settings/portals/P/user_type/1306462000000000001"},
               "capture":{"gone":"$.user_type[0].code"}}]}"#;
@@ -300,6 +317,7 @@ mod tests {
                 "source": "recorded from mock by portals-conformance record, from user_types/t.json: s",
                 "tags": ["UT3"],
                 "writes": true,
+                "environment": "any",
                 "steps": [
                     {"name": "create",
                      "request": {"method": "POST", "path": "/crm/v8/settings/portals/{{portal}}/user_type",
@@ -308,7 +326,8 @@ mod tests {
                      "expect": {"status": 201, "body": {"user_type": [{"details": {"id": {"$id": true}}, "name": "T{{run_id}}"}]}},
                      "capture": {"recorded_id_1": "$.user_type[0].details.id"}},
                     {"request": {"method": "GET", "path": "/health", "token": "none"},
-                     "expect": {"status": 200, "body_bytes": "ok {{run_id}}"}},
+                     "expect": {"status": 200, "body_bytes": "ok {{run_id}}"},
+                     "retry": {"count": 3, "interval_ms": 250}},
                     {"request": {"method": "POST", "path": "/x", "body_text": "a=1", "body_text_repeat": 2},
                      "expect": {"status": 204, "empty_body": true}}
                 ],

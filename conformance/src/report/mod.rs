@@ -89,6 +89,19 @@ pub fn summary(results: &[ScenarioResult]) -> String {
             let _ = writeln!(text, "    {name:<28} {passed:>6} {failed:>6} {ignored:>7}");
         }
     }
+    // Ignored is never passed: say why each was not run.
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for result in results.iter().filter(|r| r.outcome == Outcome::Ignored) {
+        *reasons
+            .entry(result.reason.as_deref().unwrap_or("no reason given"))
+            .or_default() += 1;
+    }
+    if !reasons.is_empty() {
+        let _ = writeln!(text, "  ignored, by reason");
+        for (reason, count) in reasons {
+            let _ = writeln!(text, "    {count:>4}  {reason}");
+        }
+    }
     text
 }
 

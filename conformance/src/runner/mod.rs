@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::matching::render;
-use crate::scenario::{LoadedScenario, Mode, Section};
+use crate::scenario::{Environment, LoadedScenario, Mode, Section};
 use crate::target::Target;
 use crate::vars::{Vars, redact};
 
@@ -18,7 +18,7 @@ pub use result::{Outcome, ScenarioResult, StepResult};
 pub use step::StepRunner;
 
 /// How a run treats scenarios.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Extra keys in bodies: reported (`Strict`) or ignored (`Lenient`).
     pub mode: Mode,
@@ -28,6 +28,41 @@ pub struct Options {
     pub allow_irreversible: bool,
     /// Check expectations (`false`: only send, capture and record, for `diff` and `record`).
     pub check: bool,
+    /// Leave the orgs made for scenarios on the target (`--keep-orgs`) instead of deleting them.
+    pub keep_orgs: bool,
+    /// `--var NAME=VALUE`: variables every scenario starts with.
+    pub vars: Vec<(String, String)>,
+}
+
+impl Options {
+    /// Why a scenario is not run on `target` with these options, if it is not: a capability
+    /// the target lacks, or a write (or what cannot be undone) on a production domain without
+    /// the flag that allows it. Decided before the run, so it is reported as ignored.
+    pub fn skip_reason(
+        &self,
+        target: &Target,
+        scenario: &crate::scenario::Scenario,
+    ) -> Option<String> {
+        if let Some(reason) = target.missing_capability(scenario) {
+            return Some(reason);
+        }
+        match (target.sandbox, scenario.environment) {
+            (true, Environment::Production) => {
+                return Some("not served in a Zoho sandbox".into());
+            }
+            (false, Environment::Sandbox) => {
+                return Some("checks a Zoho sandbox's answers; the target is not one".into());
+            }
+            _ => {}
+        }
+        if target.production && scenario.irreversible && !self.allow_irreversible {
+            return Some("irreversible on a production domain (use --allow-irreversible)".into());
+        }
+        if target.production && scenario.writes && !self.allow_writes {
+            return Some("writes on a production domain (use --allow-writes)".into());
+        }
+        None
+    }
 }
 
 /// Runs a scenario; answers its result and, for failed body checks, (expected, actual) pretty
@@ -55,20 +90,8 @@ fn run_timed(
         result.reason = Some(reason);
         (result, Vec::new())
     };
-    if let Some(reason) = target.missing_capability(scenario) {
+    if let Some(reason) = options.skip_reason(target, scenario) {
         return ignore(result, reason);
-    }
-    if target.production && scenario.irreversible && !options.allow_irreversible {
-        return ignore(
-            result,
-            "irreversible on a production domain (use --allow-irreversible)".into(),
-        );
-    }
-    if target.production && scenario.writes && !options.allow_writes {
-        return ignore(
-            result,
-            "writes on a production domain (use --allow-writes)".into(),
-        );
     }
     let session = match target.session(scenario) {
         Ok(session) => session,
@@ -83,12 +106,22 @@ fn run_timed(
     };
     result.org_id = session.org_id.clone();
     let mut vars = Vars::default();
+    for (name, value) in &options.vars {
+        vars.set(name, Value::String(value.clone()));
+    }
     vars.set("run_id", Value::String(result.run_id.clone()));
     if let Some(token) = &session.token {
         vars.set_secret("token", token);
     }
     if let Some(org_id) = &session.org_id {
         vars.set("org_id", Value::String(org_id.clone()));
+    }
+    for (name, value) in &session.credentials {
+        if crate::target::is_secret_credential(name) {
+            vars.set_secret(name, value);
+        } else {
+            vars.set(name, Value::String(value.clone()));
+        }
     }
     let mut diffs = Vec::new();
     let mut steps = StepRunner {
@@ -140,6 +173,22 @@ fn run_timed(
         step.status = 409;
         step.error = Some(broken);
         result.steps.push(step);
+    }
+    if !options.keep_orgs {
+        if let Err(problem) = target.end_session(&session) {
+            failed = true;
+            let mut step = StepResult::new(
+                Section::Cleanup,
+                result.steps.len(),
+                "delete the org made for the scenario",
+            );
+            step.request = format!(
+                "DELETE /__mock/orgs/{}",
+                session.org_id.clone().unwrap_or_default()
+            );
+            step.error = Some(problem);
+            result.steps.push(step);
+        }
     }
     if failed {
         result.outcome = Outcome::Failed;

@@ -27,6 +27,11 @@ pub struct StepResult {
     pub divergences: Vec<Divergence>,
     /// A failure that is not a divergence (the request could not be sent, a capture is missing).
     pub error: Option<String>,
+    /// Why a cleanup step was not sent (a variable it needs was never captured).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// How many times it was sent (more than once with `retry`).
+    pub attempts: u32,
     /// The answer's body (redacted), for `diff` and `record`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
@@ -123,15 +128,6 @@ impl ScenarioResult {
         }
     }
 
-    /// A scenario that was not run, with the reason.
-    pub fn ignored(loaded: &LoadedScenario, reason: String) -> ScenarioResult {
-        ScenarioResult {
-            outcome: Outcome::Ignored,
-            reason: Some(reason),
-            ..ScenarioResult::new(loaded, String::new())
-        }
-    }
-
     /// A readable account of the failures (redacted), for the trial's message.
     pub fn failure_text(&self, expected_actual: &[(String, String)]) -> String {
         let mut text = String::new();
@@ -140,9 +136,14 @@ impl ScenarioResult {
             .iter()
             .filter(|s| !s.divergences.is_empty() || s.error.is_some())
         {
+            let answered = if step.status == 0 {
+                "no answer".to_owned()
+            } else {
+                step.status.to_string()
+            };
             text.push_str(&format!(
-                "{}[{}] {} -> {}\n",
-                step.section, step.index, step.request, step.status
+                "{}[{}] {} -> {answered}\n",
+                step.section, step.index, step.request
             ));
             if let Some(error) = &step.error {
                 text.push_str(&format!("  error: {error}\n"));
@@ -153,6 +154,15 @@ impl ScenarioResult {
                     divergence.path, divergence.expected, divergence.actual
                 ));
             }
+        }
+        for step in self.steps.iter().filter(|s| s.skipped.is_some()) {
+            text.push_str(&format!(
+                "{}[{}] {} skipped: {}\n",
+                step.section,
+                step.index,
+                step.request,
+                step.skipped.as_deref().unwrap_or_default()
+            ));
         }
         for (expected, actual) in expected_actual {
             text.push_str(&format!(
@@ -176,6 +186,8 @@ impl StepResult {
             status: 0,
             divergences: Vec::new(),
             error: None,
+            skipped: None,
+            attempts: 0,
             body: None,
             body_text: None,
             expected_body: None,

@@ -4,7 +4,8 @@
 //! ```text
 //! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
 //! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…",
-//!                                              "client_id":"1000.MOCKCLIENT","refresh_token":"1000.…"}
+//!                                              "client_id":"1000.MOCKCLIENT","client_secret":"…",
+//!                                              "redirect_uri":"…","refresh_token":"1000.…"}
 //! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
 //! DELETE /__mock/orgs/{org_id}              -> 200 {"org_id":…,"deleted":true}
 //! GET  /__mock/orgs/{org_id}/check          -> 200 {"org_id","ok":true,"violations":[]} | 409
@@ -52,7 +53,7 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
         .ok_or_else(|| unknown_fixture(state, fixture_name))?;
     let token = new_token();
     let refresh_token = new_token();
-    let (org_id, client_id) = state.store.write(|tx| {
+    let (org_id, client) = state.store.write(|tx| {
         let mut n = 1;
         let org_id = loop {
             let candidate = format!("{fixture_name}-{n}");
@@ -77,12 +78,13 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                 client_id: None,
                 scopes: &scopes,
                 expires_at: None,
+                redirect_uri: None,
             },
         )?;
         // A refresh token of the first OAuth client, for clients that only speak the
         // refresh-token flow (Zoho's SDKs).
-        let client_id = tokens::first_client(tx)?;
-        if let Some(client_id) = &client_id {
+        let client = tokens::first_client(tx)?;
+        if let Some(client) = &client {
             tokens::insert(
                 tx,
                 &tokens::NewToken {
@@ -90,18 +92,21 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                     kind: "refresh",
                     org_id: &org_id,
                     user_id: &user,
-                    client_id: Some(client_id),
+                    client_id: Some(&client.client_id),
                     scopes: &scopes,
                     expires_at: None,
+                    redirect_uri: None,
                 },
             )?;
         }
-        Ok::<_, StoreError>((org_id, client_id))
+        Ok::<_, StoreError>((org_id, client))
     })?;
     state.refresh_enforced_limits();
     let mut body = json!({ "org_id": org_id, "access_token": token });
-    if let Some(client_id) = client_id {
-        body["client_id"] = client_id.into();
+    if let Some(client) = client {
+        body["client_id"] = client.client_id.into();
+        body["client_secret"] = client.client_secret.into();
+        body["redirect_uri"] = client.redirect_uri.into();
         body["refresh_token"] = refresh_token.into();
     }
     Ok(ApiResponse::json(201, &body))
@@ -141,6 +146,11 @@ pub(super) fn delete(state: &AppState, org_id: &str) -> Outcome {
     if !deleted {
         return Err(ControlError::UnknownOrg(org_id.to_owned()));
     }
+    // Nothing of the org outlives it: a later org given the same id starts clean (its credits,
+    // its faults, its journal), as a run sharing the server expects.
+    state.limits.forget(org_id);
+    state.faults.clear(Some(org_id));
+    state.journal.clear(Some(org_id));
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "deleted": true }),

@@ -235,7 +235,8 @@ fn seed_contents(
             personality_id => user.personality_id, user_type_id => user.user_type_id,
             confirm => user.confirm, active => user.active, status_reason => user.status_reason,
             invited_time => time(&user.invited_time)?, language => user.language,
-            invite_expired => user.invite_expired)?;
+            invite_expired => user.invite_expired, source => user.source,
+            created_time => time(user.created_time.as_deref().unwrap_or(&user.invited_time))?)?;
     }
     for job in &fixture.jobs {
         insert!(tx, "jobs"; org_id => org_id, id => job.id, kind => job.kind, module => job.module,

@@ -19,6 +19,8 @@ fn step(expected: Value, actual: Value, divergences: Vec<Divergence>) -> StepRes
         status: 200,
         divergences,
         error: None,
+        skipped: None,
+        attempts: 1,
         body: Some(actual),
         body_text: None,
         expected_body: Some(expected),

@@ -7,8 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::api::error::{ApiError, Details, message};
 use crate::api::user_type_modules::{
-    self as modules, BOOLEAN_VALUES, Rules, id_of, invalid_at, missing, too_long, too_short,
-    wrong_type,
+    self as modules, Rules, id_of, invalid_at, missing, too_long, too_short, wrong_type,
 };
 use crate::store::crm::{self, ModuleRow};
 
@@ -113,13 +112,10 @@ pub(super) fn optional_bool(
     value: Option<&Value>,
     key: &str,
     base: &str,
-    rules: Rules,
 ) -> Result<Option<bool>, ApiError> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => {
-            modules::boolean(value, key, &format!("{base}.{key}"), rules, &BOOLEAN_VALUES).map(Some)
-        }
+        Some(value) => modules::boolean(value, key, &format!("{base}.{key}")).map(Some),
     }
 }
 

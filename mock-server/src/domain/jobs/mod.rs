@@ -19,6 +19,7 @@ use crate::state::AppState;
 use crate::store::jobs::{self, JobRow, NewJob};
 use crate::store::orgs::OrgRow;
 use crate::store::{StoreError, orgs};
+use crate::version::ApiVersion;
 
 /// A job to schedule: what the synchronous call has checked, and what to do.
 pub struct Schedule<'a> {
@@ -263,12 +264,18 @@ fn item_result(
     }
 }
 
-/// A job as the job-status endpoint shows it: `data` is null until it has completed.
-pub fn render(job: &JobRow) -> Value {
+/// A job as the job-status endpoint shows it. Until it has completed, `data` is `null` on
+/// v4–v7 (the v5 documentation) and an empty array on v8 (whose schema types it an array).
+pub fn render(job: &JobRow, version: ApiVersion) -> Value {
+    let pending = if version >= ApiVersion::V8 {
+        Value::Array(Vec::new())
+    } else {
+        Value::Null
+    };
     let data = job
         .results
         .as_deref()
         .and_then(|results| serde_json::from_str::<Value>(results).ok())
-        .unwrap_or(Value::Null);
+        .unwrap_or(pending);
     json!({ "data": data, "job_id": job.id, "status": job.status })
 }
