@@ -127,6 +127,20 @@ impl Expected {
         Ok(match value {
             Value::Object(object) => match as_matcher(object) {
                 Some((key, argument)) => Expected::Matcher(Matcher::parse(key, argument)?),
+                // Zoho's own `$` keys (`$approval_state`) are literal members; a matcher's name
+                // beside other keys is a mistake, never silently a literal.
+                None if object.len() > 1
+                    && let Some(key) = object.keys().find(|k| MATCHERS.contains(&k.as_str())) =>
+                {
+                    return Err((
+                        key.clone(),
+                        format!(
+                            "a matcher is an object with one key, and this one has {} ({})",
+                            object.len(),
+                            object.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    ));
+                }
                 None => Expected::Object(
                     object
                         .iter()
@@ -302,6 +316,19 @@ mod tests {
 
     fn key_of_error(value: Value) -> String {
         Expected::parse(&value).unwrap_err().0
+    }
+
+    #[test]
+    fn a_matcher_beside_other_keys_is_refused_and_zohos_dollar_keys_are_literal() {
+        assert_eq!(
+            key_of_error(json!({"a":{"$type":"string","$regex":"x"}})),
+            "$type"
+        );
+        assert_eq!(key_of_error(json!({"$id":true,"other":1})), "$id");
+        assert!(matches!(
+            Expected::parse(&json!({"$approval_state":"approved","id":"1"})),
+            Ok(Expected::Object(_))
+        ));
     }
 
     #[test]

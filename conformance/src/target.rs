@@ -17,8 +17,12 @@ pub struct Target {
     credentials: Option<Credentials>,
     /// The target serves `/__mock/` (orgs from fixtures, jobs/run, …).
     pub control_plane: bool,
-    /// A production Zoho API domain: writes need `--allow-writes`.
+    /// A live production org, or what may be one: any target without a control plane that is
+    /// not a sandbox or developer domain. Writes need `--allow-writes`.
     pub production: bool,
+    /// A Zoho sandbox (or a mock answering as one): only scenarios for sandboxes, or for any
+    /// org, run.
+    pub sandbox: bool,
     /// What to call it in reports.
     pub label: String,
     agent: ureq::Agent,
@@ -48,6 +52,35 @@ pub struct Session {
     pub token: Option<String>,
     /// The org created for it, when the target has a control plane.
     pub org_id: Option<String>,
+    /// What the control plane answered about the org beside its token, as variables for the
+    /// scenario: `client_id`, `client_secret`, `redirect_uri`, `refresh_token` (the org's own
+    /// OAuth credentials, so runs sharing a server never spend each other's).
+    pub credentials: Vec<(&'static str, String)>,
+}
+
+/// The keys of an org's creation answer that become variables, and whether each is a secret.
+const ORG_CREDENTIALS: [(&str, bool); 4] = [
+    ("client_id", false),
+    ("client_secret", true),
+    ("redirect_uri", false),
+    ("refresh_token", true),
+];
+
+/// An answer's body as JSON, if it is JSON.
+fn read_json(answer: &mut ureq::http::Response<ureq::Body>) -> Option<Value> {
+    let text = answer.body_mut().read_to_string().ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The agent of the first request to a URL target: a server that does not answer within 15 s is
+/// reported as unreachable before any scenario runs.
+fn probe_agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(15)))
+        .build()
+        .into()
 }
 
 /// An HTTP agent that reports every status as an answer and never follows redirects.
@@ -87,6 +120,7 @@ impl Target {
             credentials: None,
             control_plane: true,
             production: false,
+            sandbox: false,
             label: "the embedded mock".into(),
             agent: agent(),
             embedded: Some(Embedded {
@@ -96,7 +130,11 @@ impl Target {
         })
     }
 
-    /// Any server at a URL; probes `GET /__mock/orgs` to learn whether it has a control plane.
+    /// Any server at a URL. Fails at once, in one line, when the server cannot be reached, when
+    /// it is not a portals-mock with a control plane and no credentials were given, or when no
+    /// token can be had from them. Probes `GET /__mock/orgs` (a control plane), and whether the
+    /// target is a Zoho sandbox: a `sandbox.` host, or a Portals call answered with the
+    /// sandbox's `API_NOT_SUPPORTED`.
     pub fn url(base: &str, credentials: Option<Credentials>) -> Result<Target, String> {
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
@@ -105,12 +143,20 @@ impl Target {
             ));
         }
         let agent = agent();
-        let control_plane = agent
-            .get(format!("{base}/__mock/orgs"))
-            .call()
-            .is_ok_and(|response| response.status().as_u16() == 200);
-        if let Some(credentials) = &credentials {
-            refuse_sandbox(&agent, &base, &credentials.token()?)?;
+        let control_plane = match probe_agent().get(format!("{base}/__mock/orgs")).call() {
+            Ok(mut answer) => {
+                answer.status().as_u16() == 200
+                    && read_json(&mut answer).is_some_and(|body| body["orgs"].is_array())
+            }
+            Err(error) => return Err(format!("cannot reach {base}: {error}")),
+        };
+        if !control_plane && credentials.is_none() {
+            return Err(format!(
+                "{base} has no portals-mock control plane, so the scenarios need a token for \
+                 the org: pass --token, or set ZOHO_ACCESS_TOKEN, or ZOHO_CLIENT_ID, \
+                 ZOHO_CLIENT_SECRET and ZOHO_REFRESH_TOKEN (with ZOHO_ACCOUNTS_URL for your data \
+                 centre's accounts server)"
+            ));
         }
         let host = base
             .split("://")
@@ -118,19 +164,65 @@ impl Target {
             .unwrap_or_default()
             .split('/')
             .next()
-            .unwrap_or_default();
-        let production = host.contains("zohoapis.")
-            && !host.starts_with("sandbox.")
-            && !host.starts_with("developer.");
-        Ok(Target {
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        // Without a control plane nothing says the org is not someone's live one (a proxy to
+        // Zoho, a mock with its control plane off): writes wait for --allow-writes.
+        let production =
+            !control_plane && !host.starts_with("sandbox.") && !host.starts_with("developer.");
+        let mut target = Target {
             label: base.clone(),
             base,
             credentials,
             control_plane,
             production,
+            sandbox: host.starts_with("sandbox."),
             agent,
             embedded: None,
-        })
+        };
+        if !target.sandbox {
+            target.sandbox = target.answers_as_a_sandbox()?;
+        }
+        Ok(target)
+    }
+
+    /// Whether a Portals call answers the sandbox's `API_NOT_SUPPORTED`: with the given token,
+    /// or on a control plane with the token of an org made for the probe (deleted after).
+    fn answers_as_a_sandbox(&self) -> Result<bool, String> {
+        let (token, probe) = match self.token()? {
+            Some(token) => (token, None),
+            None => {
+                let session = self.session_for_fixture(&self.first_fixture()?)?;
+                (session.token.clone().unwrap_or_default(), Some(session))
+            }
+        };
+        let answer = self
+            .agent
+            .get(format!("{}/crm/v8/settings/portals", self.base))
+            .header("Authorization", format!("Zoho-oauthtoken {token}"))
+            .call();
+        if let Some(probe) = &probe {
+            self.end_session(probe)?;
+        }
+        let mut answer = answer.map_err(|error| format!("cannot reach {}: {error}", self.base))?;
+        let body = read_json(&mut answer).unwrap_or_default();
+        Ok(body["code"] == "API_NOT_SUPPORTED"
+            && body["details"]["unsupported_environment"] == "sandbox")
+    }
+
+    /// The fixture of the first org a control plane lists (the probe's org is made from it).
+    fn first_fixture(&self) -> Result<String, String> {
+        let url = format!("{}/__mock/orgs", self.base);
+        let mut answer = self
+            .agent
+            .get(&url)
+            .call()
+            .map_err(|error| format!("GET {url}: {error}"))?;
+        let body = read_json(&mut answer).unwrap_or_default();
+        body["orgs"][0]["fixture"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("GET {url} lists no org to take a fixture from"))
     }
 
     /// The token of the given credentials, refreshed when about to expire.
@@ -216,6 +308,7 @@ impl Target {
                 base: self.base.clone(),
                 token: None,
                 org_id: None,
+                credentials: Vec::new(),
             });
         }
         let fixture = scenario
@@ -223,48 +316,54 @@ impl Target {
             .iter()
             .find_map(|r| r.strip_prefix("fixture:"))
             .unwrap_or("zylker");
+        self.session_for_fixture(fixture)
+    }
+
+    /// A fresh org from `fixture` on the control plane, with its token and credentials.
+    fn session_for_fixture(&self, fixture: &str) -> Result<Session, String> {
         let mut response = self
             .agent
             .post(format!("{}/__mock/orgs", self.base))
-            .send(json!({ "fixture": fixture }).to_string())
+            // Its jobs run when a scenario asks (`jobs/run`), not when the mock's worker wakes:
+            // what a job sees is what the scenario set up.
+            .send(json!({ "fixture": fixture, "jobs": "manual" }).to_string())
             .map_err(|e| format!("cannot create an org from fixture {fixture:?}: {e}"))?;
         let text = response.body_mut().read_to_string().unwrap_or_default();
         let body: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the control plane answered no JSON ({e}): {text}"))?;
         let token = body["access_token"].as_str().map(str::to_owned);
         let org_id = body["org_id"].as_str().map(str::to_owned);
-        if token.is_none() || org_id.is_none() {
+        let (Some(_), Some(org_id)) = (&token, org_id) else {
             return Err(format!(
                 "creating an org from fixture {fixture:?} failed: {}",
                 body["error"]
             ));
-        }
+        };
+        crate::cleanup::created(&self.base, &org_id);
+        let credentials = ORG_CREDENTIALS
+            .iter()
+            .filter_map(|(key, _)| Some((*key, body[*key].as_str()?.to_owned())))
+            .collect();
         Ok(Session {
             base: self.base.clone(),
             token,
-            org_id,
+            org_id: Some(org_id),
+            credentials,
         })
+    }
+
+    /// Deletes the org made for a scenario, if one was: `Err` says why it could not be.
+    pub fn end_session(&self, session: &Session) -> Result<(), String> {
+        match &session.org_id {
+            Some(org_id) => crate::cleanup::delete(&self.agent, &self.base, org_id),
+            None => Ok(()),
+        }
     }
 }
 
-/// A Zoho sandbox answers every Portals call `API_NOT_SUPPORTED`: say so once, instead of
-/// reporting each scenario as a divergence.
-fn refuse_sandbox(agent: &ureq::Agent, base: &str, token: &str) -> Result<(), String> {
-    let Ok(mut response) = agent
-        .get(format!("{base}/crm/v8/settings/portals"))
-        .header("Authorization", format!("Zoho-oauthtoken {token}"))
-        .call()
-    else {
-        return Ok(());
-    };
-    let text = response.body_mut().read_to_string().unwrap_or_default();
-    let body: Value = serde_json::from_str(&text).unwrap_or_default();
-    if body["code"] == "API_NOT_SUPPORTED"
-        && body["details"]["unsupported_environment"] == "sandbox"
-    {
-        return Err(format!(
-            "{base} is a Zoho sandbox: Zoho does not serve the Portals API there (API_NOT_SUPPORTED); use a production or developer org"
-        ));
-    }
-    Ok(())
+/// Whether the variable an org's creation answer sets is a secret (redacted from output).
+pub fn is_secret_credential(name: &str) -> bool {
+    ORG_CREDENTIALS
+        .iter()
+        .any(|(key, secret)| *key == name && *secret)
 }

@@ -5,6 +5,19 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+/// The variables every scenario may use without capturing them: the run's id, and what the
+/// control plane answers about the org made for the scenario (its token, id and OAuth
+/// credentials; absent on a target without one).
+pub const BUILT_IN: [&str; 7] = [
+    "run_id",
+    "token",
+    "org_id",
+    "client_id",
+    "client_secret",
+    "redirect_uri",
+    "refresh_token",
+];
+
 /// The variables of one scenario run.
 #[derive(Debug, Clone, Default)]
 pub struct Vars {
@@ -36,6 +49,11 @@ impl Vars {
     /// The secrets to redact.
     pub fn secrets(&self) -> &[String] {
         &self.secrets
+    }
+
+    /// Whether `{{name}}` has a value (`env.NAME`: the variable is set).
+    pub fn has(&self, name: &str) -> bool {
+        self.lookup(name).is_some()
     }
 
     /// A variable's value; `env.NAME` reads the environment (see [`Vars::note_env_secrets`]).

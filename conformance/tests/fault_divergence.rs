@@ -15,6 +15,8 @@ const OPTIONS: Options = Options {
     allow_writes: true,
     allow_irreversible: true,
     check: true,
+    keep_orgs: false,
+    vars: Vec::new(),
 };
 
 /// A mock on `store`, on 127.0.0.1 port 0, with the runtime it runs on.

@@ -6,6 +6,8 @@
 //! `"crm": "<name>"`; an org may also carry its CRM inline). Parsing is strict: an unknown key is
 //! an error that names the file.
 
+pub mod references;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -382,6 +384,13 @@ pub struct PortalUserFixture {
     /// The invitation expired unanswered.
     #[serde(default, skip_serializing_if = "is_false")]
     pub invite_expired: bool,
+    /// Where the user came from (`Source__s` on v8 lists): `CRM` (invited from the CRM, the
+    /// default) or `Portal`.
+    #[serde(default = "crm_source", skip_serializing_if = "is_crm_source")]
+    pub source: String,
+    /// RFC 3339 time the portal user was created (first invited); absent: `invited_time`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_time: Option<String>,
 }
 
 /// A scheduled or completed job.
@@ -416,6 +425,14 @@ fn approved() -> String {
 }
 fn active() -> String {
     "active".into()
+}
+/// Where a portal user came from when a fixture does not say: invited from the CRM.
+pub const CRM_SOURCE: &str = "CRM";
+fn crm_source() -> String {
+    CRM_SOURCE.into()
+}
+fn is_crm_source(source: &str) -> bool {
+    source == CRM_SOURCE
 }
 fn en_us() -> String {
     "en_US".into()

@@ -15,8 +15,9 @@
 //! * `intercept`: injected faults, then API limits, before an API request is handled;
 //! * `api`: the Zoho API: `api::router` (path, then method), `api::auth` (the token),
 //!   `api::access` (scopes and profile permissions), `api::body` (JSON parsing), one module per
-//!   resource (`portals`, `portals_meta`, `user_types` with `user_types::validate` and
-//!   `user_types::values`, `user_type_modules`, `portal_users`, `invitations`, `crm_users`, `org`,
+//!   resource (`portals`, `portals_meta`, `user_types` with `user_types::schema` (the v8
+//!   schema table), `user_types::validate`, `user_types::values`, `user_types::invitation` and
+//!   `user_types::render`, `user_type_modules`, `portal_users`, `invitations`, `crm_users`, `org`,
 //!   `records`), the
 //!   token endpoint (`api::oauth`), and [`ApiError`] (`api::error`, with `api::error::details`);
 //! * `control`: the control plane: `control::router`, `control::admission`, `control::body`

@@ -22,6 +22,9 @@ pub struct AppState {
     pub(crate) faults: Arc<Faults>,
     /// API credit and concurrency accounting.
     pub(crate) limits: Arc<Limits>,
+    /// Orgs whose scheduled jobs run only when `POST /__mock/orgs/{id}/jobs/run` asks, never by
+    /// the background worker (an org made with `"jobs": "manual"`).
+    pub(crate) manual_jobs: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
 }
 
 impl AppState {
@@ -43,10 +46,32 @@ impl AppState {
             journal: Arc::new(Journal::new(config.journal_size)),
             faults: Arc::new(Faults::default()),
             limits: Arc::new(Limits::default()),
+            manual_jobs: Arc::default(),
             config: Arc::new(config),
         };
         state.refresh_enforced_limits();
         state
+    }
+
+    /// Whether the background worker leaves an org's jobs to `jobs/run`.
+    pub fn runs_jobs_manually(&self, org_id: &str) -> bool {
+        self.manual_jobs_set().contains(org_id)
+    }
+
+    /// Makes an org's jobs run only on request (or by the worker again).
+    pub fn set_manual_jobs(&self, org_id: &str, manual: bool) {
+        let mut set = self.manual_jobs_set();
+        if manual {
+            set.insert(org_id.to_owned());
+        } else {
+            set.remove(org_id);
+        }
+    }
+
+    fn manual_jobs_set(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {
+        self.manual_jobs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Copies the store's per-org `enforce_limits` flags into `Limits`; call after anything

@@ -1,18 +1,22 @@
 //! The command line: our options and libtest-mimic's (filter, `--list`, `--exact`,
 //! `--ignored`, `--test-threads`, …), which drive the run.
 //!
-//! * [`args`]: the options, clap derive types;
-//! * this module: what each command does, and the scenarios run as libtest-mimic trials.
+//! * `args`: the options, clap derive types;
+//! * `commands`: `diff`, `record` and `coverage`;
+//! * this module: a run: the scenarios as libtest-mimic trials, then the reports.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 mod args;
+mod commands;
 
-pub use args::{Cli, Command, HELP};
+pub use args::{
+    Cli, Command, CoverageArgs, DIFF_HELP, DiffArgs, HELP, RECORD_HELP, RecordArgs, Sending,
+};
 
 use crate::credentials::Credentials;
 use crate::progress::{self, Progress, Style};
@@ -41,34 +45,15 @@ pub fn main(args: Vec<String>) -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
-    if cli.command == Some(Command::Coverage) {
-        let dir = scenario_dir(&cli);
-        let scenarios = scenario::load_dir(&dir)?;
-        let map = crate::coverage::map(&scenarios);
-        // The ledger and the examples beside the scenarios, or the copies built in.
-        let beside = |name: &str, built_in: &str| {
-            std::fs::read_to_string(dir.join("..").join(name))
-                .unwrap_or_else(|_| built_in.to_owned())
-        };
-        let ledger = beside("FIDELITY.md", crate::coverage::FIDELITY_LEDGER);
-        let examples = crate::coverage::oas8_examples(&beside(
-            "oas8/examples.jsonl",
-            crate::coverage::OAS8_EXAMPLES,
-        ))
-        .map_err(|e| format!("oas8/examples.jsonl: {e}"))?;
-        let text = crate::coverage::document(&scenarios, &ledger, &examples);
-        match &cli.out {
-            Some(path) => {
-                std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-                let missing = crate::coverage::uncovered(&map).len();
-                println!(
-                    "wrote {} ({missing} documented outcomes uncovered)",
-                    path.display()
-                );
-            }
-            None => print!("{text}"),
-        }
+    if cli.version {
+        println!("portals-conformance {}", env!("CARGO_PKG_VERSION"));
         return Ok(ExitCode::SUCCESS);
+    }
+    match &cli.command {
+        Some(Command::Coverage(args)) => return commands::coverage(args),
+        Some(Command::Diff(args)) => return commands::diff(args),
+        Some(Command::Record(args)) => return commands::record(args),
+        None => {}
     }
     let credentials = match cli.token.clone() {
         Some(token) => Some(Credentials::fixed(token)),
@@ -90,33 +75,12 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         allow_writes: cli.allow_writes,
         allow_irreversible: cli.allow_irreversible,
         check: true,
+        keep_orgs: cli.keep_orgs,
+        vars: cli.vars.clone(),
     };
-    let scenarios = scenario::load_dir(&scenario_dir(&cli))?;
-    match cli.command {
-        Some(Command::Diff) => {
-            let other = cli
-                .other
-                .as_deref()
-                .ok_or("diff needs --a TARGET and --b TARGET")?;
-            let b = if other == "mock" {
-                Target::embedded()?
-            } else {
-                Target::url(other, token.clone().map(Credentials::fixed))?
-            };
-            let agreed = crate::compare::diff(&target, &b, &scenarios, &options);
-            return Ok(if agreed {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
-        }
-        Some(Command::Record) => {
-            let out = cli.out.as_deref().ok_or("record needs --out DIR")?;
-            let written = crate::compare::record(&target, &scenarios, &options, out)?;
-            println!("recorded {written} scenarios in {}", out.display());
-            return Ok(ExitCode::SUCCESS);
-        }
-        None | Some(Command::Coverage) => {}
+    let scenarios = select(cli.scenarios.as_deref(), &cli.tags, &cli.areas, &cli.vars)?;
+    if !cli.keep_orgs && target.control_plane {
+        crate::cleanup::delete_on_interrupt(target.agent().clone());
     }
     let mut arguments = cli.test.clone();
     // The harness prints to stdout: when that is the terminal the bar is drawn on, its lines
@@ -136,7 +100,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     let progress =
         (style != Style::Off && !arguments.list).then(|| Arc::new(Progress::stderr(style)));
     let (conclusion, results) =
-        run_trials(Arc::new(target), scenarios, options, &arguments, progress);
+        run_trials(Arc::new(target), scenarios, options, &arguments, progress)?;
     let secrets: Vec<String> = token.into_iter().collect();
     let scrub = |text: String| crate::vars::redact(&text, &secrets);
     if let Some(path) = &cli.report_json {
@@ -164,57 +128,82 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     if !arguments.list && !results.is_empty() {
         println!("{}", scrub(report::summary(&results)));
     }
-    Ok(conclusion.exit_code())
-}
-
-/// `--scenarios`, else `fixtures/scenarios` here, else the checkout's.
-fn scenario_dir(cli: &Cli) -> PathBuf {
-    cli.scenarios.clone().unwrap_or_else(|| {
-        let local = PathBuf::from("fixtures/scenarios");
-        if local.is_dir() {
-            local
-        } else {
-            PathBuf::from(crate::BUILT_IN_SCENARIOS)
-        }
+    // 0: every scenario that ran passed; 1: some diverged (2 is for a run that cannot start).
+    Ok(if conclusion.has_failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     })
 }
 
+/// The scenarios to run: `--scenarios PATH` (a directory or one file), else the suite built
+/// into the binary; then `--tag` and `--area`. Fails when a `{{variable}}` is defined by
+/// nothing (not built in, not captured earlier, not `--var`), or when the filters leave none.
+fn select(
+    path: Option<&Path>,
+    tags: &[String],
+    areas: &[String],
+    vars: &[(String, String)],
+) -> Result<Vec<scenario::LoadedScenario>, String> {
+    let mut scenarios = match path {
+        Some(path) => scenario::load_path(path)?,
+        None => scenario::load_embedded()?,
+    };
+    let given: Vec<String> = vars.iter().map(|(name, _)| name.clone()).collect();
+    scenario::check_variables(&scenarios, &given)?;
+    scenarios.retain(|loaded| {
+        (tags.is_empty() || loaded.scenario.tags.iter().any(|t| tags.contains(t)))
+            && (areas.is_empty() || areas.contains(&loaded.area))
+    });
+    if scenarios.is_empty() {
+        return Err(format!(
+            "no scenario has {}",
+            describe_filters(tags, areas, None)
+        ));
+    }
+    Ok(scenarios)
+}
+
+/// `tag UT3 or oauth, area users, name matching "x"`, for the error of an empty selection.
+fn describe_filters(tags: &[String], areas: &[String], name: Option<&str>) -> String {
+    let mut parts = Vec::new();
+    if !tags.is_empty() {
+        parts.push(format!("tag {}", tags.join(" or ")));
+    }
+    if !areas.is_empty() {
+        parts.push(format!("area {}", areas.join(" or ")));
+    }
+    if let Some(name) = name {
+        parts.push(format!("a name matching {name:?}"));
+    }
+    parts.join(", ")
+}
+
 /// Runs the scenarios as libtest-mimic trials, reporting each start and end to `progress`;
-/// answers the conclusion and every result.
+/// answers the conclusion and every result. A scenario the target cannot or may not run is an
+/// ignored trial with its reason, never a pass; a name filter that selects nothing is an error.
 pub fn run_trials(
     target: Arc<Target>,
     scenarios: Vec<scenario::LoadedScenario>,
     options: Options,
     arguments: &Arguments,
     progress: Option<Arc<Progress>>,
-) -> (libtest_mimic::Conclusion, Vec<ScenarioResult>) {
+) -> Result<(libtest_mimic::Conclusion, Vec<ScenarioResult>), String> {
     let results: Arc<Mutex<Vec<ScenarioResult>>> = Arc::default();
+    let mut skipped = Vec::new();
     let trials = scenarios
         .into_iter()
         .map(|loaded| {
-            let ignored = target.missing_capability(&loaded.scenario);
-            if let Some(reason) = &ignored {
-                // Ignored trials never run: record them here, with the reason.
-                results
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(ScenarioResult {
-                        name: loaded.name.clone(),
-                        area: loaded.area.clone(),
-                        tags: loaded.scenario.tags.clone(),
-                        outcome: Outcome::Ignored,
-                        reason: Some(reason.clone()),
-                        steps: Vec::new(),
-                        run_id: String::new(),
-                    });
-            }
-            let recorded = ignored.is_some();
+            skipped.push(options.skip_reason(&target, &loaded.scenario).is_some());
             let target = Arc::clone(&target);
             let results = Arc::clone(&results);
             let name = loaded.name.clone();
             let kind = loaded.area.clone();
             let progress = progress.clone();
-            Trial::test(name, move || {
+            let options = options.clone();
+            // A scenario the target cannot or may not run ends ignored, with its reason, in
+            // libtest's line as in every report.
+            Trial::ignorable_test(name, move || {
                 if let Some(progress) = &progress {
                     progress.started(&loaded.name);
                 }
@@ -224,28 +213,39 @@ pub fn run_trials(
                 }
                 let outcome = match result.outcome {
                     Outcome::Failed => Err(Failed::from(result.failure_text(&diffs))),
-                    Outcome::Passed | Outcome::Ignored => Ok(()),
+                    Outcome::Passed => Ok(Completion::Completed),
+                    Outcome::Ignored => Ok(Completion::ignored_with(
+                        result.reason.clone().unwrap_or_default(),
+                    )),
                 };
-                if !recorded {
-                    results
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push(result);
-                }
+                results
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(result);
                 outcome
             })
             .with_kind(kind)
-            .with_ignored_flag(ignored.is_some())
         })
         .collect::<Vec<_>>();
+    let selected: Vec<bool> = trials
+        .iter()
+        .zip(&skipped)
+        .filter(|(trial, _)| !arguments.is_filtered_out(trial))
+        .map(|(_, skipped)| *skipped)
+        .collect();
+    if selected.is_empty() && !arguments.list {
+        return Err(format!(
+            "no scenario has {}",
+            describe_filters(&[], &[], Some(arguments.filter.as_deref().unwrap_or("")))
+        ));
+    }
     if let Some(progress) = &progress {
-        let selected = trials.iter().filter(|t| !arguments.is_filtered_out(t));
-        let (ignored, run): (Vec<&Trial>, Vec<&Trial>) =
-            selected.partition(|t| arguments.is_ignored(t));
-        progress.begin(run.len(), ignored.len());
+        // Every selected trial runs (a skipped one ends ignored, with its reason) and reports
+        // its end, so all of them count towards the total.
+        progress.begin(selected.len(), 0);
     }
     let conclusion = libtest_mimic::run(arguments, trials);
     let mut results = std::mem::take(&mut *results.lock().unwrap_or_else(|p| p.into_inner()));
     results.sort_by(|a, b| a.name.cmp(&b.name));
-    (conclusion, results)
+    Ok((conclusion, results))
 }

@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use crate::matching::render;
-use crate::scenario::{LoadedScenario, Mode, Section};
+use crate::scenario::{Environment, LoadedScenario, Mode, Section};
 use crate::target::Target;
 use crate::vars::{Vars, redact};
 
@@ -18,7 +18,7 @@ pub use result::{Outcome, ScenarioResult, StepResult};
 pub use step::StepRunner;
 
 /// How a run treats scenarios.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Extra keys in bodies: reported (`Strict`) or ignored (`Lenient`).
     pub mode: Mode,
@@ -28,6 +28,43 @@ pub struct Options {
     pub allow_irreversible: bool,
     /// Check expectations (`false`: only send, capture and record, for `diff` and `record`).
     pub check: bool,
+    /// Leave the orgs made for scenarios on the target (`--keep-orgs`) instead of deleting them.
+    pub keep_orgs: bool,
+    /// `--var NAME=VALUE`: variables every scenario starts with.
+    pub vars: Vec<(String, String)>,
+}
+
+impl Options {
+    /// Why a scenario is not run on `target` with these options, if it is not: a capability
+    /// the target lacks, or a write (or what cannot be undone) on a production domain without
+    /// the flag that allows it. Decided before the run, so it is reported as ignored.
+    pub fn skip_reason(
+        &self,
+        target: &Target,
+        scenario: &crate::scenario::Scenario,
+    ) -> Option<String> {
+        if let Some(reason) = target.missing_capability(scenario) {
+            return Some(reason);
+        }
+        match (target.sandbox, scenario.environment) {
+            (true, Environment::Production) => {
+                return Some("not served in a Zoho sandbox".into());
+            }
+            (false, Environment::Sandbox) => {
+                return Some("checks a Zoho sandbox's answers; the target is not one".into());
+            }
+            _ => {}
+        }
+        if target.production && scenario.irreversible && !self.allow_irreversible {
+            return Some(
+                "irreversible, and the target is a live org (use --allow-irreversible)".into(),
+            );
+        }
+        if target.production && scenario.writes && !self.allow_writes {
+            return Some("writes, and the target is a live org (use --allow-writes)".into());
+        }
+        None
+    }
 }
 
 /// Runs a scenario; answers its result and, for failed body checks, (expected, actual) pretty
@@ -37,35 +74,26 @@ pub fn run(
     loaded: &LoadedScenario,
     options: &Options,
 ) -> (ScenarioResult, Vec<(String, String)>) {
+    let started = std::time::Instant::now();
+    let (mut result, diffs) = run_timed(target, loaded, options);
+    result.seconds = started.elapsed().as_secs_f64();
+    (result, diffs)
+}
+
+fn run_timed(
+    target: &Target,
+    loaded: &LoadedScenario,
+    options: &Options,
+) -> (ScenarioResult, Vec<(String, String)>) {
     let scenario = &loaded.scenario;
-    let mut result = ScenarioResult {
-        name: loaded.name.clone(),
-        area: loaded.area.clone(),
-        tags: scenario.tags.clone(),
-        outcome: Outcome::Passed,
-        reason: None,
-        steps: Vec::new(),
-        run_id: run_id(),
-    };
+    let mut result = ScenarioResult::new(loaded, run_id());
     let ignore = |mut result: ScenarioResult, reason: String| {
         result.outcome = Outcome::Ignored;
         result.reason = Some(reason);
         (result, Vec::new())
     };
-    if let Some(reason) = target.missing_capability(scenario) {
+    if let Some(reason) = options.skip_reason(target, scenario) {
         return ignore(result, reason);
-    }
-    if target.production && scenario.irreversible && !options.allow_irreversible {
-        return ignore(
-            result,
-            "irreversible on a production domain (use --allow-irreversible)".into(),
-        );
-    }
-    if target.production && scenario.writes && !options.allow_writes {
-        return ignore(
-            result,
-            "writes on a production domain (use --allow-writes)".into(),
-        );
     }
     let session = match target.session(scenario) {
         Ok(session) => session,
@@ -78,13 +106,24 @@ pub fn run(
             return (result, Vec::new());
         }
     };
+    result.org_id = session.org_id.clone();
     let mut vars = Vars::default();
+    for (name, value) in &options.vars {
+        vars.set(name, Value::String(value.clone()));
+    }
     vars.set("run_id", Value::String(result.run_id.clone()));
     if let Some(token) = &session.token {
         vars.set_secret("token", token);
     }
     if let Some(org_id) = &session.org_id {
         vars.set("org_id", Value::String(org_id.clone()));
+    }
+    for (name, value) in &session.credentials {
+        if crate::target::is_secret_credential(name) {
+            vars.set_secret(name, value);
+        } else {
+            vars.set(name, Value::String(value.clone()));
+        }
     }
     let mut diffs = Vec::new();
     let mut steps = StepRunner {
@@ -137,6 +176,22 @@ pub fn run(
         step.error = Some(broken);
         result.steps.push(step);
     }
+    if !options.keep_orgs {
+        if let Err(problem) = target.end_session(&session) {
+            failed = true;
+            let mut step = StepResult::new(
+                Section::Cleanup,
+                result.steps.len(),
+                "delete the org made for the scenario",
+            );
+            step.request = format!(
+                "DELETE /__mock/orgs/{}",
+                session.org_id.clone().unwrap_or_default()
+            );
+            step.error = Some(problem);
+            result.steps.push(step);
+        }
+    }
     if failed {
         result.outcome = Outcome::Failed;
     }
@@ -157,6 +212,7 @@ fn redact_result(mut result: ScenarioResult, secrets: &[String]) -> ScenarioResu
         step.expected_body = redact_value(step.expected_body.take());
         step.request = redact(&step.request, secrets);
         step.request_body = step.request_body.as_deref().map(|b| redact(b, secrets));
+        step.body_text = step.body_text.as_deref().map(|b| redact(b, secrets));
         step.error = step.error.as_deref().map(|e| redact(e, secrets));
         for divergence in &mut step.divergences {
             divergence.expected = redact(&divergence.expected, secrets);

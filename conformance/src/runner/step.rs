@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Options, StepResult};
 use crate::matching::{Divergence, compare, render};
-use crate::scenario::{Expect, Mode, Request, RequestBody, Section, Step, Token};
+use crate::scenario::{Expect, Mode, Request, RequestBody, Section, Step, Token, used_by};
 use crate::target::{Session, Target};
 use crate::vars::Vars;
 
@@ -38,8 +38,48 @@ struct Answer {
 }
 
 impl StepRunner<'_> {
-    /// Runs one step: build, send, check (unless the run only records), capture.
+    /// Runs one step: build, send, check (unless the run only records), capture; with `retry`,
+    /// again (after its interval) while it diverges or fails, up to its count. A step that
+    /// needs a variable nothing set (its capture failed) is not sent: a cleanup step is
+    /// skipped with the reason, any other fails with it.
     pub fn run(&mut self, step: &Step, section: Section, index: usize) -> StepResult {
+        let missing: Vec<String> = used_by(step)
+            .into_iter()
+            .filter(|name| !self.vars.has(name))
+            .collect();
+        if !missing.is_empty() {
+            let mut result = StepResult::new(section, index, &step.name);
+            result.request = format!("{} {}", step.request.method, step.request.path);
+            let names: Vec<String> = missing.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+            let reason = format!(
+                "not sent: it needs {}, which no earlier step set (a capture failed, or the \
+                 environment variable is not set)",
+                names.join(", ")
+            );
+            if section == Section::Cleanup {
+                result.skipped = Some(reason);
+            } else {
+                result.error = Some(reason);
+            }
+            return result;
+        }
+        let diffs_before = self.diffs.len();
+        let mut result = self.attempt(step, section, index);
+        result.attempts = 1;
+        if let Some(retry) = step.retry {
+            while result.failed() && result.attempts <= retry.count {
+                std::thread::sleep(retry.interval);
+                self.diffs.truncate(diffs_before);
+                let attempts = result.attempts;
+                result = self.attempt(step, section, index);
+                result.attempts = attempts + 1;
+            }
+        }
+        result
+    }
+
+    /// Sends the step once and checks and captures its answer.
+    fn attempt(&mut self, step: &Step, section: Section, index: usize) -> StepResult {
         let mut result = StepResult::new(section, index, &step.name);
         let (url, shown) = self.address(&step.request);
         result.request = shown;
@@ -62,6 +102,9 @@ impl StepRunner<'_> {
         };
         result.status = answer.status;
         result.body = answer.json.clone();
+        if answer.json.is_none() && !answer.text.is_empty() {
+            result.body_text = Some(answer.text.clone());
+        }
         if self.options.check {
             self.check(&step.expect, &answer, &mut result);
         }

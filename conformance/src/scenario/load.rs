@@ -30,6 +30,18 @@ pub fn load_dir(dir: &Path) -> Result<Vec<LoadedScenario>, String> {
     load_texts(dir, loaded)
 }
 
+/// `--scenarios PATH`: a directory (every scenario under it) or one scenario file, named
+/// `<its folder>::<its stem>` as it would be in its suite.
+pub fn load_path(path: &Path) -> Result<Vec<LoadedScenario>, String> {
+    if path.is_dir() {
+        return load_dir(path);
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let parent = path.parent().unwrap_or(Path::new(""));
+    let dir = parent.parent().unwrap_or(Path::new(""));
+    load_texts(dir, vec![(path.to_owned(), text)])
+}
+
 /// The scenarios embedded at build time, named as if read from `fixtures/scenarios`.
 pub fn load_embedded() -> Result<Vec<LoadedScenario>, String> {
     let dir = Path::new("fixtures/scenarios");
@@ -83,6 +95,20 @@ pub(super) fn collect(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_file_loads_under_its_area() {
+        let file = Path::new(crate::BUILT_IN_SCENARIOS)
+            .join("oauth/unknown_grant_type_is_unsupported_grant_type.json");
+        let loaded = load_path(&file).unwrap();
+        assert_eq!(loaded.len(), 1);
+        assert_eq!(
+            loaded[0].name,
+            "oauth::unknown_grant_type_is_unsupported_grant_type"
+        );
+        let missing = load_path(Path::new("no/such.json")).unwrap_err();
+        assert!(missing.contains("no/such.json"), "{missing}");
+    }
 
     #[test]
     fn the_embedded_scenarios_are_the_checkouts() {

@@ -3,7 +3,8 @@
 //!
 //! * [`raw`]: the file as written (serde, unknown keys refused);
 //! * [`parse`]: raw to typed, every error naming the file, the key and the line;
-//! * [`load`]: a directory of files, or the copy embedded at build time.
+//! * [`load`]: a directory of files, one file, or the copy embedded at build time;
+//! * [`variables`]: the `{{variables}}` a scenario uses, and which of them nothing defines.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -18,11 +19,13 @@ use crate::json_path::JsonPath;
 mod load;
 mod parse;
 mod raw;
+mod variables;
 
-pub use load::{load_dir, load_embedded};
+pub use load::{load_dir, load_embedded, load_path};
 pub use parse::parse;
 /// An HTTP method, checked when the scenario is parsed.
 pub use ureq::http::Method;
+pub use variables::{check_variables, names_in, used_by};
 
 /// One scenario file.
 #[derive(Debug, Clone)]
@@ -39,12 +42,18 @@ pub struct Scenario {
     pub writes: bool,
     /// It does what cannot be undone (creating a portal).
     pub irreversible: bool,
+    /// Which orgs it shows behaviour of: production ones (the default), Zoho sandboxes, or any.
+    pub environment: Environment,
     /// Steps run first; their failures are reported as setup failures.
     pub setup: Vec<Step>,
     /// The steps that show the behaviour (at least one).
     pub steps: Vec<Step>,
     /// Steps that always run at the end, even after a failure.
     pub cleanup: Vec<Step>,
+    /// The `{{variables}}` it uses that no step before the use captures and that are not built
+    /// in ([`crate::vars::BUILT_IN`]), each with the line of its first use: they must come from
+    /// `--var`, or loading fails ([`check_variables`]).
+    pub free_variables: Vec<(String, usize)>,
 }
 
 /// The three sections of a scenario, in the order they run.
@@ -87,6 +96,24 @@ pub struct Step {
     pub expect: Expect,
     /// Values to remember: name -> JSON path into the response body (`$.user_type[0].id`).
     pub capture: BTreeMap<String, JsonPath>,
+    /// Send the step again until its expectation holds (polling a job), at most so often.
+    pub retry: Option<Retry>,
+}
+
+/// How a step is retried: up to `count` more times, `interval` apart, while it diverges or fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// At most this many more attempts (1 to [`Retry::MAX_COUNT`]).
+    pub count: u32,
+    /// The pause between attempts (at most [`Retry::MAX_INTERVAL`]).
+    pub interval: std::time::Duration,
+}
+
+impl Retry {
+    /// The most attempts a step may add.
+    pub const MAX_COUNT: u32 = 100;
+    /// The longest pause between attempts.
+    pub const MAX_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
 }
 
 /// A request; strings may hold `{{var}}`, resolved when the step runs.
@@ -150,6 +177,21 @@ pub struct Expect {
     /// Report extra keys in the actual body (`strict`) or ignore them (`lenient`); default: the
     /// run's mode.
     pub mode: Option<Mode>,
+}
+
+/// The kind of org a scenario runs against. A Zoho sandbox does not serve the Portals API, so
+/// most scenarios are `production`; `sandbox` ones check the sandbox's refusals; `any` ones
+/// (the Records API) run on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// A production (or developer) org.
+    #[default]
+    Production,
+    /// A Zoho sandbox org.
+    Sandbox,
+    /// Either.
+    Any,
 }
 
 /// How extra keys are treated.

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Expect, Method, Request, RequestBody, Scenario, Section, Step, Token, raw};
+use super::{Expect, Method, Request, RequestBody, Retry, Scenario, Section, Step, Token, raw};
 use crate::expected::Expected;
 use crate::json_path::JsonPath;
 
@@ -39,13 +39,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Scenario, String> {
             path.display()
         ));
     }
+    let free_variables =
+        super::variables::free_variables(setup.iter().chain(&steps).chain(&cleanup), text);
     Ok(Scenario {
+        free_variables,
         description: raw.description,
         source: raw.source,
         tags: raw.tags,
         requires: raw.requires,
         writes: raw.writes,
         irreversible: raw.irreversible,
+        environment: raw.environment,
         setup,
         steps,
         cleanup,
@@ -81,11 +85,42 @@ impl File<'_> {
                 }
             })
             .collect::<Result<_, _>>()?;
+        let retry = match step.retry {
+            None => None,
+            Some(retry) => {
+                let interval = std::time::Duration::from_millis(retry.interval_ms);
+                if retry.count == 0 || retry.count > Retry::MAX_COUNT {
+                    return Err(self.error(
+                        &format!(
+                            "{at}.retry.count: {} is not from 1 to {}",
+                            retry.count,
+                            Retry::MAX_COUNT
+                        ),
+                        "\"retry\"",
+                    ));
+                }
+                if interval > Retry::MAX_INTERVAL {
+                    return Err(self.error(
+                        &format!(
+                            "{at}.retry.interval_ms: {} is more than {}",
+                            retry.interval_ms,
+                            Retry::MAX_INTERVAL.as_millis()
+                        ),
+                        "\"retry\"",
+                    ));
+                }
+                Some(Retry {
+                    count: retry.count,
+                    interval,
+                })
+            }
+        };
         Ok(Step {
             name: step.name,
             request,
             expect,
             capture,
+            retry,
         })
     }
 
@@ -110,15 +145,20 @@ impl File<'_> {
             },
             (None, None, None) => RequestBody::None,
         };
-        let method = Method::from_bytes(request.method.as_bytes()).map_err(|_| {
-            self.error(
-                &format!(
-                    "{at}.request.method: {:?} is not an HTTP method",
-                    request.method
-                ),
-                &request.method,
-            )
-        })?;
+        let method = METHODS
+            .iter()
+            .find(|known| **known == request.method)
+            .and_then(|known| Method::from_bytes(known.as_bytes()).ok())
+            .ok_or_else(|| {
+                self.error(
+                    &format!(
+                        "{at}.request.method: {:?} is not one of {}",
+                        request.method,
+                        METHODS.join(", ")
+                    ),
+                    &format!("{:?}", request.method),
+                )
+            })?;
         let token = match request.token {
             None => Token::Target,
             Some(token) if token == "none" => Token::None,
@@ -170,6 +210,9 @@ impl File<'_> {
         })
     }
 }
+
+/// The methods a step may send, written in capitals as HTTP has them.
+const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
 /// The first line (1-based) that mentions `needle`, for error messages.
 fn line_of(text: &str, needle: &str) -> usize {
@@ -241,6 +284,44 @@ mod tests {
                 error.contains("steps[0].expect: give body_bytes alone"),
                 "{error}"
             );
+            assert!(error.contains("line 3"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_lowercase_or_unknown_method_is_refused_with_its_line() {
+        for method in ["get", "FETCH"] {
+            let error = parse_text(&format!(
+                r#"{{"description":"d","source":"s",
+               "steps":[{{"request":{{"method":"{method}","path":"/"}}}}]}}"#
+            ))
+            .unwrap_err();
+            assert!(
+                error.contains(&format!("{method:?} is not one of GET")),
+                "{error}"
+            );
+            assert!(error.contains("line 2"), "{error}");
+        }
+    }
+
+    #[test]
+    fn retry_is_bounded() {
+        let with = |retry: &str| {
+            parse_text(&format!(
+                r#"{{"description":"d","source":"s",
+               "steps":[{{"request":{{"method":"GET","path":"/"}},
+               "retry":{retry}}}]}}"#
+            ))
+        };
+        let step = &with(r#"{"count":3,"interval_ms":50}"#).unwrap().steps[0];
+        assert_eq!(step.retry.unwrap().count, 3);
+        for bad in [
+            r#"{"count":0}"#,
+            r#"{"count":101}"#,
+            r#"{"count":1,"interval_ms":60001}"#,
+        ] {
+            let error = with(bad).unwrap_err();
+            assert!(error.contains("steps[0].retry"), "{error}");
             assert!(error.contains("line 3"), "{error}");
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::Mode;
+use super::{Environment, Mode};
 
 /// One scenario file.
 #[derive(Debug, Deserialize)]
@@ -22,6 +22,8 @@ pub(super) struct Scenario {
     pub writes: bool,
     #[serde(default)]
     pub irreversible: bool,
+    #[serde(default)]
+    pub environment: Environment,
     #[serde(default)]
     pub setup: Vec<Step>,
     pub steps: Vec<Step>,
@@ -40,6 +42,17 @@ pub(super) struct Step {
     pub expect: Expect,
     #[serde(default)]
     pub capture: BTreeMap<String, String>,
+    /// Send again until the expectation holds.
+    pub retry: Option<Retry>,
+}
+
+/// `"retry": {"count": 10, "interval_ms": 1000}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct Retry {
+    pub count: u32,
+    #[serde(default)]
+    pub interval_ms: u64,
 }
 
 /// A request.

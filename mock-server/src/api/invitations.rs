@@ -7,6 +7,7 @@
 //!   -> 200 {"portal_invite":[{"code":"SCHEDULED","details":{"job_id":"…"},"message":"Portal bulk invite scheduled successfully","status":"success"}]}
 //! GET  /crm/{v}/{module}/actions/portal_invite[?job_id=]
 //!   -> 200 {"portal_invite":[{"data":[…]|null,"job_id":"…","status":"scheduled|completed"}]} | 204 (unknown job)
+//!      (a pending job's `data`: null on v4–v7, [] on v8)
 //! ```
 
 use serde_json::{Value, json};
@@ -128,7 +129,10 @@ pub fn job_status(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> 
         if found.is_empty() {
             return Ok(ApiResponse::no_content());
         }
-        let rendered: Vec<Value> = found.iter().map(jobs::render).collect();
+        let rendered: Vec<Value> = found
+            .iter()
+            .map(|job| jobs::render(job, ctx.version))
+            .collect();
         Ok(ApiResponse::json(200, &json!({ KEY: rendered })))
     })
 }
@@ -203,8 +207,11 @@ fn validate_bulk(body: &Value) -> Result<Vec<Value>, ApiError> {
                 }
                 normalised.insert(key.into(), Value::String(text));
             }
+            // `""` is in the v8 schema's enum: like `null`, the default language (as the
+            // single invite reads an empty `language` parameter).
             match item.get("language") {
                 None | Some(Value::Null) => {}
+                Some(Value::String(language)) if language.is_empty() => {}
                 Some(Value::String(language)) if LANGUAGES.contains(&language.as_str()) => {
                     normalised.insert("language".into(), Value::String(language.clone()));
                 }

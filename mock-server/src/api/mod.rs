@@ -25,7 +25,7 @@ mod user_types;
 
 pub(crate) use oauth::Params as OauthParams;
 
-use self::auth::{Caller, ScopeFamily};
+use self::auth::{Caller, Permission, ScopeFamily};
 use self::router::{CrmRoute, OauthRoute};
 use crate::api::error::ApiError;
 use crate::clock::parse_offset;
@@ -110,7 +110,11 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
     }
     let granted = match (access.family, access::record_module(operation)) {
         (ScopeFamily::Modules, Some(module)) => caller.has_module_scope(module, access.scope),
-        (family, _) => caller.has_scope_in(family, access.scope),
+        (family, _) => {
+            caller.has_scope_in(family, access.scope)
+                || access::v8_alternative_scope(operation, version)
+                    .is_some_and(|op| caller.has_scope_in(family, op))
+        }
     };
     if !granted {
         return Err(ApiError::OauthScopeMismatch);
@@ -118,7 +122,7 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
     if let Some(needed) = access.permission
         && !caller.has_permission(needed)
     {
-        return Err(access.denial);
+        return Err(access.denial_for(caller.has_permission(Permission::ManagePortalUsers)));
     }
     let org = state
         .store

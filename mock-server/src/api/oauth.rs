@@ -139,6 +139,7 @@ fn issue(
             client_id: grant.client_id.as_deref(),
             scopes: &grant.scopes,
             expires_at,
+            redirect_uri: None,
         },
     )?;
     Ok(token)

@@ -3,6 +3,7 @@
 //! ```text
 //! GET    …/user_type/{id}/users?type=&filters=&personality_ids=&page=&per_page=
 //!        -> 200 {"users":[…],"info":{"per_page","total_count","count","page","more_records"}} | 204
+//!           (v8: items with `created_time` and `Source__s`, `info` {"total_count"})
 //! DELETE …/user_type/{id}/users?personality_ids=a,b      (500 or more: a job)
 //! POST   …/user_type/{id}/users/action/transfer?transfer_To=&personality_ids=   (over 200: a job)
 //! PUT    …/user_type/{id}/users/{user_id}/actions/change_status?active=true|false
@@ -57,6 +58,7 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
         _ => {
             return Err(ApiError::PatternNotMatched {
                 api_name: "type".into(),
+                json_path: None,
             });
         }
     };
@@ -81,6 +83,10 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
         let ids = id_list(ctx, "personality_ids")?;
         filter.personality_ids = Some(Value::from(ids).to_string());
     }
+    // v8 documents a `Source__s` filter (the user's source, compared exactly).
+    if ctx.version >= ApiVersion::V8 {
+        filter.source = ctx.request.query_param("Source__s").map(str::to_owned);
+    }
     let page = number_param(ctx, "page", 1, usize::MAX)?;
     let per_page = number_param(ctx, "per_page", PER_PAGE_MAX, PER_PAGE_MAX)?;
     let org_id = ctx.caller.org_id.as_str();
@@ -98,6 +104,27 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
         if rows.is_empty() {
             return Ok(ApiResponse::no_content());
         }
+        let count = rows.len();
+        let more_records = offset.saturating_add(count) < total as usize;
+        if ctx.version >= ApiVersion::V8 {
+            // v8: the item and `info` of Zoho's v8 example (FIDELITY "v8 users list item").
+            let users = rows.iter().map(|user| ListedUserV8 {
+                personality_id: &user.personality_id,
+                confirm: user.confirm,
+                status_reason: user.status_reason.as_deref(),
+                created_time: format_timestamp(user.created_time, ctx.offset),
+                module: &user.module,
+                name: &user.name,
+                active: user.active,
+                email: user.email.as_deref(),
+                source: &user.source,
+            });
+            let page = UserPageV8 {
+                users: users.collect(),
+                info: PageInfoV8 { total_count: total },
+            };
+            return Ok(ApiResponse::json_from(200, &page));
+        }
         let users: Vec<ListedUser<'_>> = rows
             .iter()
             .map(|user| ListedUser {
@@ -111,7 +138,6 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
                 email: user.email.as_deref(),
             })
             .collect();
-        let count = users.len();
         Ok(ApiResponse::json_from(
             200,
             &UserPage {
@@ -121,15 +147,15 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
                     total_count: total,
                     count,
                     page,
-                    more_records: offset.saturating_add(count) < total as usize,
+                    more_records,
                 },
             },
         ))
     })
 }
 
-/// One user of a listing, in Zoho's key order (serialised straight into the body: a page holds
-/// up to 200 of them).
+/// One user of a v4–v7 listing, in the Kaizen #72 key order (serialised straight into the body: a
+/// page holds up to 200 of them).
 #[derive(serde::Serialize)]
 struct ListedUser<'a> {
     personality_id: &'a str,
@@ -143,14 +169,14 @@ struct ListedUser<'a> {
     email: Option<&'a str>,
 }
 
-/// A page of users and its `info`.
+/// A page of users and its `info` (v4–v7).
 #[derive(serde::Serialize)]
 struct UserPage<'a> {
     users: Vec<ListedUser<'a>>,
     info: PageInfo,
 }
 
-/// `info` of a page.
+/// `info` of a page (v4–v7).
 #[derive(serde::Serialize)]
 struct PageInfo {
     per_page: usize,
@@ -158,6 +184,36 @@ struct PageInfo {
     count: usize,
     page: usize,
     more_records: bool,
+}
+
+/// One user of a v8 listing, in the key order of Zoho's v8 example: `created_time` (when the
+/// portal user was created) in place of `invited_time`, and `Source__s` last.
+#[derive(serde::Serialize)]
+struct ListedUserV8<'a> {
+    personality_id: &'a str,
+    confirm: bool,
+    #[serde(rename = "status_reason__s")]
+    status_reason: Option<&'a str>,
+    created_time: String,
+    module: &'a str,
+    name: &'a str,
+    active: bool,
+    email: Option<&'a str>,
+    #[serde(rename = "Source__s")]
+    source: &'a str,
+}
+
+/// A v8 page of users: `info` holds only `total_count`, as the v8 example and schema show it.
+#[derive(serde::Serialize)]
+struct UserPageV8<'a> {
+    users: Vec<ListedUserV8<'a>>,
+    info: PageInfoV8,
+}
+
+/// `info` of a v8 page.
+#[derive(serde::Serialize)]
+struct PageInfoV8 {
+    total_count: i64,
 }
 
 /// U2: removes users from the portal.
@@ -212,11 +268,22 @@ pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRe
             value: "transfer_To".into(),
         })?
         .to_owned();
-    let ids = id_list(ctx, "personality_ids")?;
+    // v8's transfer errors name a bad parameter as `param` (its schema has no `param_name`).
+    let v8_form = |error: ApiError| match error {
+        ApiError::InvalidData {
+            details: Details::ParamName { param_name },
+            message,
+        } if ctx.version >= ApiVersion::V8 => ApiError::InvalidData {
+            details: Details::ParamKey { param: param_name },
+            message,
+        },
+        other => other,
+    };
+    let ids = id_list(ctx, "personality_ids").map_err(v8_form)?;
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
         let source = require_type(tx, org_id, portal, user_type_id)?;
-        membership::transfer_target(tx, org_id, &source, &target)?;
+        membership::transfer_target(tx, org_id, &source, &target).map_err(v8_form)?;
         if ids.len() > TRANSFER_SYNC_MAX {
             let payload = json!({ "user_type_id": user_type_id, "transfer_To": target, "personality_ids": ids });
             let job_id = jobs::schedule(

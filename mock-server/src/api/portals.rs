@@ -3,6 +3,7 @@
 //! ```text
 //! GET  /crm/{v}/settings/portals                 -> 200 {"portals":[{…}]} | 204 (no portal yet)
 //! GET  /crm/{v}/settings/portals/{name}          -> 200 {"portals":[{…}]} | 400 no such portal
+//!                                                   (v8: 204 when the org has no portal)
 //! POST /crm/{v}/settings/portals  {"portals":[{"name":"ZylkerAutomobiles"}]}
 //!      -> 200 {"portals":[{"code":"SUCCESS","details":{"name":…},"message":…,"status":"success"}]}
 //! PUT  /crm/{v}/settings/portals/{name}  {"portals":[{"name":"ZylkerAutos"}]}  (rename and/or
@@ -17,7 +18,7 @@ use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::http::ApiResponse;
 use crate::store::orgs::OrgRow;
-use crate::store::portals::{self, NewPortal, PortalRow, UserRef};
+use crate::store::portals::{self, PortalRow, UserRef};
 use crate::store::user_types::{self, NewUserType};
 use crate::version::ApiVersion;
 
@@ -38,17 +39,23 @@ pub fn list(ctx: &Ctx<'_>) -> Result<ApiResponse, ApiError> {
     })
 }
 
-/// P2: the portal of that name (case-insensitive); another name is "No portal exists…".
+/// P2: the portal of that name (case-insensitive); another name is "No portal exists…", except
+/// on v8 in an org without any portal: 204, as v8's Get Portal documents it.
 pub fn get(ctx: &Ctx<'_>, name: &str) -> Result<ApiResponse, ApiError> {
-    let portal = ctx
-        .state
-        .store
-        .read(|conn| portals::by_name(conn, &ctx.caller.org_id, name))?
-        .ok_or_else(ApiError::no_portal)?;
-    Ok(ApiResponse::json(
-        200,
-        &json!({ KEY: [render(ctx, &portal, true)] }),
-    ))
+    let org_id = ctx.caller.org_id.as_str();
+    let (found, has_portal) = ctx.state.store.read(|conn| {
+        let found = portals::by_name(conn, org_id, name)?;
+        let has_portal = found.is_some() || portals::of_org(conn, org_id)?.is_some();
+        Ok::<_, ApiError>((found, has_portal))
+    })?;
+    match found {
+        Some(portal) => Ok(ApiResponse::json(
+            200,
+            &json!({ KEY: [render(ctx, &portal, true)] }),
+        )),
+        None if !has_portal && ctx.version >= ApiVersion::V8 => Ok(ApiResponse::no_content()),
+        None => Err(ApiError::no_portal()),
+    }
 }
 
 /// P3: creates the org's one portal and its default `Client Portal` user type on Contacts.
@@ -57,28 +64,16 @@ pub fn create(ctx: &Ctx<'_>, org: &OrgRow) -> Result<ApiResponse, ApiError> {
     let item = single_item(&body, KEY)?;
     let name = optional_string(item, "name", NAME_PATH, KEY)?
         .ok_or_else(|| ApiError::mandatory("name", NAME_PATH).wrapped(KEY))?;
-    validate_name(name)?;
+    validate_name(name, ctx.version)?;
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
         if portals::of_org(tx, org_id)?.is_some() {
-            return Err(ApiError::LimitReached {
-                message: message::ONE_PORTAL_PER_ORG,
-            }
-            .wrapped(KEY));
+            return Err(second_portal(ctx.version));
         }
         if portals::name_taken(tx, name, org_id)? {
             return Err(name_in_use());
         }
-        portals::insert(
-            tx,
-            &NewPortal {
-                org_id,
-                name,
-                zaid: &org.zaid,
-                user_id: &ctx.caller.user_id,
-                now: ctx.now,
-            },
-        )?;
+        portals::insert(tx, org, name, &ctx.caller.user_id, ctx.now)?;
         create_default_user_type(ctx, tx)
     })?;
     let message = if ctx.version >= ApiVersion::V8 {
@@ -102,7 +97,7 @@ pub fn update(ctx: &Ctx<'_>, current_name: &str) -> Result<ApiResponse, ApiError
         return Err(ApiError::mandatory("name", NAME_PATH).wrapped(KEY));
     }
     if let Some(name) = new_name {
-        validate_name(name)?;
+        validate_name(name, ctx.version)?;
     }
     let org_id = ctx.caller.org_id.as_str();
     let final_name = ctx.state.store.write(|tx| {
@@ -145,6 +140,21 @@ fn success(name: &str, message: &str) -> ApiResponse {
     )
 }
 
+/// A second portal in one org: v8's closed code list has no `LIMIT_REACHED` (the code of the
+/// SDK's list that v4–v7 keep), so v8 answers the list's `INVALID_DATA`, details `{}`.
+fn second_portal(version: ApiVersion) -> ApiError {
+    let message = message::ONE_PORTAL_PER_ORG;
+    if version >= ApiVersion::V8 {
+        ApiError::InvalidData {
+            details: Details::Empty {},
+            message,
+        }
+        .wrapped(KEY)
+    } else {
+        ApiError::LimitReached { message }.wrapped(KEY)
+    }
+}
+
 fn name_in_use() -> ApiError {
     ApiError::AlreadyUsed {
         api_name: "name".into(),
@@ -153,9 +163,9 @@ fn name_in_use() -> ApiError {
     .wrapped(KEY)
 }
 
-/// 6–30 characters (wrapped `INVALID_DATA`), then letters and digits only (top-level
-/// `PATTERN_NOT_MATCHED`).
-fn validate_name(name: &str) -> Result<(), ApiError> {
+/// 6–30 characters (wrapped `INVALID_DATA`), then letters and digits only
+/// (`PATTERN_NOT_MATCHED`: top-level on v4–v7, wrapped on v8).
+fn validate_name(name: &str, version: ApiVersion) -> Result<(), ApiError> {
     let length = name.chars().count();
     if length < NAME_MIN {
         return Err(ApiError::InvalidData {
@@ -180,8 +190,19 @@ fn validate_name(name: &str) -> Result<(), ApiError> {
         .wrapped(KEY));
     }
     if !name.chars().all(|c| c.is_ascii_alphanumeric()) {
-        return Err(ApiError::PatternNotMatched {
-            api_name: "name".into(),
+        // v8's error schema has `PATTERN_NOT_MATCHED` only inside `portals[]`, as its other
+        // name errors; v4–v7 keep the top-level error of the older documents.
+        return Err(if version >= ApiVersion::V8 {
+            ApiError::PatternNotMatched {
+                api_name: "name".into(),
+                json_path: Some(NAME_PATH.into()),
+            }
+            .wrapped(KEY)
+        } else {
+            ApiError::PatternNotMatched {
+                api_name: "name".into(),
+                json_path: None,
+            }
         });
     }
     Ok(())

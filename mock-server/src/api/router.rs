@@ -4,8 +4,8 @@
 //! Unknown paths answer `INVALID_URL_PATTERN` (404); a known path with a method it does not serve
 //! answers `INVALID_REQUEST_METHOD` (400), through [`Method::pick`]. The API version in the path
 //! is checked after the path is known, so `/crm/v2/settings/portals` is "not supported in this
-//! version", not "unknown". Adding an endpoint: a variant, an arm (or a method in an arm's list)
-//! here, and its handler.
+//! version", not "unknown"; before v4 only [`CrmRoute::served_before_v4`] answers. Adding an
+//! endpoint: a variant, an arm (or a method in an arm's list) here, and its handler.
 
 use crate::api::error::ApiError;
 use crate::http::Method;
@@ -100,7 +100,16 @@ pub fn crm(method: Method, rest: &[&str]) -> Result<(ApiVersion, CrmRoute), ApiE
     };
     let operation = crm_route(method, rest)?;
     let version = ApiVersion::parse(version)?;
+    version.require_portals_api(operation.served_before_v4())?;
     Ok((version, operation))
+}
+
+impl CrmRoute {
+    /// Whether v2, v2.1 and v3 serve the operation: the single invite only, a record action
+    /// that integrations call on v2 (fixtures/FIDELITY.md, "Versions before v4").
+    pub fn served_before_v4(&self) -> bool {
+        matches!(self, CrmRoute::Invite(_))
+    }
 }
 
 /// Resolves the segments of an `/oauth/` path after `oauth`.
@@ -281,5 +290,49 @@ mod tests {
                 supported_version: 4.0
             })
         );
+    }
+
+    /// Before v4 the single invite routes (and its wrong methods answer as on v4); every other
+    /// operation, bulk invite and job status included, is "not supported in this version".
+    #[test]
+    fn before_v4_only_the_single_invite_routes() {
+        use Method::{Get, Post};
+        let unsupported = Err(ApiError::UnsupportedVersion {
+            supported_version: 4.0,
+        });
+        for (v, version) in [
+            ("v2", ApiVersion::V2),
+            ("v2.1", ApiVersion::V2_1),
+            ("v3", ApiVersion::V3),
+        ] {
+            let invite = format!("/crm/{v}/Contacts/1306462000000670001/actions/portal_invite");
+            assert_eq!(
+                route_of(Post, &invite),
+                Ok(Route::Crm {
+                    version,
+                    operation: CrmRoute::Invite(RecordPath {
+                        module: "Contacts".into(),
+                        id: "1306462000000670001".into(),
+                    }),
+                })
+            );
+            assert_eq!(route_of(Get, &invite), Err(ApiError::InvalidRequestMethod));
+            for (method, path) in [
+                (Post, "/Contacts/actions/portal_invite"),
+                (Get, "/Contacts/actions/portal_invite"),
+                (Get, "/settings/portals"),
+                (Get, "/settings/portals/meta"),
+                (Get, "/settings/portals/ZylkerAutos/user_type/1/users"),
+                (Get, "/users"),
+                (Get, "/org"),
+                (Post, "/Contacts"),
+            ] {
+                assert_eq!(
+                    route_of(method, &format!("/crm/{v}{path}")),
+                    unsupported,
+                    "{path}"
+                );
+            }
+        }
     }
 }

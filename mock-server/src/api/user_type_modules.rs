@@ -51,24 +51,7 @@ pub fn validate(
         return Err(required("id", &format!("{path}.id")));
     }
     let module_id = required_id(item, path, rules)?;
-    // v8 checks `shared_type` against its schema (type, length, enum) before the CRM.
-    if rules.v8
-        && let Some(value) = item.get("shared_type").filter(|v| !v.is_null())
-    {
-        let (min, values) = if rules.create {
-            (5, ["private", "public"])
-        } else {
-            (6, ["public", "private"])
-        };
-        schema_text(
-            value,
-            "shared_type",
-            &format!("{path}.shared_type"),
-            min,
-            7,
-            &values,
-        )?;
-    }
+    // On v8 the key types, lengths and enums were checked first (`user_types::schema`).
     let module = crm::module_by_id(conn, org_id, &module_id)?
         .ok_or_else(|| invalid_at("id", &format!("{path}.id")))?;
     if !module_allowed(conn, org_id, personality, &module)? {
@@ -150,6 +133,13 @@ fn validate_permissions(
 ) -> Result<Value, ApiError> {
     let path = format!("{path}.permissions");
     let given = match value {
+        // The v8 create schema requires `permissions` on every module: a public module without
+        // them is that schema error (oas8 createPortalUserType:400:mandatorynotfoundresponse11);
+        // a private one is the CRM's own refusal below
+        // (`PrivateModulePermissionsRequiredError`, mandatorynotfoundresponse1).
+        None | Some(Value::Null) if shared_type == "public" && rules.v8 && rules.create => {
+            return Err(required("permissions", &path));
+        }
         None | Some(Value::Null) if shared_type == "public" => return Ok(json!({ "view": true })),
         None | Some(Value::Null) => return Err(missing("permissions", &path)),
         Some(Value::Object(given)) => given,
@@ -160,13 +150,7 @@ fn validate_permissions(
         if !PERMISSION_KEYS.contains(&key.as_str()) {
             return Err(unsupported(&PERMISSION_KEYS, key, &format!("{path}.{key}")));
         }
-        // The v8 create schema's enum for `view` is `["true"]`.
-        let supported: &[&'static str] = if rules.create && key == "view" {
-            &BOOLEAN_VALUES[..1]
-        } else {
-            &BOOLEAN_VALUES
-        };
-        let flag = boolean(value, key, &format!("{path}.{key}"), rules, supported)?;
+        let flag = boolean(value, key, &format!("{path}.{key}"))?;
         flags.insert(key.clone(), Value::Bool(flag));
     }
     if !flags.contains_key("view") {
@@ -241,18 +225,6 @@ fn validate_views(
     let id = required_id(view, &path, rules)?;
     let view_type = match view.get("type") {
         None | Some(Value::Null) => return Err(missing("type", &format!("{path}.type"))),
-        // v8: the schema's string of at most 11 characters, in its enum's order.
-        Some(value) if rules.v8 => {
-            schema_text(
-                value,
-                "type",
-                &format!("{path}.type"),
-                0,
-                11,
-                &["canvas_view", "custom_view"],
-            )?;
-            value.as_str().unwrap_or_default().to_owned()
-        }
         Some(Value::String(text)) if VIEW_TYPES.contains(&text.as_str()) => text.clone(),
         Some(_) => return Err(unsupported(&VIEW_TYPES, "type", &format!("{path}.type"))),
     };
@@ -286,14 +258,27 @@ fn validate_filters(
         return Err(too_long("filters", &filters_path, MAX_FILTERS));
     }
     let Value::Array(layout_ids) = layouts else {
-        return Err(ApiError::DependentFieldMissing {
-            dependee: "layouts".into(),
-            dependee_path: format!("{path}.layouts"),
-            api_name: "filters".into(),
-            json_path: filters_path,
-            message: "layouts are missing.",
-        }
-        .wrapped(KEY));
+        // v8 names the missing layouts as depending on the module's id (oas8
+        // createPortalUserType:400:dependentfieldmissingresponse1); v4–v7 the filters as
+        // depending on the layouts.
+        let error = if rules.v8 {
+            ApiError::DependentFieldMissing {
+                dependee: "id".into(),
+                dependee_path: format!("{path}.id"),
+                api_name: "layouts".into(),
+                json_path: format!("{path}.layouts"),
+                message: "layouts are missing.",
+            }
+        } else {
+            ApiError::DependentFieldMissing {
+                dependee: "layouts".into(),
+                dependee_path: format!("{path}.layouts"),
+                api_name: "filters".into(),
+                json_path: filters_path,
+                message: "layouts are missing.",
+            }
+        };
+        return Err(error.wrapped(KEY));
     };
     let mut ids = Vec::new();
     for (k, item) in items.iter().enumerate() {
@@ -317,10 +302,15 @@ fn validate_filters(
                 && layout.fields.iter().any(|(field, _)| *field == id)
         });
         if !on_layout {
+            // v8 points at the chosen layout (oas8 createPortalUserType:400:notallowedresponse1);
+            // v4–v7 at the filter.
+            let json_path = if rules.v8 {
+                format!("{path}.layouts[0].id")
+            } else {
+                item_path
+            };
             return Err(ApiError::NotAllowed {
-                details: Details::JsonPath {
-                    json_path: item_path,
-                },
+                details: Details::JsonPath { json_path },
                 message: "Layout does not have selected filter in it.",
             }
             .wrapped(KEY));
@@ -343,7 +333,8 @@ fn validate_fields(
         Some(Value::Array(items)) => items,
         Some(_) => return Err(wrong_type("jsonarray", "fields", &fields_path)),
     };
-    if items.len() > MAX_FIELDS {
+    // v8 counts them against its schema (`user_types::schema`).
+    if !rules.v8 && items.len() > MAX_FIELDS {
         return Err(too_long("fields", &fields_path, MAX_FIELDS));
     }
     let chosen: Vec<&str> = match layouts {
@@ -363,10 +354,14 @@ fn validate_fields(
             .find(|f| f.id == id)
             .ok_or_else(|| invalid_at("id", &format!("{item_path}.id")))?;
         if !known.portal_allowed {
+            // v8 points at the field's id (oas8 createPortalUserType:400:invaliddataresponse2).
+            let json_path = if rules.v8 {
+                format!("{item_path}.id")
+            } else {
+                item_path
+            };
             return Err(ApiError::InvalidData {
-                details: Details::JsonPath {
-                    json_path: item_path,
-                },
+                details: Details::JsonPath { json_path },
                 message: "Field is not allowed in portals.",
             }
             .wrapped(KEY));
@@ -378,13 +373,7 @@ fn validate_fields(
                     value: "read_only".into(),
                 });
             }
-            Some(value) => boolean(
-                value,
-                "read_only",
-                &format!("{item_path}.read_only"),
-                rules,
-                &BOOLEAN_VALUES,
-            )?,
+            Some(value) => boolean(value, "read_only", &format!("{item_path}.read_only"))?,
         };
         let mandatory = meta.layouts.iter().any(|layout| {
             chosen.contains(&layout.id.as_str())

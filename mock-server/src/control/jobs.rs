@@ -13,6 +13,7 @@ use crate::domain::jobs as runner;
 use crate::http::ApiResponse;
 use crate::state::AppState;
 use crate::store::{StoreError, jobs};
+use crate::version::ApiVersion;
 
 /// `GET …/jobs`
 pub(super) fn list(state: &AppState, org_id: &str) -> Outcome {
@@ -27,7 +28,8 @@ pub(super) fn list(state: &AppState, org_id: &str) -> Outcome {
     let rendered: Vec<Value> = rows
         .iter()
         .map(|job| {
-            let mut item = runner::render(job);
+            // The control plane shows a pending job's `data` as `null`, as v4–v7 do.
+            let mut item = runner::render(job, ApiVersion::V4);
             if let Some(object) = item.as_object_mut() {
                 object.insert("kind".into(), Value::String(job.kind.clone()));
             }

@@ -1,7 +1,7 @@
 //! The control plane under `/__mock/`: the mock's own API, for tests and tools (never Zoho's).
 //!
 //! [`handle`] routes a request ([`router`]), admits its client ([`admission`]), and runs the
-//! feature's module: [`orgs`] (create, list, reset, delete, check), [`state_dump`] (an org as
+//! feature's module: [`orgs`] (create, list, reset, delete, check), [`oauth`] (grant codes), [`state_dump`] (an org as
 //! fixture JSON), [`snapshots`], [`invitations`] (a user accepts, invitations expire), [`jobs`],
 //! [`journal`] (what was sent, and verification), [`faults`], [`clock`], [`limits`] and
 //! [`environment`]. The journal, faults and limits folders also hold the engines the request
@@ -17,6 +17,7 @@ mod invitations;
 mod jobs;
 pub mod journal;
 pub mod limits;
+mod oauth;
 mod orgs;
 pub mod router;
 mod snapshots;
@@ -44,6 +45,7 @@ fn run(state: &AppState, request: &ApiRequest) -> Outcome {
         ControlRoute::DeleteOrg(org_id) => orgs::delete(state, org_id),
         ControlRoute::CheckOrg(org_id) => orgs::check(state, org_id),
         ControlRoute::OrgState(org_id) => state_dump::state(state, org_id),
+        ControlRoute::IssueOauthCode(org_id) => oauth::issue_code(state, org_id),
         ControlRoute::ListJobs(org_id) => jobs::list(state, org_id),
         ControlRoute::RunJobs(org_id) => jobs::run(state, org_id),
         ControlRoute::ConfirmUser(user) => {

@@ -3,8 +3,10 @@
 //!
 //! ```text
 //! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
-//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 {"org_id":"blank-1","access_token":"1000.…",
-//!                                              "client_id":"1000.MOCKCLIENT","refresh_token":"1000.…"}
+//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 (`"jobs":"manual"`: its jobs run only on
+//!                                              `POST …/jobs/run`, never by the worker) {"org_id":"blank-1","access_token":"1000.…",
+//!                                              "client_id":"1000.MOCKCLIENT","client_secret":"…",
+//!                                              "redirect_uri":"…","refresh_token":"1000.…"}
 //! POST /__mock/orgs/{org_id}/reset          -> 200 {"org_id":…,"fixture":…,"reset":true}
 //! DELETE /__mock/orgs/{org_id}              -> 200 {"org_id":…,"deleted":true}
 //! GET  /__mock/orgs/{org_id}/check          -> 200 {"org_id","ok":true,"violations":[]} | 409
@@ -50,9 +52,15 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
         .fixtures()
         .org(fixture_name)
         .ok_or_else(|| unknown_fixture(state, fixture_name))?;
+    let manual_jobs = match body.jobs.get() {
+        None | Some(Value::Null) => false,
+        Some(Value::String(jobs)) if jobs == "worker" => false,
+        Some(Value::String(jobs)) if jobs == "manual" => true,
+        Some(_) => return Err(ControlError::BadRequest(NewOrg::EXPECTED.to_owned())),
+    };
     let token = new_token();
     let refresh_token = new_token();
-    let (org_id, client_id) = state.store.write(|tx| {
+    let (org_id, client) = state.store.write(|tx| {
         let mut n = 1;
         let org_id = loop {
             let candidate = format!("{fixture_name}-{n}");
@@ -77,12 +85,13 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                 client_id: None,
                 scopes: &scopes,
                 expires_at: None,
+                redirect_uri: None,
             },
         )?;
         // A refresh token of the first OAuth client, for clients that only speak the
         // refresh-token flow (Zoho's SDKs).
-        let client_id = tokens::first_client(tx)?;
-        if let Some(client_id) = &client_id {
+        let client = tokens::first_client(tx)?;
+        if let Some(client) = &client {
             tokens::insert(
                 tx,
                 &tokens::NewToken {
@@ -90,18 +99,22 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                     kind: "refresh",
                     org_id: &org_id,
                     user_id: &user,
-                    client_id: Some(client_id),
+                    client_id: Some(&client.client_id),
                     scopes: &scopes,
                     expires_at: None,
+                    redirect_uri: None,
                 },
             )?;
         }
-        Ok::<_, StoreError>((org_id, client_id))
+        Ok::<_, StoreError>((org_id, client))
     })?;
     state.refresh_enforced_limits();
+    state.set_manual_jobs(&org_id, manual_jobs);
     let mut body = json!({ "org_id": org_id, "access_token": token });
-    if let Some(client_id) = client_id {
-        body["client_id"] = client_id.into();
+    if let Some(client) = client {
+        body["client_id"] = client.client_id.into();
+        body["client_secret"] = client.client_secret.into();
+        body["redirect_uri"] = client.redirect_uri.into();
         body["refresh_token"] = refresh_token.into();
     }
     Ok(ApiResponse::json(201, &body))
@@ -125,7 +138,7 @@ pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
     };
     state
         .store
-        .write(|tx| seed::reset_org(tx, org_id, &org.fixture, fixture, tokens))?;
+        .write(|tx| seed::reset_org(tx, &org, fixture, tokens))?;
     state.refresh_enforced_limits();
     state.limits.forget(org_id);
     Ok(ApiResponse::json(
@@ -141,6 +154,12 @@ pub(super) fn delete(state: &AppState, org_id: &str) -> Outcome {
     if !deleted {
         return Err(ControlError::UnknownOrg(org_id.to_owned()));
     }
+    // Nothing of the org outlives it: a later org given the same id starts clean (its credits,
+    // its faults, its journal), as a run sharing the server expects.
+    state.limits.forget(org_id);
+    state.faults.clear(Some(org_id));
+    state.journal.clear(Some(org_id));
+    state.set_manual_jobs(org_id, false);
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "deleted": true }),
@@ -193,9 +212,14 @@ fn unknown_fixture(state: &AppState, name: &str) -> ControlError {
 struct NewOrg {
     #[serde(default)]
     fixture: Field,
+    /// `"worker"` (default): the background worker runs its jobs; `"manual"`: only
+    /// `POST /__mock/orgs/{id}/jobs/run` does, so a test decides when a job runs.
+    #[serde(default)]
+    jobs: Field,
 }
 
 impl Body for NewOrg {
-    const KEYS: &'static [&'static str] = &["fixture"];
-    const EXPECTED: &'static str = "expected {\"fixture\": \"<name>\"}";
+    const KEYS: &'static [&'static str] = &["fixture", "jobs"];
+    const EXPECTED: &'static str =
+        "expected {\"fixture\": \"<name>\"} and optionally \"jobs\": \"worker\" or \"manual\"";
 }

@@ -92,6 +92,8 @@ pub enum ControlRoute {
     GetEnvironment(String),
     /// `PUT /__mock/orgs/{id}/environment` `{"environment": "sandbox"|"production"}`.
     SetEnvironment(String),
+    /// `POST /__mock/orgs/{id}/oauth/codes`: a one-time authorization code for the org's admin.
+    IssueOauthCode(String),
     /// `GET /__mock/orgs/{id}/state`: the org as fixture JSON.
     OrgState(String),
     /// `DELETE /__mock/orgs/{id}`: the org and everything it holds.
@@ -117,6 +119,7 @@ pub fn route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
         ["orgs", id, "state"] => method.pick(org(id), &[(Get, R::OrgState)]),
         ["orgs", id, "reset"] => method.pick(org(id), &[(Post, R::ResetOrg)]),
         ["orgs", id, "check"] => method.pick(org(id), &[(Get, R::CheckOrg)]),
+        ["orgs", id, "oauth", "codes"] => method.pick(org(id), &[(Post, R::IssueOauthCode)]),
         ["orgs", id, "jobs"] => method.pick(org(id), &[(Get, R::ListJobs)]),
         ["orgs", id, "jobs", "run"] => method.pick(org(id), &[(Post, R::RunJobs)]),
         ["orgs", id, "users", personality_id, "confirm"] => method.pick(

@@ -28,12 +28,17 @@ pub struct PortalUserRow {
     pub invited_time: i64,
     /// The invitation expired unanswered.
     pub invite_expired: bool,
+    /// Where the user came from (`CRM`, `Portal`).
+    pub source: String,
+    /// Unix seconds the portal user was created (first invited).
+    pub created_time: i64,
     /// The record's state (`active`, `recycle_bin`, `deleted`).
     pub record_state: String,
 }
 
 const SELECT: &str = "SELECT p.personality_id, p.user_type_id, m.api_name, r.name, r.email,
-           p.confirm, p.active, p.status_reason, p.invited_time, p.invite_expired, r.state
+           p.confirm, p.active, p.status_reason, p.invited_time, p.invite_expired, p.source,
+           p.created_time, r.state
     FROM portal_users p
     JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
     JOIN modules m ON m.org_id = r.org_id AND m.id = r.module_id";
@@ -41,7 +46,7 @@ const SELECT: &str = "SELECT p.personality_id, p.user_type_id, m.api_name, r.nam
 fn row_to_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalUserRow> {
     from_row!(row => PortalUserRow {
         personality_id, user_type_id, module, name, email, confirm: flag, active: flag,
-        status_reason, invited_time, invite_expired: flag, record_state,
+        status_reason, invited_time, invite_expired: flag, source, created_time, record_state,
     })
 }
 
@@ -70,6 +75,8 @@ pub struct UserFilter {
     pub status_reason: Option<(bool, String)>,
     /// Only these users (`personality_ids`), as a JSON array of record ids.
     pub personality_ids: Option<String>,
+    /// Only users of this source (`Source__s`).
+    pub source: Option<String>,
 }
 
 fn where_clause(filter: &UserFilter) -> String {
@@ -99,6 +106,11 @@ fn where_clause(filter: &UserFilter) -> String {
     } else {
         " AND ?4 IS NULL"
     });
+    clause.push_str(if filter.source.is_some() {
+        " AND p.source = ?7"
+    } else {
+        " AND ?7 IS NULL"
+    });
     clause
 }
 
@@ -125,7 +137,15 @@ pub fn page(
             "SELECT COUNT(*) FROM portal_users p WHERE {clause}"
         ))?
         .query_row(
-            params![org_id, user_type_id, reason, filter.personality_ids],
+            params![
+                org_id,
+                user_type_id,
+                reason,
+                filter.personality_ids,
+                None::<i64>,
+                None::<i64>,
+                filter.source
+            ],
             |row| row.get(0),
         )?;
     let rows = conn
@@ -142,7 +162,8 @@ pub fn page(
                 reason,
                 filter.personality_ids,
                 limit as i64,
-                offset as i64
+                offset as i64,
+                filter.source
             ],
             row_to_user,
         )?
@@ -150,7 +171,7 @@ pub fn page(
     Ok((rows, total))
 }
 
-/// A new portal user: unconfirmed, active.
+/// A new portal user: unconfirmed, active, invited from the CRM, created now.
 pub fn insert(
     conn: &Connection,
     org_id: &str,
@@ -161,9 +182,10 @@ pub fn insert(
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
-                                   status_reason, invited_time, language, invite_expired)
+                                   status_reason, invited_time, language, invite_expired,
+                                   source, created_time)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM portal_users WHERE org_id = ?1),
-                 ?2, ?3, 0, 1, NULL, ?4, ?5, 0)",
+                 ?2, ?3, 0, 1, NULL, ?4, ?5, 0, 'CRM', ?4)",
     )?
     .execute(params![org_id, personality_id, user_type_id, now, language])?;
     Ok(())

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::orgs::OrgRow;
 use super::row::from_row;
 use super::{StoreError, flag};
 
@@ -83,35 +84,21 @@ pub fn name_taken(conn: &Connection, name: &str, except_org: &str) -> Result<boo
         .is_some())
 }
 
-/// A portal to create.
-#[derive(Debug, Clone)]
-pub struct NewPortal<'a> {
-    /// The org.
-    pub org_id: &'a str,
-    /// Name.
-    pub name: &'a str,
-    /// zaid.
-    pub zaid: &'a str,
-    /// Creator (and first modifier).
-    pub user_id: &'a str,
-    /// Unix seconds.
-    pub now: i64,
-}
-
-/// Creates the org's portal, active.
-pub fn insert(conn: &Connection, new: &NewPortal<'_>) -> Result<(), StoreError> {
+/// Creates the org's portal, active, under the org's zaid: `creator` made it (and is its first
+/// modifier) at `now` (Unix seconds).
+pub fn insert(
+    conn: &Connection,
+    org: &OrgRow,
+    name: &str,
+    creator: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO portals (org_id, name, zaid, active, created_time, created_by, modified_time,
                               modified_by, saml)
          VALUES (?1, ?2, ?3, 1, ?4, ?5, ?4, ?5, NULL)",
     )?
-    .execute(params![
-        new.org_id,
-        new.name,
-        new.zaid,
-        new.now,
-        new.user_id
-    ])?;
+    .execute(params![org.id, name, org.zaid, now, creator])?;
     Ok(())
 }
 

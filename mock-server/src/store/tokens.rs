@@ -94,13 +94,25 @@ pub fn client_secret(conn: &Connection, client_id: &str) -> Result<Option<String
         .optional()?)
 }
 
+/// An OAuth client as registered: its id, secret and redirect URI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientRegistration {
+    /// The client id (`1000.…`).
+    pub client_id: String,
+    /// The client secret.
+    pub client_secret: String,
+    /// The redirect URI grant codes are issued for.
+    pub redirect_uri: Option<String>,
+}
+
 /// The first registered OAuth client (in client-id order), if any.
-pub fn first_client(conn: &Connection) -> Result<Option<String>, StoreError> {
+pub fn first_client(conn: &Connection) -> Result<Option<ClientRegistration>, StoreError> {
     Ok(conn
         .query_row(
-            "SELECT client_id FROM oauth_clients ORDER BY client_id LIMIT 1",
+            "SELECT client_id, client_secret, redirect_uri FROM oauth_clients
+             ORDER BY client_id LIMIT 1",
             [],
-            |row| row.get(0),
+            |row| from_row!(row => ClientRegistration { client_id, client_secret, redirect_uri }),
         )
         .optional()?)
 }
@@ -110,7 +122,7 @@ pub fn first_client(conn: &Connection) -> Result<Option<String>, StoreError> {
 pub struct NewToken<'a> {
     /// The token string.
     pub token: &'a str,
-    /// `access` or `refresh`.
+    /// `access`, `refresh` or `grant`.
     pub kind: &'a str,
     /// The org.
     pub org_id: &'a str,
@@ -122,6 +134,8 @@ pub struct NewToken<'a> {
     pub scopes: &'a [String],
     /// Expiry in Unix seconds.
     pub expires_at: Option<i64>,
+    /// The redirect URI a grant code was issued for.
+    pub redirect_uri: Option<&'a str>,
 }
 
 /// Stores a token issued at run time.
@@ -129,7 +143,7 @@ pub fn insert(conn: &Connection, new: &NewToken<'_>) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO tokens (token, kind, org_id, user_id, client_id, scopes, expires_at,
                              redirect_uri, from_fixture)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, 0)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0)",
     )?
     .execute(params![
         new.token,
@@ -138,7 +152,8 @@ pub fn insert(conn: &Connection, new: &NewToken<'_>) -> Result<(), StoreError> {
         new.user_id,
         new.client_id,
         new.scopes.join(" "),
-        new.expires_at
+        new.expires_at,
+        new.redirect_uri
     ])?;
     Ok(())
 }

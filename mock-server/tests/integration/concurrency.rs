@@ -111,7 +111,7 @@ fn many_clients_creating_one_portal_in_one_fresh_org_one_wins() {
     });
     let expected = BTreeMap::from([
         ((200, "SUCCESS".to_owned()), 1),
-        ((400, "LIMIT_REACHED".to_owned()), CLIENTS - 1),
+        ((400, "INVALID_DATA".to_owned()), CLIENTS - 1),
     ]);
     assert_eq!(counts, expected);
     let portals = server.get("/crm/v8/settings/portals", &token).json();

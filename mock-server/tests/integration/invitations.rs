@@ -116,6 +116,8 @@ fn fixtures_with_old_invitations() -> FixtureSet {
             invited_time: invited.into(),
             language: "en_US".into(),
             invite_expired: false,
+            source: "CRM".into(),
+            created_time: None,
         });
     }
     set.with_org("zylker", zylker)
@@ -166,6 +168,15 @@ fn invitations_of_seven_days_or_more_expire_cannot_be_confirmed_and_reinvite_ren
         ravi["invited_time"], NOW,
         "the reinvite renewed invited_time"
     );
+    // v8 shows when the portal user was created: its first invitation, which the reinvite
+    // left alone.
+    let v8_users = server
+        .get(&USERS.replace("/crm/v4/", "/crm/v8/"), ADMIN)
+        .json();
+    let ravi = &v8_users["users"][1];
+    assert_eq!(ravi["personality_id"], RAVI);
+    assert_eq!(ravi["created_time"], "2023-02-20T10:00:00+05:30");
+    assert_eq!(ravi["Source__s"], "CRM");
 }
 
 // ---------------------------------------------------------------------------------------------

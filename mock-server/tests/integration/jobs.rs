@@ -5,7 +5,7 @@ use portals_mock::fixtures::{CrmSource, RecordFixture};
 use portals_mock::{Clock, Config, FixtureSet};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN, DEFAULT_TYPE, TestServer, USERS, start_with_fixtures};
+use crate::common::{ADMIN, DEFAULT_TYPE, TestServer, USERS, start_with, start_with_fixtures};
 
 /// Record ids of the generated customers: `1306462000100000000 + n`.
 pub(crate) fn customer_id(n: usize) -> String {
@@ -316,4 +316,54 @@ fn the_background_worker_runs_scheduled_jobs_by_itself() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     assert_eq!(no_of_users(&server, DEFAULT_TYPE), 4);
+}
+
+#[test]
+fn an_org_made_with_manual_jobs_is_left_alone_by_the_worker_until_jobs_run() {
+    let server = start_with(
+        Clock::real(),
+        Config {
+            job_interval: Some(std::time::Duration::from_millis(50)),
+            ..Config::default()
+        },
+    );
+    let refused = server.call(
+        "POST",
+        "/__mock/orgs",
+        None,
+        Some(r#"{"fixture":"zylker","jobs":"sometimes"}"#),
+    );
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let created = server.call(
+        "POST",
+        "/__mock/orgs",
+        None,
+        Some(r#"{"fixture":"zylker","jobs":"manual"}"#),
+    );
+    assert_eq!(created.status, 201, "{}", created.body);
+    let created = created.json();
+    let (org, token) = (
+        created["org_id"].as_str().unwrap().to_owned(),
+        created["access_token"].as_str().unwrap().to_owned(),
+    );
+    let data =
+        json!([{"id": "1306462000000670001", "user_type_id": DEFAULT_TYPE, "type": "invite"}]);
+    let reply = server.post(
+        "/crm/v7/Contacts/actions/portal_invite",
+        &token,
+        &json!({"portal_invite": [{"data": data}]}).to_string(),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let status = |server: &TestServer| {
+        server
+            .call("GET", &format!("/__mock/orgs/{org}/jobs"), None, None)
+            .json()["jobs"][0]["status"]
+            .clone()
+    };
+    // Ten of the worker's ticks later, the job still waits.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(status(&server), "scheduled");
+    let ran = server.call("POST", &format!("/__mock/orgs/{org}/jobs/run"), None, None);
+    assert_eq!(ran.status, 200, "{}", ran.body);
+    assert_eq!(status(&server), "completed");
 }

@@ -18,15 +18,13 @@ fn a_portal_created_with_a_file_database_is_there_after_reopening() {
         let store = Store::open(&path, fixtures.clone()).unwrap();
         store
             .write(|tx| {
+                let org = portals_mock::store::orgs::get(tx, "blank")?.expect("the blank org");
                 portals_mock::store::portals::insert(
                     tx,
-                    &portals_mock::store::portals::NewPortal {
-                        org_id: "blank",
-                        name: "Persisted1",
-                        zaid: "1",
-                        user_id: "1306462000083528405",
-                        now: 1_700_000_000,
-                    },
+                    &org,
+                    "Persisted1",
+                    "1306462000083528405",
+                    1_700_000_000,
                 )
             })
             .unwrap();

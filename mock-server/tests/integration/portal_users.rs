@@ -99,6 +99,8 @@ fn fixtures_with_status_reasons() -> FixtureSet {
             invited_time: "2023-02-09T10:00:00+05:30".into(),
             language: "en_US".into(),
             invite_expired: false,
+            source: "CRM".into(),
+            created_time: None,
         });
     }
     set.with_org("zylker", zylker)
@@ -257,6 +259,8 @@ fn a_user_whose_record_is_in_the_recycle_bin_cannot_change_status() {
         invited_time: "2023-02-09T10:00:00+05:30".into(),
         language: "en_US".into(),
         invite_expired: false,
+        source: "CRM".into(),
+        created_time: None,
     });
     let server = start_with_fixtures(
         set.with_org("zylker", zylker),
@@ -279,3 +283,48 @@ fn a_user_whose_record_is_in_the_recycle_bin_cannot_change_status() {
 // ---------------------------------------------------------------------------------------------
 // U5: bulk change status
 // ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_v8_transfer_also_takes_the_create_scope() {
+    // Arrange: a token of the org's admin that holds only the CREATE scope.
+    let set = FixtureSet::embedded().unwrap();
+    let mut zylker = set.org("zylker").unwrap().clone();
+    let mut create_only = zylker
+        .tokens
+        .iter()
+        .find(|token| token.token == ADMIN)
+        .unwrap()
+        .clone();
+    create_only.token = "1000.zylker.createonly".into();
+    create_only.scopes = vec!["ZohoCRM.settings.clientportal.CREATE".into()];
+    zylker.tokens.push(create_only);
+    let server = start_with_fixtures(
+        set.with_org("zylker", zylker),
+        Clock::real(),
+        Config::default(),
+    );
+    // A transfer to the type itself: refused after the scope check, so nothing moves.
+    let transfer = |version: &str| {
+        format!(
+            "/crm/{version}/settings/portals/ZylkerAutos/user_type/{DEFAULT_TYPE}/users/action/transfer?transfer_To={DEFAULT_TYPE}&personality_ids={JENNIFER}"
+        )
+    };
+
+    // Act
+    let v8 = server.post(&transfer("v8"), "1000.zylker.createonly", "");
+    let v7 = server.post(&transfer("v7"), "1000.zylker.createonly", "");
+    let status_change = server.put(
+        &format!("/crm/v8/settings/portals/ZylkerAutos/user_type/{DEFAULT_TYPE}/users/{JENNIFER}/actions/change_status?active=false"),
+        "1000.zylker.createonly",
+        "",
+    );
+
+    // Assert: v8 takes CREATE for transfers ([OAS8-new]); v7 and status changes want UPDATE.
+    assert_reply(
+        &v8,
+        400,
+        &error("INVALID_DATA", r#"{"param":"transfer_To"}"#, "invalid data"),
+    );
+    assert_reply(&v7, 401, SCOPE_MISMATCH);
+    assert_reply(&status_change, 401, SCOPE_MISMATCH);
+}

@@ -440,3 +440,62 @@ fn the_dump_command_refuses_a_missing_file_an_unknown_org_and_a_newer_schema() {
     assert!(!output.status.success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn an_org_made_again_under_a_deleted_ones_id_starts_with_no_credits_faults_or_journal_of_it() {
+    let server = start_with(clock(), manual_jobs());
+    let create = || {
+        let created = server.call(
+            "POST",
+            "/__mock/orgs",
+            None,
+            Some(r#"{"fixture":"zylker"}"#),
+        );
+        assert_eq!(created.status, 201, "{}", created.body);
+        let created = created.json();
+        (
+            created["org_id"].as_str().unwrap().to_owned(),
+            created["access_token"].as_str().unwrap().to_owned(),
+        )
+    };
+    let (org, token) = create();
+    let limits = format!("/__mock/orgs/{org}/limits");
+    let set = server.call(
+        "PUT",
+        &limits,
+        None,
+        Some(r#"{"enforce":true,"credits":1}"#),
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 200);
+    assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 429);
+    let fault = server.call(
+        "POST",
+        &format!("/__mock/orgs/{org}/faults"),
+        None,
+        Some(r#"{"method":"GET","url_path_pattern":"portals$","error":{"code":"INTERNAL_ERROR"}}"#),
+    );
+    assert_eq!(fault.status, 201, "{}", fault.body);
+    let deleted = server.call("DELETE", &format!("/__mock/orgs/{org}"), None, None);
+    assert_eq!(deleted.status, 200, "{}", deleted.body);
+
+    let (again, token) = create();
+    assert_eq!(again, org, "the lowest free id is reused");
+    let journal = server.call("GET", &format!("/__mock/orgs/{org}/requests"), None, None);
+    assert_eq!(
+        journal.json()["requests"],
+        serde_json::json!([]),
+        "{}",
+        journal.body
+    );
+    let faults = server.call("GET", &format!("/__mock/orgs/{org}/faults"), None, None);
+    assert_eq!(
+        faults.json()["faults"],
+        serde_json::json!([]),
+        "{}",
+        faults.body
+    );
+    let limits = server.call("GET", &limits, None, None).json();
+    assert_eq!(limits["credits"]["used"], 0, "{limits}");
+    assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 200);
+}

@@ -47,7 +47,7 @@ fn the_user_type_limit_follows_the_edition_and_counts_the_default_type() {
         ("Standard", false, 2),
         ("Professional", false, 3),
         ("Professional", true, 5),
-        ("Ultimate", false, 10),
+        ("Ultimate", false, 5),
     ] {
         // Arrange: zylker on another edition.
         let set = FixtureSet::embedded().unwrap();

@@ -47,6 +47,11 @@ pub enum Details {
         /// The query parameter.
         param_name: &'static str,
     },
+    /// `{"param"}`: a bad query parameter, as v8's transfer names it.
+    ParamKey {
+        /// The query parameter.
+        param: &'static str,
+    },
     /// `{"param_name", "api_name"}`: a bad query parameter.
     Param {
         /// The parameter.

@@ -73,10 +73,12 @@ pub enum ApiError {
         /// The documented message ("invalid data", "No portal exists with the given portal name.", …).
         message: &'static str,
     },
-    /// 400: a value does not match the pattern the field allows (top level, as documented).
+    /// 400: a value does not match the pattern the field allows.
     PatternNotMatched {
         /// The offending key.
         api_name: String,
+        /// Its JSON path, for a body key (shown after `api_name`); `None` for a query parameter.
+        json_path: Option<String>,
     },
     /// 400: a name that must be unique is taken.
     AlreadyUsed {
@@ -210,6 +212,8 @@ pub mod message {
     pub const REQUIRED_FIELD_IS_MISSING: &str = "Required field is missing";
     /// `INVALID_DATA` on the portal and common bodies.
     pub const INVALID_DATA: &str = "invalid data";
+    /// v8 update of a user type naming a module that is not a personality module.
+    pub const INVALID_PERSONALITY_MODULE: &str = "Invalid personality module.";
     /// Unknown portal name on every endpoint under a portal.
     pub const NO_PORTAL: &str = "No portal exists with the given portal name.";
     /// `NO_PERMISSION` on the portal endpoints.
@@ -439,7 +443,12 @@ impl ApiError {
                 details.insert((*key).to_owned(), Value::String(value.clone()));
                 Value::Object(details)
             }
-            ApiError::PatternNotMatched { api_name } | ApiError::AlreadyUsed { api_name, .. } => {
+            ApiError::PatternNotMatched {
+                api_name,
+                json_path: Some(json_path),
+            } => json!({ "api_name": api_name, "json_path": json_path }),
+            ApiError::PatternNotMatched { api_name, .. }
+            | ApiError::AlreadyUsed { api_name, .. } => {
                 json!({ "api_name": api_name })
             }
             ApiError::RequestEntityTooLarge { limit } => json!({ "maximum_size": limit }),

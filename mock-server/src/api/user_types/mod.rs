@@ -10,12 +10,17 @@
 //!        -> 200 {"user_type":[{"code":"SUCCESS","details":{"id":"…"},"message":"Portal user type updated successfully.",…}]}
 //! DELETE /crm/{v}/settings/portals/{portal}/user_type/{id}[?transfer_To=<id>]
 //!        -> 200 {"user_type":[{"code":"SUCCESS","details":{"id":<number>},"message":"Portal user type deleted successfully.",…}]}
+//!           (v8: "id":"…", a string)
 //! ```
 //! Each item of a batch body gets its own result; the request is one transaction.
 
+mod invitation;
+mod render;
+mod schema;
 mod validate;
 pub(crate) mod values;
 
+use render::{Shape, render};
 use validate::{
     check_mandatory_modules, invitation_field, optional_bool, overlay_module, personality_module,
     validate_modules, validate_name,
@@ -28,13 +33,12 @@ use super::Ctx;
 use super::body::{parse_json, per_item_results};
 use super::user_type_modules::{self as modules, Rules, as_input, id_of, required, wrong_type};
 use crate::api::error::{ApiError, Details, message};
-use crate::clock::format_timestamp;
 use crate::domain::membership;
 use crate::http::ApiResponse;
 use crate::store::crm::{self};
 use crate::store::orgs::OrgRow;
-use crate::store::portals::{self, UserRef};
-use crate::store::user_types::{self, NewUserType, UserTypeChanges, UserTypeRow};
+use crate::store::portals;
+use crate::store::user_types::{self, NewUserType, UserTypeChanges};
 use crate::version::ApiVersion;
 
 const KEY: &str = "user_type";
@@ -84,7 +88,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
         200
     };
     apply_items(ctx, portal, success_status, |tx, index, item| {
-        let id = create_one(tx, ctx, org, item, index)?;
+        let id = create_one(tx, ctx, portal, org, item, index)?;
         if ctx.version >= ApiVersion::V8 {
             let row =
                 user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
@@ -101,7 +105,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
 /// UT4: updates one user type (the body's items all apply to it, in order).
 pub fn update(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiError> {
     apply_items(ctx, portal, 200, |tx, index, item| {
-        update_one(tx, ctx, id, item, index)?;
+        update_one(tx, ctx, portal, id, item, index)?;
         Ok(success(
             Value::String(id.to_owned()),
             "Portal user type updated successfully.",
@@ -179,14 +183,18 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
             None => {}
         }
         user_types::delete(tx, org_id, id)?;
-        // The documentation prints details.id as a JSON number.
-        let number = id
-            .parse::<u64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::String(id.to_owned()));
+        // v8 sends the id as a string, as every other id (Zoho's v8 example and schema); the
+        // v4–v7 pages and Kaizen #73 print it as a JSON number.
+        let shown = if ctx.version >= ApiVersion::V8 {
+            Value::String(id.to_owned())
+        } else {
+            id.parse::<u64>()
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::String(id.to_owned()))
+        };
         Ok(ApiResponse::json(
             200,
-            &json!({ KEY: [success(number, "Portal user type deleted successfully.")] }),
+            &json!({ KEY: [success(shown, "Portal user type deleted successfully.")] }),
         ))
     })
 }
@@ -238,6 +246,7 @@ fn success(id: Value, message: &str) -> Value {
 fn create_one(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,
+    portal: &str,
     org: &OrgRow,
     item: &Value,
     index: usize,
@@ -250,19 +259,35 @@ fn create_one(
         v8: ctx.version >= ApiVersion::V8,
         create: true,
     };
+    if rules.v8 {
+        schema::check(item, &base, rules.create)?;
+    }
     let org_id = ctx.caller.org_id.as_str();
     let name = validate_name(item.get("name"), &base)?
         .ok_or_else(|| required("name", &format!("{base}.name")))?;
     let personality = personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
         .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
-    let active = optional_bool(item.get("active"), "active", &base, rules)?.unwrap_or(false);
-    let invitation_field = invitation_field(
-        tx,
-        org_id,
-        &personality,
-        item.get("invitation_field"),
-        &base,
-    )?;
+    let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
+    let invitation_field = match phone_invitation_field(tx, ctx, portal, &personality, item, &base)?
+    {
+        Some(phone) => Some(phone),
+        None => invitation_field(
+            tx,
+            org_id,
+            &personality,
+            item.get("invitation_field"),
+            &base,
+        )?,
+    };
+    // v8 requires the key (oas8 createPortalUserType:400:mandatorynotfoundresponse8); the mock
+    // still defaults it to the module's Email field, which clients that cannot send it (the
+    // Python SDK 8.0) rely on, so only a module without an email field needs it named.
+    if rules.v8 && invitation_field.is_none() {
+        return Err(required(
+            "invitation_field",
+            &format!("{base}.invitation_field"),
+        ));
+    }
     let module_items = match item.get("modules") {
         None | Some(Value::Null) => return Err(required("modules", &format!("{base}.modules"))),
         Some(Value::Array(items)) => items.clone(),
@@ -301,6 +326,7 @@ fn create_one(
 fn update_one(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,
+    portal: &str,
     id: &str,
     item: &Value,
     index: usize,
@@ -315,6 +341,9 @@ fn update_one(
     };
     let org_id = ctx.caller.org_id.as_str();
     let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
+    if rules.v8 {
+        schema::check(item, &base, rules.create)?;
+    }
     let personality =
         crm::module_by_id(tx, org_id, &row.personality.0)?.ok_or(ApiError::InternalError)?;
     let name = validate_name(item.get("name"), &base)?;
@@ -338,10 +367,13 @@ fn update_one(
         }
         .wrapped(KEY));
     }
-    let active = optional_bool(item.get("active"), "active", &base, rules)?;
+    let active = optional_bool(item.get("active"), "active", &base)?;
     let invitation_field = match item.get("invitation_field") {
         None | Some(Value::Null) => None,
-        given => invitation_field(tx, org_id, &personality, given, &base)?,
+        given => match phone_invitation_field(tx, ctx, portal, &personality, item, &base)? {
+            Some(phone) => Some(phone),
+            None => invitation_field(tx, org_id, &personality, given, &base)?,
+        },
     };
     let configs = match item.get("modules") {
         None | Some(Value::Null) => None,
@@ -437,6 +469,31 @@ fn update_one(
     Ok(())
 }
 
+/// v8: a phone field of the personality module as the invitation field (refused when the
+/// portal has SAML configured); `None` when the body names no phone field.
+fn phone_invitation_field(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    portal: &str,
+    personality: &crm::ModuleRow,
+    item: &Map<String, Value>,
+    base: &str,
+) -> Result<Option<String>, ApiError> {
+    if ctx.version < ApiVersion::V8 {
+        return Ok(None);
+    }
+    let saml_configured =
+        portals::by_name(conn, &ctx.caller.org_id, portal)?.is_some_and(|row| row.saml.is_some());
+    invitation::phone_field(
+        conn,
+        &ctx.caller.org_id,
+        personality,
+        item.get("invitation_field"),
+        base,
+        saml_configured,
+    )
+}
+
 fn duplicate_name(base: &str) -> ApiError {
     ApiError::DuplicateData {
         api_name: "name".into(),
@@ -445,7 +502,9 @@ fn duplicate_name(base: &str) -> ApiError {
     .wrapped(KEY)
 }
 
-/// How many user types (the default one included) an edition allows.
+/// How many user types (the default one included) an edition allows: at most five per portal
+/// (Zoho's 2024 portal-licence announcement, editions Enterprise and Ultimate), fewer on the
+/// smaller editions (the mock's numbers).
 fn user_type_limit(org: &OrgRow) -> i64 {
     if org.trial {
         return 5;
@@ -454,104 +513,6 @@ fn user_type_limit(org: &OrgRow) -> i64 {
         "Free" => 1,
         "Standard" | "Starter" => 2,
         "Professional" => 3,
-        "Enterprise" => 5,
-        _ => 10,
-    }
-}
-
-/// Which answer a user type is printed in: v8 prints each differently (its examples).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// UT1, the list.
-    Listed,
-    /// UT2, one type.
-    Got,
-    /// The v8 create answer (201).
-    Created,
-}
-
-/// A user type as UT1/UT2 print it, keys in the order of the Kaizen #72 sample. v4–v7 count
-/// users in `no_of_users`; v8 in `active_user_count`/`deactive_user_count` and adds
-/// `invitation_field`, as each version's documentation does. On v8, UT2 and the create answer
-/// leave out `created_time`, `modified_time`, `created_by` and `modified_by`, the create answer
-/// also the counts, and shows each module's `views` as `{id, type}` (oas8
-/// `getPortalUserType:200:success200`, `createPortalUserType:201:success201`).
-fn render(
-    conn: &Connection,
-    ctx: &Ctx<'_>,
-    row: &UserTypeRow,
-    with_modules: bool,
-    shape: Shape,
-) -> Result<Value, ApiError> {
-    let user = |user: &UserRef| json!({ "name": user.name, "id": user.id });
-    let (personality_id, personality_api_name, personality_label) = &row.personality;
-    let v8 = ctx.version >= ApiVersion::V8;
-    let audit = !v8 || shape == Shape::Listed;
-    let mut object = Map::new();
-    if audit {
-        object.insert(
-            "created_time".into(),
-            format_timestamp(row.created_time, ctx.offset).into(),
-        );
-    }
-    object.insert("default".into(), row.is_default.into());
-    if audit {
-        object.insert(
-            "modified_time".into(),
-            format_timestamp(row.modified_time, ctx.offset).into(),
-        );
-    }
-    object.insert(
-        "personality_module".into(),
-        json!({ "plural_label": personality_label, "api_name": personality_api_name, "id": personality_id }),
-    );
-    object.insert("name".into(), row.name.clone().into());
-    if audit {
-        object.insert("modified_by".into(), user(&row.modified_by));
-    }
-    object.insert("active".into(), row.active.into());
-    object.insert("id".into(), row.id.clone().into());
-    if audit {
-        object.insert("created_by".into(), user(&row.created_by));
-    }
-    if v8 {
-        if shape != Shape::Created {
-            object.insert("active_user_count".into(), row.active_users.into());
-            object.insert("deactive_user_count".into(), row.inactive_users.into());
-        }
-        object.insert(
-            "invitation_field".into(),
-            row.invitation_field.as_ref().map_or(
-                Value::Null,
-                |(id, api_name)| json!({ "api_name": api_name, "id": id }),
-            ),
-        );
-    } else {
-        object.insert(
-            "no_of_users".into(),
-            (row.active_users + row.inactive_users).into(),
-        );
-    }
-    if with_modules {
-        let mut rendered = Vec::new();
-        for (_, config) in user_types::modules(conn, &ctx.caller.org_id, &row.id)? {
-            let config: Value =
-                serde_json::from_str(&config).map_err(|_| ApiError::InternalError)?;
-            if let Some(mut module) = modules::render(conn, &ctx.caller.org_id, &config)? {
-                if v8 && shape == Shape::Created {
-                    views_as_given(&mut module);
-                }
-                rendered.push(module);
-            }
-        }
-        object.insert("modules".into(), Value::Array(rendered));
-    }
-    Ok(Value::Object(object))
-}
-
-/// The v8 create answer echoes a module's `views` as the request gives it: `{id, type}`.
-fn views_as_given(module: &mut Value) {
-    if let Some(Value::Object(views)) = module.get_mut("views") {
-        views.retain(|key, _| key == "id" || key == "type");
+        _ => 5,
     }
 }

@@ -7,8 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::api::error::{ApiError, Details, message};
 use crate::api::user_type_modules::{
-    self as modules, BOOLEAN_VALUES, Rules, id_of, invalid_at, missing, too_long, too_short,
-    wrong_type,
+    self as modules, Rules, id_of, invalid_at, missing, too_long, too_short, wrong_type,
 };
 use crate::store::crm::{self, ModuleRow};
 
@@ -113,13 +112,10 @@ pub(super) fn optional_bool(
     value: Option<&Value>,
     key: &str,
     base: &str,
-    rules: Rules,
 ) -> Result<Option<bool>, ApiError> {
     match value {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => {
-            modules::boolean(value, key, &format!("{base}.{key}"), rules, &BOOLEAN_VALUES).map(Some)
-        }
+        Some(value) => modules::boolean(value, key, &format!("{base}.{key}")).map(Some),
     }
 }
 
@@ -161,6 +157,16 @@ pub(super) fn personality_module(
     };
     match module {
         Some(module) if module.personality && names_agree(&module) => Ok(Some(module)),
+        // The newer v8 update schema names this message for it (`ErrorInvalidPersonalityModule`,
+        // on updatePortalUserType only); create and v4–v7 keep "invalid data".
+        _ if rules.v8 && !rules.create => Err(ApiError::InvalidData {
+            details: Details::At {
+                api_name: "personality_module".to_owned(),
+                json_path: path,
+            },
+            message: message::INVALID_PERSONALITY_MODULE,
+        }
+        .wrapped(KEY)),
         _ => Err(invalid_at("personality_module", &path)),
     }
 }

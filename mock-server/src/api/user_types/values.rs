@@ -9,7 +9,7 @@ use crate::api::error::{ApiError, Details, message};
 const KEY: &str = "user_type";
 
 /// What a user-type body is validated for: the version (v8 adds the checks of its OpenAPI
-/// schema, FIDELITY.md "v8 user-type schema checks") and the operation (create and update
+/// schema, FIDELITY.md "Schema errors in a user-type body") and the operation (create and update
 /// document a few limits differently).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rules {
@@ -113,50 +113,13 @@ pub(crate) fn supported_values(
 /// The values of a boolean key's enum in the v8 schema.
 pub const BOOLEAN_VALUES: [&str; 2] = ["true", "false"];
 
-/// A boolean key: a JSON boolean. On v8 a string other than `"true"`/`"false"` is outside the
-/// enum its schema lists (`supported`); any other value (the strings `"true"`/`"false"`
-/// included, and on v4–v7 any string) is `expected_data_type: boolean`.
-pub fn boolean(
-    value: &Value,
-    key: &str,
-    path: &str,
-    rules: Rules,
-    supported: &[&'static str],
-) -> Result<bool, ApiError> {
+/// A boolean key: a JSON boolean; any other value is `expected_data_type: boolean` (on v8 the
+/// schema table checked a string's length and enum first: `user_types::schema`).
+pub fn boolean(value: &Value, key: &str, path: &str) -> Result<bool, ApiError> {
     match value {
         Value::Bool(flag) => Ok(*flag),
-        Value::String(text) if rules.v8 && !BOOLEAN_VALUES.contains(&text.as_str()) => {
-            Err(unsupported(supported, key, path))
-        }
         _ => Err(wrong_type("boolean", key, path)),
     }
-}
-
-/// A string key of the v8 schema with a length and an enum: of another type ->
-/// `expected_data_type` (v8 prints `text`), outside `min..=max` characters -> `minimum_length`
-/// / `maximum_length`, outside `values` -> `supported_values`.
-pub(crate) fn schema_text(
-    value: &Value,
-    key: &str,
-    path: &str,
-    min: usize,
-    max: usize,
-    values: &[&'static str],
-) -> Result<(), ApiError> {
-    let Value::String(text) = value else {
-        return Err(wrong_type("string", key, path));
-    };
-    let length = text.chars().count();
-    if length < min {
-        return Err(too_short(key, path, min));
-    }
-    if length > max {
-        return Err(too_long(key, path, max));
-    }
-    if !values.contains(&text.as_str()) {
-        return Err(unsupported(values, key, path));
-    }
-    Ok(())
 }
 
 /// An id given as a digit string or a JSON number.

@@ -19,6 +19,7 @@ use crate::state::AppState;
 use crate::store::jobs::{self, JobRow, NewJob};
 use crate::store::orgs::OrgRow;
 use crate::store::{StoreError, orgs};
+use crate::version::ApiVersion;
 
 /// A job to schedule: what the synchronous call has checked, and what to do.
 pub struct Schedule<'a> {
@@ -73,9 +74,13 @@ pub fn schedule(
     Ok(id)
 }
 
-/// Runs every scheduled job (of one org, or of all); answers how many ran.
+/// Runs every scheduled job (of one org, or of all: then not those of orgs whose jobs run only on
+/// request); answers how many ran.
 pub fn run_pending(state: &AppState, org_id: Option<&str>) -> Result<usize, StoreError> {
-    let pending = state.store.read(|conn| jobs::pending(conn, org_id))?;
+    let mut pending = state.store.read(|conn| jobs::pending(conn, org_id))?;
+    if org_id.is_none() {
+        pending.retain(|job| !state.runs_jobs_manually(&job.org_id));
+    }
     for job in &pending {
         let now = state.org_now(&job.org_id)?;
         // Shown as in_progress while it runs; a crash mid-run puts it back to scheduled on the
@@ -263,12 +268,18 @@ fn item_result(
     }
 }
 
-/// A job as the job-status endpoint shows it: `data` is null until it has completed.
-pub fn render(job: &JobRow) -> Value {
+/// A job as the job-status endpoint shows it. Until it has completed, `data` is `null` on
+/// v4–v7 (the v5 documentation) and an empty array on v8 (whose schema types it an array).
+pub fn render(job: &JobRow, version: ApiVersion) -> Value {
+    let pending = if version >= ApiVersion::V8 {
+        Value::Array(Vec::new())
+    } else {
+        Value::Null
+    };
     let data = job
         .results
         .as_deref()
         .and_then(|results| serde_json::from_str::<Value>(results).ok())
-        .unwrap_or(Value::Null);
+        .unwrap_or(pending);
     json!({ "data": data, "job_id": job.id, "status": job.status })
 }

@@ -84,14 +84,17 @@ pub(super) fn portal_users(
     rows(
         conn,
         "SELECT personality_id, user_type_id, confirm, active, status_reason, invited_time,
-                language, invite_expired
+                language, invite_expired, source,
+                NULLIF(created_time, invited_time) AS created_time
          FROM portal_users WHERE org_id = ?1 ORDER BY seq",
         [org_id],
         |row| {
+            // `created_time` is written only where it differs from `invited_time` (a reinvite).
             from_row!(row => PortalUserFixture {
                 personality_id, user_type_id, confirm: flag, active: flag, status_reason,
                 invited_time: |unix: i64| format_timestamp(unix, offset),
-                language, invite_expired: flag,
+                language, invite_expired: flag, source,
+                created_time: |unix: Option<i64>| unix.map(|unix| format_timestamp(unix, offset)),
             })
         },
     )
