@@ -7,30 +7,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use portals_conformance::scenario;
-use portals_mock::{AppState, Clock, Config, FixtureSet, MockServer, Store};
+use portals_mock::Config;
 use serde_json::Value;
+
+mod common;
+use common::Mock;
 
 const BIN: &str = env!("CARGO_BIN_EXE_portals-conformance");
 
-/// A mock on 127.0.0.1 port 0 (its job worker off, as the embedded mock's), with the runtime
-/// it runs on; stopped by the test through its handle.
-fn start_mock() -> (tokio::runtime::Runtime, MockServer) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(async {
-        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
-        let config = Config {
-            job_interval: None,
-            ..Config::default()
-        };
-        let state = AppState::new(store, Clock::real(), config);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        MockServer::start(listener, state).unwrap()
-    });
-    (runtime, server)
+/// A mock on 127.0.0.1 port 0, its job worker off as the embedded mock's.
+fn start_mock() -> Mock {
+    Mock::start(Config {
+        job_interval: None,
+        ..Config::default()
+    })
 }
 
 fn fresh_dir(name: &str) -> PathBuf {
@@ -107,17 +97,11 @@ fn the_recorded_suite_replays_on_the_mock_and_reports_an_injected_fault() {
 
     // A mock whose Get Portals fails: the replay reports that divergence, and only where
     // Get Portals is called.
-    let (runtime, server) = start_mock();
-    let base = server.base_url();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let fault = agent
-        .post(format!("{base}/__mock/faults"))
-        .send(r#"{"method":"GET","url_path_pattern":"/settings/portals$","error":{"code":"INTERNAL_ERROR"}}"#)
-        .unwrap();
-    assert_eq!(fault.status(), 201);
+    let mock = start_mock();
+    let base = mock.base.clone();
+    mock.inject_fault(
+        r#"{"method":"GET","url_path_pattern":"/settings/portals$","error":{"code":"INTERNAL_ERROR"}}"#,
+    );
     let output = run(&[
         "--target",
         &base,
@@ -134,7 +118,6 @@ fn the_recorded_suite_replays_on_the_mock_and_reports_an_injected_fault() {
         "{text}"
     );
     assert!(text.contains("at status: expected 200, got 500"), "{text}");
-    runtime.block_on(server.stop());
 }
 
 #[test]
@@ -204,8 +187,8 @@ fn collect_strings(value: &Value, into: &mut Vec<String>) {
 #[test]
 fn the_mock_compared_with_itself_shows_no_difference() {
     // Another mock, whose org ids run ahead: zylker-4 where the embedded one has zylker-1.
-    let (runtime, server) = start_mock();
-    let base = server.base_url();
+    let mock = start_mock();
+    let base = mock.base.clone();
     for _ in 0..3 {
         ureq::post(format!("{base}/__mock/orgs"))
             .send(r#"{"fixture":"zylker"}"#)
@@ -222,5 +205,4 @@ fn the_mock_compared_with_itself_shows_no_difference() {
         text.contains(&format!(" 0 differ, {} skipped", not_for_the_mock())),
         "{text}"
     );
-    runtime.block_on(server.stop());
 }

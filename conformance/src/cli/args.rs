@@ -71,8 +71,25 @@ never counted as passed); 1 when any diverged; 2 when the run cannot start (a us
 target that cannot be reached, missing credentials, scenario files that do not load, filters
 that select nothing).";
 
+/// The options `diff` and `record` share, for their help texts.
+macro_rules! sending_options_help {
+    () => {
+        "    --token TOKEN            access token for a URL target (default: as for a run)
+    --scenarios PATH         a scenario directory or file (default: the suite built in)
+    --tag TAG, --area AREA   only scenarios with this tag, of this area (repeatable)
+    --var NAME=VALUE         set {{NAME}} for every scenario (repeatable)
+    --allow-writes           run scenarios that write on a live org
+    --allow-irreversible     run irreversible scenarios on a live org
+    --keep-orgs              leave the orgs made for scenarios on the target
+    FILTER                   only the scenarios whose name contains it
+    -h, --help               this text
+"
+    };
+}
+
 /// The text of `diff --help`.
-pub const DIFF_HELP: &str = "\
+pub const DIFF_HELP: &str = concat!(
+    "\
 portals-conformance diff: run each scenario on two targets, without its expectations, and list
 where their answers differ
 
@@ -91,20 +108,15 @@ OPTIONS:
                              ([*] is any index, .* any key; a path masks all below it, and
                              is ignored where only one side has it);
                              repeatable
-    --token TOKEN            access token for a URL target (default: as for a run)
-    --scenarios PATH         a scenario directory or file (default: the suite built in)
-    --tag TAG, --area AREA   only scenarios with this tag, of this area (repeatable)
-    --var NAME=VALUE         set {{NAME}} for every scenario (repeatable)
-    --allow-writes           run scenarios that write on a production domain
-    --allow-irreversible     run irreversible scenarios on a production domain
-    --keep-orgs              leave the orgs made for scenarios on the target
-    FILTER                   only the scenarios whose name contains it
-    -h, --help               this text
-
-Exit code: 0 when every scenario run on both answered the same, 1 when any differs.";
+",
+    sending_options_help!(),
+    "
+Exit code: 0 when every scenario run on both answered the same, 1 when any differs."
+);
 
 /// The text of `record --help`.
-pub const RECORD_HELP: &str = "\
+pub const RECORD_HELP: &str = concat!(
+    "\
 portals-conformance record: run each scenario on a target and write it again, its expectations
 the target's answers, as a scenario file that replays
 
@@ -121,18 +133,12 @@ Replay with `portals-conformance --scenarios DIR --target TARGET`.
 OPTIONS:
     --target mock|URL        where to run (default: mock, the embedded mock)
     --out DIR                where to write the scenario files
-    --token TOKEN            access token for a URL target (default: as for a run)
-    --scenarios PATH         a scenario directory or file (default: the suite built in)
-    --tag TAG, --area AREA   only scenarios with this tag, of this area (repeatable)
-    --var NAME=VALUE         set {{NAME}} for every scenario (repeatable)
-    --allow-writes           run scenarios that write on a production domain
-    --allow-irreversible     run irreversible scenarios on a production domain
-    --keep-orgs              leave the orgs made for scenarios on the target
-    FILTER                   only the scenarios whose name contains it
-    -h, --help               this text
-
+",
+    sending_options_help!(),
+    "
 Scenarios a target cannot run (ignored) or that fail to run (a request not sent, a capture not
-found) are not written and are listed. Exit code: 0 when every scenario run was written.";
+found) are not written and are listed. Exit code: 0 when every scenario run was written."
+);
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -149,39 +155,18 @@ pub struct Cli {
     /// Where to run: `mock` or a URL.
     #[arg(long, default_value = "mock")]
     pub target: String,
-    /// The target's access token.
-    #[arg(long)]
-    pub token: Option<String>,
-    /// The scenario directory.
-    #[arg(long)]
-    pub scenarios: Option<PathBuf>,
+    /// Token, scenarios, what may run, variables: as `diff` and `record` take them.
+    #[command(flatten)]
+    pub sending: Sending,
     /// Extra keys in answers are divergences.
     #[arg(long, overrides_with = "lenient")]
     pub strict: bool,
     /// Extra keys in answers are ignored.
     #[arg(long, overrides_with = "strict")]
     pub lenient: bool,
-    /// Scenarios that write may run on a production domain.
-    #[arg(long)]
-    pub allow_writes: bool,
-    /// Irreversible scenarios may run on a production domain.
-    #[arg(long)]
-    pub allow_irreversible: bool,
     /// Print the version (libtest's flattened options turn clap's own flag off).
     #[arg(short = 'V', long)]
     pub version: bool,
-    /// Leave the orgs made for scenarios on the target.
-    #[arg(long)]
-    pub keep_orgs: bool,
-    /// Only scenarios with one of these tags.
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Only scenarios of one of these areas.
-    #[arg(long = "area", value_name = "AREA")]
-    pub areas: Vec<String>,
-    /// `NAME=VALUE` variables for every scenario.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
     /// Write the JSON report here.
     #[arg(long)]
     pub report_json: Option<PathBuf>,
@@ -212,7 +197,7 @@ pub enum Command {
     Coverage(CoverageArgs),
 }
 
-/// What `diff` and `record` share: how to reach a target and which scenarios to run.
+/// What a run, `diff` and `record` share: how to reach a target and which scenarios to run.
 #[derive(Debug, Clone, PartialEq, Eq, Args)]
 pub struct Sending {
     /// The target's access token.
@@ -239,8 +224,6 @@ pub struct Sending {
     /// `NAME=VALUE` variables for every scenario.
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
-    /// Only the scenarios whose name contains it.
-    pub filter: Option<String>,
 }
 
 /// `diff`'s options.
@@ -258,6 +241,8 @@ pub struct DiffArgs {
     /// Target, token and scenarios.
     #[command(flatten)]
     pub sending: Sending,
+    /// Only the scenarios whose name contains it.
+    pub filter: Option<String>,
 }
 
 /// `record`'s options.
@@ -272,6 +257,8 @@ pub struct RecordArgs {
     /// Token and scenarios.
     #[command(flatten)]
     pub sending: Sending,
+    /// Only the scenarios whose name contains it.
+    pub filter: Option<String>,
 }
 
 /// `coverage`'s options.
@@ -364,10 +351,13 @@ mod tests {
             "email=a=b@x.com",
             "--keep-orgs",
         ]);
-        assert_eq!(cli.tags, ["UT3", "oauth"]);
-        assert_eq!(cli.areas, ["users"]);
-        assert_eq!(cli.vars, [("email".to_owned(), "a=b@x.com".to_owned())]);
-        assert!(cli.keep_orgs);
+        assert_eq!(cli.sending.tags, ["UT3", "oauth"]);
+        assert_eq!(cli.sending.areas, ["users"]);
+        assert_eq!(
+            cli.sending.vars,
+            [("email".to_owned(), "a=b@x.com".to_owned())]
+        );
+        assert!(cli.sending.keep_orgs);
         let bad = |args: Vec<&str>| {
             let mut all = vec!["portals-conformance"];
             all.extend(args);
@@ -404,7 +394,7 @@ mod tests {
             ("mock", Some("o"))
         );
         assert_eq!(record.sending.token.as_deref(), Some("t"));
-        assert_eq!(record.sending.filter.as_deref(), Some("portals::"));
+        assert_eq!(record.filter.as_deref(), Some("portals::"));
         let refused = |args: &[&str]| {
             let mut all = vec!["portals-conformance".to_owned()];
             all.extend(args.iter().map(|a| (*a).to_owned()));

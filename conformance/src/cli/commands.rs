@@ -22,7 +22,7 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode, String> {
     let token = credentials.as_ref().map(Credentials::token).transpose()?;
     let a = target(&args.a, credentials)?;
     let b = target(&args.b, token.map(Credentials::fixed))?;
-    let scenarios = scenarios(&args.sending)?;
+    let scenarios = scenarios(&args.sending, args.filter.as_deref())?;
     delete_orgs_on_interrupt(&[&a, &b], &args.sending);
     let summary = compare::diff(&a, &b, &scenarios, &options(&args.sending), &masks);
     Ok(if summary.differed == 0 {
@@ -35,7 +35,7 @@ pub fn diff(args: &DiffArgs) -> Result<ExitCode, String> {
 /// `record`: exit 0 when every scenario that ran was written.
 pub fn record(args: &RecordArgs) -> Result<ExitCode, String> {
     let target = target(&args.target, credentials(&args.sending)?)?;
-    let scenarios = scenarios(&args.sending)?;
+    let scenarios = scenarios(&args.sending, args.filter.as_deref())?;
     delete_orgs_on_interrupt(&[&target], &args.sending);
     let report = compare::record(&target, &scenarios, &options(&args.sending), &args.out)?;
     for (name, reason) in &report.ignored {
@@ -120,15 +120,15 @@ fn delete_orgs_on_interrupt(targets: &[&Target], sending: &Sending) {
 
 /// The scenarios of `--scenarios` (else the built-in suite) with the tags and areas asked for,
 /// whose name contains the filter; none is an error.
-fn scenarios(sending: &Sending) -> Result<Vec<LoadedScenario>, String> {
+fn scenarios(sending: &Sending, filter: Option<&str>) -> Result<Vec<LoadedScenario>, String> {
     let mut scenarios = select(
         sending.scenarios.as_deref(),
         &sending.tags,
         &sending.areas,
         &sending.vars,
     )?;
-    if let Some(filter) = &sending.filter {
-        scenarios.retain(|s| s.name.contains(filter.as_str()));
+    if let Some(filter) = filter {
+        scenarios.retain(|s| s.name.contains(filter));
         if scenarios.is_empty() {
             return Err(format!(
                 "no scenario has {}",

@@ -55,7 +55,7 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Some(Command::Record(args)) => return commands::record(args),
         None => {}
     }
-    let credentials = match cli.token.clone() {
+    let credentials = match cli.sending.token.clone() {
         Some(token) => Some(Credentials::fixed(token)),
         None => Credentials::from_environment()?,
     };
@@ -72,14 +72,19 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     });
     let options = Options {
         mode,
-        allow_writes: cli.allow_writes,
-        allow_irreversible: cli.allow_irreversible,
+        allow_writes: cli.sending.allow_writes,
+        allow_irreversible: cli.sending.allow_irreversible,
         check: true,
-        keep_orgs: cli.keep_orgs,
-        vars: cli.vars.clone(),
+        keep_orgs: cli.sending.keep_orgs,
+        vars: cli.sending.vars.clone(),
     };
-    let scenarios = select(cli.scenarios.as_deref(), &cli.tags, &cli.areas, &cli.vars)?;
-    if !cli.keep_orgs && target.control_plane {
+    let scenarios = select(
+        cli.sending.scenarios.as_deref(),
+        &cli.sending.tags,
+        &cli.sending.areas,
+        &cli.sending.vars,
+    )?;
+    if !cli.sending.keep_orgs && target.control_plane {
         crate::cleanup::delete_on_interrupt(target.agent().clone());
     }
     let mut arguments = cli.test.clone();

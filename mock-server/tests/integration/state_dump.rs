@@ -481,20 +481,16 @@ fn an_org_made_again_under_a_deleted_ones_id_starts_with_no_credits_faults_or_jo
 
     let (again, token) = create();
     assert_eq!(again, org, "the lowest free id is reused");
-    let journal = server.call("GET", &format!("/__mock/orgs/{org}/requests"), None, None);
-    assert_eq!(
-        journal.json()["requests"],
-        serde_json::json!([]),
-        "{}",
-        journal.body
-    );
-    let faults = server.call("GET", &format!("/__mock/orgs/{org}/faults"), None, None);
-    assert_eq!(
-        faults.json()["faults"],
-        serde_json::json!([]),
-        "{}",
-        faults.body
-    );
+    // Its journal and its faults are empty lists.
+    for what in ["requests", "faults"] {
+        let listed = server.call("GET", &format!("/__mock/orgs/{org}/{what}"), None, None);
+        assert_eq!(
+            listed.json()[what],
+            serde_json::json!([]),
+            "{}",
+            listed.body
+        );
+    }
     let limits = server.call("GET", &limits, None, None).json();
     assert_eq!(limits["credits"]["used"], 0, "{limits}");
     assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 200);
