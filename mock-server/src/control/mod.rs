@@ -23,8 +23,10 @@ pub mod router;
 mod snapshots;
 mod state_dump;
 
+use crate::api::error::ApiError;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
+use error::ControlError;
 use error::Outcome;
 use router::ControlRoute;
 
@@ -33,11 +35,12 @@ pub(crate) fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
     run(state, request).unwrap_or_else(ApiResponse::from)
 }
 
-/// Routes (path, then method), admits the client, and runs the feature's endpoint.
+/// Admits the client, routes (path, then method), and runs the feature's endpoint.
 fn run(state: &AppState, request: &ApiRequest) -> Outcome {
-    let segments = request.segment_strs();
-    let operation = router::route(request.method, segments.get(1..).unwrap_or_default())?;
     admission::admit(state, request)?;
+    let segments = request.segment_strs();
+    let operation = router::route(request.method, segments.get(1..).unwrap_or_default())
+        .map_err(|error| routing_error(request, &error))?;
     match &operation {
         ControlRoute::ListOrgs => orgs::list(state),
         ControlRoute::CreateOrg => orgs::create(state, request),
@@ -81,5 +84,15 @@ fn run(state: &AppState, request: &ApiRequest) -> Outcome {
         ControlRoute::SetLimits(org_id) => limits::routes::set(state, request, org_id),
         ControlRoute::GetEnvironment(org_id) => environment::get(state, org_id),
         ControlRoute::SetEnvironment(org_id) => environment::set(state, request, org_id),
+    }
+}
+
+/// A routing failure in the control plane's own shape, naming the method and path.
+fn routing_error(request: &ApiRequest, error: &ApiError) -> ControlError {
+    let method = journal::method_name(request.method).to_owned();
+    let path = request.path.clone();
+    match error {
+        ApiError::InvalidRequestMethod => ControlError::MethodNotAllowed { method, path },
+        _ => ControlError::UnknownRoute { method, path },
     }
 }
