@@ -23,7 +23,9 @@
 //! * `control`: the control plane: `control::router`, `control::admission`, `control::body`
 //!   (its JSON bodies), `control::error` (`ControlError`), and one module per feature: `orgs`,
 //!   `state_dump`, `snapshots`, `invitations`, `jobs`, `journal` (with `journal::routes` and
-//!   `journal::verify`), `faults` (with `faults::routes`), `clock`, `limits` (with
+//!   `journal::verify`), `faults` (with `faults::spec` and `faults::routes`: faults and stubs),
+//!   `pattern` (the request patterns faults and verification share, with `pattern::json_path`),
+//!   `clock`, `limits` (with
 //!   `limits::routes`) and `environment`; the journal, faults and limits engines are the
 //!   `mod.rs` of their folders;
 //! * `domain`: rules several handlers share: `domain::membership` (one user's invite,

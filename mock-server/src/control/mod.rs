@@ -3,7 +3,8 @@
 //! [`handle`] routes a request ([`router`]), admits its client ([`admission`]), and runs the
 //! feature's module: [`orgs`] (create, list, reset, delete, check), [`oauth`] (grant codes), [`state_dump`] (an org as
 //! fixture JSON), [`snapshots`], [`invitations`] (a user accepts, invitations expire), [`jobs`],
-//! [`journal`] (what was sent, and verification), [`faults`], [`clock`], [`limits`] and
+//! [`journal`] (what was sent, and verification), [`faults`] (and stubs), [`pattern`] (the
+//! request patterns both take), [`clock`], [`limits`] and
 //! [`environment`]. The journal, faults and limits folders also hold the engines the request
 //! path uses. Errors answer `{"error":{"code":…,"message":…}}`.
 
@@ -19,6 +20,7 @@ pub mod journal;
 pub mod limits;
 mod oauth;
 mod orgs;
+pub mod pattern;
 pub mod router;
 mod snapshots;
 mod state_dump;

@@ -24,4 +24,5 @@ mod records; // the Records API subset: add, read, delete to the recycle bin
 mod sdk_compat; // what Zoho's SDKs send and expect: users/org after a token fetch, multipart, …
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM, JSON logs
 mod state_dump; // /__mock/orgs/{id}/state round trip, DELETE /__mock/orgs/{id}, `portals-mock dump`
+mod stubs; // faults as stubs, one pattern language with verification, 429 headers
 mod user_types; // UT1-UT5: list, get, create, update, delete, every rule and error body
