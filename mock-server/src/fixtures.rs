@@ -448,6 +448,8 @@ fn is_zero(value: &i64) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct FixtureSet {
     orgs: BTreeMap<String, OrgFixture>,
+    /// The shared CRMs (`crm/<name>.json`), for inline fixtures that name one.
+    crms: BTreeMap<String, CrmFixture>,
 }
 
 impl FixtureSet {
@@ -525,7 +527,25 @@ impl FixtureSet {
                 org.crm = CrmSource::Inline(Box::new(crm.clone()));
             }
         }
-        Ok(FixtureSet { orgs })
+        Ok(FixtureSet { orgs, crms })
+    }
+
+    /// An org fixture given as JSON (`POST /__mock/orgs {"fixture_json": …}`): strict as a
+    /// file is, its `crm` inline or the name of one of this set's CRM files.
+    pub fn inline_org(&self, value: &Value) -> Result<OrgFixture, String> {
+        let mut org: OrgFixture =
+            serde_json::from_value(value.clone()).map_err(|error| error.to_string())?;
+        if let CrmSource::Named(name) = &org.crm {
+            let crm = self.crms.get(name).ok_or_else(|| {
+                let known: Vec<&str> = self.crms.keys().map(String::as_str).collect();
+                format!(
+                    "\"crm\": no CRM named {name:?} (known: {}; or give the CRM inline)",
+                    known.join(", ")
+                )
+            })?;
+            org.crm = CrmSource::Inline(Box::new(crm.clone()));
+        }
+        Ok(org)
     }
 
     /// Adds (or replaces) an org fixture, e.g. one a test builds from another; its CRM must be

@@ -1,7 +1,8 @@
 //! The control plane under `/__mock/`: the mock's own API, for tests and tools (never Zoho's).
 //!
 //! [`handle`] routes a request ([`router`]), admits its client ([`admission`]), and runs the
-//! feature's module: [`orgs`] (create, list, reset, delete, check), [`oauth`] (grant codes), [`state_dump`] (an org as
+//! feature's module: [`orgs`] (create, list, reset, delete, check), [`server_reset`] (every
+//! created org at once, the whole server), [`oauth`] (grant codes), [`state_dump`] (an org as
 //! fixture JSON), [`snapshots`], [`invitations`] (a user accepts, invitations expire), [`jobs`],
 //! [`journal`] (what was sent, and verification), [`faults`] (and stubs), [`pattern`] (the
 //! request patterns both take), [`clock`], [`limits`] and
@@ -22,6 +23,7 @@ mod oauth;
 mod orgs;
 pub mod pattern;
 pub mod router;
+mod server_reset;
 mod snapshots;
 mod state_dump;
 
@@ -46,6 +48,8 @@ fn run(state: &AppState, request: &ApiRequest) -> Outcome {
     match &operation {
         ControlRoute::ListOrgs => orgs::list(state),
         ControlRoute::CreateOrg => orgs::create(state, request),
+        ControlRoute::DeleteCreatedOrgs => server_reset::delete_created(state, request),
+        ControlRoute::ResetServer => server_reset::reset_server(state),
         ControlRoute::ResetOrg(org_id) => orgs::reset(state, org_id),
         ControlRoute::DeleteOrg(org_id) => orgs::delete(state, org_id),
         ControlRoute::CheckOrg(org_id) => orgs::check(state, org_id),

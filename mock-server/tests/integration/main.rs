@@ -7,6 +7,7 @@ mod bad_input; // malformed and mistyped bodies, odd paths and headers: document
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod concurrency; // many clients at once: one winner, no lost updates, consistent counts
 mod control_errors; // the control plane's error shape, clock truth, environment refusal
+mod control_orgs; // bulk delete of created orgs, server reset, inline fixtures, chosen org ids
 mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
 mod control_tools; // journal, verification, faults, clock, limits, environment, snapshots
 mod crash_safety; // --db FILE under SIGKILL: acknowledged writes survive, integrity holds
