@@ -13,6 +13,7 @@ mod control_tools; // journal, verification, faults, clock, limits, environment,
 mod crash_safety; // --db FILE under SIGKILL: acknowledged writes survive, integrity holds
 mod docs; // README.md mentions every flag --help lists
 mod exposure; // loopback by default, tokens never in logs at any level
+mod fixture_dirs; // --fixtures adds, --only-fixtures replaces; errors name the real path
 mod fuzz; // a short seeded pass of every fuzz target
 mod invitations; // I1-I3: every invitation rule and failure reason, bulk invites, job status
 mod jobs; // scheduled jobs: 200/201 and 499/500 thresholds, jobs/run, 10,000 users
