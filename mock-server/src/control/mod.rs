@@ -19,7 +19,7 @@ mod invitations;
 mod jobs;
 pub mod journal;
 pub mod limits;
-mod oauth;
+pub(crate) mod oauth;
 mod orgs;
 pub mod pattern;
 pub mod router;

@@ -19,6 +19,7 @@ mod invitations; // I1-I3: every invitation rule and failure reason, bulk invite
 mod jobs; // scheduled jobs: 200/201 and 499/500 thresholds, jobs/run, 10,000 users
 mod migrations; // older schemas upgrade with their data, newer ones are refused
 mod oauth; // /oauth/v2/token: refresh and authorization-code grants
+mod oauth_authorize; // /oauth/v2/auth: consent, redirect with code, the whole sign-in
 mod persistence; // --db FILE: restarts keep state, newer schemas are refused
 mod portal_users; // U1-U5: listing, filters, paging, delete, transfer, status changes
 mod portals; // P1-P4: what scenarios cannot express (a stopped clock, no Content-Type)
