@@ -1,5 +1,5 @@
 //! The Zoho API: `/crm/` (the Portals, Users, Organization and Records APIs) and `/oauth/`
-//! (the accounts server's authorization and token endpoints: [`oauth_authorize`], [`oauth`]).
+//! (the accounts server's authorization and token endpoints: [`oauth_authorize`], [`oauth`](mod@oauth)).
 //!
 //! A `/crm/` call goes through [`crm`]: [`router`] (path, then method), [`auth`] (the token),
 //! the sandbox rule, on v8 the user-type refusals (a data centre's host that does not serve them, a

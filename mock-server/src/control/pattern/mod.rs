@@ -322,7 +322,7 @@ fn value_matches(
 }
 
 /// The operator of a matcher object: exactly one key.
-fn operator<'v>(object: &'v Map<String, Value>) -> Option<(&'v str, &'v Value)> {
+fn operator(object: &Map<String, Value>) -> Option<(&str, &Value)> {
     match object.iter().collect::<Vec<_>>().as_slice() {
         [(key, value)] => Some((key.as_str(), value)),
         _ => None,
