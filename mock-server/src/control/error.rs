@@ -54,6 +54,8 @@ pub enum ControlError {
     EnvironmentLocked(String),
     /// 409 `ORG_EXISTS`: an org with the chosen id exists already.
     OrgExists(String),
+    /// 413 `BODY_TOO_LARGE`: the body is larger than `--max-body-bytes`.
+    BodyTooLarge { route: String, limit: usize },
     /// 500 `INTERNAL_ERROR`, with what failed.
     Internal(String),
     /// An error the API's router answers too (an unknown path, a wrong method, a hidden plane).
@@ -69,6 +71,7 @@ impl ControlError {
             | ControlError::UnknownFault(_)
             | ControlError::UnknownRoute { .. } => 404,
             ControlError::MethodNotAllowed { .. } => 405,
+            ControlError::BodyTooLarge { .. } => 413,
             ControlError::EnvironmentLocked(_) | ControlError::OrgExists(_) => 409,
             ControlError::WrongAdminToken { .. } => 403,
             ControlError::UnknownFixture { .. }
@@ -102,6 +105,7 @@ impl ControlError {
             ControlError::MethodNotAllowed { .. } => "METHOD_NOT_ALLOWED",
             ControlError::EnvironmentLocked(_) => "ENVIRONMENT_LOCKED",
             ControlError::OrgExists(_) => "ORG_EXISTS",
+            ControlError::BodyTooLarge { .. } => "BODY_TOO_LARGE",
             ControlError::Internal(_) => "INTERNAL_ERROR",
             ControlError::Routing(error) => error.code(),
         }
@@ -151,6 +155,10 @@ impl fmt::Display for ControlError {
                 "org {org_id:?} cannot be switched to production: the server runs with --environment sandbox, which makes every org a sandbox (restart it without that flag)"
             ),
             ControlError::OrgExists(org_id) => write!(f, "an org {org_id:?} exists already"),
+            ControlError::BodyTooLarge { route, limit } => write!(
+                f,
+                "{route}: the body is larger than {limit} bytes (--max-body-bytes)"
+            ),
             ControlError::BadRequest(message)
             | ControlError::BadFault(message)
             | ControlError::BadPattern(message)

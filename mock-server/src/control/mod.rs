@@ -93,6 +93,28 @@ fn run(state: &AppState, request: &ApiRequest) -> Outcome {
     }
 }
 
+/// Whether a path is the control plane's (and the control plane is on), for answers given
+/// before the pipeline runs.
+pub(crate) fn is_control_path(state: &AppState, path: &str) -> bool {
+    state.config.control_plane != crate::config::ControlPlane::Off
+        && (path == "/__mock" || path.starts_with("/__mock/"))
+}
+
+/// The answer to a control-plane request whose body could not be read (too large, broken
+/// framing): the control plane's error shape, naming the route.
+pub(crate) fn unreadable_body(method: &str, path: &str, error: &ApiError) -> ApiResponse {
+    let error = match error {
+        ApiError::RequestEntityTooLarge { limit } => ControlError::BodyTooLarge {
+            route: format!("{method} {path}"),
+            limit: *limit,
+        },
+        other => ControlError::BadRequest(format!(
+            "{method} {path}: the body cannot be read ({other})"
+        )),
+    };
+    error.into()
+}
+
 /// A routing failure in the control plane's own shape, naming the method and path.
 fn routing_error(request: &ApiRequest, error: &ApiError) -> ControlError {
     let method = journal::method_name(request.method).to_owned();

@@ -130,3 +130,22 @@ fn production_is_refused_with_a_reason_under_a_sandbox_server() {
     );
     assert_eq!(production.json()["environment"], "production");
 }
+
+#[test]
+fn a_control_plane_body_too_large_is_answered_in_the_control_planes_shape() {
+    let server = start_with(
+        Clock::real(),
+        Config {
+            max_body_bytes: 64,
+            ..Config::default()
+        },
+    );
+    let big = format!(r#"{{"fixture":"{}"}}"#, "b".repeat(200));
+    let reply = server.call("POST", "/__mock/orgs", None, Some(&big));
+    let message = control_error(&reply, 413, "BODY_TOO_LARGE");
+    assert!(message.contains("POST /__mock/orgs"), "{message}");
+    // The API keeps Zoho's answer.
+    let api = server.post("/crm/v8/settings/portals", crate::common::ADMIN, &big);
+    assert_eq!(api.status, 413);
+    assert_eq!(api.json()["code"], "REQUEST_ENTITY_TOO_LARGE");
+}
