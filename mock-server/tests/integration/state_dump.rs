@@ -273,7 +273,7 @@ fn the_state_of_an_unknown_org_is_404_unknown_org() {
     assert_eq!(reply.status, 404, "{}", reply.body);
     assert_eq!(reply.json()["error"]["code"], "UNKNOWN_ORG");
     let wrong_method = server.call("POST", "/__mock/orgs/zylker/state", None, None);
-    assert_eq!(wrong_method.status, 400, "{}", wrong_method.body);
+    assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn the_dump_command_prints_what_the_server_answered_and_leaves_the_file_alone() 
         before,
         "the dump wrote to the file"
     );
-    // With the built-in fixtures as a directory, the same.
+    // With the built-in fixtures as a directory instead, the same.
     let fixtures_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/seed");
     let with_dir = run_binary(&[
         "dump",
@@ -386,7 +386,7 @@ fn the_dump_command_prints_what_the_server_answered_and_leaves_the_file_alone() 
         db_arg,
         "--org",
         "zylker",
-        "--fixtures",
+        "--only-fixtures",
         fixtures_dir,
     ]);
     assert!(with_dir.status.success());
