@@ -34,7 +34,7 @@ USAGE:
                                  --invite first invites the 10,000 users the pages need;
                                  SCENARIO `hello`: GETs against `portals-bench hello`
     portals-bench fixtures DIR   write the fixtures the load runs use (to profile by hand:
-                                 portals-mock --fixtures DIR; org bench10k, token
+                                 portals-mock --only-fixtures DIR; org bench10k, token
                                  1000.bench10k.admin, 10,000 customers to invite)
 
 OPTIONS:

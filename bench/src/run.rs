@@ -97,7 +97,7 @@ async fn measure(
             "error",
             "--job-interval-ms",
             "0",
-            "--fixtures",
+            "--only-fixtures",
             fixture_dir,
         ],
     )?;

@@ -14,12 +14,13 @@
 //! * [`credentials`]: the token for a live target: given, or refreshed at the accounts server;
 //! * [`runner`]: one scenario's setup, steps and cleanup; each step built, sent, checked and
 //!   captured;
-//! * [`report`]: JSON report, JUnit XML, closing summary; [`report::html`], the HTML report,
-//!   one self-contained page;
+//! * [`report`]: JSON report, JUnit XML (quick-xml), closing summary; [`report::html`], the HTML
+//!   report, one self-contained page;
 //! * [`progress`]: progress of a run on stderr (a status line on a terminal, plain lines otherwise);
 //! * [`coverage`]: the map of documented outcomes to the scenarios that expect them, and of Zoho's
 //!   v8 examples to the scenarios and ledger rows that cite them (`coverage::oas8`);
-//! * [`compare`]: `diff` (two targets' normalised answers) and `record` (save answers);
+//! * [`compare`]: `diff` (two targets' answers, masked, compared) and `record` (answers written
+//!   as scenario files that replay);
 //! * [`cli`]: the command line (clap derive), driving libtest-mimic.
 
 pub mod cleanup;

@@ -1,5 +1,5 @@
-//! The README describes the command line `portals-conformance --help` prints: every flag it
-//! lists appears in the README.
+//! The README describes the command line `portals-conformance --help`, `diff --help` and
+//! `record --help` print: every flag they list appears in the README.
 
 use std::process::Command;
 
@@ -7,12 +7,16 @@ use std::process::Command;
 fn every_flag_of_the_help_is_in_the_readme() {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
         .expect("README.md");
-    let output = Command::new(env!("CARGO_BIN_EXE_portals-conformance"))
-        .arg("--help")
-        .output()
-        .unwrap();
-    let help = String::from_utf8_lossy(&output.stdout).into_owned()
-        + &String::from_utf8_lossy(&output.stderr);
+    let mut help = String::new();
+    for args in [&["--help"][..], &["diff", "--help"], &["record", "--help"]] {
+        let output = Command::new(env!("CARGO_BIN_EXE_portals-conformance"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        help += &String::from_utf8_lossy(&output.stdout);
+        help += &String::from_utf8_lossy(&output.stderr);
+    }
     let mut flags: Vec<&str> = help
         .split(|c: char| c.is_whitespace() || c == '|' || c == '[' || c == ']' || c == ',')
         .filter(|w| w.starts_with("--") && w.len() > 2)
@@ -34,6 +38,7 @@ fn every_flag_of_the_help_is_in_the_readme() {
     flags.sort_unstable();
     flags.dedup();
     assert!(flags.len() >= 8, "{flags:?}");
+    assert!(flags.contains(&"--mask"), "{flags:?}");
     for flag in flags {
         assert!(
             readme.contains(flag),

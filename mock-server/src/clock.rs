@@ -27,6 +27,14 @@ impl Clock {
         }
     }
 
+    /// Whether the clock stands still (`--clock`).
+    pub fn is_fixed(&self) -> bool {
+        self.fixed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .is_some()
+    }
+
     /// Now, in Unix seconds.
     pub fn now(&self) -> i64 {
         match *self

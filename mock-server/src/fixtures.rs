@@ -1,15 +1,16 @@
 //! Seed fixtures: the JSON format of an org (its CRM, users, tokens, portal) and how a set of
-//! them is loaded, from the copy embedded at build time or from a `--fixtures DIR`.
+//! them is loaded: the copy embedded at build time, plus a `--fixtures DIR`, or a directory
+//! alone (`--only-fixtures DIR`).
 //!
 //! A fixture directory holds `orgs/<name>.json` (one org each; the file name is the fixture's
 //! name) and `crm/<name>.json` (CRM metadata and records that several orgs share, referenced by
 //! `"crm": "<name>"`; an org may also carry its CRM inline). Parsing is strict: an unknown key is
 //! an error that names the file.
 
+mod load;
 pub mod references;
 
-use std::collections::BTreeMap;
-use std::path::Path;
+pub use load::FixtureSet;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -442,108 +443,6 @@ fn is_false(value: &bool) -> bool {
 }
 fn is_zero(value: &i64) -> bool {
     *value == 0
-}
-
-/// A loaded set of fixtures: org name -> org, with every CRM reference resolved inline.
-#[derive(Debug, Clone, Default)]
-pub struct FixtureSet {
-    orgs: BTreeMap<String, OrgFixture>,
-}
-
-impl FixtureSet {
-    /// The fixtures embedded in the binary at build time.
-    pub fn embedded() -> Result<FixtureSet, String> {
-        FixtureSet::from_files(
-            embedded::EMBEDDED
-                .iter()
-                .map(|(path, text)| ((*path).to_owned(), (*text).to_owned())),
-        )
-    }
-
-    /// The fixtures in a directory laid out as `orgs/*.json` and `crm/*.json`.
-    pub fn from_dir(dir: &Path) -> Result<FixtureSet, String> {
-        let mut files = Vec::new();
-        for sub in ["orgs", "crm"] {
-            let sub_dir = dir.join(sub);
-            if !sub_dir.is_dir() {
-                continue;
-            }
-            let entries = std::fs::read_dir(&sub_dir)
-                .map_err(|error| format!("{}: {error}", sub_dir.display()))?;
-            for entry in entries {
-                let path = entry
-                    .map_err(|error| format!("{}: {error}", sub_dir.display()))?
-                    .path();
-                if path.extension().is_some_and(|ext| ext == "json") {
-                    let text = std::fs::read_to_string(&path)
-                        .map_err(|error| format!("{}: {error}", path.display()))?;
-                    let name = path.file_name().unwrap_or_default().to_string_lossy();
-                    files.push((format!("{sub}/{name}"), text));
-                }
-            }
-        }
-        let set = FixtureSet::from_files(files)?;
-        if set.orgs.is_empty() {
-            return Err(format!(
-                "{}: no org fixtures (expected orgs/<name>.json)",
-                dir.display()
-            ));
-        }
-        Ok(set)
-    }
-
-    /// Builds a set from (path, contents) pairs; errors name the file.
-    pub fn from_files(
-        files: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<FixtureSet, String> {
-        let mut crms = BTreeMap::new();
-        let mut orgs = BTreeMap::new();
-        for (path, text) in files {
-            let Some((dir, file)) = path.rsplit_once('/') else {
-                continue;
-            };
-            let name = file.trim_end_matches(".json").to_owned();
-            match dir {
-                "crm" => {
-                    let crm: CrmFixture = serde_json::from_str(&text)
-                        .map_err(|error| format!("fixtures/seed/{path}: {error}"))?;
-                    crms.insert(name, crm);
-                }
-                "orgs" => {
-                    let org: OrgFixture = serde_json::from_str(&text)
-                        .map_err(|error| format!("fixtures/seed/{path}: {error}"))?;
-                    orgs.insert(name, org);
-                }
-                _ => {}
-            }
-        }
-        for (name, org) in &mut orgs {
-            if let CrmSource::Named(crm_name) = &org.crm {
-                let crm = crms.get(crm_name).ok_or_else(|| {
-                    format!("fixtures/seed/orgs/{name}.json: \"crm\": no crm/{crm_name}.json")
-                })?;
-                org.crm = CrmSource::Inline(Box::new(crm.clone()));
-            }
-        }
-        Ok(FixtureSet { orgs })
-    }
-
-    /// Adds (or replaces) an org fixture, e.g. one a test builds from another; its CRM must be
-    /// inline.
-    pub fn with_org(mut self, name: &str, fixture: OrgFixture) -> FixtureSet {
-        self.orgs.insert(name.to_owned(), fixture);
-        self
-    }
-
-    /// The org fixture of that name.
-    pub fn org(&self, name: &str) -> Option<&OrgFixture> {
-        self.orgs.get(name)
-    }
-
-    /// Every org fixture, by name.
-    pub fn orgs(&self) -> impl Iterator<Item = (&str, &OrgFixture)> {
-        self.orgs.iter().map(|(name, org)| (name.as_str(), org))
-    }
 }
 
 impl OrgFixture {

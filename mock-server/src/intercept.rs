@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use crate::api::error::{ApiError, message};
 use crate::control::faults::FaultAction;
-use crate::control::journal::method_name;
 use crate::control::limits::{self, Permit, Refusal};
 use crate::http::{ApiRequest, ApiResponse};
 use crate::pipeline::Plane;
@@ -35,8 +34,7 @@ pub enum Action {
 
 /// Plans a request of `org_id` (when its token told one): faults first, then limits.
 pub fn plan(state: &AppState, request: &ApiRequest, plane: Plane, org_id: Option<&str>) -> Plan {
-    let method = method_name(request.method);
-    let (delay, fault) = match state.faults.hit(org_id, method, &request.path) {
+    let (delay, fault) = match state.faults.hit(org_id, request) {
         Some(hit) => (hit.delay, Some(hit.action)),
         None => (Duration::ZERO, None),
     };
@@ -56,10 +54,10 @@ pub fn finish(permit: Option<&Permit>, response: &mut ApiResponse) {
     if let Some(permit) = permit {
         response
             .headers
-            .push(("X-RATELIMIT-LIMIT", permit.limit.to_string()));
+            .push(("X-RATELIMIT-LIMIT".into(), permit.limit.to_string()));
         response
             .headers
-            .push(("X-RATELIMIT-REMAINING", permit.remaining.to_string()));
+            .push(("X-RATELIMIT-REMAINING".into(), permit.remaining.to_string()));
     }
 }
 
@@ -119,13 +117,6 @@ fn refused(refusal: Refusal) -> ApiResponse {
         ),
     };
     let mut response = ApiResponse::from(error);
-    response
-        .headers
-        .push(("X-RATELIMIT-LIMIT", limit.to_string()));
-    response.headers.push(("X-RATELIMIT-REMAINING", "0".into()));
-    response
-        .headers
-        .push(("X-RATELIMIT-RESET", reset.to_string()));
-    response.headers.push(("Retry-After", reset.to_string()));
+    limits::refusal_headers(&mut response, limit, reset);
     response
 }

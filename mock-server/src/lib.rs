@@ -19,21 +19,25 @@
 //!   schema table), `user_types::validate`, `user_types::values`, `user_types::invitation` and
 //!   `user_types::render`, `user_type_modules`, `portal_users`, `invitations`, `crm_users`, `org`,
 //!   `records`), the
-//!   token endpoint (`api::oauth`), and [`ApiError`] (`api::error`, with `api::error::details`);
+//!   token endpoint (`api::oauth`), the authorization endpoint (`api::oauth_authorize`), and
+//!   [`ApiError`] (`api::error`, with `api::error::details`);
 //! * `control`: the control plane: `control::router`, `control::admission`, `control::body`
 //!   (its JSON bodies), `control::error` (`ControlError`), and one module per feature: `orgs`,
+//!   `server_reset` (every created org at once, the whole server),
 //!   `state_dump`, `snapshots`, `invitations`, `jobs`, `journal` (with `journal::routes` and
-//!   `journal::verify`), `faults` (with `faults::routes`), `clock`, `limits` (with
-//!   `limits::routes`), `environment`, `summary` (an org at a glance) and `dashboard`
-//!   (`GET /__mock/ui`: the page, its stylesheet and script, embedded); the journal, faults
-//!   and limits engines are the `mod.rs` of their folders;
+//!   `journal::verify`), `faults` (with `faults::spec` and `faults::routes`: faults and stubs),
+//!   `pattern` (the request patterns faults and verification share, with `pattern::json_path`),
+//!   `clock`, `limits` (with `limits::routes`), `environment`, `summary` (an org at a glance)
+//!   and `dashboard` (`GET /__mock/ui`: the page, its stylesheet and script, embedded); the
+//!   journal, faults and limits engines are the `mod.rs` of their folders;
 //! * `domain`: rules several handlers share: `domain::membership` (one user's invite,
 //!   transfer, delete, status change) and `domain::jobs` (the job runner, and
 //!   `domain::jobs::worker` that runs it on a timer);
 //! * [`store`] (hidden): SQL, and nothing else (`store::dump` with `dump::crm` and
 //!   `dump::portal` reads an org back as fixture JSON);
 //! * `state` ([`AppState`]), [`clock`] ([`Clock`]), `version`, [`config`] ([`Config`]),
-//!   [`fixtures`] ([`FixtureSet`], the seed format): the small pieces everything shares;
+//!   [`fixtures`] ([`FixtureSet`], the seed format; `fixtures::load`: embedded, a directory,
+//!   both, or inline): the small pieces everything shares;
 //! * [`redact`]: the one way secrets are hidden, in the journal and in the runner's reports;
 //! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON;
 //! * `fuzz` (hidden): fuzz targets over these modules and the seeded mutation fuzzer that

@@ -34,9 +34,13 @@ struct Cli {
     /// SQLite file to keep state in across restarts (default: in memory).
     #[arg(long, value_name = "FILE")]
     db: Option<PathBuf>,
-    /// Fixture directory (orgs/*.json, crm/*.json) instead of the built-in fixtures.
+    /// Fixture directory (orgs/*.json, crm/*.json) whose orgs are added to the built-in ones (a
+    /// name given twice is an error).
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
+    /// Fixture directory (orgs/*.json, crm/*.json) instead of the built-in fixtures.
+    #[arg(long, value_name = "DIR", conflicts_with = "fixtures")]
+    only_fixtures: Option<PathBuf>,
     /// Log level for stderr: error, warn, info, debug or trace.
     #[arg(long, default_value = "info")]
     log_level: tracing::Level,
@@ -116,10 +120,13 @@ struct DumpArgs {
     /// The org to dump (e.g. zylker, blank-1).
     #[arg(long, value_name = "ID")]
     org: String,
-    /// The fixture directory the server ran with, for the description and notes (default: the
-    /// built-in fixtures).
+    /// The --fixtures directory the server ran with (added to the built-in fixtures), for the
+    /// description and notes.
     #[arg(long, value_name = "DIR")]
     fixtures: Option<PathBuf>,
+    /// The --only-fixtures directory the server ran with (instead of the built-in fixtures).
+    #[arg(long, value_name = "DIR", conflicts_with = "fixtures")]
+    only_fixtures: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -171,10 +178,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), String> {
-    let fixtures = match &cli.fixtures {
-        Some(dir) => FixtureSet::from_dir(dir)?,
-        None => FixtureSet::embedded()?,
-    };
+    let fixtures =
+        FixtureSet::for_command_line(cli.fixtures.as_deref(), cli.only_fixtures.as_deref())?;
     let store = match &cli.db {
         Some(path) => Store::open(path, fixtures),
         None => Store::open_in_memory(fixtures),
@@ -247,7 +252,9 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn dump(args: &DumpArgs) -> Result<(), String> {
-    let text = portals_mock::dump_command::run(&args.db, &args.org, args.fixtures.as_deref())?;
+    let fixtures =
+        FixtureSet::for_command_line(args.fixtures.as_deref(), args.only_fixtures.as_deref())?;
+    let text = portals_mock::dump_command::run(&args.db, &args.org, &fixtures)?;
     let mut stdout = std::io::stdout();
     stdout
         .write_all(text.as_bytes())

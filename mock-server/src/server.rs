@@ -181,6 +181,10 @@ async fn answer(
             tracing::debug!(%method, path = %redact::mask_tokens(&path), %peer, "body not received in time: disconnecting");
             return Err(std::io::Error::other("the request body did not arrive"));
         }
+        // A body that cannot be read: on the control plane, in its own error shape.
+        Err(error) if crate::control::is_control_path(&state, &path) => {
+            crate::control::unreadable_body(method.as_str(), &path, &error)
+        }
         Err(error) => error.into(),
     };
     tracing::debug!(%method, path = %redact::mask_tokens(&path), status = response.status, "answered");

@@ -25,6 +25,11 @@ pub struct AppState {
     /// Orgs whose scheduled jobs run only when `POST /__mock/orgs/{id}/jobs/run` asks, never by
     /// the background worker (an org made with `"jobs": "manual"`).
     pub(crate) manual_jobs: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// The fixtures of orgs created from an inline fixture (`POST /__mock/orgs
+    /// {"fixture_json": …}`), by org id, so a reset puts such an org back. Kept in memory: after
+    /// a restart on the same `--db` those orgs keep their state but cannot be reset.
+    pub(crate) inline_fixtures:
+        Arc<std::sync::Mutex<std::collections::HashMap<String, crate::fixtures::OrgFixture>>>,
 }
 
 impl AppState {
@@ -47,6 +52,7 @@ impl AppState {
             faults: Arc::new(Faults::default()),
             limits: Arc::new(Limits::default()),
             manual_jobs: Arc::default(),
+            inline_fixtures: Arc::default(),
             config: Arc::new(config),
         };
         state.refresh_enforced_limits();
@@ -66,6 +72,36 @@ impl AppState {
         } else {
             set.remove(org_id);
         }
+    }
+
+    /// The inline fixture an org was created from.
+    pub fn inline_fixture(&self, org_id: &str) -> Option<crate::fixtures::OrgFixture> {
+        self.inline_fixtures_map().get(org_id).cloned()
+    }
+
+    /// Keeps the inline fixture an org was created from.
+    pub fn set_inline_fixture(&self, org_id: &str, fixture: crate::fixtures::OrgFixture) {
+        self.inline_fixtures_map()
+            .insert(org_id.to_owned(), fixture);
+    }
+
+    /// Forgets an org's inline fixture (the org is gone).
+    pub fn forget_inline_fixture(&self, org_id: &str) {
+        self.inline_fixtures_map().remove(org_id);
+    }
+
+    /// Forgets every inline fixture (a whole-server reset).
+    pub fn clear_inline_fixtures(&self) {
+        self.inline_fixtures_map().clear();
+    }
+
+    fn inline_fixtures_map(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, crate::fixtures::OrgFixture>>
+    {
+        self.inline_fixtures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn manual_jobs_set(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<String>> {

@@ -1,11 +1,12 @@
-//! The command line as clap derive types: our options (global, so they also follow a
-//! subcommand) and libtest's, flattened from [`libtest_mimic::Arguments`], in any order.
-//! `--help` prints the hand-written [`HELP`], which names libtest's options in one line.
+//! The command line as clap derive types: a run's options and libtest's, flattened from
+//! [`libtest_mimic::Arguments`], in any order; and each subcommand's own options.
+//! `--help` prints the hand-written [`HELP`], which names libtest's options in one line;
+//! `diff --help` and `record --help` print [`DIFF_HELP`] and [`RECORD_HELP`], their flags only.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 use crate::progress;
 use crate::scenario::Mode;
@@ -16,11 +17,12 @@ portals-conformance: replay the Portals API scenarios against a target and repor
 
 USAGE:
     portals-conformance [OPTIONS] [-- TEST-OPTIONS] [FILTER]
-    portals-conformance diff --a TARGET --b TARGET [OPTIONS]
+    portals-conformance diff --a TARGET --b TARGET [OPTIONS] [FILTER]
         run each scenario on both targets and report where their answers differ (ids,
-        timestamps and run ids masked); exit 1 when any differs
-    portals-conformance record --target TARGET --out DIR [OPTIONS]
-        save each step's request and answer (redacted) to DIR/<area>/<scenario>.json
+        timestamps, org and run ids masked); exit 1 when any differs (diff --help)
+    portals-conformance record --target TARGET --out DIR [OPTIONS] [FILTER]
+        write each scenario again as a scenario file that replays, its expectations the
+        target's answers (record --help)
     portals-conformance coverage [--scenarios DIR] [--out FILE]
         print (or write) the map of documented outcomes to the scenarios that expect them
 
@@ -45,11 +47,15 @@ OPTIONS:
     --allow-irreversible     run irreversible scenarios (creating a portal) on a live org
     --keep-orgs              leave the orgs made for scenarios on the target (default: each is
                              deleted when its scenario ends, and all of them on Ctrl-C)
-    --report-json FILE       write every scenario, step and divergence as JSON
-    --junit FILE             write JUnit XML
+    --report-json FILE       write every scenario (with its description and source), step,
+                             endpoint and divergence as JSON
+    --junit FILE             write JUnit XML: one test case per scenario with its time, the area
+                             as its class name, failures with step, JSON path, expected and
+                             actual values, ignored scenarios as skipped with the reason
     --report-html FILE       write one self-contained HTML page: the summary by area and
-                             endpoint, and each failed step with its request and a side-by-side
-                             diff of the expected and actual bodies
+                             endpoint (method and path), and each failed scenario with its
+                             description and source, each failed step with its request and a
+                             side-by-side diff of the expected and actual bodies
     --progress MODE          auto (default), bar, lines or off, on stderr: bar redraws one line
                              `[n/N] passed p, failed f, ignored i — scenario` (and shows test
                              results tersely when stdout is the same terminal); lines prints one
@@ -65,70 +71,113 @@ never counted as passed); 1 when any diverged; 2 when the run cannot start (a us
 target that cannot be reached, missing credentials, scenario files that do not load, filters
 that select nothing).";
 
+/// The options `diff` and `record` share, for their help texts.
+macro_rules! sending_options_help {
+    () => {
+        "    --token TOKEN            access token for a URL target (default: as for a run)
+    --scenarios PATH         a scenario directory or file (default: the suite built in)
+    --tag TAG, --area AREA   only scenarios with this tag, of this area (repeatable)
+    --var NAME=VALUE         set {{NAME}} for every scenario (repeatable)
+    --allow-writes           run scenarios that write on a live org
+    --allow-irreversible     run irreversible scenarios on a live org
+    --keep-orgs              leave the orgs made for scenarios on the target
+    FILTER                   only the scenarios whose name contains it
+    -h, --help               this text
+"
+    };
+}
+
+/// The text of `diff --help`.
+pub const DIFF_HELP: &str = concat!(
+    "\
+portals-conformance diff: run each scenario on two targets, without its expectations, and list
+where their answers differ
+
+USAGE:
+    portals-conformance diff --a TARGET --b TARGET [OPTIONS] [FILTER]
+
+Masked before comparing: 19-digit ids and every value of a key named id, *_id or zaid; ISO 8601
+timestamps; the run id and the org id of each side; tokens; each target's own address; seconds
+counted from now (retry_after). Each difference is one line: the scenario, the step (section,
+index, name and request), the JSON path and both values.
+
+OPTIONS:
+    --a mock|URL             the first target (default: mock, the embedded mock)
+    --b mock|URL             the second target
+    --mask PATH              also mask this JSON path in both answers, e.g. $.portals[*].zaid
+                             ([*] is any index, .* any key; a path masks all below it, and
+                             is ignored where only one side has it);
+                             repeatable
+",
+    sending_options_help!(),
+    "
+Exit code: 0 when every scenario run on both answered the same, 1 when any differs."
+);
+
+/// The text of `record --help`.
+pub const RECORD_HELP: &str = concat!(
+    "\
+portals-conformance record: run each scenario on a target and write it again, its expectations
+the target's answers, as a scenario file that replays
+
+USAGE:
+    portals-conformance record --target TARGET --out DIR [OPTIONS] [FILTER]
+
+Each DIR/<area>/<scenario>.json keeps the scenario's requests (method, path, query, headers,
+body, token: variables, never literal tokens) and captures, and expects the status and body
+answered: 19-digit ids become {\"$id\": true}, or {{capture}} when an earlier step answered the
+same id (the capture is added to that step); timestamps become {\"$datetime\": true}; the run id
+and org id become {{run_id}} and {{org_id}}; tokens and secrets become {\"$type\": \"string\"}.
+Replay with `portals-conformance --scenarios DIR --target TARGET`.
+
+OPTIONS:
+    --target mock|URL        where to run (default: mock, the embedded mock)
+    --out DIR                where to write the scenario files
+",
+    sending_options_help!(),
+    "
+Scenarios a target cannot run (ignored) or that fail to run (a request not sent, a capture not
+found) are not written and are listed. Exit code: 0 when every scenario run was written."
+);
+
 /// The command line.
 #[derive(Debug, Parser)]
 #[command(
     name = "portals-conformance",
     override_help = HELP,
-    override_usage = "portals-conformance [OPTIONS] [-- TEST-OPTIONS] [FILTER]"
+    override_usage = "portals-conformance [OPTIONS] [-- TEST-OPTIONS] [FILTER]",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// `diff`, `record` or `coverage`; none runs the scenarios.
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// Where to run: `mock` or a URL (`--a` for `diff`).
-    #[arg(long, alias = "a", global = true, default_value = "mock")]
+    /// Where to run: `mock` or a URL.
+    #[arg(long, default_value = "mock")]
     pub target: String,
-    /// The second target of `diff`.
-    #[arg(long = "b", global = true)]
-    pub other: Option<String>,
-    /// Where `record` and `coverage` write.
-    #[arg(long, global = true)]
-    pub out: Option<PathBuf>,
-    /// The target's access token.
-    #[arg(long, global = true)]
-    pub token: Option<String>,
-    /// The scenario directory.
-    #[arg(long, global = true)]
-    pub scenarios: Option<PathBuf>,
+    /// Token, scenarios, what may run, variables: as `diff` and `record` take them.
+    #[command(flatten)]
+    pub sending: Sending,
     /// Extra keys in answers are divergences.
-    #[arg(long, global = true, overrides_with = "lenient")]
+    #[arg(long, overrides_with = "lenient")]
     pub strict: bool,
     /// Extra keys in answers are ignored.
-    #[arg(long, global = true, overrides_with = "strict")]
+    #[arg(long, overrides_with = "strict")]
     pub lenient: bool,
-    /// Scenarios that write may run on a production domain.
-    #[arg(long, global = true)]
-    pub allow_writes: bool,
-    /// Irreversible scenarios may run on a production domain.
-    #[arg(long, global = true)]
-    pub allow_irreversible: bool,
     /// Print the version (libtest's flattened options turn clap's own flag off).
     #[arg(short = 'V', long)]
     pub version: bool,
-    /// Leave the orgs made for scenarios on the target.
-    #[arg(long, global = true)]
-    pub keep_orgs: bool,
-    /// Only scenarios with one of these tags.
-    #[arg(long = "tag", global = true, value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Only scenarios of one of these areas.
-    #[arg(long = "area", global = true, value_name = "AREA")]
-    pub areas: Vec<String>,
-    /// `NAME=VALUE` variables for every scenario.
-    #[arg(long = "var", global = true, value_name = "NAME=VALUE", value_parser = parse_var)]
-    pub vars: Vec<(String, String)>,
     /// Write the JSON report here.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub report_json: Option<PathBuf>,
     /// Write JUnit XML here.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub junit: Option<PathBuf>,
     /// Write the HTML report here.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub report_html: Option<PathBuf>,
     /// `auto`, `bar`, `lines` or `off`.
-    #[arg(long, global = true, default_value = "auto", value_parser = progress::Choice::parse)]
+    #[arg(long, default_value = "auto", value_parser = progress::Choice::parse)]
     pub progress: progress::Choice,
     /// libtest's options: filter, `--exact`, `--list`, `--test-threads`, …
     #[command(flatten)]
@@ -136,14 +185,91 @@ pub struct Cli {
 }
 
 /// What to do instead of running the scenarios.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Run each scenario on `--a` and `--b` and report where their answers differ.
-    Diff,
-    /// Save each step's request and answer (redacted) under `--out`.
-    Record,
+    #[command(override_help = DIFF_HELP)]
+    Diff(DiffArgs),
+    /// Write each scenario again, expecting a target's answers, as files that replay.
+    #[command(override_help = RECORD_HELP)]
+    Record(RecordArgs),
     /// Print (or write to `--out`) the map of documented outcomes to scenarios.
-    Coverage,
+    Coverage(CoverageArgs),
+}
+
+/// What a run, `diff` and `record` share: how to reach a target and which scenarios to run.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct Sending {
+    /// The target's access token.
+    #[arg(long)]
+    pub token: Option<String>,
+    /// The scenario directory.
+    #[arg(long)]
+    pub scenarios: Option<PathBuf>,
+    /// Scenarios that write may run on a production domain.
+    #[arg(long)]
+    pub allow_writes: bool,
+    /// Irreversible scenarios may run on a production domain.
+    #[arg(long)]
+    pub allow_irreversible: bool,
+    /// Leave the orgs made for scenarios on the targets.
+    #[arg(long)]
+    pub keep_orgs: bool,
+    /// Only scenarios with one of these tags.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Only scenarios of one of these areas.
+    #[arg(long = "area", value_name = "AREA")]
+    pub areas: Vec<String>,
+    /// `NAME=VALUE` variables for every scenario.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+/// `diff`'s options.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct DiffArgs {
+    /// The first target.
+    #[arg(long = "a", default_value = "mock")]
+    pub a: String,
+    /// The second target.
+    #[arg(long = "b")]
+    pub b: String,
+    /// JSON paths masked in both answers.
+    #[arg(long = "mask")]
+    pub masks: Vec<String>,
+    /// Target, token and scenarios.
+    #[command(flatten)]
+    pub sending: Sending,
+    /// Only the scenarios whose name contains it.
+    pub filter: Option<String>,
+}
+
+/// `record`'s options.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct RecordArgs {
+    /// Where to run.
+    #[arg(long, default_value = "mock")]
+    pub target: String,
+    /// Where to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Token and scenarios.
+    #[command(flatten)]
+    pub sending: Sending,
+    /// Only the scenarios whose name contains it.
+    pub filter: Option<String>,
+}
+
+/// `coverage`'s options.
+#[derive(Debug, Clone, PartialEq, Eq, Args)]
+pub struct CoverageArgs {
+    /// The scenario directory.
+    #[arg(long)]
+    pub scenarios: Option<PathBuf>,
+    /// Where to write the map (default: stdout).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 impl Cli {
@@ -225,10 +351,13 @@ mod tests {
             "email=a=b@x.com",
             "--keep-orgs",
         ]);
-        assert_eq!(cli.tags, ["UT3", "oauth"]);
-        assert_eq!(cli.areas, ["users"]);
-        assert_eq!(cli.vars, [("email".to_owned(), "a=b@x.com".to_owned())]);
-        assert!(cli.keep_orgs);
+        assert_eq!(cli.sending.tags, ["UT3", "oauth"]);
+        assert_eq!(cli.sending.areas, ["users"]);
+        assert_eq!(
+            cli.sending.vars,
+            [("email".to_owned(), "a=b@x.com".to_owned())]
+        );
+        assert!(cli.sending.keep_orgs);
         let bad = |args: Vec<&str>| {
             let mut all = vec!["portals-conformance"];
             all.extend(args);
@@ -247,27 +376,70 @@ mod tests {
     }
 
     #[test]
-    fn subcommands_take_the_global_options_and_the_last_mode_wins() {
+    fn subcommands_take_their_own_options_and_refuse_a_runs() {
         let cli = parse(&[
-            "diff",
-            "--a",
-            "mock",
-            "--b",
-            "http://y",
-            "--strict",
-            "--lenient",
+            "diff", "--b", "http://y", "--mask", "$.a", "--mask", "$.b[*]",
         ]);
-        assert_eq!(cli.command, Some(Command::Diff));
+        let Some(Command::Diff(diff)) = cli.command else {
+            panic!("{cli:?}")
+        };
+        assert_eq!((diff.a.as_str(), diff.b.as_str()), ("mock", "http://y"));
+        assert_eq!(diff.masks, ["$.a", "$.b[*]"]);
+        let cli = parse(&["record", "--out", "o", "--token", "t", "portals::"]);
+        let Some(Command::Record(record)) = cli.command else {
+            panic!("{cli:?}")
+        };
         assert_eq!(
-            (cli.target.as_str(), cli.other.as_deref()),
-            ("mock", Some("http://y"))
+            (record.target.as_str(), record.out.to_str()),
+            ("mock", Some("o"))
         );
-        assert_eq!(cli.mode(), Some(Mode::Lenient));
+        assert_eq!(record.sending.token.as_deref(), Some("t"));
+        assert_eq!(record.filter.as_deref(), Some("portals::"));
+        let refused = |args: &[&str]| {
+            let mut all = vec!["portals-conformance".to_owned()];
+            all.extend(args.iter().map(|a| (*a).to_owned()));
+            Cli::parse_args(all).is_err()
+        };
+        assert!(refused(&["diff", "--a", "mock"]), "--b is required");
+        assert!(
+            refused(&["record", "--target", "mock"]),
+            "--out is required"
+        );
+        assert!(refused(&["diff", "--b", "mock", "--junit", "j.xml"]));
+        assert!(refused(&["record", "--out", "o", "--b", "mock"]));
         assert_eq!(parse(&["--lenient", "--strict"]).mode(), Some(Mode::Strict));
-        let cli = parse(&["record", "--target", "mock", "--out", "o"]);
-        assert_eq!(
-            (cli.command, cli.out),
-            (Some(Command::Record), Some("o".into()))
+    }
+
+    #[test]
+    fn each_subcommands_help_lists_its_own_flags_only() {
+        let help = |args: &[&str]| {
+            let mut all = vec!["portals-conformance".to_owned()];
+            all.extend(args.iter().map(|a| (*a).to_owned()));
+            Cli::parse_args(all).unwrap_err().to_string()
+        };
+        let diff = help(&["diff", "--help"]);
+        assert!(diff.starts_with("portals-conformance diff:"), "{diff}");
+        for flag in ["--a ", "--b ", "--mask ", "--token ", "--scenarios "] {
+            assert!(diff.contains(flag), "diff --help lacks {flag}: {diff}");
+        }
+        let record = help(&["record", "--help"]);
+        assert!(
+            record.starts_with("portals-conformance record:"),
+            "{record}"
         );
+        for flag in ["--target ", "--out ", "--token ", "--scenarios "] {
+            assert!(
+                record.contains(flag),
+                "record --help lacks {flag}: {record}"
+            );
+        }
+        for (name, text) in [("diff", &diff), ("record", &record)] {
+            for other in ["--junit", "--report-html", "--progress", "--test-threads"] {
+                assert!(!text.contains(other), "{name} --help names {other}");
+            }
+        }
+        assert!(!record.contains("--mask") && !record.contains("--b "));
+        assert!(!diff.contains("--out") && !diff.contains("--target"));
+        assert!(help(&["--help"]).contains("diff --help"));
     }
 }

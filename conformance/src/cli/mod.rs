@@ -1,18 +1,22 @@
 //! The command line: our options and libtest-mimic's (filter, `--list`, `--exact`,
 //! `--ignored`, `--test-threads`, …), which drive the run.
 //!
-//! * [`args`]: the options, clap derive types;
-//! * this module: what each command does, and the scenarios run as libtest-mimic trials.
+//! * `args`: the options, clap derive types;
+//! * `commands`: `diff`, `record` and `coverage`;
+//! * this module: a run: the scenarios as libtest-mimic trials, then the reports.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 mod args;
+mod commands;
 
-pub use args::{Cli, Command, HELP};
+pub use args::{
+    Cli, Command, CoverageArgs, DIFF_HELP, DiffArgs, HELP, RECORD_HELP, RecordArgs, Sending,
+};
 
 use crate::credentials::Credentials;
 use crate::progress::{self, Progress, Style};
@@ -45,39 +49,13 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         println!("portals-conformance {}", env!("CARGO_PKG_VERSION"));
         return Ok(ExitCode::SUCCESS);
     }
-    if cli.command == Some(Command::Coverage) {
-        let dir = cli
-            .scenarios
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(crate::BUILT_IN_SCENARIOS));
-        let scenarios = scenario::load_path(&dir)?;
-        let map = crate::coverage::map(&scenarios);
-        // The ledger and the examples beside the scenarios, or the copies built in.
-        let beside = |name: &str, built_in: &str| {
-            std::fs::read_to_string(dir.join("..").join(name))
-                .unwrap_or_else(|_| built_in.to_owned())
-        };
-        let ledger = beside("FIDELITY.md", crate::coverage::FIDELITY_LEDGER);
-        let examples = crate::coverage::oas8_examples(&beside(
-            "oas8/examples.jsonl",
-            crate::coverage::OAS8_EXAMPLES,
-        ))
-        .map_err(|e| format!("oas8/examples.jsonl: {e}"))?;
-        let text = crate::coverage::document(&scenarios, &ledger, &examples);
-        match &cli.out {
-            Some(path) => {
-                std::fs::write(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
-                let missing = crate::coverage::uncovered(&map).len();
-                println!(
-                    "wrote {} ({missing} documented outcomes uncovered)",
-                    path.display()
-                );
-            }
-            None => print!("{text}"),
-        }
-        return Ok(ExitCode::SUCCESS);
+    match &cli.command {
+        Some(Command::Coverage(args)) => return commands::coverage(args),
+        Some(Command::Diff(args)) => return commands::diff(args),
+        Some(Command::Record(args)) => return commands::record(args),
+        None => {}
     }
-    let credentials = match cli.token.clone() {
+    let credentials = match cli.sending.token.clone() {
         Some(token) => Some(Credentials::fixed(token)),
         None => Credentials::from_environment()?,
     };
@@ -94,41 +72,20 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     });
     let options = Options {
         mode,
-        allow_writes: cli.allow_writes,
-        allow_irreversible: cli.allow_irreversible,
+        allow_writes: cli.sending.allow_writes,
+        allow_irreversible: cli.sending.allow_irreversible,
         check: true,
-        keep_orgs: cli.keep_orgs,
-        vars: cli.vars.clone(),
+        keep_orgs: cli.sending.keep_orgs,
+        vars: cli.sending.vars.clone(),
     };
-    let scenarios = select(&cli)?;
-    if !cli.keep_orgs && target.control_plane {
+    let scenarios = select(
+        cli.sending.scenarios.as_deref(),
+        &cli.sending.tags,
+        &cli.sending.areas,
+        &cli.sending.vars,
+    )?;
+    if !cli.sending.keep_orgs && target.control_plane {
         crate::cleanup::delete_on_interrupt(target.agent().clone());
-    }
-    match cli.command {
-        Some(Command::Diff) => {
-            let other = cli
-                .other
-                .as_deref()
-                .ok_or("diff needs --a TARGET and --b TARGET")?;
-            let b = if other == "mock" {
-                Target::embedded()?
-            } else {
-                Target::url(other, token.clone().map(Credentials::fixed))?
-            };
-            let agreed = crate::compare::diff(&target, &b, &scenarios, &options);
-            return Ok(if agreed {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            });
-        }
-        Some(Command::Record) => {
-            let out = cli.out.as_deref().ok_or("record needs --out DIR")?;
-            let written = crate::compare::record(&target, &scenarios, &options, out)?;
-            println!("recorded {written} scenarios in {}", out.display());
-            return Ok(ExitCode::SUCCESS);
-        }
-        None | Some(Command::Coverage) => {}
     }
     let mut arguments = cli.test.clone();
     // The harness prints to stdout: when that is the terminal the bar is drawn on, its lines
@@ -187,21 +144,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
 /// The scenarios to run: `--scenarios PATH` (a directory or one file), else the suite built
 /// into the binary; then `--tag` and `--area`. Fails when a `{{variable}}` is defined by
 /// nothing (not built in, not captured earlier, not `--var`), or when the filters leave none.
-fn select(cli: &Cli) -> Result<Vec<scenario::LoadedScenario>, String> {
-    let mut scenarios = match &cli.scenarios {
+fn select(
+    path: Option<&Path>,
+    tags: &[String],
+    areas: &[String],
+    vars: &[(String, String)],
+) -> Result<Vec<scenario::LoadedScenario>, String> {
+    let mut scenarios = match path {
         Some(path) => scenario::load_path(path)?,
         None => scenario::load_embedded()?,
     };
-    let given: Vec<String> = cli.vars.iter().map(|(name, _)| name.clone()).collect();
+    let given: Vec<String> = vars.iter().map(|(name, _)| name.clone()).collect();
     scenario::check_variables(&scenarios, &given)?;
     scenarios.retain(|loaded| {
-        (cli.tags.is_empty() || loaded.scenario.tags.iter().any(|t| cli.tags.contains(t)))
-            && (cli.areas.is_empty() || cli.areas.contains(&loaded.area))
+        (tags.is_empty() || loaded.scenario.tags.iter().any(|t| tags.contains(t)))
+            && (areas.is_empty() || areas.contains(&loaded.area))
     });
     if scenarios.is_empty() {
         return Err(format!(
             "no scenario has {}",
-            describe_filters(&cli.tags, &cli.areas, None)
+            describe_filters(tags, areas, None)
         ));
     }
     Ok(scenarios)

@@ -35,44 +35,76 @@ pub struct Outcome {
     pub code: &'static str,
 }
 
-/// The endpoints: id, method, path under `/crm/{v}` with `*` for a variable segment.
+/// The endpoints (docs/api.md §3): id, method, path under `/crm/{version}`, a `{name}` segment
+/// standing for any value.
 pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("P1", "GET", "/settings/portals"),
     ("P3", "POST", "/settings/portals"),
     ("M1", "GET", "/settings/portals/meta"),
-    ("P2", "GET", "/settings/portals/*"),
-    ("P4", "PUT", "/settings/portals/*"),
-    ("UT1", "GET", "/settings/portals/*/user_type"),
-    ("UT3", "POST", "/settings/portals/*/user_type"),
-    ("UT2", "GET", "/settings/portals/*/user_type/*"),
-    ("UT4", "PUT", "/settings/portals/*/user_type/*"),
-    ("UT5", "DELETE", "/settings/portals/*/user_type/*"),
-    ("U1", "GET", "/settings/portals/*/user_type/*/users"),
-    ("U2", "DELETE", "/settings/portals/*/user_type/*/users"),
+    ("P2", "GET", "/settings/portals/{portal_name}"),
+    ("P4", "PUT", "/settings/portals/{portal_name}"),
+    ("UT1", "GET", "/settings/portals/{portal}/user_type"),
+    ("UT3", "POST", "/settings/portals/{portal}/user_type"),
+    (
+        "UT2",
+        "GET",
+        "/settings/portals/{portal}/user_type/{user_type_id}",
+    ),
+    (
+        "UT4",
+        "PUT",
+        "/settings/portals/{portal}/user_type/{user_type_id}",
+    ),
+    (
+        "UT5",
+        "DELETE",
+        "/settings/portals/{portal}/user_type/{user_type_id}",
+    ),
+    (
+        "U1",
+        "GET",
+        "/settings/portals/{portal}/user_type/{user_type_id}/users",
+    ),
+    (
+        "U2",
+        "DELETE",
+        "/settings/portals/{portal}/user_type/{user_type_id}/users",
+    ),
     (
         "U3",
         "POST",
-        "/settings/portals/*/user_type/*/users/action/transfer",
+        "/settings/portals/{portal}/user_type/{user_type_id}/users/action/transfer",
     ),
     (
         "U5",
         "PUT",
-        "/settings/portals/*/user_type/*/users/actions/change_status",
+        "/settings/portals/{portal}/user_type/{user_type_id}/users/actions/change_status",
     ),
     (
         "U4",
         "PUT",
-        "/settings/portals/*/user_type/*/users/*/actions/change_status",
+        "/settings/portals/{portal}/user_type/{user_type_id}/users/{user_id}/actions/change_status",
     ),
-    ("I1", "POST", "/*/*/actions/portal_invite"),
-    ("I2", "POST", "/*/actions/portal_invite"),
-    ("I3", "GET", "/*/actions/portal_invite"),
+    ("I1", "POST", "/{module}/{record_id}/actions/portal_invite"),
+    ("I2", "POST", "/{module}/actions/portal_invite"),
+    ("I3", "GET", "/{module}/actions/portal_invite"),
     // The Records API subset the portable scenarios use (after every settings path).
-    ("R1", "POST", "/*"),
-    ("R2", "GET", "/*/*"),
-    ("R3", "DELETE", "/*"),
-    ("R3", "DELETE", "/*/*"),
+    ("R1", "POST", "/{module}"),
+    ("R2", "GET", "/{module}/{record_id}"),
+    ("R3", "DELETE", "/{module}"),
+    ("R3", "DELETE", "/{module}/{record_id}"),
 ];
+
+/// An endpoint named by its method and path (`GET /crm/{version}/settings/portals`; an id with
+/// two paths names both), for reports; `None` for a tag that is no endpoint.
+pub fn endpoint_request(id: &str) -> Option<String> {
+    let rows: Vec<String> = ENDPOINTS
+        .iter()
+        .filter(|(known, _, _)| *known == id)
+        .map(|(_, method, path)| format!("{method} /crm/{{version}}{path}"))
+        .collect();
+    (!rows.is_empty()).then(|| rows.join(" or "))
+}
 
 const fn o(endpoint: &'static str, status: u16, code: &'static str) -> Outcome {
     Outcome {
@@ -213,7 +245,7 @@ pub fn endpoint_of(method: &str, path: &str) -> Option<&'static str> {
                 && wanted
                     .iter()
                     .zip(&rest)
-                    .all(|(w, r)| *w == "*" || w == r || r.contains("{{"))
+                    .all(|(w, r)| w.starts_with('{') || w == r || r.contains("{{"))
         })
         .map(|(id, _, _)| *id)
 }
@@ -370,5 +402,18 @@ mod tests {
         assert_eq!(endpoint_of("GET", "/crm/v8/Contacts/{{id}}"), Some("R2"));
         assert_eq!(endpoint_of("DELETE", "/crm/v8/Contacts?ids=1"), Some("R3"));
         assert_eq!(endpoint_of("GET", "/crm/v8/settings/portals"), Some("P1"));
+    }
+
+    #[test]
+    fn endpoints_are_named_by_method_and_path() {
+        assert_eq!(
+            endpoint_request("UT3").as_deref(),
+            Some("POST /crm/{version}/settings/portals/{portal}/user_type")
+        );
+        assert_eq!(
+            endpoint_request("R3").as_deref(),
+            Some("DELETE /crm/{version}/{module} or DELETE /crm/{version}/{module}/{record_id}")
+        );
+        assert_eq!(endpoint_request("oauth"), None);
     }
 }

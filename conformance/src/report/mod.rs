@@ -1,87 +1,61 @@
-//! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems; and
-//! a closing summary by area, h2spec-style (the HTML report is in [`html`]).
+//! Reports: a JSON report of every scenario, step and divergence; JUnit XML for CI systems
+//! (`junit`); and a closing summary by area, h2spec-style (the HTML report is in [`html`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use serde_json::{Value, json};
+
+use crate::coverage::endpoint_request;
 use crate::runner::{Outcome, ScenarioResult};
 
 pub mod html;
+mod junit;
 
-/// The JSON report.
+pub use junit::junit;
+
+/// The JSON report: totals, the tally by endpoint (each named by its method and path), and every
+/// scenario with its description, source, file, endpoints, time, steps and divergences.
 pub fn json_report(target: &str, results: &[ScenarioResult]) -> String {
-    let report = serde_json::json!({
+    let (_, tags) = tally(results);
+    let endpoints: serde_json::Map<String, Value> = tags
+        .iter()
+        .map(|(tag, [passed, failed, ignored])| {
+            let counts = json!({
+                "request": endpoint_request(tag),
+                "passed": passed,
+                "failed": failed,
+                "ignored": ignored,
+            });
+            ((*tag).to_owned(), counts)
+        })
+        .collect();
+    let scenarios: Vec<Value> = results
+        .iter()
+        .map(|result| {
+            let mut value = serde_json::to_value(result).unwrap_or_default();
+            if let Value::Object(fields) = &mut value {
+                let named: Vec<Value> = result
+                    .tags
+                    .iter()
+                    .filter_map(|tag| {
+                        endpoint_request(tag).map(|request| json!({"id": tag, "request": request}))
+                    })
+                    .collect();
+                fields.insert("endpoints".into(), Value::Array(named));
+            }
+            value
+        })
+        .collect();
+    let report = json!({
         "target": target,
         "passed": results.iter().filter(|r| r.outcome == Outcome::Passed).count(),
         "failed": results.iter().filter(|r| r.outcome == Outcome::Failed).count(),
         "ignored": results.iter().filter(|r| r.outcome == Outcome::Ignored).count(),
-        "scenarios": results,
+        "endpoints": endpoints,
+        "scenarios": scenarios,
     });
     serde_json::to_string_pretty(&report).unwrap_or_default()
-}
-
-/// JUnit XML: one test suite per area, one test case per scenario.
-pub fn junit(results: &[ScenarioResult]) -> String {
-    let mut by_area: BTreeMap<&str, Vec<&ScenarioResult>> = BTreeMap::new();
-    for result in results {
-        by_area.entry(&result.area).or_default().push(result);
-    }
-    let count = |items: &[&ScenarioResult], outcome: Outcome| {
-        items.iter().filter(|r| r.outcome == outcome).count()
-    };
-    let all: Vec<&ScenarioResult> = results.iter().collect();
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        xml,
-        "<testsuites name=\"portals-conformance\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-        all.len(),
-        count(&all, Outcome::Failed),
-        count(&all, Outcome::Ignored)
-    );
-    for (area, items) in by_area {
-        let _ = writeln!(
-            xml,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">",
-            escape(area),
-            items.len(),
-            count(&items, Outcome::Failed),
-            count(&items, Outcome::Ignored)
-        );
-        for result in items {
-            let stem = result.name.rsplit("::").next().unwrap_or(&result.name);
-            let _ = write!(
-                xml,
-                "    <testcase classname=\"{}\" name=\"{}\"",
-                escape(area),
-                escape(stem)
-            );
-            match result.outcome {
-                Outcome::Failed => {
-                    let text = result.failure_text(&[]);
-                    let first = text.lines().next().unwrap_or("diverged");
-                    let _ = writeln!(
-                        xml,
-                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
-                        escape(first),
-                        escape(&text)
-                    );
-                }
-                Outcome::Ignored => {
-                    let _ = writeln!(
-                        xml,
-                        ">\n      <skipped message=\"{}\"/>\n    </testcase>",
-                        escape(result.reason.as_deref().unwrap_or(""))
-                    );
-                }
-                Outcome::Passed => {
-                    let _ = writeln!(xml, "/>");
-                }
-            }
-        }
-        xml.push_str("  </testsuite>\n");
-    }
-    xml.push_str("</testsuites>\n");
-    xml
 }
 
 /// Passed / failed / ignored counts per area and per tag (endpoint), in name order.
@@ -131,6 +105,16 @@ pub fn summary(results: &[ScenarioResult]) -> String {
     text
 }
 
+/// A value cut to `max` characters, saying how long it was.
+pub fn shorten(text: &str, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text.to_owned();
+    }
+    let start: String = text.chars().take(max).collect();
+    format!("{start}… ({count} characters)")
+}
+
 /// Escapes text for XML and HTML (content and quoted attributes); drops control characters.
 pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -146,4 +130,40 @@ pub(crate) fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{self, Section};
+
+    #[test]
+    fn the_json_report_names_each_scenarios_description_source_and_endpoints() {
+        let loaded = scenario::load_dir(std::path::Path::new(crate::BUILT_IN_SCENARIOS))
+            .unwrap()
+            .into_iter()
+            .find(|s| s.name == "portals::get_portals_reproduces_the_kaizen_72_sample")
+            .unwrap();
+        let mut result = ScenarioResult::new(&loaded, "r1".into());
+        result
+            .steps
+            .push(crate::runner::StepResult::new(Section::Steps, 0, "get"));
+        let report: Value = serde_json::from_str(&json_report("mock", &[result])).unwrap();
+        let scenario = &report["scenarios"][0];
+        assert_eq!(
+            scenario["description"],
+            loaded.scenario.description.as_str()
+        );
+        assert_eq!(scenario["source"], loaded.scenario.source.as_str());
+        assert!(scenario["file"].as_str().unwrap().ends_with(".json"));
+        let p1 = json!({"id": "P1", "request": "GET /crm/{version}/settings/portals"});
+        assert!(
+            scenario["endpoints"].as_array().unwrap().contains(&p1),
+            "{scenario}"
+        );
+        assert_eq!(
+            report["endpoints"]["P1"],
+            json!({"request": "GET /crm/{version}/settings/portals", "passed": 1, "failed": 0, "ignored": 0})
+        );
+    }
 }

@@ -74,16 +74,19 @@ pub fn run(
     loaded: &LoadedScenario,
     options: &Options,
 ) -> (ScenarioResult, Vec<(String, String)>) {
+    let started = std::time::Instant::now();
+    let (mut result, diffs) = run_timed(target, loaded, options);
+    result.seconds = started.elapsed().as_secs_f64();
+    (result, diffs)
+}
+
+fn run_timed(
+    target: &Target,
+    loaded: &LoadedScenario,
+    options: &Options,
+) -> (ScenarioResult, Vec<(String, String)>) {
     let scenario = &loaded.scenario;
-    let mut result = ScenarioResult {
-        name: loaded.name.clone(),
-        area: loaded.area.clone(),
-        tags: scenario.tags.clone(),
-        outcome: Outcome::Passed,
-        reason: None,
-        steps: Vec::new(),
-        run_id: run_id(),
-    };
+    let mut result = ScenarioResult::new(loaded, run_id());
     let ignore = |mut result: ScenarioResult, reason: String| {
         result.outcome = Outcome::Ignored;
         result.reason = Some(reason);
@@ -103,6 +106,7 @@ pub fn run(
             return (result, Vec::new());
         }
     };
+    result.org_id = session.org_id.clone();
     let mut vars = Vars::default();
     for (name, value) in &options.vars {
         vars.set(name, Value::String(value.clone()));
@@ -208,6 +212,7 @@ fn redact_result(mut result: ScenarioResult, secrets: &[String]) -> ScenarioResu
         step.expected_body = redact_value(step.expected_body.take());
         step.request = redact(&step.request, secrets);
         step.request_body = step.request_body.as_deref().map(|b| redact(b, secrets));
+        step.body_text = step.body_text.as_deref().map(|b| redact(b, secrets));
         step.error = step.error.as_deref().map(|e| redact(e, secrets));
         for divergence in &mut step.divergences {
             divergence.expected = redact(&divergence.expected, secrets);

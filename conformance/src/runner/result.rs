@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::matching::Divergence;
-use crate::scenario::Section;
+use crate::scenario::{LoadedScenario, Section};
 
 /// The outcome of one step.
 #[derive(Debug, Clone, Serialize)]
@@ -35,6 +35,9 @@ pub struct StepResult {
     /// The answer's body (redacted), for `diff` and `record`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<Value>,
+    /// The answer's body when it is not JSON (redacted), for `record`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_text: Option<String>,
     /// The body the step expected (variables filled in, matchers kept; redacted), kept only
     /// when the step diverged, for the side-by-side view of the HTML report.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,6 +86,12 @@ pub struct ScenarioResult {
     pub name: String,
     /// Its area.
     pub area: String,
+    /// What behaviour it shows (the scenario's `description`).
+    pub description: String,
+    /// The document and sample it reproduces (the scenario's `source`).
+    pub source: String,
+    /// The file it was read from.
+    pub file: String,
     /// Its tags.
     pub tags: Vec<String>,
     /// `passed`, `failed` or `ignored`.
@@ -93,9 +102,32 @@ pub struct ScenarioResult {
     pub steps: Vec<StepResult>,
     /// The `{{run_id}}` of this run (masked by `diff`).
     pub run_id: String,
+    /// The `{{org_id}}` of this run, when the target made an org for it (masked by `diff`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// How long it ran, in seconds (0 when ignored).
+    pub seconds: f64,
 }
 
 impl ScenarioResult {
+    /// A scenario that has not run yet: passed until a step fails.
+    pub fn new(loaded: &LoadedScenario, run_id: String) -> ScenarioResult {
+        ScenarioResult {
+            name: loaded.name.clone(),
+            area: loaded.area.clone(),
+            description: loaded.scenario.description.clone(),
+            source: loaded.scenario.source.clone(),
+            file: shown_path(&loaded.path),
+            tags: loaded.scenario.tags.clone(),
+            outcome: Outcome::Passed,
+            reason: None,
+            steps: Vec::new(),
+            run_id,
+            org_id: None,
+            seconds: 0.0,
+        }
+    }
+
     /// A readable account of the failures (redacted), for the trial's message.
     pub fn failure_text(&self, expected_actual: &[(String, String)]) -> String {
         let mut text = String::new();
@@ -157,6 +189,7 @@ impl StepResult {
             skipped: None,
             attempts: 0,
             body: None,
+            body_text: None,
             expected_body: None,
         }
     }
@@ -165,4 +198,21 @@ impl StepResult {
     pub fn failed(&self) -> bool {
         !self.divergences.is_empty() || self.error.is_some()
     }
+}
+
+/// A scenario file as reports show it: the built-in suite's as `fixtures/scenarios/…`, others
+/// relative to the working directory when under it.
+fn shown_path(path: &std::path::Path) -> String {
+    if let Ok(rest) = path.strip_prefix(crate::BUILT_IN_SCENARIOS) {
+        return std::path::Path::new("fixtures/scenarios")
+            .join(rest)
+            .display()
+            .to_string();
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|here| path.strip_prefix(here).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

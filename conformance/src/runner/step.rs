@@ -102,6 +102,9 @@ impl StepRunner<'_> {
         };
         result.status = answer.status;
         result.body = answer.json.clone();
+        if answer.json.is_none() && !answer.text.is_empty() {
+            result.body_text = Some(answer.text.clone());
+        }
         if self.options.check {
             self.check(&step.expect, &answer, &mut result);
         }

@@ -1,5 +1,5 @@
 //! The Zoho API: `/crm/` (the Portals, Users, Organization and Records APIs) and `/oauth/`
-//! (the accounts server's token endpoints).
+//! (the accounts server's authorization and token endpoints: [`oauth_authorize`], [`oauth`](mod@oauth)).
 //!
 //! A `/crm/` call goes through [`crm`]: [`router`] (path, then method), [`auth`] (the token),
 //! the sandbox rule, on v8 the user-type refusals (a data centre's host that does not serve them, a
@@ -14,6 +14,7 @@ mod crm_users;
 pub mod error;
 mod invitations;
 pub(crate) mod oauth;
+mod oauth_authorize;
 mod org;
 mod portal_users;
 mod portals;
@@ -46,6 +47,7 @@ pub(crate) fn oauth(state: &AppState, request: &ApiRequest) -> ApiResponse {
     match router::oauth(request.method, segments.get(1..).unwrap_or_default()) {
         Ok(OauthRoute::Token) => oauth::token(state, request),
         Ok(OauthRoute::Revoke) => oauth::revoke(state, request),
+        Ok(OauthRoute::Authorize) => oauth_authorize::authorize(state, request),
         Err(error) => error.into(),
     }
 }

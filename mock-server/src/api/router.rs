@@ -18,6 +18,8 @@ pub enum OauthRoute {
     Token,
     /// `POST /oauth/v2/token/revoke`: revoke a refresh token.
     Revoke,
+    /// `GET /oauth/v2/auth`: the authorization (consent) step, auto-approved.
+    Authorize,
 }
 
 /// A user type in a path: `/settings/portals/{portal}/user_type/{id}…`.
@@ -114,8 +116,9 @@ impl CrmRoute {
 
 /// Resolves the segments of an `/oauth/` path after `oauth`.
 pub fn oauth(method: Method, rest: &[&str]) -> Result<OauthRoute, ApiError> {
-    use Method::Post;
+    use Method::{Get, Post};
     match rest {
+        ["v2", "auth"] => method.pick((), &[(Get, |()| OauthRoute::Authorize)]),
         ["v2", "token"] => method.pick((), &[(Post, |()| OauthRoute::Token)]),
         ["v2", "token", "revoke"] => method.pick((), &[(Post, |()| OauthRoute::Revoke)]),
         _ => Err(ApiError::InvalidUrlPattern),

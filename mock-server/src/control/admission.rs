@@ -1,6 +1,7 @@
 //! Who may use the control plane: loopback clients only, unless `--control-plane any`, a client
 //! sends `--admin-token` in `X-Mock-Admin-Token`, or it comes in on `--admin-bind`;
-//! `--control-plane off` hides it (404, as an unknown path).
+//! `--control-plane off` hides it (404, as an unknown path). A wrong `X-Mock-Admin-Token` is
+//! answered as such (`WRONG_ADMIN_TOKEN`), not as a plain refusal.
 
 use super::error::ControlError;
 use crate::api::error::ApiError;
@@ -10,17 +11,24 @@ use crate::state::AppState;
 
 /// Admits the request's client, or answers the refusal.
 pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ControlError> {
-    let has_admin_token = state.config.admin_token.as_deref().is_some_and(|token| {
-        request
-            .headers
-            .iter()
-            .any(|(name, value)| name.eq_ignore_ascii_case("x-mock-admin-token") && value == token)
-    });
+    let sent = request
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("x-mock-admin-token"))
+        .map(|(_, value)| value.as_str());
+    let configured = state.config.admin_token.as_deref();
+    let has_admin_token = configured.is_some() && sent == configured;
     match state.config.control_plane {
         _ if request.admin_listener => Ok(()),
         ControlPlane::Off => Err(ApiError::InvalidUrlPattern.into()),
         ControlPlane::Loopback if !request.peer.ip().is_loopback() && !has_admin_token => {
-            Err(ControlError::Forbidden)
+            match sent {
+                // A token was sent and is not the one: say so, rather than "loopback only".
+                Some(_) => Err(ControlError::WrongAdminToken {
+                    configured: configured.is_some(),
+                }),
+                None => Err(ControlError::Forbidden),
+            }
         }
         _ => Ok(()),
     }
@@ -88,10 +96,30 @@ mod tests {
             list_with(far, &with_token, &[("x-mock-admin-token", "t0k")], false).status,
             200
         );
+        let wrong = list_with(far, &with_token, &[("x-mock-admin-token", "nope")], false);
+        assert_eq!(wrong.status, 403);
         assert_eq!(
-            list_with(far, &with_token, &[("x-mock-admin-token", "nope")], false).status,
-            403
+            wrong.json_body().unwrap()["error"]["code"],
+            "WRONG_ADMIN_TOKEN"
         );
+        let unset = list_with(
+            far,
+            &state(ControlPlane::Loopback),
+            &[("x-mock-admin-token", "t0k")],
+            false,
+        );
+        assert_eq!(
+            unset.json_body().unwrap()["error"]["code"],
+            "WRONG_ADMIN_TOKEN"
+        );
+        assert!(
+            unset.json_body().unwrap()["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("without --admin-token")
+        );
+        let none = list_with(far, &with_token, &[], false);
+        assert_eq!(none.json_body().unwrap()["error"]["code"], "FORBIDDEN");
         assert_eq!(
             list_with(far, &state(ControlPlane::Loopback), &[], true).status,
             200

@@ -40,8 +40,13 @@ pub(super) fn value(request: &ApiRequest) -> Result<Value, ControlError> {
 }
 
 fn json(request: &ApiRequest) -> Result<Value, ControlError> {
-    serde_json::from_slice(&request.body)
-        .map_err(|e| ControlError::BadRequest(format!("the body is not JSON: {e}")))
+    serde_json::from_slice(&request.body).map_err(|e| {
+        ControlError::BadRequest(format!(
+            "{} {}: the body is not JSON: {e}",
+            super::journal::method_name(request.method),
+            request.path
+        ))
+    })
 }
 
 fn of_value<T: Body>(value: Value) -> Result<T, ControlError> {

@@ -1,11 +1,13 @@
 //! One org's clock on the control plane.
 //!
 //! ```text
-//! GET    /__mock/orgs/{id}/clock                         -> {"org_id","now","fixed","shift_seconds"}
+//! GET    /__mock/orgs/{id}/clock                         -> {"org_id","now","fixed","source","server_fixed","shift_seconds"}
 //! PUT    /__mock/orgs/{id}/clock  {"now":"2023-02-07T20:13:20+05:30"}   (the org's clock stands there)
 //! POST   /__mock/orgs/{id}/clock/advance  {"seconds":3600} | {"by":"7d"}  (s, m, h, d)
 //! DELETE /__mock/orgs/{id}/clock                         (back to the server's clock)
 //! ```
+//! `fixed` is true when the org's clock stands still, whether the org's own instant
+//! (`source: "org"`) or the server's `--clock` (`source: "server"`) holds it; `"real"`: it runs.
 //! The org's clock drives its timestamps, invitation expiry (7 days), token expiry (1 hour), job
 //! times and the rolling window of API credits.
 
@@ -80,12 +82,22 @@ fn clock_answer(state: &AppState, org_id: &str) -> Outcome {
         .unwrap_or(time::UtcOffset::UTC);
     let (fixed, shift) = setting.unwrap_or((None, 0));
     let now = crate::clock::org_time(state.clock.now(), setting);
+    let server_fixed = state.clock.is_fixed();
+    // Where the org's "now" comes from: its own fixed instant, the server's `--clock`, or
+    // real time.
+    let source = match (fixed, server_fixed) {
+        (Some(_), _) => "org",
+        (None, true) => "server",
+        (None, false) => "real",
+    };
     Ok(ApiResponse::json(
         200,
         &json!({
             "org_id": org_id,
             "now": format_timestamp(now, offset),
-            "fixed": fixed.is_some(),
+            "fixed": fixed.is_some() || server_fixed,
+            "source": source,
+            "server_fixed": server_fixed,
             "shift_seconds": shift,
         }),
     ))

@@ -5,6 +5,8 @@
 //! GET /__mock/orgs/{id}/environment  -> {"org_id","environment","server_wide"}
 //! PUT /__mock/orgs/{id}/environment  {"environment":"sandbox"|"production"}
 //! ```
+//! Under `--environment sandbox` every org is a sandbox: switching one to production is refused
+//! (409 `ENVIRONMENT_LOCKED`, with the reason) rather than answered 200 with nothing changed.
 
 use serde_json::{Value, json};
 
@@ -36,6 +38,9 @@ pub(super) fn set(state: &AppState, request: &ApiRequest, org_id: &str) -> Outco
             ));
         }
     };
+    if !sandbox && state.config.sandbox {
+        return Err(ControlError::EnvironmentLocked(org_id.to_owned()));
+    }
     state
         .store
         .write(|tx| orgs::set_sandbox(tx, org_id, sandbox))?;

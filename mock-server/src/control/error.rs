@@ -1,6 +1,7 @@
 //! `ControlError`: every error the control plane answers, rendered in one place as
-//! `{"error":{"code":…,"message":…}}` (the mock's own shape, not Zoho's), except the routing
-//! errors and a hidden control plane, which answer as the API does.
+//! `{"error":{"code":…,"message":…}}` (the mock's own shape, not Zoho's), unknown routes and
+//! wrong methods included; only a hidden control plane (`--control-plane off`) answers as the
+//! API does, as if `/__mock/` were any unknown path.
 
 use std::fmt;
 
@@ -41,6 +42,20 @@ pub enum ControlError {
     BadFilter { name: &'static str, why: String },
     /// 403 `FORBIDDEN`: the client may not use the control plane.
     Forbidden,
+    /// 403 `WRONG_ADMIN_TOKEN`: the client sent an `X-Mock-Admin-Token` that is not the
+    /// server's `--admin-token` (or the server has none).
+    WrongAdminToken { configured: bool },
+    /// 404 `UNKNOWN_ROUTE`: no control-plane route has this path.
+    UnknownRoute { method: String, path: String },
+    /// 405 `METHOD_NOT_ALLOWED`: the path is a route, but not for this method.
+    MethodNotAllowed { method: String, path: String },
+    /// 409 `ENVIRONMENT_LOCKED`: `--environment sandbox` makes every org a sandbox, so an org
+    /// cannot be switched back to production.
+    EnvironmentLocked(String),
+    /// 409 `ORG_EXISTS`: an org with the chosen id exists already.
+    OrgExists(String),
+    /// 413 `BODY_TOO_LARGE`: the body is larger than `--max-body-bytes`.
+    BodyTooLarge { route: String, limit: usize },
     /// 500 `INTERNAL_ERROR`, with what failed.
     Internal(String),
     /// An error the API's router answers too (an unknown path, a wrong method, a hidden plane).
@@ -53,7 +68,12 @@ impl ControlError {
         match self {
             ControlError::UnknownOrg(_)
             | ControlError::UnknownSnapshot { .. }
-            | ControlError::UnknownFault(_) => 404,
+            | ControlError::UnknownFault(_)
+            | ControlError::UnknownRoute { .. } => 404,
+            ControlError::MethodNotAllowed { .. } => 405,
+            ControlError::BodyTooLarge { .. } => 413,
+            ControlError::EnvironmentLocked(_) | ControlError::OrgExists(_) => 409,
+            ControlError::WrongAdminToken { .. } => 403,
             ControlError::UnknownFixture { .. }
             | ControlError::BadRequest(_)
             | ControlError::UnknownKey { .. }
@@ -80,6 +100,12 @@ impl ControlError {
             ControlError::BadPattern(_) => "BAD_PATTERN",
             ControlError::BadFilter { .. } => "BAD_FILTER",
             ControlError::Forbidden => "FORBIDDEN",
+            ControlError::WrongAdminToken { .. } => "WRONG_ADMIN_TOKEN",
+            ControlError::UnknownRoute { .. } => "UNKNOWN_ROUTE",
+            ControlError::MethodNotAllowed { .. } => "METHOD_NOT_ALLOWED",
+            ControlError::EnvironmentLocked(_) => "ENVIRONMENT_LOCKED",
+            ControlError::OrgExists(_) => "ORG_EXISTS",
+            ControlError::BodyTooLarge { .. } => "BODY_TOO_LARGE",
             ControlError::Internal(_) => "INTERNAL_ERROR",
             ControlError::Routing(error) => error.code(),
         }
@@ -110,6 +136,28 @@ impl fmt::Display for ControlError {
             ControlError::BadFilter { name, why } => write!(f, "{name}: {why}"),
             ControlError::Forbidden => f.write_str(
                 "the control plane answers loopback clients only (start with --control-plane any, --admin-token or --admin-bind)",
+            ),
+            ControlError::WrongAdminToken { configured: true } => f.write_str(
+                "the X-Mock-Admin-Token header is wrong: it is not the token the server was started with (--admin-token)",
+            ),
+            ControlError::WrongAdminToken { configured: false } => f.write_str(
+                "the X-Mock-Admin-Token header is of no use here: the server was started without --admin-token, so the control plane answers loopback clients only",
+            ),
+            ControlError::UnknownRoute { method, path } => write!(
+                f,
+                "no control-plane route {method} {path} (the routes: README.md, \"Control plane\")"
+            ),
+            ControlError::MethodNotAllowed { method, path } => {
+                write!(f, "{path} is a control-plane route, but not for {method}")
+            }
+            ControlError::EnvironmentLocked(org_id) => write!(
+                f,
+                "org {org_id:?} cannot be switched to production: the server runs with --environment sandbox, which makes every org a sandbox (restart it without that flag)"
+            ),
+            ControlError::OrgExists(org_id) => write!(f, "an org {org_id:?} exists already"),
+            ControlError::BodyTooLarge { route, limit } => write!(
+                f,
+                "{route}: the body is larger than {limit} bytes (--max-body-bytes)"
             ),
             ControlError::BadRequest(message)
             | ControlError::BadFault(message)

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! GET  /__mock/orgs                        -> 200 {"orgs":[{"org_id":"zylker","fixture":"zylker"},…]}
-//! POST /__mock/orgs  {"fixture":"blank"}    -> 201 (`"jobs":"manual"`: its jobs run only on
+//! POST /__mock/orgs  {"fixture":"blank"} | {"fixture_json":{…}}, optionally "org_id":"my-org"
+//!                                          -> 201 (`"jobs":"manual"`: its jobs run only on
 //!                                              `POST …/jobs/run`, never by the worker) {"org_id":"blank-1","access_token":"1000.…",
 //!                                              "client_id":"1000.MOCKCLIENT","client_secret":"…",
 //!                                              "redirect_uri":"…","refresh_token":"1000.…"}
@@ -40,36 +41,71 @@ pub(super) fn list(state: &AppState) -> Outcome {
     Ok(ApiResponse::json(200, &json!({ "orgs": orgs })))
 }
 
+/// The `fixture` an org made from an inline fixture records (no fixture file has this name).
+pub const INLINE_FIXTURE: &str = "(inline)";
+
 pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
     let body: NewOrg = body::parse_required(request)?;
-    let fixture_name = body
-        .fixture
-        .get()
-        .and_then(Value::as_str)
-        .ok_or_else(|| ControlError::BadRequest(NewOrg::EXPECTED.to_owned()))?;
-    let fixture = state
-        .store
-        .fixtures()
-        .org(fixture_name)
-        .ok_or_else(|| unknown_fixture(state, fixture_name))?;
+    let expected = || ControlError::BadRequest(NewOrg::EXPECTED.to_owned());
+    let (fixture_name, fixture) = match (body.fixture.get(), body.fixture_json.get()) {
+        (Some(Value::String(name)), None) => (
+            name.as_str(),
+            state
+                .store
+                .fixtures()
+                .org(name)
+                .cloned()
+                .ok_or_else(|| unknown_fixture(state, name))?,
+        ),
+        (None, Some(inline)) => (
+            INLINE_FIXTURE,
+            state
+                .store
+                .fixtures()
+                .inline_org(inline)
+                .map_err(|why| ControlError::BadRequest(format!("fixture_json: {why}")))?,
+        ),
+        (Some(_), Some(_)) => {
+            return Err(ControlError::BadRequest(
+                "give \"fixture\" (a fixture's name) or \"fixture_json\" (a fixture), not both"
+                    .into(),
+            ));
+        }
+        _ => return Err(expected()),
+    };
+    let chosen_id = match body.org_id.get() {
+        None | Some(Value::Null) => None,
+        Some(Value::String(org_id)) => Some(valid_org_id(state, org_id)?),
+        Some(_) => return Err(bad_org_id("null")),
+    };
     let manual_jobs = match body.jobs.get() {
         None | Some(Value::Null) => false,
         Some(Value::String(jobs)) if jobs == "worker" => false,
         Some(Value::String(jobs)) if jobs == "manual" => true,
-        Some(_) => return Err(ControlError::BadRequest(NewOrg::EXPECTED.to_owned())),
+        Some(_) => return Err(expected()),
     };
+    let inline = fixture_name == INLINE_FIXTURE;
+    let prefix = if inline { "inline" } else { fixture_name };
     let token = new_token();
     let refresh_token = new_token();
-    let (org_id, client) = state.store.write(|tx| {
-        let mut n = 1;
-        let org_id = loop {
-            let candidate = format!("{fixture_name}-{n}");
-            if !orgs::exists(tx, &candidate)? {
-                break candidate;
+    let created = state.store.write(|tx| {
+        let org_id = match &chosen_id {
+            Some(org_id) if orgs::exists(tx, org_id)? => {
+                return Ok(Err(ControlError::OrgExists(org_id.clone())));
             }
-            n += 1;
+            Some(org_id) => org_id.clone(),
+            None => {
+                let mut n = 1;
+                loop {
+                    let candidate = format!("{prefix}-{n}");
+                    if !orgs::exists(tx, &candidate)? {
+                        break candidate;
+                    }
+                    n += 1;
+                }
+            }
         };
-        seed::seed_org(tx, &org_id, fixture_name, fixture, seed::Tokens::None)?;
+        seed::seed_org(tx, &org_id, fixture_name, &fixture, seed::Tokens::None)?;
         let user = tokens::admin_user(tx, &org_id)?.ok_or_else(|| StoreError::Fixture {
             fixture: fixture_name.to_owned(),
             message: "no user whose profile manages the portal and its users".into(),
@@ -106,8 +142,19 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                 },
             )?;
         }
-        Ok::<_, StoreError>((org_id, client))
-    })?;
+        Ok::<_, StoreError>(Ok((org_id, client)))
+    });
+    let (org_id, client) = match created {
+        Ok(created) => created?,
+        // A fixture given inline is the caller's: what is wrong with it is a bad request.
+        Err(StoreError::Fixture { message, .. }) if inline => {
+            return Err(ControlError::BadRequest(format!("fixture_json: {message}")));
+        }
+        Err(error) => return Err(error.into()),
+    };
+    if inline {
+        state.set_inline_fixture(&org_id, fixture);
+    }
     state.refresh_enforced_limits();
     state.set_manual_jobs(&org_id, manual_jobs);
     let mut body = json!({ "org_id": org_id, "access_token": token });
@@ -125,11 +172,20 @@ pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
         .store
         .read(|conn| orgs::get(conn, org_id))?
         .ok_or_else(|| ControlError::UnknownOrg(org_id.to_owned()))?;
-    let fixture = state
-        .store
-        .fixtures()
-        .org(&org.fixture)
-        .ok_or_else(|| unknown_fixture(state, &org.fixture))?;
+    let fixture = if org.fixture == INLINE_FIXTURE {
+        state.inline_fixture(org_id).ok_or_else(|| {
+            ControlError::BadRequest(format!(
+                "org {org_id:?} was made from an inline fixture this server no longer holds (it restarted): delete it and create it again"
+            ))
+        })?
+    } else {
+        state
+            .store
+            .fixtures()
+            .org(&org.fixture)
+            .cloned()
+            .ok_or_else(|| unknown_fixture(state, &org.fixture))?
+    };
     // Orgs seeded at start-up are named after their fixture and own its tokens.
     let tokens = if org.id == org.fixture {
         seed::Tokens::FromFixture
@@ -138,7 +194,7 @@ pub(super) fn reset(state: &AppState, org_id: &str) -> Outcome {
     };
     state
         .store
-        .write(|tx| seed::reset_org(tx, &org, fixture, tokens))?;
+        .write(|tx| seed::reset_org(tx, &org, &fixture, tokens))?;
     state.refresh_enforced_limits();
     state.limits.forget(org_id);
     Ok(ApiResponse::json(
@@ -154,16 +210,23 @@ pub(super) fn delete(state: &AppState, org_id: &str) -> Outcome {
     if !deleted {
         return Err(ControlError::UnknownOrg(org_id.to_owned()));
     }
-    // Nothing of the org outlives it: a later org given the same id starts clean (its credits,
-    // its faults, its journal), as a run sharing the server expects.
-    state.limits.forget(org_id);
-    state.faults.clear(Some(org_id));
-    state.journal.clear(Some(org_id));
-    state.set_manual_jobs(org_id, false);
+    forget(state, org_id);
     Ok(ApiResponse::json(
         200,
         &json!({ "org_id": org_id, "deleted": true }),
     ))
+}
+
+/// Forgets what the server holds of a deleted org outside the store: nothing of it outlives
+/// it, so a later org given the same id starts clean (its credits, its faults, its journal), as
+/// a run sharing the server expects.
+pub(super) fn forget(state: &AppState, org_id: &str) {
+    state.limits.forget(org_id);
+    state.limits.set_override(org_id, None);
+    state.faults.clear(Some(org_id));
+    state.journal.clear(Some(org_id));
+    state.set_manual_jobs(org_id, false);
+    state.forget_inline_fixture(org_id);
 }
 
 /// 200 `{"org_id","ok":true,"violations":[]}` when the org's state keeps every invariant;
@@ -194,6 +257,30 @@ pub(super) fn require_scope(state: &AppState, org_id: Option<&str>) -> Result<()
     org_id.map_or(Ok(()), |org_id| require(state, org_id))
 }
 
+/// A chosen org id: 1 to 64 letters, digits, `-` and `_`, not a fixture's name (the orgs named
+/// after their fixture are the ones seeded at start-up).
+fn valid_org_id(state: &AppState, org_id: &str) -> Result<String, ControlError> {
+    let well_formed = (1..=64).contains(&org_id.len())
+        && org_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return Err(bad_org_id(&format!("{org_id:?}")));
+    }
+    if state.store.fixtures().org(org_id).is_some() {
+        return Err(ControlError::BadRequest(format!(
+            "org_id {org_id:?} is the name of a fixture, kept for the org seeded from it at start-up"
+        )));
+    }
+    Ok(org_id.to_owned())
+}
+
+fn bad_org_id(given: &str) -> ControlError {
+    ControlError::BadRequest(format!(
+        "org_id {given} is not an org id: 1 to 64 letters, digits, '-' or '_'"
+    ))
+}
+
 fn unknown_fixture(state: &AppState, name: &str) -> ControlError {
     ControlError::UnknownFixture {
         name: name.to_owned(),
@@ -212,6 +299,13 @@ fn unknown_fixture(state: &AppState, name: &str) -> ControlError {
 struct NewOrg {
     #[serde(default)]
     fixture: Field,
+    /// A whole org fixture, inline (the format of `orgs/<name>.json`; its `crm` may name a
+    /// CRM file of the server's fixtures).
+    #[serde(default)]
+    fixture_json: Field,
+    /// The new org's id, of the caller's choosing (default `<fixture>-<n>`, `inline-<n>`).
+    #[serde(default)]
+    org_id: Field,
     /// `"worker"` (default): the background worker runs its jobs; `"manual"`: only
     /// `POST /__mock/orgs/{id}/jobs/run` does, so a test decides when a job runs.
     #[serde(default)]
@@ -219,7 +313,6 @@ struct NewOrg {
 }
 
 impl Body for NewOrg {
-    const KEYS: &'static [&'static str] = &["fixture", "jobs"];
-    const EXPECTED: &'static str =
-        "expected {\"fixture\": \"<name>\"} and optionally \"jobs\": \"worker\" or \"manual\"";
+    const KEYS: &'static [&'static str] = &["fixture", "fixture_json", "org_id", "jobs"];
+    const EXPECTED: &'static str = "expected {\"fixture\": \"<name>\"} or {\"fixture_json\": {…}}, optionally \"org_id\": \"<id>\" and \"jobs\": \"worker\" or \"manual\"";
 }

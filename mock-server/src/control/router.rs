@@ -52,6 +52,10 @@ pub enum ControlRoute {
     ListOrgs,
     /// `POST /__mock/orgs`
     CreateOrg,
+    /// `DELETE /__mock/orgs?created=true`: every org created at run time.
+    DeleteCreatedOrgs,
+    /// `POST /__mock/reset`: the whole server back to its fixtures.
+    ResetServer,
     /// `POST /__mock/orgs/{id}/reset`
     ResetOrg(String),
     /// `GET /__mock/orgs/{id}/jobs`: every job with its results.
@@ -129,7 +133,15 @@ pub fn route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
         fault_id: fid.to_owned(),
     };
     match rest {
-        ["orgs"] => method.pick((), &[(Get, |()| R::ListOrgs), (Post, |()| R::CreateOrg)]),
+        ["orgs"] => method.pick(
+            (),
+            &[
+                (Get, |()| R::ListOrgs),
+                (Post, |()| R::CreateOrg),
+                (Delete, |()| R::DeleteCreatedOrgs),
+            ],
+        ),
+        ["reset"] => method.pick((), &[(Post, |()| R::ResetServer)]),
         ["orgs", id] => method.pick(org(id), &[(Delete, R::DeleteOrg)]),
         ["orgs", id, "state"] => method.pick(org(id), &[(Get, R::OrgState)]),
         ["orgs", id, "summary"] => method.pick(org(id), &[(Get, R::OrgSummary)]),

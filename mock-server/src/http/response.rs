@@ -1,5 +1,7 @@
 //! `ApiResponse`: what a handler answers, and its conversion into a hyper response.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use http_body_util::Full;
 use serde_json::Value;
@@ -15,8 +17,8 @@ pub struct ApiResponse {
     pub status: u16,
     /// The serialised JSON body; `None` for 204 (no body and no content type).
     pub body: Option<Bytes>,
-    /// Extra headers (name, value).
-    pub headers: Vec<(&'static str, String)>,
+    /// Extra headers (name, value); a `Content-Type` among them replaces the JSON one.
+    pub headers: Vec<(Cow<'static, str>, String)>,
 }
 
 impl ApiResponse {
@@ -47,7 +49,7 @@ impl ApiResponse {
         ApiResponse {
             status,
             body: Some(Bytes::from_static(body.as_bytes())),
-            headers: vec![("content-type", content_type.to_owned())],
+            headers: vec![("content-type".into(), content_type.to_owned())],
         }
     }
 
@@ -77,15 +79,15 @@ impl From<ApiError> for ApiResponse {
 /// Converts an [`ApiResponse`] into the hyper response sent on the wire.
 pub fn into_hyper(response: ApiResponse) -> hyper::Response<Full<Bytes>> {
     let mut builder = hyper::Response::builder().status(response.status);
-    let own_type = response
+    let own_content_type = response
         .headers
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
-    if response.body.is_some() && !own_type {
+    if response.body.is_some() && !own_content_type {
         builder = builder.header(hyper::header::CONTENT_TYPE, JSON_CONTENT_TYPE);
     }
     for (name, value) in &response.headers {
-        builder = builder.header(*name, value.as_str());
+        builder = builder.header(name.as_ref(), value.as_str());
     }
     builder
         .body(Full::new(response.body.unwrap_or_default()))

@@ -117,6 +117,22 @@ pub fn first_client(conn: &Connection) -> Result<Option<ClientRegistration>, Sto
         .optional()?)
 }
 
+/// A registered OAuth client by its id.
+pub fn client(
+    conn: &Connection,
+    client_id: &str,
+) -> Result<Option<ClientRegistration>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT client_id, client_secret, redirect_uri FROM oauth_clients WHERE client_id = ?1",
+        )?
+        .query_row(
+            [client_id],
+            |row| from_row!(row => ClientRegistration { client_id, client_secret, redirect_uri }),
+        )
+        .optional()?)
+}
+
 /// A token to insert.
 #[derive(Debug, Clone)]
 pub struct NewToken<'a> {

@@ -59,14 +59,11 @@ fn the_dashboard_and_its_assets_are_served_with_their_own_types_and_nothing_exte
     }
     // Read-only: only GET is served.
     let post = server.call("POST", "/__mock/ui", None, Some("{}"));
-    assert_eq!(post.status, 400, "{}", post.body);
-    assert!(
-        post.body.contains("INVALID_REQUEST_METHOD"),
-        "{}",
-        post.body
-    );
+    assert_eq!(post.status, 405, "{}", post.body);
+    assert!(post.body.contains("METHOD_NOT_ALLOWED"), "{}", post.body);
     let unknown = server.call("GET", "/__mock/ui/other.js", None, None);
     assert_eq!(unknown.status, 404, "{}", unknown.body);
+    assert!(unknown.body.contains("UNKNOWN_ROUTE"), "{}", unknown.body);
 }
 
 #[test]

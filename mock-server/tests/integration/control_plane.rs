@@ -142,7 +142,7 @@ fn every_control_plane_body_refuses_a_key_it_does_not_know_and_names_it() {
             "/__mock/orgs",
             r#"{"fixture":"blank","fixtrue":"x"}"#,
             "fixtrue",
-            "fixture",
+            "fixture, fixture_json, org_id, jobs",
         ),
         (
             "PUT",

@@ -375,7 +375,7 @@ fn the_org_clock_drives_timestamps_token_expiry_and_invitation_expiry() {
     );
     assert_eq!(
         set,
-        json!({"org_id":"blank","now":"2024-01-01T10:00:00+05:30","fixed":true,"shift_seconds":0})
+        json!({"org_id":"blank","now":"2024-01-01T10:00:00+05:30","fixed":true,"source":"org","server_fixed":false,"shift_seconds":0})
     );
     server.post(PORTALS, BLANK, r#"{"portals":[{"name":"ClockPortal"}]}"#);
     assert_eq!(
@@ -651,7 +651,7 @@ fn the_state_check_names_what_is_broken() {
     assert_eq!(unknown.status, 404, "{}", unknown.body);
     assert!(unknown.body.contains("UNKNOWN_ORG"), "{}", unknown.body);
     let wrong_method = server.call("POST", "/__mock/orgs/zylker/check", None, None);
-    assert_eq!(wrong_method.status, 400, "{}", wrong_method.body);
+    assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

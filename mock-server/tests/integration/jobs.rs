@@ -327,19 +327,13 @@ fn an_org_made_with_manual_jobs_is_left_alone_by_the_worker_until_jobs_run() {
             ..Config::default()
         },
     );
-    let refused = server.call(
-        "POST",
-        "/__mock/orgs",
-        None,
-        Some(r#"{"fixture":"zylker","jobs":"sometimes"}"#),
-    );
+    let create = |jobs: &str| {
+        let body = json!({"fixture": "zylker", "jobs": jobs}).to_string();
+        server.call("POST", "/__mock/orgs", None, Some(&body))
+    };
+    let refused = create("sometimes");
     assert_eq!(refused.status, 400, "{}", refused.body);
-    let created = server.call(
-        "POST",
-        "/__mock/orgs",
-        None,
-        Some(r#"{"fixture":"zylker","jobs":"manual"}"#),
-    );
+    let created = create("manual");
     assert_eq!(created.status, 201, "{}", created.body);
     let created = created.json();
     let (org, token) = (

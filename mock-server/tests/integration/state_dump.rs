@@ -273,7 +273,7 @@ fn the_state_of_an_unknown_org_is_404_unknown_org() {
     assert_eq!(reply.status, 404, "{}", reply.body);
     assert_eq!(reply.json()["error"]["code"], "UNKNOWN_ORG");
     let wrong_method = server.call("POST", "/__mock/orgs/zylker/state", None, None);
-    assert_eq!(wrong_method.status, 400, "{}", wrong_method.body);
+    assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
 }
 
 #[test]
@@ -378,7 +378,7 @@ fn the_dump_command_prints_what_the_server_answered_and_leaves_the_file_alone() 
         before,
         "the dump wrote to the file"
     );
-    // With the built-in fixtures as a directory, the same.
+    // With the built-in fixtures as a directory instead, the same.
     let fixtures_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/seed");
     let with_dir = run_binary(&[
         "dump",
@@ -386,7 +386,7 @@ fn the_dump_command_prints_what_the_server_answered_and_leaves_the_file_alone() 
         db_arg,
         "--org",
         "zylker",
-        "--fixtures",
+        "--only-fixtures",
         fixtures_dir,
     ]);
     assert!(with_dir.status.success());
@@ -481,20 +481,16 @@ fn an_org_made_again_under_a_deleted_ones_id_starts_with_no_credits_faults_or_jo
 
     let (again, token) = create();
     assert_eq!(again, org, "the lowest free id is reused");
-    let journal = server.call("GET", &format!("/__mock/orgs/{org}/requests"), None, None);
-    assert_eq!(
-        journal.json()["requests"],
-        serde_json::json!([]),
-        "{}",
-        journal.body
-    );
-    let faults = server.call("GET", &format!("/__mock/orgs/{org}/faults"), None, None);
-    assert_eq!(
-        faults.json()["faults"],
-        serde_json::json!([]),
-        "{}",
-        faults.body
-    );
+    // Its journal and its faults are empty lists.
+    for what in ["requests", "faults"] {
+        let listed = server.call("GET", &format!("/__mock/orgs/{org}/{what}"), None, None);
+        assert_eq!(
+            listed.json()[what],
+            serde_json::json!([]),
+            "{}",
+            listed.body
+        );
+    }
     let limits = server.call("GET", &limits, None, None).json();
     assert_eq!(limits["credits"]["used"], 0, "{limits}");
     assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 200);

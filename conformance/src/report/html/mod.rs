@@ -1,10 +1,11 @@
 //! The HTML report (`--report-html FILE`): one self-contained page (inline CSS, no script, no
-//! external resource) with the summary by area and endpoint, and every failed step with its
-//! redacted request and a side-by-side view of the expected and actual bodies, the diverging
-//! JSON paths highlighted.
+//! external resource) with the summary by area and endpoint (each endpoint named by its method
+//! and path), every failed scenario with its description and source and every failed step with
+//! its redacted request and a side-by-side view of the expected and actual bodies, the diverging
+//! JSON paths highlighted; then the ignored and passed scenarios with their descriptions.
 //!
-//! * [`diff`]: the side-by-side view of expected and actual bodies;
-//! * [`mask`]: secrets by name and shape, masked;
+//! * `diff`: the side-by-side view of expected and actual bodies;
+//! * `mask`: secrets by name and shape, masked;
 //! * `html.css`: the stylesheet, inlined.
 //!
 //! Everything shown is escaped; secrets are redacted twice: the run's own secrets (tokens given
@@ -16,6 +17,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::coverage::endpoint_request;
 use crate::report::{escape, tally};
 use crate::runner::{Outcome, ScenarioResult, StepResult};
 use crate::vars::redact;
@@ -96,10 +98,17 @@ fn summary_tables(page: &mut String, results: &[ScenarioResult]) {
             } else {
                 ""
             };
+            let named = match endpoint_request(name).filter(|_| title == "endpoint") {
+                Some(request) => format!(
+                    "{} <code class=\"endpoint\">{}</code>",
+                    escape(name),
+                    escape(&request)
+                ),
+                None => escape(name),
+            };
             let _ = writeln!(
                 page,
-                "<tr{class}><th scope=\"row\">{}</th><td>{passed}</td><td>{failed}</td><td>{ignored}</td></tr>",
-                escape(name)
+                "<tr{class}><th scope=\"row\">{named}</th><td>{passed}</td><td>{failed}</td><td>{ignored}</td></tr>"
             );
         }
         if rows.is_empty() {
@@ -139,17 +148,12 @@ fn failures(page: &mut String, results: &[ScenarioResult], context: &Context<'_>
     }
     page.push_str("</ol>\n");
     for (number, result) in failed.iter().enumerate() {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<article class=\"scenario\" id=\"failure-{number}\">\n<h3>{}</h3>\n<p class=\"meta\">area <code>{}</code>",
-            escape(&result.name),
-            escape(&result.area)
+            "<article class=\"scenario\" id=\"failure-{number}\">\n<h3>{}</h3>",
+            escape(&result.name)
         );
-        if !result.tags.is_empty() {
-            let tags: Vec<String> = result.tags.iter().map(|t| escape(t)).collect();
-            let _ = write!(page, " · tags <code>{}</code>", tags.join("</code> <code>"));
-        }
-        page.push_str("</p>\n");
+        about(page, result, context);
         for step in result
             .steps
             .iter()
@@ -160,6 +164,41 @@ fn failures(page: &mut String, results: &[ScenarioResult], context: &Context<'_>
         page.push_str("</article>\n");
     }
     page.push_str("</section>\n");
+}
+
+/// A scenario's description, source, area, endpoints (each by its method and path) and file.
+fn about(page: &mut String, result: &ScenarioResult, context: &Context<'_>) {
+    let clean = |text: &str| escape(&redact(text, context.secrets));
+    let _ = writeln!(
+        page,
+        "<p class=\"description\">{}</p>\n<p class=\"source\">source: {}</p>",
+        clean(&result.description),
+        clean(&result.source)
+    );
+    let _ = write!(
+        page,
+        "<p class=\"meta\">area <code>{}</code>",
+        escape(&result.area)
+    );
+    if !result.tags.is_empty() {
+        let tags: Vec<String> = result
+            .tags
+            .iter()
+            .map(|tag| match endpoint_request(tag) {
+                Some(request) => format!(
+                    "<code>{}</code> <code class=\"endpoint\">{}</code>",
+                    escape(tag),
+                    escape(&request)
+                ),
+                None => format!("<code>{}</code>", escape(tag)),
+            })
+            .collect();
+        let _ = write!(page, " · tags {}", tags.join(", "));
+    }
+    if !result.file.is_empty() {
+        let _ = write!(page, " · file <code>{}</code>", clean(&result.file));
+    }
+    page.push_str("</p>\n");
 }
 
 fn failed_step(page: &mut String, step: &StepResult, context: &Context<'_>) {
@@ -275,6 +314,12 @@ fn plain_list<'a>(
         if let Some(reason) = &result.reason {
             let _ = write!(page, ": {}", escape(&redact(reason, context.secrets)));
         }
+        let _ = write!(
+            page,
+            "<br><span class=\"description\">{}</span> <span class=\"source\">source: {}</span>",
+            escape(&redact(&result.description, context.secrets)),
+            escape(&redact(&result.source, context.secrets))
+        );
         page.push_str("</li>\n");
     }
     page.push_str("</ul>\n</details>\n</section>\n");

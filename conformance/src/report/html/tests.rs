@@ -22,6 +22,7 @@ fn step(expected: Value, actual: Value, divergences: Vec<Divergence>) -> StepRes
         skipped: None,
         attempts: 1,
         body: Some(actual),
+        body_text: None,
         expected_body: Some(expected),
     }
 }
@@ -30,11 +31,16 @@ fn failed(name: &str, steps: Vec<StepResult>) -> ScenarioResult {
     ScenarioResult {
         name: name.into(),
         area: "portals".into(),
+        description: "Get Portals answers the portal".into(),
+        source: "Kaizen #72 Get Portals sample".into(),
+        file: "fixtures/scenarios/portals/get.json".into(),
         tags: vec!["Get Portals".into()],
         outcome: Outcome::Failed,
         reason: None,
         steps,
         run_id: "r1".into(),
+        org_id: None,
+        seconds: 0.25,
     }
 }
 
@@ -229,4 +235,32 @@ fn percent_decoding_and_token_shapes() {
         mask_text("x 1000.0123456789abcdef.0123456789abcdef, 1000.zylker.admin"),
         "x [REDACTED], 1000.zylker.admin"
     );
+}
+
+#[test]
+fn each_scenario_shows_its_description_and_source_and_endpoints_their_method_and_path() {
+    let mut failure = failed("portals::get", Vec::new());
+    failure.tags = vec!["P1".into(), "kaizen".into()];
+    let mut passed = failed("users::list", Vec::new());
+    passed.outcome = Outcome::Passed;
+    passed.tags = vec!["U1".into()];
+    passed.description = "List users <of a type>".into();
+    let page = html(&context(&[]), &[failure, passed]);
+    assert!(page.contains("<p class=\"description\">Get Portals answers the portal</p>"));
+    assert!(page.contains("<p class=\"source\">source: Kaizen #72 Get Portals sample</p>"));
+    assert!(page.contains(
+        " · tags <code>P1</code> <code class=\"endpoint\">GET /crm/{version}/settings/portals</code>, <code>kaizen</code>"
+    ));
+    assert!(page.contains("file <code>fixtures/scenarios/portals/get.json</code>"));
+    assert!(page.contains(
+        "<th scope=\"row\">P1 <code class=\"endpoint\">GET /crm/{version}/settings/portals</code></th>"
+    ));
+    assert!(page.contains(
+        "<th scope=\"row\">U1 <code class=\"endpoint\">GET /crm/{version}/settings/portals/{portal}/user_type/{user_type_id}/users</code></th>"
+    ));
+    assert!(page.contains("<th scope=\"row\">kaizen</th>"));
+    // Passed scenarios too, escaped.
+    assert!(page.contains(
+        "<li><code>users::list</code><br><span class=\"description\">List users &lt;of a type&gt;</span> <span class=\"source\">source: Kaizen #72 Get Portals sample</span></li>"
+    ));
 }

@@ -88,7 +88,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
         200
     };
     apply_items(ctx, portal, success_status, |tx, index, item| {
-        let id = create_one(tx, ctx, portal, org, item, index)?;
+        let id = Batch { tx, ctx, portal }.create_one(org, item, index)?;
         if ctx.version >= ApiVersion::V8 {
             let row =
                 user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
@@ -105,7 +105,7 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
 /// UT4: updates one user type (the body's items all apply to it, in order).
 pub fn update(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiError> {
     apply_items(ctx, portal, 200, |tx, index, item| {
-        update_one(tx, ctx, portal, id, item, index)?;
+        Batch { tx, ctx, portal }.update_one(id, item, index)?;
         Ok(success(
             Value::String(id.to_owned()),
             "Portal user type updated successfully.",
@@ -243,230 +243,241 @@ fn success(id: Value, message: &str) -> Value {
     json!({ "code": "SUCCESS", "details": { "id": id }, "message": message, "status": "success" })
 }
 
-fn create_one(
-    tx: &Transaction<'_>,
+/// The item at `index` of a create (`create`) or update batch: its JSON path, its members (an
+/// item that is not an object is the wrapped "Invalid data type" error) and the rules of the
+/// call's version.
+fn item_of_batch<'a>(
     ctx: &Ctx<'_>,
-    portal: &str,
-    org: &OrgRow,
-    item: &Value,
+    item: &'a Value,
     index: usize,
-) -> Result<String, ApiError> {
+    create: bool,
+) -> Result<(String, &'a Map<String, Value>, Rules), ApiError> {
     let base = format!("$.user_type[{index}]");
     let Value::Object(item) = item else {
         return Err(wrong_type("jsonobject", KEY, &base));
     };
     let rules = Rules {
         v8: ctx.version >= ApiVersion::V8,
-        create: true,
+        create,
     };
-    if rules.v8 {
-        schema::check(item, &base, rules.create)?;
-    }
-    let org_id = ctx.caller.org_id.as_str();
-    let name = validate_name(item.get("name"), &base)?
-        .ok_or_else(|| required("name", &format!("{base}.name")))?;
-    let personality = personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
-        .ok_or_else(|| required("personality_module", &format!("{base}.personality_module")))?;
-    let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
-    let invitation_field = match phone_invitation_field(tx, ctx, portal, &personality, item, &base)?
-    {
-        Some(phone) => Some(phone),
-        None => invitation_field(
-            tx,
-            org_id,
-            &personality,
-            item.get("invitation_field"),
-            &base,
-        )?,
-    };
-    // v8 requires the key (oas8 createPortalUserType:400:mandatorynotfoundresponse8); the mock
-    // still defaults it to the module's Email field, which clients that cannot send it (the
-    // Python SDK 8.0) rely on, so only a module without an email field needs it named.
-    if rules.v8 && invitation_field.is_none() {
-        return Err(required(
-            "invitation_field",
-            &format!("{base}.invitation_field"),
-        ));
-    }
-    let module_items = match item.get("modules") {
-        None | Some(Value::Null) => return Err(required("modules", &format!("{base}.modules"))),
-        Some(Value::Array(items)) => items.clone(),
-        Some(_) => {
-            return Err(wrong_type(
-                "jsonarray",
-                "modules",
-                &format!("{base}.modules"),
-            ));
-        }
-    };
-    let configs = validate_modules(tx, org_id, &personality, &module_items, &base, rules)?;
-    if user_types::name_taken(tx, org_id, name, None)? {
-        return Err(duplicate_name(&base));
-    }
-    if user_types::count(tx, org_id)? >= user_type_limit(org) {
-        return Err(ApiError::LicenseLimitExceeded.wrapped(KEY));
-    }
-    let id = user_types::insert(
-        tx,
-        &NewUserType {
-            org_id,
-            name,
-            personality_module_id: &personality.id,
-            invitation_field_id: invitation_field.as_deref(),
-            active,
-            is_default: false,
-            user_id: &ctx.caller.user_id,
-            now: ctx.now,
-            modules: &configs,
-        },
-    )?;
-    Ok(id)
+    Ok((base, item, rules))
 }
 
-fn update_one(
-    tx: &Transaction<'_>,
-    ctx: &Ctx<'_>,
-    portal: &str,
-    id: &str,
-    item: &Value,
-    index: usize,
-) -> Result<(), ApiError> {
-    let base = format!("$.user_type[{index}]");
-    let Value::Object(item) = item else {
-        return Err(wrong_type("jsonobject", KEY, &base));
-    };
-    let rules = Rules {
-        v8: ctx.version >= ApiVersion::V8,
-        create: false,
-    };
-    let org_id = ctx.caller.org_id.as_str();
-    let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
-    if rules.v8 {
-        schema::check(item, &base, rules.create)?;
-    }
-    let personality =
-        crm::module_by_id(tx, org_id, &row.personality.0)?.ok_or(ApiError::InternalError)?;
-    let name = validate_name(item.get("name"), &base)?;
-    if let Some(given) =
-        personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
-        && given.id != personality.id
-    {
-        return Err(ApiError::NotAllowed {
-            details: Details::At {
-                api_name: "personality_module".into(),
-                json_path: format!("{base}.personality_module"),
-            },
-            // v8 documents the refusal for the default type in its own words
-            // (oas8 updatePortalUserType:400:notallowedresponse2); v4–v7 and other types keep
-            // the mock's message.
-            message: if ctx.version == ApiVersion::V8 && row.is_default {
-                "Change of personality module of default user type is not allowed."
-            } else {
-                "Personality module of a user type cannot be changed."
-            },
+/// One item of a batch: the transaction it writes in, the call and the portal of the path.
+#[derive(Clone, Copy)]
+struct Batch<'a> {
+    tx: &'a Transaction<'a>,
+    ctx: &'a Ctx<'a>,
+    portal: &'a str,
+}
+
+impl Batch<'_> {
+    /// Creates the user type of one item; answers its id.
+    fn create_one(&self, org: &OrgRow, item: &Value, index: usize) -> Result<String, ApiError> {
+        let Batch { tx, ctx, portal } = *self;
+        let (base, item, rules) = item_of_batch(ctx, item, index, true)?;
+        if rules.v8 {
+            schema::check(item, &base, rules.create)?;
         }
-        .wrapped(KEY));
-    }
-    let active = optional_bool(item.get("active"), "active", &base)?;
-    let invitation_field = match item.get("invitation_field") {
-        None | Some(Value::Null) => None,
-        given => match phone_invitation_field(tx, ctx, portal, &personality, item, &base)? {
-            Some(phone) => Some(phone),
-            None => invitation_field(tx, org_id, &personality, given, &base)?,
-        },
-    };
-    let configs = match item.get("modules") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(given)) => {
-            let stored = user_types::modules(tx, org_id, id)?;
-            let mut merged: Vec<Value> = stored
-                .iter()
-                .map(|(_, config)| serde_json::from_str(config).map(|c: Value| as_input(&c)))
-                .collect::<Result<_, _>>()
-                .map_err(|_| ApiError::InternalError)?;
-            // Items given for a configured module overlay its keys (permissions key by key);
-            // items for other modules are added. Paths in errors name the body's items.
-            let mut order: Vec<usize> = Vec::new();
-            for (k, item) in given.iter().enumerate() {
-                let repeated = item.get("id").and_then(id_of).is_some_and(|module_id| {
-                    given[..k].iter().any(|earlier| {
-                        earlier.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
-                    })
-                });
-                if repeated {
-                    return Err(ApiError::DuplicateData {
-                        api_name: "id".into(),
-                        json_path: format!("{base}.modules[{k}].id"),
-                    }
-                    .wrapped(KEY));
-                }
-                let position = item.get("id").and_then(id_of).and_then(|module_id| {
-                    merged.iter().position(|m| {
-                        m.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
-                    })
-                });
-                match (position, item) {
-                    (Some(position), Value::Object(overlay)) => {
-                        overlay_module(&mut merged[position], overlay);
-                        order.push(position);
-                    }
-                    _ => {
-                        merged.push(item.clone());
-                        order.push(merged.len() - 1);
-                    }
-                }
-            }
-            let mut configs = Vec::new();
-            for (position, config) in merged.iter().enumerate() {
-                let body_index = order.iter().position(|p| *p == position);
-                let path = match body_index {
-                    Some(k) => format!("{base}.modules[{k}]"),
-                    None => format!("{base}.modules"),
-                };
-                configs.push(modules::validate(
+        let org_id = ctx.caller.org_id.as_str();
+        let name = validate_name(item.get("name"), &base)?
+            .ok_or_else(|| required("name", &format!("{base}.name")))?;
+        let personality =
+            personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
+                .ok_or_else(|| {
+                    required("personality_module", &format!("{base}.personality_module"))
+                })?;
+        let active = optional_bool(item.get("active"), "active", &base)?.unwrap_or(false);
+        let invitation_field =
+            match phone_invitation_field(tx, ctx, portal, &personality, item, &base)? {
+                Some(phone) => Some(phone),
+                None => invitation_field(
                     tx,
                     org_id,
                     &personality,
-                    config,
-                    &path,
-                    rules,
-                )?);
-            }
-            check_mandatory_modules(tx, org_id, &personality, &configs)?;
-            Some(
-                configs
-                    .into_iter()
-                    .map(|(module_id, config)| (module_id, config.to_string()))
-                    .collect::<Vec<_>>(),
-            )
-        }
-        Some(_) => {
-            return Err(wrong_type(
-                "jsonarray",
-                "modules",
-                &format!("{base}.modules"),
+                    item.get("invitation_field"),
+                    &base,
+                )?,
+            };
+        // v8 requires the key (oas8 createPortalUserType:400:mandatorynotfoundresponse8); the mock
+        // still defaults it to the module's Email field, which clients that cannot send it (the
+        // Python SDK 8.0) rely on, so only a module without an email field needs it named.
+        if rules.v8 && invitation_field.is_none() {
+            return Err(required(
+                "invitation_field",
+                &format!("{base}.invitation_field"),
             ));
         }
-    };
-    if let Some(name) = name
-        && user_types::name_taken(tx, org_id, name, Some(id))?
-    {
-        return Err(duplicate_name(&base));
+        let module_items = match item.get("modules") {
+            None | Some(Value::Null) => {
+                return Err(required("modules", &format!("{base}.modules")));
+            }
+            Some(Value::Array(items)) => items.clone(),
+            Some(_) => {
+                return Err(wrong_type(
+                    "jsonarray",
+                    "modules",
+                    &format!("{base}.modules"),
+                ));
+            }
+        };
+        let configs = validate_modules(tx, org_id, &personality, &module_items, &base, rules)?;
+        if user_types::name_taken(tx, org_id, name, None)? {
+            return Err(duplicate_name(&base));
+        }
+        if user_types::count(tx, org_id)? >= user_type_limit(org) {
+            return Err(ApiError::LicenseLimitExceeded.wrapped(KEY));
+        }
+        let id = user_types::insert(
+            tx,
+            &NewUserType {
+                org_id,
+                name,
+                personality_module_id: &personality.id,
+                invitation_field_id: invitation_field.as_deref(),
+                active,
+                is_default: false,
+                user_id: &ctx.caller.user_id,
+                now: ctx.now,
+                modules: &configs,
+            },
+        )?;
+        Ok(id)
     }
-    user_types::update(
-        tx,
-        org_id,
-        id,
-        &UserTypeChanges {
-            name,
-            active,
-            invitation_field_id: invitation_field.as_deref(),
-            modules: configs.as_deref(),
-        },
-        &ctx.caller.user_id,
-        ctx.now,
-    )?;
-    Ok(())
+
+    /// Applies one item to the user type `id`.
+    fn update_one(&self, id: &str, item: &Value, index: usize) -> Result<(), ApiError> {
+        let Batch { tx, ctx, portal } = *self;
+        let (base, item, rules) = item_of_batch(ctx, item, index, false)?;
+        let org_id = ctx.caller.org_id.as_str();
+        let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
+        if rules.v8 {
+            schema::check(item, &base, rules.create)?;
+        }
+        let personality =
+            crm::module_by_id(tx, org_id, &row.personality.0)?.ok_or(ApiError::InternalError)?;
+        let name = validate_name(item.get("name"), &base)?;
+        if let Some(given) =
+            personality_module(tx, org_id, item.get("personality_module"), &base, rules)?
+            && given.id != personality.id
+        {
+            return Err(ApiError::NotAllowed {
+                details: Details::At {
+                    api_name: "personality_module".into(),
+                    json_path: format!("{base}.personality_module"),
+                },
+                // v8 documents the refusal for the default type in its own words
+                // (oas8 updatePortalUserType:400:notallowedresponse2); v4–v7 and other types keep
+                // the mock's message.
+                message: if ctx.version == ApiVersion::V8 && row.is_default {
+                    "Change of personality module of default user type is not allowed."
+                } else {
+                    "Personality module of a user type cannot be changed."
+                },
+            }
+            .wrapped(KEY));
+        }
+        let active = optional_bool(item.get("active"), "active", &base)?;
+        let invitation_field = match item.get("invitation_field") {
+            None | Some(Value::Null) => None,
+            given => match phone_invitation_field(tx, ctx, portal, &personality, item, &base)? {
+                Some(phone) => Some(phone),
+                None => invitation_field(tx, org_id, &personality, given, &base)?,
+            },
+        };
+        let configs = match item.get("modules") {
+            None | Some(Value::Null) => None,
+            Some(Value::Array(given)) => {
+                let stored = user_types::modules(tx, org_id, id)?;
+                let mut merged: Vec<Value> = stored
+                    .iter()
+                    .map(|(_, config)| serde_json::from_str(config).map(|c: Value| as_input(&c)))
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| ApiError::InternalError)?;
+                // Items given for a configured module overlay its keys (permissions key by key);
+                // items for other modules are added. Paths in errors name the body's items.
+                let mut order: Vec<usize> = Vec::new();
+                for (k, item) in given.iter().enumerate() {
+                    let repeated = item.get("id").and_then(id_of).is_some_and(|module_id| {
+                        given[..k].iter().any(|earlier| {
+                            earlier.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
+                        })
+                    });
+                    if repeated {
+                        return Err(ApiError::DuplicateData {
+                            api_name: "id".into(),
+                            json_path: format!("{base}.modules[{k}].id"),
+                        }
+                        .wrapped(KEY));
+                    }
+                    let position = item.get("id").and_then(id_of).and_then(|module_id| {
+                        merged.iter().position(|m| {
+                            m.get("id").and_then(id_of).as_deref() == Some(module_id.as_str())
+                        })
+                    });
+                    match (position, item) {
+                        (Some(position), Value::Object(overlay)) => {
+                            overlay_module(&mut merged[position], overlay);
+                            order.push(position);
+                        }
+                        _ => {
+                            merged.push(item.clone());
+                            order.push(merged.len() - 1);
+                        }
+                    }
+                }
+                let mut configs = Vec::new();
+                for (position, config) in merged.iter().enumerate() {
+                    let body_index = order.iter().position(|p| *p == position);
+                    let path = match body_index {
+                        Some(k) => format!("{base}.modules[{k}]"),
+                        None => format!("{base}.modules"),
+                    };
+                    configs.push(modules::validate(
+                        tx,
+                        org_id,
+                        &personality,
+                        config,
+                        &path,
+                        rules,
+                    )?);
+                }
+                check_mandatory_modules(tx, org_id, &personality, &configs)?;
+                Some(
+                    configs
+                        .into_iter()
+                        .map(|(module_id, config)| (module_id, config.to_string()))
+                        .collect::<Vec<_>>(),
+                )
+            }
+            Some(_) => {
+                return Err(wrong_type(
+                    "jsonarray",
+                    "modules",
+                    &format!("{base}.modules"),
+                ));
+            }
+        };
+        if let Some(name) = name
+            && user_types::name_taken(tx, org_id, name, Some(id))?
+        {
+            return Err(duplicate_name(&base));
+        }
+        user_types::update(
+            tx,
+            org_id,
+            id,
+            &UserTypeChanges {
+                name,
+                active,
+                invitation_field_id: invitation_field.as_deref(),
+                modules: configs.as_deref(),
+            },
+            &ctx.caller.user_id,
+            ctx.now,
+        )?;
+        Ok(())
+    }
 }
 
 /// v8: a phone field of the personality module as the invitation field (refused when the

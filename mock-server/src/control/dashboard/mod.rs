@@ -36,12 +36,12 @@ pub(super) fn serve(asset: DashboardAsset) -> ApiResponse {
     let mut response = ApiResponse::text(200, content_type, body);
     response.headers.extend([
         (
-            "content-security-policy",
+            "content-security-policy".into(),
             CONTENT_SECURITY_POLICY.to_owned(),
         ),
-        ("x-content-type-options", "nosniff".to_owned()),
-        ("cache-control", "no-store".to_owned()),
-        ("referrer-policy", "no-referrer".to_owned()),
+        ("x-content-type-options".into(), "nosniff".to_owned()),
+        ("cache-control".into(), "no-store".to_owned()),
+        ("referrer-policy".into(), "no-referrer".to_owned()),
     ]);
     response
 }

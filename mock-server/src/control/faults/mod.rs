@@ -1,32 +1,41 @@
-//! Injected faults: make the mock misbehave on purpose, per org (or server-wide) and route.
+//! Injected faults and stubs: make the mock misbehave, or answer anything, on purpose, per org
+//! (or server-wide) and request pattern, as WireMock's stubs do.
 //!
 //! ```json
 //! {"method": "GET", "url_path_pattern": "^/crm/v[0-9]+/settings/portals$",
+//!  "headers": {"x-test": "slow"}, "body_json": {"$.portals[0].name": "X"},
 //!  "latency_ms": [100, 300],
 //!  "error": {"code": "INTERNAL_ERROR"},
-//!  "rate": 0.25, "seed": 7, "times": 10}
+//!  "rate": 0.25, "seed": 7, "times": 10, "priority": 1}
 //! ```
+//! - the request pattern: the keys of [`crate::control::pattern`] (`method`, `url_path` or
+//!   `url_path_pattern`, `query`, `headers`, `body_contains`, `body_json`), all optional;
 //! - `latency_ms`: a fixed delay or a `[min, max]` range before the answer;
-//! - `error`: answer a documented Zoho error instead of handling the request (nothing is applied):
-//!   `{"code": …}` with the code's documented status and body, optionally `"status"`; or
-//!   `{"status": N, "body": {…}}` for any body;
-//! - `reset_connection: true`: close the connection without answering;
+//! - then at most one of: `error`, a documented Zoho error instead of handling the request
+//!   (nothing is applied): `{"code": …}` with the code's documented status and body (and for
+//!   `TOO_MANY_REQUESTS` the limits' headers: `Retry-After`, `X-RATELIMIT-*`), optionally
+//!   `"status"`; or `{"status": N, "body": {…}}`; `response`, a stub:
+//!   `{"status": N, "headers": {…}, "body": …}` (a string body is sent as it is, any other JSON
+//!   as JSON); `reset_connection: true`: close the connection without answering;
 //! - `rate` (default 1): the share of matching requests the fault hits, drawn from a generator
 //!   seeded with `seed` (default 0), so a run repeats;
-//! - `times`: the fault is removed after hitting this many requests.
+//! - `times`: the fault is removed after hitting this many requests;
+//! - `priority` (default 5; 1 is tried first); `description`: for people.
 //!
-//! The first fault that matches and fires wins; org faults are tried before server-wide ones.
+//! Faults are tried by priority, then an org's before the server-wide ones, then in the order
+//! they were added; the first that matches and fires wins.
 
 pub(super) mod routes;
+pub mod spec;
 
 use std::sync::Mutex;
 use std::time::Duration;
 
-use regex_lite::Regex;
 use serde_json::{Value, json};
 
-use crate::api::error::{ApiError, message, permission};
-use crate::http::ApiResponse;
+use crate::control::pattern::{RequestPattern, Subject};
+use crate::http::{ApiRequest, ApiResponse};
+use crate::pipeline::Plane;
 
 /// What a fault does to one request.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,13 +61,13 @@ struct Fault {
     id: String,
     org_id: Option<String>,
     spec: Value,
-    method: Option<String>,
-    path: Option<Regex>,
+    pattern: RequestPattern,
     latency_ms: (u64, u64),
     action: FaultAction,
     rate: f64,
     rng: fastrand::Rng,
     remaining: Option<u64>,
+    priority: u32,
 }
 
 /// Every fault of the server.
@@ -76,93 +85,7 @@ struct Registry {
 impl Faults {
     /// Adds a fault for an org (or every org with `None`); answers its id, or what is wrong.
     pub fn add(&self, org_id: Option<&str>, spec: &Value) -> Result<String, String> {
-        let object = spec.as_object().ok_or("a fault is a JSON object")?;
-        let known = [
-            "method",
-            "url_path_pattern",
-            "latency_ms",
-            "error",
-            "reset_connection",
-            "rate",
-            "seed",
-            "times",
-        ];
-        if let Some(unknown) = object.keys().find(|key| !known.contains(&key.as_str())) {
-            return Err(format!(
-                "unknown key {unknown:?} in the fault (known: {})",
-                known.join(", ")
-            ));
-        }
-        let method = match object.get("method") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(m)) => Some(m.to_ascii_uppercase()),
-            Some(_) => return Err("\"method\" must be a string".into()),
-        };
-        let path = match object.get("url_path_pattern") {
-            None | Some(Value::Null) => None,
-            Some(Value::String(p)) => {
-                Some(Regex::new(p).map_err(|e| format!("{p:?} is not a regular expression: {e}"))?)
-            }
-            Some(_) => return Err("\"url_path_pattern\" must be a string".into()),
-        };
-        let latency_ms = match object.get("latency_ms") {
-            None | Some(Value::Null) => (0, 0),
-            Some(Value::Number(n)) => {
-                let ms = n.as_u64().ok_or("\"latency_ms\" is whole milliseconds")?;
-                (ms, ms)
-            }
-            Some(Value::Array(range)) => match range.as_slice() {
-                [Value::Number(a), Value::Number(b)] => {
-                    let (a, b) = (
-                        a.as_u64().ok_or("\"latency_ms\" is whole milliseconds")?,
-                        b.as_u64().ok_or("\"latency_ms\" is whole milliseconds")?,
-                    );
-                    if a > b {
-                        return Err("\"latency_ms\": [min, max] with min <= max".into());
-                    }
-                    (a, b)
-                }
-                _ => return Err("\"latency_ms\": a number or [min, max]".into()),
-            },
-            Some(_) => return Err("\"latency_ms\": a number or [min, max]".into()),
-        };
-        if latency_ms.1 > 60_000 {
-            return Err("\"latency_ms\" is at most 60000".into());
-        }
-        let reset = matches!(object.get("reset_connection"), Some(Value::Bool(true)));
-        let action = match (object.get("error"), reset) {
-            (Some(_), true) => {
-                return Err("give \"error\" or \"reset_connection\", not both".into());
-            }
-            (Some(error), false) => FaultAction::Respond(error_response(error)?),
-            (None, true) => FaultAction::Reset,
-            (None, false) if latency_ms.1 == 0 => {
-                return Err(
-                    "a fault needs \"latency_ms\", \"error\" or \"reset_connection\"".into(),
-                );
-            }
-            (None, false) => FaultAction::Handle,
-        };
-        let rate = match object.get("rate") {
-            None | Some(Value::Null) => 1.0,
-            Some(value) => value
-                .as_f64()
-                .filter(|r| (0.0..=1.0).contains(r))
-                .ok_or("\"rate\" is a number from 0 to 1")?,
-        };
-        let seed = match object.get("seed") {
-            None | Some(Value::Null) => 0,
-            Some(value) => value.as_u64().ok_or("\"seed\" is a whole number")?,
-        };
-        let remaining = match object.get("times") {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(
-                value
-                    .as_u64()
-                    .filter(|n| *n > 0)
-                    .ok_or("\"times\" is a whole number above 0")?,
-            ),
-        };
+        let parsed = spec::parse(spec)?;
         let mut registry = self.lock();
         registry.next_id += 1;
         let id = format!("fault-{}", registry.next_id);
@@ -170,13 +93,13 @@ impl Faults {
             id: id.clone(),
             org_id: org_id.map(str::to_owned),
             spec: spec.clone(),
-            method,
-            path,
-            latency_ms,
-            action,
-            rate,
-            rng: fastrand::Rng::with_seed(seed),
-            remaining,
+            pattern: parsed.pattern,
+            latency_ms: parsed.latency_ms,
+            action: parsed.action,
+            rate: parsed.rate,
+            rng: fastrand::Rng::with_seed(parsed.seed),
+            remaining: parsed.times,
+            priority: parsed.priority,
         });
         Ok(id)
     }
@@ -192,6 +115,7 @@ impl Faults {
                     "fault_id": fault.id,
                     "org_id": fault.org_id,
                     "fault": fault.spec,
+                    "priority": fault.priority,
                     "remaining": fault.remaining,
                 })
             })
@@ -216,23 +140,35 @@ impl Faults {
         before - registry.faults.len()
     }
 
-    /// The fault that hits this request, if any: org faults first, then server-wide ones.
-    pub fn hit(&self, org_id: Option<&str>, method: &str, path: &str) -> Option<FaultHit> {
+    /// Removes every fault, of every org and server-wide (a whole-server reset).
+    pub fn clear_all(&self) -> usize {
         let mut registry = self.lock();
-        let order: Vec<usize> = (0..registry.faults.len())
-            .filter(|&i| registry.faults[i].org_id.is_some())
-            .chain((0..registry.faults.len()).filter(|&i| registry.faults[i].org_id.is_none()))
-            .collect();
+        let removed = registry.faults.len();
+        registry.faults.clear();
+        removed
+    }
+
+    /// The fault that hits this request, if any: by priority, then org faults before
+    /// server-wide ones, then in the order they were added.
+    pub fn hit(&self, org_id: Option<&str>, request: &ApiRequest) -> Option<FaultHit> {
+        let mut registry = self.lock();
+        if registry.faults.is_empty() {
+            return None;
+        }
+        let subject = Incoming(request);
+        let mut order: Vec<usize> = (0..registry.faults.len()).collect();
+        // A stable sort keeps the order they were added within a rank.
+        order.sort_by_key(|&i| {
+            let fault = &registry.faults[i];
+            (fault.priority, fault.org_id.is_none())
+        });
         for index in order {
             let fault = &mut registry.faults[index];
             let for_request = match &fault.org_id {
                 Some(org) => org_id == Some(org.as_str()),
                 None => true,
             };
-            if !for_request
-                || fault.method.as_deref().is_some_and(|m| m != method)
-                || fault.path.as_ref().is_some_and(|p| !p.is_match(path))
-            {
+            if !for_request || !fault.pattern.matches(&subject) {
                 continue;
             }
             if fault.rate < 1.0 && fault.rng.f64() >= fault.rate {
@@ -266,174 +202,42 @@ impl Faults {
     }
 }
 
-/// The answer of an `error` fault: a documented code, or any status and body.
-fn error_response(error: &Value) -> Result<ApiResponse, String> {
-    let object = error
-        .as_object()
-        .ok_or("\"error\" is {\"code\": …} or {\"status\": N, \"body\": {…}}")?;
-    let status = match object.get("status") {
-        None | Some(Value::Null) => None,
-        Some(value) => Some(
-            value
-                .as_u64()
-                .and_then(|s| u16::try_from(s).ok())
-                .filter(|s| (200..=599).contains(s))
-                .ok_or("\"status\" is an HTTP status from 200 to 599")?,
-        ),
-    };
-    if let Some(body) = object.get("body") {
-        let status = status.ok_or("an \"error\" with a \"body\" needs a \"status\"")?;
-        return Ok(ApiResponse::json(status, body));
-    }
-    let code = object
-        .get("code")
-        .and_then(Value::as_str)
-        .ok_or("\"error\" needs a \"code\" (or a \"status\" and a \"body\")")?;
-    let error = documented_error(code).ok_or_else(|| {
-        format!(
-            "{code:?} is not a code a fault can answer; use one of {} or give a status and body",
-            FAULT_CODES.join(", ")
-        )
-    })?;
-    let mut response = ApiResponse::from(error);
-    if let Some(status) = status {
-        response.status = status;
-    }
-    Ok(response)
-}
+/// A request on its way in, as a pattern sees it (no status yet).
+struct Incoming<'r>(&'r ApiRequest);
 
-/// The codes an `error` fault can name, each answered with its documented body.
-pub const FAULT_CODES: [&str; 9] = [
-    "INTERNAL_ERROR",
-    "INVALID_TOKEN",
-    "AUTHENTICATION_FAILURE",
-    "OAUTH_SCOPE_MISMATCH",
-    "INVALID_URL_PATTERN",
-    "INVALID_REQUEST_METHOD",
-    "NO_PERMISSION",
-    "API_NOT_SUPPORTED",
-    "TOO_MANY_REQUESTS",
-];
-
-fn documented_error(code: &str) -> Option<ApiError> {
-    Some(match code {
-        "INTERNAL_ERROR" => ApiError::InternalError,
-        "INVALID_TOKEN" => ApiError::InvalidToken,
-        "AUTHENTICATION_FAILURE" => ApiError::AuthenticationFailure,
-        "OAUTH_SCOPE_MISMATCH" => ApiError::OauthScopeMismatch,
-        "INVALID_URL_PATTERN" => ApiError::InvalidUrlPattern,
-        "INVALID_REQUEST_METHOD" => ApiError::InvalidRequestMethod,
-        "NO_PERMISSION" => ApiError::NoPermission {
-            permissions: vec![permission::MANAGE_PORTAL],
-            message: message::PERMISSION_IS_INVALID,
-        },
-        "API_NOT_SUPPORTED" => ApiError::SandboxNotSupported,
-        "TOO_MANY_REQUESTS" => ApiError::TooManyRequests {
-            message: message::CREDITS_EXHAUSTED,
-            retry_after: 60,
-            limit: 100,
-            window: 60,
-        },
-        _ => return None,
-    })
+impl Subject for Incoming<'_> {
+    fn method(&self) -> &str {
+        crate::control::journal::method_name(self.0.method)
+    }
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+    fn query_param(&self, name: &str) -> Option<String> {
+        self.0.query_param(name).map(str::to_owned)
+    }
+    fn header(&self, name: &str) -> Option<String> {
+        self.0
+            .headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.clone())
+    }
+    fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.0.body).into_owned()
+    }
+    fn body_json(&self) -> Value {
+        let form = self
+            .0
+            .content_type
+            .as_deref()
+            .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+            || Plane::of(self.0) == Plane::Oauth;
+        crate::control::journal::body_value(&self.0.body, form)
+    }
+    fn status(&self) -> Option<u16> {
+        None
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_fault_hits_its_org_and_route_only() {
-        let faults = Faults::default();
-        let id = faults
-            .add(
-                Some("a"),
-                &json!({"method":"get","url_path_pattern":"/portals$","error":{"code":"INTERNAL_ERROR"}}),
-            )
-            .unwrap();
-        assert!(
-            faults
-                .hit(Some("b"), "GET", "/crm/v8/settings/portals")
-                .is_none()
-        );
-        assert!(
-            faults
-                .hit(Some("a"), "POST", "/crm/v8/settings/portals")
-                .is_none()
-        );
-        let hit = faults
-            .hit(Some("a"), "GET", "/crm/v8/settings/portals")
-            .unwrap();
-        match hit.action {
-            FaultAction::Respond(response) => {
-                assert_eq!(response.status, 500);
-                assert_eq!(
-                    response.json_body().unwrap(),
-                    json!({"code":"INTERNAL_ERROR","details":{},"message":"Internal Server Error","status":"error"})
-                );
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(faults.remove(Some("a"), &id));
-        assert!(
-            faults
-                .hit(Some("a"), "GET", "/crm/v8/settings/portals")
-                .is_none()
-        );
-    }
-
-    #[test]
-    fn a_seeded_rate_repeats_and_times_removes_the_fault() {
-        let pattern = |faults: &Faults| -> Vec<bool> {
-            (0..200)
-                .map(|_| faults.hit(None, "GET", "/x").is_some())
-                .collect()
-        };
-        let spec = json!({"rate": 0.3, "seed": 9, "latency_ms": [1, 5]});
-        let (first, second) = (Faults::default(), Faults::default());
-        first.add(None, &spec).unwrap();
-        second.add(None, &spec).unwrap();
-        let hits = pattern(&first);
-        assert_eq!(hits, pattern(&second));
-        let share = hits.iter().filter(|h| **h).count();
-        assert!((30..=90).contains(&share), "{share} of 200");
-        let limited = Faults::default();
-        limited
-            .add(None, &json!({"reset_connection": true, "times": 2}))
-            .unwrap();
-        assert_eq!(
-            limited.hit(None, "GET", "/x").unwrap().action,
-            FaultAction::Reset
-        );
-        assert!(limited.hit(None, "GET", "/x").is_some());
-        assert!(limited.hit(None, "GET", "/x").is_none());
-        assert!(limited.list(None).is_empty());
-    }
-
-    #[test]
-    fn bad_faults_name_the_problem() {
-        let faults = Faults::default();
-        for (spec, says) in [
-            (json!({}), "needs"),
-            (json!({"error": {"code": "NOPE"}}), "not a code"),
-            (
-                json!({"error": {"code": "INTERNAL_ERROR"}, "reset_connection": true}),
-                "not both",
-            ),
-            (json!({"latency_ms": [5, 1]}), "min <= max"),
-            (json!({"latency_ms": 10, "rate": 2}), "from 0 to 1"),
-            (json!({"latency_ms": 10, "colour": 1}), "unknown key"),
-            (json!({"error": {"body": {}}}), "needs a \"status\""),
-        ] {
-            let error = faults.add(None, &spec).unwrap_err();
-            assert!(error.contains(says), "{spec}: {error}");
-        }
-        let custom = faults
-            .add(
-                None,
-                &json!({"error": {"status": 503, "body": {"oops": true}}}),
-            )
-            .unwrap();
-        assert!(custom.starts_with("fault-"));
-    }
-}
+mod tests;

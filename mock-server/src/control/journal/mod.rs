@@ -268,7 +268,7 @@ pub fn method_name(method: Method) -> &'static str {
     }
 }
 
-fn body_value(body: &[u8], form: bool) -> Value {
+pub(crate) fn body_value(body: &[u8], form: bool) -> Value {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Value::Null;
     }

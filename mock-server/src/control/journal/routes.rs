@@ -17,7 +17,7 @@ use crate::clock::parse_timestamp;
 use crate::control::body;
 use crate::control::error::{ControlError, Outcome};
 use crate::control::journal::Entry;
-use crate::control::journal::verify::RequestPattern;
+use crate::control::journal::verify::{self, RequestPattern};
 use crate::control::orgs::require_scope;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
@@ -55,7 +55,7 @@ pub(in crate::control) fn count(
     let pattern =
         RequestPattern::parse(&body::value(request)?).map_err(ControlError::BadPattern)?;
     let entries = state.journal.select(org_id, |_| true);
-    Ok(ApiResponse::json(200, &pattern.verify(&entries)))
+    Ok(ApiResponse::json(200, &verify::verify(&pattern, &entries)))
 }
 
 /// The query filters of `GET …/requests`.

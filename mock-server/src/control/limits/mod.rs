@@ -64,6 +64,25 @@ pub fn allowance(edition: &str, users: u64) -> Allowance {
     }
 }
 
+/// Seconds until something frees, as `Retry-After` says it: at least 1, at most the window.
+pub fn retry_after(seconds: i64) -> u64 {
+    u64::try_from(seconds.clamp(1, WINDOW_SECONDS)).unwrap_or(1)
+}
+
+/// The headers of a 429 answer, as the limits send them and as a `TOO_MANY_REQUESTS` fault
+/// does: `X-RATELIMIT-LIMIT`, `X-RATELIMIT-REMAINING` (0), `X-RATELIMIT-RESET` and
+/// `Retry-After` (seconds until a request is allowed again).
+pub fn refusal_headers(response: &mut crate::http::ApiResponse, limit: u64, reset: u64) {
+    for (name, value) in [
+        ("X-RATELIMIT-LIMIT", limit.to_string()),
+        ("X-RATELIMIT-REMAINING", "0".to_owned()),
+        ("X-RATELIMIT-RESET", reset.to_string()),
+        ("Retry-After", reset.to_string()),
+    ] {
+        response.headers.push((name.into(), value));
+    }
+}
+
 /// Why a request was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -149,11 +168,13 @@ impl Limits {
         }
         let used = usage.used();
         if used >= allowance.credits {
+            // The oldest minute's credits leave the window when `prune` drops it: at the start
+            // of that minute plus the window. Never more than the window from now.
             let oldest = usage.minutes.front().map_or(now / 60, |(m, _)| *m);
-            let frees_at = (oldest + 1) * 60 + WINDOW_SECONDS;
+            let frees_at = oldest * 60 + WINDOW_SECONDS;
             return Err(Refusal::Credits {
                 limit: allowance.credits,
-                retry_after: u64::try_from(frees_at - now).unwrap_or(1).max(1),
+                retry_after: retry_after(frees_at - now),
             });
         }
         let minute = now / 60;
@@ -261,11 +282,42 @@ mod tests {
             Refusal::Credits { limit, retry_after } => {
                 assert_eq!(limit, 2);
                 assert!(retry_after > 0 && retry_after <= 86_400, "{retry_after}");
+                // The first credit (minute t/60) leaves the window a day after its minute began.
+                assert_eq!(
+                    retry_after as i64,
+                    (t / 60) * 60 + WINDOW_SECONDS - (t + 60)
+                );
             }
             other => panic!("{other:?}"),
         }
         assert!(limits.begin("other", t, small).is_ok());
         assert!(limits.begin("o", t + WINDOW_SECONDS + 120, small).is_ok());
+    }
+
+    #[test]
+    fn retry_after_never_exceeds_the_window() {
+        let limits = Arc::new(Limits::default());
+        let one = Allowance {
+            credits: 1,
+            concurrency: 5,
+        };
+        // A credit spent at the very end of a minute: the old formula said window + 60 s.
+        let t = 1_700_000_000 - (1_700_000_000 % 60) + 59;
+        drop(limits.begin("o", t, one).unwrap());
+        for later in [t, t + 1, t + 3_600] {
+            match limits.begin("o", later, one).unwrap_err() {
+                Refusal::Credits { retry_after, .. } => {
+                    assert!(retry_after <= WINDOW_SECONDS as u64, "{retry_after}");
+                    // Waiting that long is enough.
+                    assert!(limits.begin("o", later + retry_after as i64, one).is_ok());
+                    limits.forget("o");
+                    drop(limits.begin("o", t, one).unwrap());
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(retry_after(WINDOW_SECONDS + 60), WINDOW_SECONDS as u64);
+        assert_eq!(retry_after(-5), 1);
     }
 
     #[test]
