@@ -202,6 +202,9 @@ async function main() {
     body: { url_path_pattern: '/users$', latency_ms: [50, 150], rate: 0.5, seed: 7 },
   });
   await call('POST', `/__mock/orgs/${orgId}/snapshots`);
+  const stub = await call('POST', '/__mock/faults', {
+    body: { method: 'GET', url_path: '/crm/v8/org', response: { status: 202, body: {} }, description: 'a stub for every org' },
+  });
 
   const browser = new Browser();
   try {
@@ -212,6 +215,8 @@ async function main() {
       'the org has no request yet');
     check(await browser.eval(`document.querySelector('#fault-rows').textContent.includes('error INTERNAL_ERROR')`),
       'the active faults are listed');
+    check(await browser.eval(`document.querySelector('#fault-rows').textContent.includes('every orgGET/crm/v8/organswers 202 (a stub for every org)')`),
+      'a server-wide stub is listed as hitting every org');
     check(await browser.eval(`document.querySelector('#snapshot-rows').textContent.includes('snap-1')`),
       'the snapshot is listed');
     check(await browser.eval(`document.querySelector('#org-rows').textContent.includes('Client Portal (default): 1 active, 0 inactive')`),
@@ -313,6 +318,7 @@ async function main() {
   } finally {
     await browser.close();
     await call('DELETE', `/__mock/orgs/${orgId}`);
+    await call('DELETE', `/__mock/faults/${stub.json.fault_id}`);
   }
   if (failures > 0) {
     console.error(`examples/dashboard: ${failures} check(s) FAILED`);

@@ -168,8 +168,8 @@
   async function pollOrg(orgId) {
     const resync = view.lastSeq === 0 || view.polls % RESYNC_EVERY === 0;
     const since = resync ? '' : `?since=${view.lastSeq}`;
-    const [journal, faults, snapshots, jobs] = await Promise.all([
-      orgPart(orgId, `requests${since}`), orgPart(orgId, 'faults'),
+    const [journal, faults, everyOrg, snapshots, jobs] = await Promise.all([
+      orgPart(orgId, `requests${since}`), orgPart(orgId, 'faults'), getJSON('/__mock/faults'),
       orgPart(orgId, 'snapshots'), orgPart(orgId, 'jobs'),
     ]);
     if (orgId !== view.org || journal === null) return;
@@ -177,7 +177,7 @@
     if (view.entries.length > KEEP) view.entries = view.entries.slice(-KEEP);
     if (view.entries.length > 0) view.lastSeq = view.entries[view.entries.length - 1].seq;
     renderJournal();
-    renderFaults(faults ? faults.faults : []);
+    renderFaults((faults ? faults.faults : []).concat(everyOrg.faults));
     renderSnapshots(snapshots ? snapshots.snapshots : []);
     renderJobs(jobs ? jobs.jobs : []);
   }
@@ -267,16 +267,19 @@
   function faultDoes(fault) {
     const does = [];
     if (fault.error) does.push(fault.error.code ? `error ${fault.error.code}` : `status ${fault.error.status}`);
+    if (fault.response) does.push(`answers ${fault.response.status || 200}`);
     if (fault.reset_connection) does.push('resets the connection');
     if (fault.latency_ms !== undefined) {
       const latency = fault.latency_ms;
       does.push(`latency ${Array.isArray(latency) ? latency.join('–') : latency} ms`);
     }
-    return does.join(', ') || pretty(fault);
+    const text = does.join(', ') || 'nothing';
+    return fault.description ? `${text} (${fault.description})` : text;
   }
 
   const renderFaults = (faults) => renderRows('fault-rows', faults, (item) => [
-    item.fault_id, item.fault.method || 'any', item.fault.url_path_pattern || 'any',
+    item.fault_id, item.org_id === null ? 'every org' : 'this org', item.fault.method || 'any',
+    item.fault.url_path || item.fault.url_path_pattern || 'any',
     faultDoes(item.fault), item.fault.rate === undefined ? '1' : String(item.fault.rate),
     item.remaining === null ? 'unlimited' : String(item.remaining),
   ], 'no fault');
