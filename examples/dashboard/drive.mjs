@@ -288,9 +288,34 @@ async function main() {
     await browser.until(`document.getElementById('request-${oauthSeq}')`, 'the token request opens');
     check(await browser.eval(`document.getElementById('request-${oauthSeq}').textContent.includes('"client_secret": "[REDACTED]"')`),
       'the client secret in the token request is redacted');
+
+    // Every org's requests, with those no org could be told for (an unknown token).
+    const unknownToken = '1000.unknown.dashboard';
+    secrets.push(unknownToken);
+    check((await call('GET', portals, { token: unknownToken })).status === 401, 'an unknown token answers 401');
+    await browser.click('#watch-all');
+    const orphan = `[...${rows}].find(r => r.children[4].textContent === 'none' && r.children[5].textContent === '401')`;
+    await browser.until(`document.getElementById('watch-all').getAttribute('aria-pressed') === 'true' && ${orphan}`,
+      '"All requests" shows the request of no org, with an org column');
+    check(await browser.eval(`document.getElementById('org-title').textContent === 'All requests'
+      && document.getElementById('jobs').hidden && document.getElementById('snapshots').hidden`),
+      '"All requests" has its own heading and no jobs or snapshots');
+    check(await browser.eval(`[...${rows}].filter(r => r.children[4].textContent === '${orgId}').length === 6`),
+      "the org's 6 requests are there too");
+    const orphanSeq = await browser.eval(`${orphan}.dataset.seq`);
+    await browser.click(`button[data-open="${orphanSeq}"]`);
+    await browser.until(`document.getElementById('request-${orphanSeq}')
+      && document.getElementById('request-${orphanSeq}').textContent.includes('Zoho-oauthtoken [REDACTED]')`,
+      "the request of no org opens, its token redacted");
+
     const html = await browser.eval('document.documentElement.outerHTML');
     check(secrets.every((secret) => secret && !html.includes(secret)),
       'no token, refresh token or client secret anywhere in the page');
+
+    // Back to the org, by its button; the portal request opened for the screenshot.
+    await browser.click(`[data-org="${orgId}"]`);
+    await browser.until(`document.querySelector('[data-org="${orgId}"]').getAttribute('aria-pressed') === 'true'
+      && ${rowCount} === 6 && document.getElementById('org-column').hidden`, 'the org is watched again');
     await browser.click(`button[data-open="${seq}"]`);
     await browser.until(`document.getElementById('request-${seq}')`, 'the portal request opens again');
 

@@ -6,6 +6,7 @@
 
 (() => {
   const POLL_MS = 2000;
+  const ALL = '*'; // watching every org's requests (and those of no org)
   const KEEP = 500; // requests kept in the page, newest first
   const RESYNC_EVERY = 10; // polls between two full reads of the journal (it may be cleared)
 
@@ -88,11 +89,11 @@
     if (view.timer === null && $('live').checked) view.timer = setTimeout(poll, POLL_MS);
   }
 
-  // The org named in the address (#org=ID), else the one watched, else the first.
+  // The org named in the address (#org=ID, #org=* for all), else the one watched, else the first.
   function chooseOrg() {
     const wanted = new URLSearchParams(location.hash.slice(1)).get('org');
     const ids = view.orgs.map((org) => org.org_id);
-    const next = [wanted, view.org, ids[0]].find((id) => id && ids.includes(id)) || null;
+    const next = [wanted, view.org, ids[0]].find((id) => id && (id === ALL || ids.includes(id))) || null;
     if (next !== view.org) {
       view.org = next;
       view.entries = [];
@@ -128,8 +129,14 @@
     });
     if (rows.length === 0) rows.push(el('tr', {}, el('td', { colspan: 7 }, none('no org'))));
     keepFocus(() => $('org-rows').replaceChildren(...rows));
+    const all = view.org === ALL;
+    $('watch-all').setAttribute('aria-pressed', String(all));
     $('org').hidden = view.org === null;
-    $('org-name').textContent = view.org || '';
+    $('org-title').replaceChildren(...(all ? ['All requests']
+      : ['Org ', el('code', { text: view.org || '' })]));
+    $('snapshots').hidden = all;
+    $('jobs').hidden = all;
+    $('org-column').hidden = !all;
   }
 
   function portalCell(summary) {
@@ -168,9 +175,11 @@
   async function pollOrg(orgId) {
     const resync = view.lastSeq === 0 || view.polls % RESYNC_EVERY === 0;
     const since = resync ? '' : `?since=${view.lastSeq}`;
+    const all = orgId === ALL;
     const [journal, faults, everyOrg, snapshots, jobs] = await Promise.all([
-      orgPart(orgId, `requests${since}`), orgPart(orgId, 'faults'), getJSON('/__mock/faults'),
-      orgPart(orgId, 'snapshots'), orgPart(orgId, 'jobs'),
+      all ? getJSON(`/__mock/requests${since}`) : orgPart(orgId, `requests${since}`),
+      all ? null : orgPart(orgId, 'faults'), getJSON('/__mock/faults'),
+      all ? null : orgPart(orgId, 'snapshots'), all ? null : orgPart(orgId, 'jobs'),
     ]);
     if (orgId !== view.org || journal === null) return;
     view.entries = resync ? journal.requests : view.entries.concat(journal.requests);
@@ -195,6 +204,8 @@
     && (!f.status || String(entry.status).startsWith(f.status));
 
   function renderJournal() {
+    const all = view.org === ALL;
+    const columns = all ? 7 : 6;
     const f = filters();
     const shown = view.entries.filter(keeps(f)).reverse();
     const signature = JSON.stringify([view.org, f, view.open, view.entries.length, view.lastSeq,
@@ -210,15 +221,16 @@
         el('td', {}, el('time', { datetime: entry.time, text: entry.time.slice(11, 19), title: entry.time })),
         el('td', { class: 'method', text: entry.method }),
         el('td', {}, el('code', { text: entry.path })),
+        all ? el('td', {}, entry.org_id === null ? none('none') : el('code', { text: entry.org_id })) : null,
         el('td', { class: bad ? 'status-bad' : 'status-ok', text: entry.status === 0 ? 'reset' : entry.status }),
         el('td', {}, el('button', {
           type: 'button', 'aria-expanded': String(open), 'aria-controls': open ? `request-${entry.seq}` : null,
           'data-open': entry.seq, onclick: () => toggle(entry.seq),
         }, open ? 'Hide' : 'Show', el('span', { class: 'visually-hidden', text: ` request ${entry.seq}` })))));
-      if (open) rows.push(detailRow(entry));
+      if (open) rows.push(detailRow(entry, columns));
     }
     if (rows.length === 0) {
-      rows.push(el('tr', {}, el('td', { colspan: 6 },
+      rows.push(el('tr', {}, el('td', { colspan: columns },
         none(view.entries.length ? 'no request matches the filters' : 'no request yet'))));
     }
     keepFocus(() => $('journal-rows').replaceChildren(...rows));
@@ -241,10 +253,10 @@
         el('td', {}, el('code', { text: pairs[key] }))))));
   }
 
-  function detailRow(entry) {
+  function detailRow(entry, columns) {
     const query = Object.keys(entry.query || {}).length
       ? `?${new URLSearchParams(entry.query).toString()}` : '';
-    return el('tr', { class: 'detail', id: `request-${entry.seq}` }, el('td', { colspan: 6 },
+    return el('tr', { class: 'detail', id: `request-${entry.seq}` }, el('td', { colspan: columns },
       el('h4', {}, `Request ${entry.seq}: `, el('code', { text: `${entry.method} ${entry.path}${query}` })),
       el('p', { class: 'meta' }, `${entry.time} · org ${entry.org_id || 'unknown'} · answered `,
         el('strong', { text: entry.status === 0 ? 'a reset connection' : entry.status })),
@@ -309,6 +321,7 @@
       $(id).addEventListener('input', renderJournal);
     }
     $('filters').addEventListener('submit', (event) => event.preventDefault());
+    $('watch-all').addEventListener('click', () => watch(ALL));
     $('live').addEventListener('change', () => {
       if ($('live').checked) poll();
       else if (view.timer !== null) { clearTimeout(view.timer); view.timer = null; }
