@@ -162,6 +162,12 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         CrmRoute::GetRecord(path) => records::get(&ctx, &path.module, &path.id),
         CrmRoute::DeleteRecords(module) => records::delete(&ctx, module, None),
         CrmRoute::DeleteRecord(path) => records::delete(&ctx, &path.module, Some(path.id.as_str())),
+        CrmRoute::ListRecords(module) => records::list(&ctx, module),
+        CrmRoute::SearchRecords(module) => records::search(&ctx, module),
+        CrmRoute::UpdateRecords(module) => records::update(&ctx, module, None),
+        CrmRoute::UpdateRecord(path) => records::update(&ctx, &path.module, Some(path.id.as_str())),
+        CrmRoute::UpsertRecords(module) => records::upsert(&ctx, module),
+        CrmRoute::DeletedRecords(module) => records::deleted(&ctx, module),
     }
 }
 
