@@ -67,9 +67,15 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("I1", "POST", "/*/*/actions/portal_invite"),
     ("I2", "POST", "/*/actions/portal_invite"),
     ("I3", "GET", "/*/actions/portal_invite"),
-    // The Records API subset the portable scenarios use (after every settings path).
+    // The Records API (after every settings path; its named paths before `/*/*`).
+    ("R5", "GET", "/*/search"),
+    ("R8", "GET", "/*/deleted"),
+    ("R7", "POST", "/*/upsert"),
     ("R1", "POST", "/*"),
+    ("R4", "GET", "/*"),
+    ("R6", "PUT", "/*"),
     ("R2", "GET", "/*/*"),
+    ("R6", "PUT", "/*/*"),
     ("R3", "DELETE", "/*"),
     ("R3", "DELETE", "/*/*"),
 ];
@@ -83,8 +89,8 @@ const fn o(endpoint: &'static str, status: u16, code: &'static str) -> Outcome {
 }
 
 /// Every outcome the documentation gives (docs/api.md §2.3 and §3), the choices the
-/// fidelity ledger records where it is silent, and the Records API subset (R1 add, R2 read,
-/// R3 delete).
+/// fidelity ledger records where it is silent, and the Records API (R1 add, R2 read, R3 delete,
+/// R4 list, R5 search, R6 update, R7 upsert, R8 deleted records).
 pub const DOCUMENTED: &[Outcome] = &[
     o("any", 401, "INVALID_TOKEN"),
     o("any", 401, "AUTHENTICATION_FAILURE"),
@@ -183,6 +189,27 @@ pub const DOCUMENTED: &[Outcome] = &[
     o("R3", 200, "SUCCESS"),
     o("R3", 400, "INVALID_DATA"),
     o("R3", 400, "REQUIRED_PARAM_MISSING"),
+    o("R4", 200, "-"),
+    o("R4", 204, "-"),
+    o("R4", 400, "REQUIRED_PARAM_MISSING"),
+    o("R4", 400, "INVALID_DATA"),
+    o("R4", 400, "DISCRETE_PAGINATION_LIMIT_EXCEEDED"),
+    o("R4", 400, "INVALID_MODULE"),
+    o("R5", 200, "-"),
+    o("R5", 204, "-"),
+    o("R5", 400, "INVALID_QUERY"),
+    o("R5", 400, "REQUIRED_PARAM_MISSING"),
+    o("R5", 400, "INVALID_DATA"),
+    o("R6", 200, "SUCCESS"),
+    o("R6", 207, "SUCCESS"),
+    o("R6", 400, "MANDATORY_NOT_FOUND"),
+    o("R6", 400, "INVALID_DATA"),
+    o("R7", 200, "SUCCESS"),
+    o("R7", 400, "INVALID_DATA"),
+    o("R7", 400, "MANDATORY_NOT_FOUND"),
+    o("R8", 200, "-"),
+    o("R8", 204, "-"),
+    o("R8", 400, "INVALID_DATA"),
 ];
 
 /// Generic codes that any endpoint may answer; they count for the `any` row.
@@ -204,17 +231,25 @@ pub fn endpoint_of(method: &str, path: &str) -> Option<&'static str> {
     }
     segments.next()?;
     let rest: Vec<&str> = segments.collect();
-    ENDPOINTS
-        .iter()
-        .find(|(_, m, pattern)| {
+    // The Users and Organization APIs are no endpoint of the map, though `/*` would take them.
+    if matches!(rest[..], ["users"] | ["org"]) {
+        return None;
+    }
+    // A literal segment of a pattern (`search`, `upsert`) matches a captured `{{var}}` only when
+    // no pattern matches the path without that leniency (so `/Contacts/{{id}}` is R2, not R5).
+    let matches = |lenient: bool| {
+        ENDPOINTS.iter().find(|(_, m, pattern)| {
             let wanted: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
             m.eq_ignore_ascii_case(method)
                 && wanted.len() == rest.len()
                 && wanted
                     .iter()
                     .zip(&rest)
-                    .all(|(w, r)| *w == "*" || w == r || r.contains("{{"))
+                    .all(|(w, r)| *w == "*" || w == r || (lenient && r.contains("{{")))
         })
+    };
+    matches(false)
+        .or_else(|| matches(true))
         .map(|(id, _, _)| *id)
 }
 

@@ -23,7 +23,7 @@ use crate::api::error::{ApiError, Details, message};
 use crate::api::portal_users::number_param;
 use crate::clock::format_timestamp;
 use crate::http::ApiResponse;
-use crate::store::crm;
+use crate::store::crm::{self, ModuleMeta};
 use crate::store::record_queries::{self, SortBy};
 
 /// The most records a page holds, and the default.
@@ -78,6 +78,27 @@ pub(super) fn field_names(ctx: &Ctx<'_>, required: bool) -> Result<Option<Vec<St
         return Err(bad_param("fields"));
     }
     Ok(Some(names))
+}
+
+/// The names of `fields` that the module shows: its fields and the system fields (others are
+/// left out, as Zoho ignores them).
+pub(super) fn known_fields(meta: &ModuleMeta, names: Option<Vec<String>>) -> Option<Vec<String>> {
+    const SYSTEM: [&str; 6] = [
+        "id",
+        "Created_Time",
+        "Created_By",
+        "Modified_Time",
+        "Modified_By",
+        "$approval_state",
+    ];
+    names.map(|names| {
+        names
+            .into_iter()
+            .filter(|name| {
+                SYSTEM.contains(&name.as_str()) || meta.fields.iter().any(|f| &f.api_name == name)
+            })
+            .collect()
+    })
 }
 
 /// Where a page starts and how it is sorted: from `page_token`, or from the parameters.
@@ -142,11 +163,11 @@ fn read_token(text: &str, now: i64) -> Option<Position> {
 /// `GET /crm/{v}/{module}`: a page of the module's active records.
 pub fn list(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
     let org_id = ctx.caller.org_id.as_str();
-    let module = ctx
-        .state
-        .store
-        .read(|conn| module_by_name(conn, org_id, module))?;
-    let fields = field_names(ctx, true)?;
+    let meta = ctx.state.store.read(|conn| {
+        let module = module_by_name(conn, org_id, module)?;
+        Ok::<_, ApiError>(crm::module_meta(conn, org_id, module)?)
+    })?;
+    let fields = known_fields(&meta, field_names(ctx, true)?);
     let (page, per_page) = paging(ctx)?;
     let position = match ctx.request.query_param("page_token") {
         Some(text) => read_token(text, ctx.now).ok_or_else(|| bad_param("page_token"))?,
@@ -176,16 +197,15 @@ pub fn list(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
         }
     };
     ctx.state.store.read(|conn| {
-        if let Some(cvid) = ctx.request.query_param("cvid") {
-            let meta = crm::module_meta(conn, org_id, module.clone())?;
-            if !meta.views.iter().any(|view| view.id == cvid) {
-                return Err(bad_param("cvid"));
-            }
+        if let Some(cvid) = ctx.request.query_param("cvid")
+            && !meta.views.iter().any(|view| view.id == cvid)
+        {
+            return Err(bad_param("cvid"));
         }
         let mut found = record_queries::list(
             conn,
             org_id,
-            &module.id,
+            &meta.module.id,
             position.sort,
             position.descending,
             per_page + 1,

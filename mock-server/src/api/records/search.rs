@@ -13,7 +13,7 @@
 use serde_json::{Value, json};
 
 use super::fields::primary_email;
-use super::listing::{bad_param, field_names, paging};
+use super::listing::{bad_param, field_names, known_fields, paging};
 use super::render::Renderer;
 use super::{KEY, module_by_name};
 use crate::api::Ctx;
@@ -58,7 +58,7 @@ pub fn search(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
             });
         }
     };
-    let fields = field_names(ctx, false)?;
+    let fields = known_fields(&meta, field_names(ctx, false)?);
     let (page, per_page) = paging(ctx)?;
     ctx.state.store.read(|conn| {
         let Some(offset) = (page - 1).checked_mul(per_page) else {
