@@ -62,6 +62,7 @@ pub(super) fn of(operation: &CrmRoute) -> Access {
         CrmRoute::DeleteUsers(..) => users_access(ScopeOp::Delete),
         CrmRoute::GetUsers => open_access(ScopeFamily::Users, ScopeOp::Read),
         CrmRoute::GetOrg => open_access(ScopeFamily::Org, ScopeOp::Read),
+        CrmRoute::GetFields => open_access(ScopeFamily::Fields, ScopeOp::Read),
         CrmRoute::CreateRecords(_) => open_access(ScopeFamily::Modules, ScopeOp::Create),
         CrmRoute::GetRecord(_)
         | CrmRoute::ListRecords(_)

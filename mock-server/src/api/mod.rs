@@ -12,6 +12,7 @@ pub mod auth;
 mod body;
 mod crm_users;
 pub mod error;
+mod fields;
 mod invitations;
 pub(crate) mod oauth;
 mod org;
@@ -158,6 +159,7 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         CrmRoute::InviteJobs(module) => invitations::job_status(&ctx, module),
         CrmRoute::GetUsers => crm_users::list(&ctx),
         CrmRoute::GetOrg => org::get(&ctx, &org),
+        CrmRoute::GetFields => fields::list(&ctx),
         CrmRoute::CreateRecords(module) => records::create(&ctx, module),
         CrmRoute::GetRecord(path) => records::get(&ctx, &path.module, &path.id),
         CrmRoute::DeleteRecords(module) => records::delete(&ctx, module, None),

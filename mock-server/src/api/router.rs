@@ -102,6 +102,8 @@ pub enum CrmRoute {
     GetUsers,
     /// Organization API `GET /org` (the SDKs' second call after a token fetch).
     GetOrg,
+    /// F1 `GET /settings/fields?module=` (the SDKs read it before their first record call).
+    GetFields,
 }
 
 /// Resolves the segments of a `/crm/` path after `crm` (`{version}/…`) to the API version and
@@ -184,6 +186,7 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
                 _ => Err(ApiError::InvalidUrlPattern),
             }
         }
+        ["settings", "fields"] => method.pick((), &[(Get, |()| R::GetFields)]),
         ["settings", ..] => Err(ApiError::InvalidUrlPattern),
         [module, id, "actions", "portal_invite"] => {
             method.pick(record(module, id), &[(Post, R::Invite)])
