@@ -29,38 +29,37 @@ const SEARCH_PARAMS: [&str; 4] = ["criteria", "email", "phone", "word"];
 /// `GET /crm/{v}/{module}/search`.
 pub fn search(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
     let org_id = ctx.caller.org_id.as_str();
-    let meta = ctx.state.store.read(|conn| {
-        let module = module_by_name(conn, org_id, module)?;
-        Ok::<_, ApiError>(crm::module_meta(conn, org_id, module)?)
-    })?;
-    let given: Vec<(&str, &str)> = SEARCH_PARAMS
-        .iter()
-        .filter_map(|name| {
-            ctx.request
-                .query_param(name)
-                .filter(|value| !value.trim().is_empty())
-                .map(|value| (*name, value))
-        })
-        .collect();
-    let filter = match given[..] {
-        [] => {
-            return Err(ApiError::RequiredParamMissing {
-                key: "param",
-                value: "criteria".to_owned(),
-            });
-        }
-        [(name, value)] => filter_of(&meta, name, value.trim())?,
-        _ => {
-            return Err(ApiError::InvalidQuery {
-                reason: Some("only one of criteria, email, phone and word can be given"),
-                api_name: None,
-                operator: None,
-            });
-        }
-    };
-    let fields = known_fields(&meta, field_names(ctx, false)?);
-    let (page, per_page) = paging(ctx)?;
+    // One read: the module and its fields, the parameters checked against them, the search.
     ctx.state.store.read(|conn| {
+        let module = module_by_name(conn, org_id, module)?;
+        let meta = crm::module_fields(conn, org_id, module)?;
+        let given: Vec<(&str, &str)> = SEARCH_PARAMS
+            .iter()
+            .filter_map(|name| {
+                ctx.request
+                    .query_param(name)
+                    .filter(|value| !value.trim().is_empty())
+                    .map(|value| (*name, value))
+            })
+            .collect();
+        let filter = match given[..] {
+            [] => {
+                return Err(ApiError::RequiredParamMissing {
+                    key: "param",
+                    value: "criteria".to_owned(),
+                });
+            }
+            [(name, value)] => filter_of(&meta, name, value.trim())?,
+            _ => {
+                return Err(ApiError::InvalidQuery {
+                    reason: Some("only one of criteria, email, phone and word can be given"),
+                    api_name: None,
+                    operator: None,
+                });
+            }
+        };
+        let fields = known_fields(&meta, field_names(ctx, false)?);
+        let (page, per_page) = paging(ctx)?;
         let Some(offset) = (page - 1).checked_mul(per_page) else {
             return Ok(ApiResponse::no_content());
         };
