@@ -19,7 +19,7 @@ mod oauth; // /oauth/v2/token: refresh and authorization-code grants
 mod persistence; // --db FILE: restarts keep state, newer schemas are refused
 mod portal_users; // U1-U5: listing, filters, paging, delete, transfer, status changes
 mod portals; // P1-P4: what scenarios cannot express (a stopped clock, no Content-Type)
-mod records; // the Records API subset: add, read, delete to the recycle bin
+mod records; // the Records API: exact answers, ids, odd input on every route
 mod sdk_compat; // what Zoho's SDKs send and expect: users/org after a token fetch, multipart, …
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM, JSON logs
 mod state_dump; // /__mock/orgs/{id}/state round trip, DELETE /__mock/orgs/{id}, `portals-mock dump`
