@@ -6,7 +6,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping, Optional, Tuple
 
 ADMIN_TOKEN_HEADER = "X-Mock-Admin-Token"
 
@@ -35,7 +35,7 @@ def request_json(
     query: Optional[Mapping[str, Any]] = None,
     admin_token: Optional[str] = None,
     timeout: float = 30.0,
-    ok_statuses: tuple = (),
+    ok_statuses: Tuple[int, ...] = (),
 ) -> Any:
     """Send `body` (as JSON, when not None) and answer the parsed JSON body (None when empty).
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Tuple
 
 from portals_mock._http import ControlPlaneError, request_json
 from portals_mock.org import Org
@@ -43,7 +43,7 @@ class ControlPlane:
         body: Optional[Any] = None,
         *,
         query: Optional[Mapping[str, Any]] = None,
-        ok_statuses: tuple = (),
+        ok_statuses: Tuple[int, ...] = (),
     ) -> Any:
         """One control-plane request (`path` starts with `/__mock/`); the answer's JSON.
 

@@ -51,7 +51,7 @@ class MockServer:
         self.stop_timeout = stop_timeout
         self.stdout_lines: List[str] = []
         self._url: Optional[str] = None
-        self._process: Optional[subprocess.Popen] = None
+        self._process: Optional[subprocess.Popen[bytes]] = None
         self._stderr: Optional[IO[bytes]] = None
         self._reader: Optional[threading.Thread] = None
         self._first_line = threading.Event()
