@@ -101,4 +101,4 @@ wheel:
 ## examples-wheel: install the wheel into a fresh virtualenv (no Rust toolchain on its PATH), run
 ## the plugin's own tests and the pytest example with the official SDK against its binary
 examples-wheel: wheel
-	PYTHON="$(PYTHON)" bash python/check-wheel.sh
+	PYTHON="$(PYTHON)" CARGO="$(CARGO)" bash python/check-wheel.sh
