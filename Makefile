@@ -2,7 +2,7 @@
 # `make bench` (not in CI: it times things) measures speed and writes bench/RESULTS.md.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report examples-dashboard oas-check fuzz
+.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report examples-dashboard oas-check fuzz examples-wheel wheel
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -73,9 +73,9 @@ build:
 	$(CARGO) build --workspace --locked
 
 ## examples: Zoho's official SDKs, unmodified, the testing examples, the HTML report check, the
-## dashboard in a browser and oas-check, each against a mock of its own (needs python3 with venv,
-## node and npm, and the registries; not part of `make test`)
-examples: examples-python examples-node examples-report examples-dashboard examples-testing oas-check
+## dashboard in a browser, the wheel in a fresh virtualenv and oas-check, each against a mock of
+## its own (needs python3 with venv, node and npm, and the registries; not part of `make test`)
+examples: examples-python examples-node examples-report examples-dashboard examples-testing examples-wheel oas-check
 
 PYTHON ?= python3
 NPM ?= npm
@@ -102,3 +102,16 @@ oas-check: examples-mock
 examples-node: examples-mock
 	cd examples/node && $(NPM) ci --no-audit --no-fund
 	examples/with-mock.sh $(NODE) examples/node/dealer_workflow.mjs
+
+## wheel: the Python package (the release-built binary, the Python API and the pytest plugin) as a
+## wheel in target/wheels/, built with the pinned maturin (installed into target/py-build once)
+PY_BUILD := target/py-build
+wheel:
+	test -x $(PY_BUILD)/bin/maturin || { $(PYTHON) -m venv $(PY_BUILD) && $(PY_BUILD)/bin/python -m pip install --quiet --disable-pip-version-check -r python/requirements-build.txt; }
+	rm -f target/wheels/portals_mock-*.whl
+	cd python && ../$(PY_BUILD)/bin/maturin build --release --locked --out ../target/wheels
+
+## examples-wheel: install the wheel into a fresh virtualenv (no Rust toolchain on its PATH), run
+## the plugin's own tests and the pytest example with the official SDK against its binary
+examples-wheel: wheel
+	PYTHON="$(PYTHON)" CARGO="$(CARGO)" bash python/check-wheel.sh

@@ -220,6 +220,11 @@ async fn measure(
     }))
 }
 
+/// Search Records by email among the bench org's 10,000 more Contacts (one match).
+pub const SEARCH_EMAIL: &str = "search by email of 10k";
+/// Search Records by an email prefix among them (`starts_with`: 11 matches).
+pub const SEARCH_PREFIX: &str = "search starts_with of 10k";
+
 /// The scenarios, with the orgs the write scenarios need (one per connection for user types,
 /// whose number an edition limits; one bench org copy for invitations).
 async fn scenarios(m: SocketAddr) -> Result<Vec<(&'static str, Work)>, String> {
@@ -283,6 +288,22 @@ async fn scenarios(m: SocketAddr) -> Result<Vec<(&'static str, Work)>, String> {
             "token refresh",
             Work::Refresh {
                 body: "grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh".into(),
+            },
+        ),
+        (
+            SEARCH_EMAIL,
+            Work::Get {
+                path: "/crm/v8/Contacts/search?email=customer4242%40example.com".into(),
+                token: fixtures::TOKEN.into(),
+                expect: 200,
+            },
+        ),
+        (
+            SEARCH_PREFIX,
+            Work::Get {
+                path: "/crm/v8/Contacts/search?criteria=(Email%3Astarts_with%3Acustomer4242)".into(),
+                token: fixtures::TOKEN.into(),
+                expect: 200,
             },
         ),
     ])

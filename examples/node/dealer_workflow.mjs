@@ -5,8 +5,9 @@
 // URL and accounts URL are both the mock's; it authenticates with the refresh-token flow at the
 // mock's /oauth/v2/token (the Node SDK posts multipart/form-data there), then, as against Zoho,
 // names the token's user with GET /crm/v8/users?type=CurrentUser and GET /crm/v8/org. Then, in a
-// fresh org made from the `blank` fixture: create a portal, create a user type, invite two
-// contacts, list the type's users, transfer one to the default type, deactivate the other once it
+// fresh org made from the `blank` fixture: create a portal, create a user type, look two contacts
+// up by email and list the Contacts (the Records API, as an integration does before inviting),
+// invite them, list the type's users, transfer one to the default type, deactivate the other once it
 // accepted, delete it from the portal, and delete the user type.
 //
 // Every answer is checked: any unexpected status, class or value exits non-zero.
@@ -19,7 +20,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as ZOHOCRMSDK from "@zohocrm/nodejs-sdk-8.0";
 
-const { Portals, PortalUserType, PortalInvite, UserTypeUsers } = ZOHOCRMSDK;
+const { Portals, PortalUserType, PortalInvite, UserTypeUsers, Record } = ZOHOCRMSDK;
 
 // Ids of the built-in CRM (fixtures/seed/crm/zylker_crm.json).
 const CONTACTS_MODULE = 1306462000000000129n;
@@ -28,6 +29,7 @@ const CONTACTS_VIEW = 1306462000000087501n;
 const NOTES_MODULE = 1306462000000000147n;
 const RAVI = 1306462000000670001n; // Ravi Kumar: every invitation check passes
 const ASHA = 1306462000000670011n; // Asha Patel: a customer
+const EMAILS = new Map([[RAVI, "ravi.kumar@example.com"], [ASHA, "asha.patel@example.com"]]);
 const ADMIN_EMAIL = "patricia.boyle@zylker.com"; // the blank fixture's administrator
 
 class Failure extends Error {}
@@ -211,9 +213,47 @@ async function main() {
   }
   ok("create user type", `Dealers ${dealersId} (default type ${defaultId})`);
 
-  // 3. Invite two contacts as dealers.
+  // 3. Look the two contacts up by email (Search Records), as an integration does before inviting,
+  //    then by a criteria, and find them in the Contacts list (Get Records).
+  const records = new Record.RecordOperations("Contacts");
+  const found = [];
+  for (const [expectedId, email] of EMAILS) {
+    const params = new ZOHOCRMSDK.ParameterMap();
+    await params.add(Record.SearchRecordsParam.EMAIL, email);
+    response = await records.searchRecords(params);
+    expectStatus(`search ${email}`, response, 200);
+    const wrapper = response.getObject();
+    if (!(wrapper instanceof Record.ResponseWrapper)) fail(`search ${email}`, describe(wrapper));
+    const data = wrapper.getData();
+    if (data.length !== 1 || BigInt(data[0].getId()) !== expectedId) {
+      fail(`search ${email}`, `records ${data.map((r) => r.getId())}`);
+    }
+    found.push(BigInt(data[0].getId()));
+    ok(`search ${email}`, String(data[0].getId()));
+  }
+  let params0 = new ZOHOCRMSDK.ParameterMap();
+  await params0.add(Record.SearchRecordsParam.CRITERIA, "((Email:starts_with:ravi.kumar@)or(Email:equals:asha.patel@example.com))");
+  response = await records.searchRecords(params0);
+  expectStatus("search by criteria", response, 200);
+  const byCriteria = response.getObject().getData().map((r) => String(r.getId()));
+  if (!sameSet(new Set(byCriteria), found.map(String))) fail("search by criteria", `records ${byCriteria}`);
+  ok("search by criteria", `${byCriteria.length} records`);
+  params0 = new ZOHOCRMSDK.ParameterMap();
+  await params0.add(Record.GetRecordsParam.FIELDS, "Email");
+  await params0.add(Record.GetRecordsParam.PER_PAGE, 200);
+  response = await records.getRecords(params0);
+  expectStatus("get records", response, 200);
+  const listedRecords = response.getObject();
+  if (!(listedRecords instanceof Record.ResponseWrapper)) fail("get records", describe(listedRecords));
+  const listedIds = new Set(listedRecords.getData().map((r) => String(r.getId())));
+  if (!found.every((id) => listedIds.has(String(id))) || listedRecords.getInfo().getMoreRecords() !== false) {
+    fail("get records", `records ${[...listedIds]}`);
+  }
+  ok("get records", `${listedIds.size} contacts, ${listedRecords.getInfo().getSortBy()} ${listedRecords.getInfo().getSortOrder()}`);
+
+  // 4. Invite the two contacts found as dealers.
   const invites = new PortalInvite.PortalInviteOperations("Contacts");
-  for (const recordId of [RAVI, ASHA]) {
+  for (const recordId of found) {
     const params = new ZOHOCRMSDK.ParameterMap();
     await params.add(PortalInvite.InviteUsersParam.USER_TYPE_ID, dealersId);
     await params.add(PortalInvite.InviteUsersParam.TYPE, new ZOHOCRMSDK.Choice("invite"));
@@ -223,13 +263,13 @@ async function main() {
     ok(`invite ${recordId}`, value(item.getMessage()));
   }
 
-  // 4. List the dealers.
+  // 5. List the dealers.
   const dealers = new UserTypeUsers.UserTypeUsersOperations(dealersId, portalName);
   let ids = await listUserIds(dealers, "list dealers");
   if (!sameSet(ids, [String(RAVI), String(ASHA)])) fail("list dealers", `users ${[...ids]}`);
   ok("list dealers", [...ids].sort().join(", "));
 
-  // 5. Transfer Asha to the default type.
+  // 6. Transfer Asha to the default type.
   let params = new ZOHOCRMSDK.ParameterMap();
   await params.add(UserTypeUsers.TransferUsersOfAUserTypeParam.TRANSFER_TO, String(defaultId));
   await params.add(UserTypeUsers.TransferUsersOfAUserTypeParam.PERSONALITY_IDS, String(ASHA));
@@ -241,7 +281,7 @@ async function main() {
   if (!(await listUserIds(defaults, "list default")).has(String(ASHA))) fail("transfer", "Asha is not in the default type");
   ok("transfer", `${ASHA} -> ${defaultId}`);
 
-  // 6. Ravi accepts his invitation (the mock's control plane plays the dealer), then is
+  // 7. Ravi accepts his invitation (the mock's control plane plays the dealer), then is
   //    deactivated (the SDK sends active=false).
   await controlPlane(base, `/__mock/orgs/${org.org_id}/users/${RAVI}/confirm`, {});
   params = new ZOHOCRMSDK.ParameterMap();
@@ -253,7 +293,7 @@ async function main() {
   if (ravi.length !== 1 || ravi[0].getActive() !== false) fail("change status", "Ravi is not inactive");
   ok("change status", `${RAVI} inactive`);
 
-  // 7. Delete Ravi from the portal, then the now empty user type.
+  // 8. Delete Ravi from the portal, then the now empty user type.
   params = new ZOHOCRMSDK.ParameterMap();
   await params.add(UserTypeUsers.DeleteUserFromThePortalParam.PERSONALITY_IDS, String(RAVI));
   response = await dealers.deleteUserFromThePortal(params);

@@ -4,7 +4,8 @@ The SDK is pointed at the mock through a custom DataCenter.Environment whose API
 URL are both the mock's; it authenticates with the refresh-token flow at the mock's
 /oauth/v2/token, then (as it does against Zoho) names the token's user with
 GET /crm/v8/users?type=CurrentUser and GET /crm/v8/org. Then, in a fresh org made from the
-`blank` fixture: create a portal, create a user type, invite two contacts, list the type's users,
+`blank` fixture: create a portal, create a user type, look two contacts up by email and list the
+Contacts (the Records API, as an integration does before inviting), invite them, list the type's users,
 transfer one to the default type, deactivate the other once it accepted, delete it from the portal,
 and delete the user type.
 
@@ -34,6 +35,9 @@ from zohocrmsdk.src.com.zoho.crm.api import portals as portals_api
 from zohocrmsdk.src.com.zoho.crm.api import portal_user_type as types_api
 from zohocrmsdk.src.com.zoho.crm.api import portal_invite as invite_api
 from zohocrmsdk.src.com.zoho.crm.api import user_type_users as users_api
+from zohocrmsdk.src.com.zoho.crm.api import record as record_api
+from zohocrmsdk.src.com.zoho.crm.api.record import RecordOperations
+from zohocrmsdk.src.com.zoho.crm.api.record.record_operations import GetRecordsParam, SearchRecordsParam
 from zohocrmsdk.src.com.zoho.crm.api.portals import PortalsOperations
 from zohocrmsdk.src.com.zoho.crm.api.portal_user_type import PortalUserTypeOperations
 from zohocrmsdk.src.com.zoho.crm.api.portal_invite import PortalInviteOperations
@@ -52,6 +56,7 @@ CONTACTS_VIEW = 1306462000000087501
 NOTES_MODULE = 1306462000000000147
 RAVI = 1306462000000670001  # Ravi Kumar: every invitation check passes
 ASHA = 1306462000000670011  # Asha Patel: a customer
+EMAILS = {RAVI: "ravi.kumar@example.com", ASHA: "asha.patel@example.com"}
 ADMIN_EMAIL = "patricia.boyle@zylker.com"  # the blank fixture's administrator
 
 
@@ -203,9 +208,47 @@ def main():
         fail("list user types", "the default flags are wrong")
     ok("create user type", f"Dealers {dealers_id} (default type {default_id})")
 
-    # 3. Invite two contacts as dealers.
+    # 3. Look the two contacts up by email (Search Records), as an integration does before inviting,
+    #    then by a criteria, and find them in the Contacts list (Get Records).
+    records = RecordOperations("Contacts")
+    found = []
+    for expected_id, email in EMAILS.items():
+        params = ParameterMap()
+        params.add(SearchRecordsParam.email, email)
+        response = records.search_records(params)
+        expect_status(f"search {email}", response, 200)
+        wrapper = response.get_object()
+        if not isinstance(wrapper, record_api.ResponseWrapper):
+            fail(f"search {email}", describe(wrapper))
+        data = wrapper.get_data()
+        if len(data) != 1 or int(data[0].get_id()) != expected_id:
+            fail(f"search {email}", f"records {[r.get_id() for r in data]}")
+        found.append(int(data[0].get_id()))
+        ok(f"search {email}", str(data[0].get_id()))
+    params = ParameterMap()
+    params.add(SearchRecordsParam.criteria, "((Email:starts_with:ravi.kumar@)or(Email:equals:asha.patel@example.com))")
+    response = records.search_records(params)
+    expect_status("search by criteria", response, 200)
+    by_criteria = {int(r.get_id()) for r in response.get_object().get_data()}
+    if by_criteria != set(found):
+        fail("search by criteria", f"records {sorted(by_criteria)}")
+    ok("search by criteria", f"{len(by_criteria)} records")
+    params = ParameterMap()
+    params.add(GetRecordsParam.fields, "Email")
+    params.add(GetRecordsParam.per_page, 200)
+    response = records.get_records(params)
+    expect_status("get records", response, 200)
+    listed = response.get_object()
+    if not isinstance(listed, record_api.ResponseWrapper):
+        fail("get records", describe(listed))
+    listed_ids = {int(r.get_id()) for r in listed.get_data()}
+    if not set(found) <= listed_ids or listed.get_info().get_more_records() is not False:
+        fail("get records", f"records {sorted(listed_ids)}")
+    ok("get records", f"{len(listed_ids)} contacts, {listed.get_info().get_sort_by()} {listed.get_info().get_sort_order()}")
+
+    # 4. Invite the two contacts found as dealers.
     invites = PortalInviteOperations("Contacts")
-    for record_id in (RAVI, ASHA):
+    for record_id in found:
         params = ParameterMap()
         params.add(InviteUsersParam.user_type_id, dealers_id)
         params.add(InviteUsersParam.type, Choice("invite"))
@@ -215,14 +258,14 @@ def main():
                              invite_api.SuccessResponse, "get_portal_invite")
         ok(f"invite {record_id}", item.get_message())
 
-    # 4. List the dealers.
+    # 5. List the dealers.
     dealers = UserTypeUsersOperations(dealers_id, portal_name)
     listed_ids = list_user_ids(dealers, "list dealers")
     if listed_ids != {str(RAVI), str(ASHA)}:
         fail("list dealers", f"users {sorted(listed_ids)}")
     ok("list dealers", ", ".join(sorted(listed_ids)))
 
-    # 5. Transfer Asha to the default type.
+    # 6. Transfer Asha to the default type.
     params = ParameterMap()
     params.add(TransferUsersOfAUserTypeParam.transfer_to, str(default_id))
     params.add(TransferUsersOfAUserTypeParam.personality_ids, str(ASHA))
@@ -235,7 +278,7 @@ def main():
         fail("transfer", "Asha is not in the default type")
     ok("transfer", f"{ASHA} -> {default_id}")
 
-    # 6. Ravi accepts his invitation (the mock's control plane plays the dealer), then is
+    # 7. Ravi accepts his invitation (the mock's control plane plays the dealer), then is
     #    deactivated (the SDK sends active=False).
     control_plane(base, f"/__mock/orgs/{org['org_id']}/users/{RAVI}/confirm", {})
     params = ParameterMap()
@@ -249,7 +292,7 @@ def main():
         fail("change status", "Ravi is not inactive")
     ok("change status", f"{RAVI} inactive")
 
-    # 7. Delete Ravi from the portal, then the now empty user type.
+    # 8. Delete Ravi from the portal, then the now empty user type.
     params = ParameterMap()
     params.add(DeleteUserFromThePortalParam.personality_ids, str(RAVI))
     response = dealers.delete_user_from_the_portal(params)

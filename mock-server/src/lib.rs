@@ -18,8 +18,9 @@
 //!   resource (`portals`, `portals_meta`, `user_types` with `user_types::schema` (the v8
 //!   schema table), `user_types::validate`, `user_types::values`, `user_types::invitation` and
 //!   `user_types::render`, `user_type_modules`, `portal_users`, `invitations`, `crm_users`, `org`,
-//!   `records`), the
-//!   token endpoint (`api::oauth`), the authorization endpoint (`api::oauth_authorize`), and
+//!   `records` with `records::listing`, `records::search`, `records::update`, `records::fields`
+//!   and `records::render`, and `fields`, the Fields metadata the SDKs read), the token
+//!   endpoint (`api::oauth`), the authorization endpoint (`api::oauth_authorize`), and
 //!   [`ApiError`] (`api::error`, with `api::error::details`);
 //! * `control`: the control plane: `control::router`, `control::admission`, `control::body`
 //!   (its JSON bodies), `control::error` (`ControlError`), and one module per feature: `orgs`,
@@ -30,10 +31,12 @@
 //!   `clock`, `limits` (with `limits::routes`), `environment`, `summary` (an org at a glance)
 //!   and `dashboard` (`GET /__mock/ui`: the page, its stylesheet and script, embedded); the
 //!   journal, faults and limits engines are the `mod.rs` of their folders;
-//! * `domain`: rules several handlers share: `domain::membership` (one user's invite,
+//! * `domain`: rules several handlers share: `domain::criteria` (the search criteria grammar,
+//!   parsed by hand), `domain::membership` (one user's invite,
 //!   transfer, delete, status change) and `domain::jobs` (the job runner, and
 //!   `domain::jobs::worker` that runs it on a timer);
-//! * [`store`] (hidden): SQL, and nothing else (`store::dump` with `dump::crm` and
+//! * [`store`] (hidden): SQL, and nothing else (`store::record_queries` compiles a search's filter
+//!   to bound SQL; `store::dump` with `dump::crm` and
 //!   `dump::portal` reads an org back as fixture JSON);
 //! * `state` ([`AppState`]), [`clock`] ([`Clock`]), `version`, [`config`] ([`Config`]),
 //!   [`fixtures`] ([`FixtureSet`], the seed format; `fixtures::load`: embedded, a directory,

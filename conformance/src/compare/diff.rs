@@ -74,10 +74,16 @@ impl fmt::Display for Difference {
 }
 
 /// Masks what legitimately differs between two targets: 19-digit ids and every value of a key
-/// named `id`, `*_id` or `zaid`, timestamps, the run id, the org id, OAuth tokens, seconds
+/// named `id`, `*_id` or `zaid`, timestamps, the run id, the org id, OAuth tokens and every
+/// value of a key named `*_token` (paging tokens carry their expiry), seconds
 /// counted from now, the target's own address (`api_domain`), and the `--mask` paths.
 pub fn normalise(value: &Value, side: &Side<'_>) -> Value {
     normalise_value(&mask::apply(value, side.masks), side)
+}
+
+/// A key whose value is a token: `access_token`, `next_page_token`, …
+pub(crate) fn is_token_key(key: &str) -> bool {
+    key.ends_with("_token")
 }
 
 fn normalise_value(value: &Value, side: &Side<'_>) -> Value {
@@ -107,6 +113,8 @@ fn normalise_value(value: &Value, side: &Side<'_>) -> Value {
                         {
                             Value::String("<id>".into())
                         }
+                        // Paging tokens (`next_page_token`) carry their expiry time.
+                        Value::String(_) if is_token_key(key) => Value::String("<token>".into()),
                         _ => normalise_value(member, side),
                     };
                     (key.clone(), masked)

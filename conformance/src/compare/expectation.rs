@@ -151,7 +151,11 @@ impl Recorder {
         capturable: bool,
         key: Option<&str>,
     ) -> Value {
-        if text.contains(REDACTED) || portals_mock::redact::is_token(text) {
+        // A secret, or a paging token (`next_page_token` carries its expiry time).
+        if text.contains(REDACTED)
+            || portals_mock::redact::is_token(text)
+            || key.is_some_and(super::diff::is_token_key)
+        {
             return json!({"$type": "string"});
         }
         let value = Value::String(text.to_owned());

@@ -41,6 +41,7 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("P1", "GET", "/settings/portals"),
     ("P3", "POST", "/settings/portals"),
     ("M1", "GET", "/settings/portals/meta"),
+    ("F1", "GET", "/settings/fields"),
     ("P2", "GET", "/settings/portals/{portal_name}"),
     ("P4", "PUT", "/settings/portals/{portal_name}"),
     ("UT1", "GET", "/settings/portals/{portal}/user_type"),
@@ -88,9 +89,15 @@ pub const ENDPOINTS: &[(&str, &str, &str)] = &[
     ("I1", "POST", "/{module}/{record_id}/actions/portal_invite"),
     ("I2", "POST", "/{module}/actions/portal_invite"),
     ("I3", "GET", "/{module}/actions/portal_invite"),
-    // The Records API subset the portable scenarios use (after every settings path).
+    // The Records API (after every settings path; its named paths before `/{module}/{record_id}`).
+    ("R5", "GET", "/{module}/search"),
+    ("R8", "GET", "/{module}/deleted"),
+    ("R7", "POST", "/{module}/upsert"),
     ("R1", "POST", "/{module}"),
+    ("R4", "GET", "/{module}"),
+    ("R6", "PUT", "/{module}"),
     ("R2", "GET", "/{module}/{record_id}"),
+    ("R6", "PUT", "/{module}/{record_id}"),
     ("R3", "DELETE", "/{module}"),
     ("R3", "DELETE", "/{module}/{record_id}"),
 ];
@@ -115,8 +122,8 @@ const fn o(endpoint: &'static str, status: u16, code: &'static str) -> Outcome {
 }
 
 /// Every outcome the documentation gives (docs/api.md §2.3 and §3), the choices the
-/// fidelity ledger records where it is silent, and the Records API subset (R1 add, R2 read,
-/// R3 delete).
+/// fidelity ledger records where it is silent, and the Records API (R1 add, R2 read, R3 delete,
+/// R4 list, R5 search, R6 update, R7 upsert, R8 deleted records).
 pub const DOCUMENTED: &[Outcome] = &[
     o("any", 401, "INVALID_TOKEN"),
     o("any", 401, "AUTHENTICATION_FAILURE"),
@@ -215,6 +222,30 @@ pub const DOCUMENTED: &[Outcome] = &[
     o("R3", 200, "SUCCESS"),
     o("R3", 400, "INVALID_DATA"),
     o("R3", 400, "REQUIRED_PARAM_MISSING"),
+    o("F1", 200, "-"),
+    o("F1", 400, "REQUIRED_PARAM_MISSING"),
+    o("F1", 400, "INVALID_MODULE"),
+    o("R4", 200, "-"),
+    o("R4", 204, "-"),
+    o("R4", 400, "REQUIRED_PARAM_MISSING"),
+    o("R4", 400, "INVALID_DATA"),
+    o("R4", 400, "DISCRETE_PAGINATION_LIMIT_EXCEEDED"),
+    o("R4", 400, "INVALID_MODULE"),
+    o("R5", 200, "-"),
+    o("R5", 204, "-"),
+    o("R5", 400, "INVALID_QUERY"),
+    o("R5", 400, "REQUIRED_PARAM_MISSING"),
+    o("R5", 400, "INVALID_DATA"),
+    o("R6", 200, "SUCCESS"),
+    o("R6", 207, "SUCCESS"),
+    o("R6", 400, "MANDATORY_NOT_FOUND"),
+    o("R6", 400, "INVALID_DATA"),
+    o("R7", 200, "SUCCESS"),
+    o("R7", 400, "INVALID_DATA"),
+    o("R7", 400, "MANDATORY_NOT_FOUND"),
+    o("R8", 200, "-"),
+    o("R8", 204, "-"),
+    o("R8", 400, "INVALID_DATA"),
 ];
 
 /// Generic codes that any endpoint may answer; they count for the `any` row.
@@ -236,17 +267,26 @@ pub fn endpoint_of(method: &str, path: &str) -> Option<&'static str> {
     }
     segments.next()?;
     let rest: Vec<&str> = segments.collect();
-    ENDPOINTS
-        .iter()
-        .find(|(_, m, pattern)| {
+    // The Users and Organization APIs are no endpoint of the map, though `/{module}` would take
+    // them.
+    if matches!(rest[..], ["users"] | ["org"]) {
+        return None;
+    }
+    // A literal segment of a pattern (`search`, `upsert`) matches a captured `{{var}}` only when
+    // no pattern matches the path without that leniency (so `/Contacts/{{id}}` is R2, not R5).
+    let matches = |lenient: bool| {
+        ENDPOINTS.iter().find(|(_, m, pattern)| {
             let wanted: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
             m.eq_ignore_ascii_case(method)
                 && wanted.len() == rest.len()
                 && wanted
                     .iter()
                     .zip(&rest)
-                    .all(|(w, r)| w.starts_with('{') || w == r || r.contains("{{"))
+                    .all(|(w, r)| w.starts_with('{') || w == r || (lenient && r.contains("{{")))
         })
+    };
+    matches(false)
+        .or_else(|| matches(true))
         .map(|(id, _, _)| *id)
 }
 

@@ -70,8 +70,16 @@ pub(super) fn of(operation: &CrmRoute) -> Access {
         CrmRoute::DeleteUsers(..) => users_access(ScopeOp::Delete),
         CrmRoute::GetUsers => open_access(ScopeFamily::Users, ScopeOp::Read),
         CrmRoute::GetOrg => open_access(ScopeFamily::Org, ScopeOp::Read),
+        CrmRoute::GetFields => open_access(ScopeFamily::Fields, ScopeOp::Read),
         CrmRoute::CreateRecords(_) => open_access(ScopeFamily::Modules, ScopeOp::Create),
-        CrmRoute::GetRecord(_) => open_access(ScopeFamily::Modules, ScopeOp::Read),
+        CrmRoute::GetRecord(_)
+        | CrmRoute::ListRecords(_)
+        | CrmRoute::SearchRecords(_)
+        | CrmRoute::DeletedRecords(_) => open_access(ScopeFamily::Modules, ScopeOp::Read),
+        CrmRoute::UpdateRecords(_) | CrmRoute::UpdateRecord(_) => {
+            open_access(ScopeFamily::Modules, ScopeOp::Update)
+        }
+        CrmRoute::UpsertRecords(_) => open_access(ScopeFamily::Modules, ScopeOp::Create),
         CrmRoute::DeleteRecords(_) | CrmRoute::DeleteRecord(_) => {
             open_access(ScopeFamily::Modules, ScopeOp::Delete)
         }
@@ -90,8 +98,16 @@ pub(super) fn v8_alternative_scope(operation: &CrmRoute, version: ApiVersion) ->
 /// The module a Records API call works on (its scope is `ZohoCRM.modules.<module>.<OP>`).
 pub(super) fn record_module(operation: &CrmRoute) -> Option<&str> {
     match operation {
-        CrmRoute::CreateRecords(module) | CrmRoute::DeleteRecords(module) => Some(module),
-        CrmRoute::GetRecord(path) | CrmRoute::DeleteRecord(path) => Some(&path.module),
+        CrmRoute::CreateRecords(module)
+        | CrmRoute::DeleteRecords(module)
+        | CrmRoute::ListRecords(module)
+        | CrmRoute::SearchRecords(module)
+        | CrmRoute::UpdateRecords(module)
+        | CrmRoute::UpsertRecords(module)
+        | CrmRoute::DeletedRecords(module) => Some(module),
+        CrmRoute::GetRecord(path) | CrmRoute::DeleteRecord(path) | CrmRoute::UpdateRecord(path) => {
+            Some(&path.module)
+        }
         _ => None,
     }
 }

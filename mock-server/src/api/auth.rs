@@ -20,6 +20,8 @@ pub enum ScopeFamily {
     Users,
     /// `ZohoCRM.org.<OP>`: the Organization API.
     Org,
+    /// `ZohoCRM.settings.fields.<OP>` (also granted by `ZohoCRM.settings.ALL`): the Fields API.
+    Fields,
     /// `ZohoCRM.modules.<module>.<OP>` (or `ZohoCRM.modules.ALL`): the Records API, checked with
     /// [`Caller::has_module_scope`].
     Modules,
@@ -133,9 +135,13 @@ impl Caller {
             ScopeFamily::Users => "zohocrm.users.",
             ScopeFamily::Org => "zohocrm.org.",
             ScopeFamily::Modules => return false,
+            ScopeFamily::Fields => "zohocrm.settings.fields.",
         };
         self.scopes.iter().any(|scope| {
             let scope = scope.to_ascii_lowercase();
+            if family == ScopeFamily::Fields && scope == "zohocrm.settings.all" {
+                return true;
+            }
             scope.strip_prefix(prefix).is_some_and(|granted| {
                 granted == "all" || granted == op.name().to_ascii_lowercase()
             })

@@ -12,6 +12,7 @@ pub mod auth;
 mod body;
 mod crm_users;
 pub mod error;
+mod fields;
 mod invitations;
 pub(crate) mod oauth;
 mod oauth_authorize;
@@ -164,10 +165,17 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         CrmRoute::InviteJobs(module) => invitations::job_status(&ctx, module),
         CrmRoute::GetUsers => crm_users::list(&ctx),
         CrmRoute::GetOrg => org::get(&ctx, &org),
+        CrmRoute::GetFields => fields::list(&ctx),
         CrmRoute::CreateRecords(module) => records::create(&ctx, module),
         CrmRoute::GetRecord(path) => records::get(&ctx, &path.module, &path.id),
         CrmRoute::DeleteRecords(module) => records::delete(&ctx, module, None),
         CrmRoute::DeleteRecord(path) => records::delete(&ctx, &path.module, Some(path.id.as_str())),
+        CrmRoute::ListRecords(module) => records::list(&ctx, module),
+        CrmRoute::SearchRecords(module) => records::search(&ctx, module),
+        CrmRoute::UpdateRecords(module) => records::update(&ctx, module, None),
+        CrmRoute::UpdateRecord(path) => records::update(&ctx, &path.module, Some(path.id.as_str())),
+        CrmRoute::UpsertRecords(module) => records::upsert(&ctx, module),
+        CrmRoute::DeletedRecords(module) => records::deleted(&ctx, module),
     }
 }
 

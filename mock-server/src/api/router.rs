@@ -80,18 +80,32 @@ pub enum CrmRoute {
     BulkInvite(String),
     /// I3 `GET /{module}/actions/portal_invite`
     InviteJobs(String),
-    /// Records API `POST /{module}`: add records.
+    /// R1 `POST /{module}`: add records.
     CreateRecords(String),
-    /// Records API `GET /{module}/{id}`: one record.
+    /// R2 `GET /{module}/{id}`: one record.
     GetRecord(RecordPath),
-    /// Records API `DELETE /{module}?ids=`: to the recycle bin.
+    /// R4 `GET /{module}`: a page of records.
+    ListRecords(String),
+    /// R5 `GET /{module}/search`: search records.
+    SearchRecords(String),
+    /// R6 `PUT /{module}`: update records (ids in the body).
+    UpdateRecords(String),
+    /// R6 `PUT /{module}/{id}`: update one record.
+    UpdateRecord(RecordPath),
+    /// R7 `POST /{module}/upsert`: add or update by duplicate check fields.
+    UpsertRecords(String),
+    /// R8 `GET /{module}/deleted`: deleted records.
+    DeletedRecords(String),
+    /// R3 `DELETE /{module}?ids=`: to the recycle bin.
     DeleteRecords(String),
-    /// Records API `DELETE /{module}/{id}`: to the recycle bin.
+    /// R3 `DELETE /{module}/{id}`: to the recycle bin.
     DeleteRecord(RecordPath),
     /// Users API `GET /users` (`?type=CurrentUser` is what Zoho's SDKs call after a token fetch).
     GetUsers,
     /// Organization API `GET /org` (the SDKs' second call after a token fetch).
     GetOrg,
+    /// F1 `GET /settings/fields?module=` (the SDKs read it before their first record call).
+    GetFields,
 }
 
 /// Resolves the segments of a `/crm/` path after `crm` (`{version}/…`) to the API version and
@@ -184,6 +198,7 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
                 _ => Err(ApiError::InvalidUrlPattern),
             }
         }
+        ["settings", "fields"] => method.pick((), &[(Get, |()| R::GetFields)]),
         ["settings", ..] => Err(ApiError::InvalidUrlPattern),
         [module, id, "actions", "portal_invite"] => {
             method.pick(record(module, id), &[(Post, R::Invite)])
@@ -192,22 +207,35 @@ fn crm_route(method: Method, rest: &[&str]) -> Result<CrmRoute, ApiError> {
             (*module).to_owned(),
             &[(Post, R::BulkInvite), (Get, R::InviteJobs)],
         ),
-        // The Records API, as far as portable scenarios need it; its other methods are not
-        // served, and answer as unknown paths.
-        [module] => method
-            .pick(
-                (*module).to_owned(),
-                &[(Post, R::CreateRecords), (Delete, R::DeleteRecords)],
-            )
-            .map_err(|_| ApiError::InvalidUrlPattern),
-        [module, id] => method
-            .pick(
-                record(module, id),
-                &[(Get, R::GetRecord), (Delete, R::DeleteRecord)],
-            )
-            .map_err(|_| ApiError::InvalidUrlPattern),
+        // The Records API. Its named paths come before `{id}`, and an `{id}` is digits: any
+        // other segment under a module is an unknown URL, never a record id.
+        [module] => method.pick(
+            (*module).to_owned(),
+            &[
+                (Get, R::ListRecords),
+                (Post, R::CreateRecords),
+                (Put, R::UpdateRecords),
+                (Delete, R::DeleteRecords),
+            ],
+        ),
+        [module, "search"] => method.pick((*module).to_owned(), &[(Get, R::SearchRecords)]),
+        [module, "deleted"] => method.pick((*module).to_owned(), &[(Get, R::DeletedRecords)]),
+        [module, "upsert"] => method.pick((*module).to_owned(), &[(Post, R::UpsertRecords)]),
+        [module, id] if is_record_id(id) => method.pick(
+            record(module, id),
+            &[
+                (Get, R::GetRecord),
+                (Put, R::UpdateRecord),
+                (Delete, R::DeleteRecord),
+            ],
+        ),
         _ => Err(ApiError::InvalidUrlPattern),
     }
+}
+
+/// A record id in a path: digits only (Zoho's ids are 19 digits; at most 25 are taken).
+fn is_record_id(segment: &str) -> bool {
+    !segment.is_empty() && segment.len() <= 25 && segment.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -287,6 +315,52 @@ mod tests {
         ] {
             assert_eq!(route_of(Get, path), Err(ApiError::InvalidUrlPattern));
         }
+        let records = [
+            (
+                Get,
+                "/crm/v8/Contacts/search?email=a@b.com",
+                CrmRoute::SearchRecords("Contacts".into()),
+            ),
+            (
+                Get,
+                "/crm/v8/Contacts",
+                CrmRoute::ListRecords("Contacts".into()),
+            ),
+            (
+                Get,
+                "/crm/v8/Contacts/deleted",
+                CrmRoute::DeletedRecords("Contacts".into()),
+            ),
+            (
+                Post,
+                "/crm/v8/Contacts/upsert",
+                CrmRoute::UpsertRecords("Contacts".into()),
+            ),
+            (
+                Put,
+                "/crm/v8/Contacts",
+                CrmRoute::UpdateRecords("Contacts".into()),
+            ),
+        ];
+        for (method, path, operation) in records {
+            assert_eq!(route_of(method, path), crm_v8(operation), "{path}");
+        }
+        // Named actions and words are never record ids.
+        for path in [
+            "/crm/v8/Contacts/searchx",
+            "/crm/v8/Contacts/actions/count",
+            "/crm/v8/Contacts/abc",
+        ] {
+            assert_eq!(
+                route_of(Get, path),
+                Err(ApiError::InvalidUrlPattern),
+                "{path}"
+            );
+        }
+        assert_eq!(
+            route_of(Post, "/crm/v8/Contacts/search"),
+            Err(ApiError::InvalidRequestMethod)
+        );
         assert_eq!(
             route_of(Get, "/crm/v3/settings/portals"),
             Err(ApiError::UnsupportedVersion {

@@ -25,11 +25,12 @@ use crate::state::AppState;
 use crate::store::{StoreError, invariants, orgs, seed, tokens};
 
 /// The scopes of the admin token a created org answers with.
-pub const ADMIN_SCOPES: [&str; 4] = [
+pub const ADMIN_SCOPES: [&str; 5] = [
     "ZohoCRM.settings.clientportal.ALL",
     "ZohoCRM.modules.ALL",
     "ZohoCRM.users.READ",
     "ZohoCRM.org.READ",
+    "ZohoCRM.settings.fields.READ",
 ];
 
 pub(super) fn list(state: &AppState) -> Outcome {

@@ -173,6 +173,32 @@ const BODY_ROUTES: &[(Method, &str, Feed, Option<&str>)] = &[
     ),
     (Method::Post, "/oauth/v2/token", Feed::Body, None),
     (Method::Post, "/__mock/orgs", Feed::Body, None),
+    (
+        Method::Get,
+        "/crm/v8/Contacts/search",
+        Feed::Query,
+        Some(ADMIN),
+    ),
+    (Method::Get, "/crm/v8/Contacts", Feed::Query, Some(ADMIN)),
+    (Method::Put, "/crm/v8/Contacts", Feed::Body, Some(ADMIN)),
+    (
+        Method::Post,
+        "/crm/v8/Contacts/upsert",
+        Feed::Body,
+        Some(ADMIN),
+    ),
+    (
+        Method::Get,
+        "/crm/v8/Contacts/deleted",
+        Feed::Query,
+        Some(ADMIN),
+    ),
+    (
+        Method::Get,
+        "/crm/v8/Deals/search",
+        Feed::Query,
+        Some(ADMIN),
+    ),
 ];
 
 const ADMIN: &str = "1000.zylker.admin";
@@ -193,6 +219,12 @@ const BODY_SAMPLES: &[&str] = &[
     "module=Contacts",
     "grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh",
     r#"{"fixture":"blank"}"#,
+    "criteria=((Last_Name:starts_with:Ku)and(Email:equals:ravi.kumar%40example.com))or(First_Name:in:A\\,B,C)&page=1&per_page=10&fields=Email",
+    "fields=Last_Name,Email&per_page=5&sort_by=Modified_Time&sort_order=asc&page=2",
+    r#"{"data":[{"id":"1306462000000670001","Mailing_City":"Pune","Email":"r.k@example.com"},{"Last_Name":""}]}"#,
+    r#"{"data":[{"Last_Name":"Fuzz","Email":"ravi.kumar@example.com"},{"Last_Name":"New","Email":"new@example.com"}],"duplicate_check_fields":["Email"]}"#,
+    "type=recycle&page=1&per_page=1",
+    "criteria=((Amount:between:10,20)or(Stage:in:Won,Lost)or(Closing_Date:greater_equal:2024-01-01))",
 ];
 
 /// The starting inputs of the body target: each endpoint's selector byte and sample.

@@ -125,23 +125,46 @@ pub fn modules(conn: &Connection, org_id: &str) -> Result<Vec<ModuleRow>, StoreE
     )
 }
 
+/// A module with its fields only (`layouts` and `views` left empty): for reads that need no
+/// more, such as a search, which runs on every request.
+pub fn module_fields(
+    conn: &Connection,
+    org_id: &str,
+    module: ModuleRow,
+) -> Result<ModuleMeta, StoreError> {
+    Ok(ModuleMeta {
+        fields: fields_of(conn, org_id, &module.id)?,
+        module,
+        layouts: Vec::new(),
+        views: Vec::new(),
+    })
+}
+
+fn fields_of(
+    conn: &Connection,
+    org_id: &str,
+    module_id: &str,
+) -> Result<Vec<FieldRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id, api_name, field_label, data_type, lookup_module, portal_allowed
+             FROM fields WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
+        )?
+        .query_map(params![org_id, module_id], |row| {
+            from_row!(row => FieldRow {
+                id, api_name, field_label, data_type, lookup_module, portal_allowed: flag,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
 /// A module with its fields, layouts and views.
 pub fn module_meta(
     conn: &Connection,
     org_id: &str,
     module: ModuleRow,
 ) -> Result<ModuleMeta, StoreError> {
-    let fields = conn
-        .prepare_cached(
-            "SELECT id, api_name, field_label, data_type, lookup_module, portal_allowed
-             FROM fields WHERE org_id = ?1 AND module_id = ?2 ORDER BY id",
-        )?
-        .query_map(params![org_id, module.id], |row| {
-            from_row!(row => FieldRow {
-                id, api_name, field_label, data_type, lookup_module, portal_allowed: flag,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let fields = fields_of(conn, org_id, &module.id)?;
     let mut layouts = conn
         .prepare_cached(
             "SELECT id, name, display_label FROM layouts

@@ -14,6 +14,7 @@ pub mod orgs;
 pub mod portal_users;
 pub mod portals;
 pub mod read_cache;
+pub mod record_queries;
 pub mod records;
 mod row;
 mod schema;

@@ -133,3 +133,42 @@ pub fn recycle(
         .execute(params![org_id, module_id, id, user_id, now])?
         > 0)
 }
+
+/// New values of an active record's name, email and fields (the Records API's update).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordUpdate<'a> {
+    /// The org.
+    pub org_id: &'a str,
+    /// The record.
+    pub id: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// The email invitations go to.
+    pub email: Option<&'a str>,
+    /// The fields, as a JSON object (the whole of them, merged by the caller).
+    pub data: &'a str,
+    /// The CRM user changing it.
+    pub user_id: &'a str,
+    /// Now.
+    pub now: i64,
+}
+
+/// Changes an active record; `false` when there is none.
+pub fn update(conn: &Connection, change: &RecordUpdate<'_>) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "UPDATE records SET name = ?3, email = ?4, data = ?5, modified_time = ?6,
+                                modified_by = ?7
+             WHERE org_id = ?1 AND id = ?2 AND state = 'active'",
+        )?
+        .execute(params![
+            change.org_id,
+            change.id,
+            change.name,
+            change.email,
+            change.data,
+            change.now,
+            change.user_id
+        ])?
+        > 0)
+}

@@ -24,7 +24,7 @@ mod oauth_authorize; // /oauth/v2/auth: consent, redirect with code, the whole s
 mod persistence; // --db FILE: restarts keep state, newer schemas are refused
 mod portal_users; // U1-U5: listing, filters, paging, delete, transfer, status changes
 mod portals; // P1-P4: what scenarios cannot express (a stopped clock, no Content-Type)
-mod records; // the Records API subset: add, read, delete to the recycle bin
+mod records; // the Records API: exact answers, ids, odd input on every route
 mod schemas; // fixtures/schema/*.json against every fixture, dump and scenario
 mod sdk_compat; // what Zoho's SDKs send and expect: users/org after a token fetch, multipart, …
 mod server_process; // the binary: first stdout line, --port 0, SIGTERM, JSON logs

@@ -1,5 +1,7 @@
-//! The Records API subset over real HTTP, for what scenarios (fixtures/scenarios/records/)
-//! cannot see: the exact answer under a stopped clock, and the ids a fresh server hands out.
+//! The Records API over real HTTP, for what scenarios (fixtures/scenarios/records/) cannot see:
+//! the exact answer under a stopped clock, the ids a fresh server hands out, and odd input on
+//! every route (undecodable escapes, 5,000 nested parentheses, SQL in values) answering
+//! documented errors without writing.
 
 use crate::common::{ADMIN, DEFAULT_TYPE, FIRST_ID, NOW, SECOND_ID, assert_reply, start_fixed};
 
@@ -52,4 +54,107 @@ fn only_valid_records_take_an_id_from_the_sequence() {
     // The refused records took no id: the next one is the sequence's second.
     let next = server.post(CONTACTS, ADMIN, r#"{"data":[{"Last_Name":"Next"}]}"#);
     assert_eq!(next.json()["data"][0]["details"]["id"], SECOND_ID);
+}
+
+/// Odd queries and bodies on every Records API route: each answer is a documented status with a
+/// Zoho body (never a 500), and no refused update or upsert changes a record.
+#[test]
+fn odd_input_on_every_records_route_is_a_documented_error_and_writes_nothing() {
+    let server = start_fixed();
+    let listing = format!("{CONTACTS}?fields=Last_Name,Email,Mailing_City&per_page=200");
+    let before = server.get(&listing, ADMIN).body;
+    let deep = format!("{}Email:equals:a{}", "(".repeat(5_000), ")".repeat(5_000));
+    let wide = format!("(Email:in:{})", ",".repeat(5_000));
+    let long = format!("(Last_Name:equals:{})", "x".repeat(10_000));
+    let searches = [
+        "criteria=%ff".to_owned(),
+        "criteria=%".to_owned(),
+        "criteria=(Last_Name:equals:x')%20OR%201=1--)".to_owned(),
+        "criteria=(Last_Name:equals:%25)".to_owned(),
+        "criteria=(Last_Name:starts_with:_)".to_owned(),
+        "criteria=(Owner:equals:abc)".to_owned(),
+        "criteria=(id:equals:1306462000000670001)".to_owned(),
+        format!("criteria={deep}"),
+        format!("criteria={wide}"),
+        format!("criteria={long}"),
+        "email=%00@x.com".to_owned(),
+        "phone=%27".to_owned(),
+        "word=%25".to_owned(),
+        "email=a@b.com&page=99999999999999999999999".to_owned(),
+        "email=a@b.com&per_page=1e3".to_owned(),
+    ];
+    for query in &searches {
+        let reply = server.get(&format!("{CONTACTS}/search?{query}"), ADMIN);
+        assert!(
+            matches!(reply.status, 200 | 204 | 400),
+            "{query}: {} {}",
+            reply.status,
+            reply.body
+        );
+        assert_documented(&reply);
+    }
+    for query in [
+        "fields=Email&page_token=%ff%fe",
+        "fields=Email&page=0",
+        "fields=Email&per_page=-5",
+        "fields=Email&sort_by=id;DROP%20TABLE%20records",
+        "fields=Email&cvid=1'",
+        "fields=,,,,",
+    ] {
+        let reply = server.get(&format!("{CONTACTS}?{query}"), ADMIN);
+        assert_eq!(reply.status, 400, "{query}: {}", reply.body);
+        assert_documented(&reply);
+    }
+    let bodies = [
+        "not json",
+        "[]",
+        r#"{"data":"x"}"#,
+        r#"{"data":[[]]}"#,
+        r#"{"data":[{"id":"1306462000000670001","Last_Name":null}]}"#,
+        r#"{"data":[{"id":"1306462000000670001","Email":7}]}"#,
+        r#"{"data":[{"Last_Name":"x"}],"duplicate_check_fields":[7]}"#,
+        r#"{"data":[{"Last_Name":"x"}],"duplicate_check_fields":{"a":1}}"#,
+    ];
+    for body in bodies {
+        for (method, path) in [
+            ("PUT", CONTACTS.to_owned()),
+            ("POST", format!("{CONTACTS}/upsert")),
+        ] {
+            let reply = server.call(method, &path, Some(ADMIN), Some(body));
+            assert_eq!(reply.status, 400, "{method} {body}: {}", reply.body);
+            assert_documented(&reply);
+        }
+    }
+    // An id that is no id: refused by update (upsert ignores `id`, which is no field).
+    let reply = server.put(
+        CONTACTS,
+        ADMIN,
+        r#"{"data":[{"id":{"a":1},"Last_Name":"x"}]}"#,
+    );
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_documented(&reply);
+    let deleted = server.get(&format!("{CONTACTS}/deleted?type=%ff"), ADMIN);
+    assert_eq!(deleted.status, 400, "{}", deleted.body);
+    assert_eq!(
+        server.get(&listing, ADMIN).body,
+        before,
+        "a refused write changed a record"
+    );
+}
+
+/// A documented answer: not a 500; 204 without a body; JSON with a `code` when an error.
+#[track_caller]
+fn assert_documented(reply: &crate::common::Reply) {
+    assert_ne!(reply.status, 500, "{}", reply.body);
+    if reply.status == 204 {
+        assert_eq!(reply.body, "");
+        return;
+    }
+    let body = reply.json();
+    if reply.status >= 400 {
+        let code = body["code"]
+            .as_str()
+            .or_else(|| body["data"][0]["code"].as_str());
+        assert!(code.is_some(), "no code: {}", reply.body);
+    }
 }

@@ -171,6 +171,18 @@ pub enum ApiError {
     },
     /// 400: the body is not JSON.
     JsonParseError,
+    /// 400: a search's criteria (or its parameters) cannot run: `INVALID_QUERY` "invalid query
+    /// formed", with `reason`, `api_name` and `operator` when they apply.
+    InvalidQuery {
+        /// Why (absent for a criteria that does not parse).
+        reason: Option<&'static str>,
+        /// The field concerned.
+        api_name: Option<String>,
+        /// The operator concerned.
+        operator: Option<String>,
+    },
+    /// 400: `page` asked for records past the first 2,000 (`page_token` reaches them).
+    DiscretePaginationLimitExceeded,
     /// 413: the body is larger than the server accepts.
     RequestEntityTooLarge {
         /// The limit in bytes.
@@ -350,6 +362,8 @@ impl ApiError {
             ApiError::PersonalityNotInType { .. } => "INVALID_DATA",
             ApiError::LimitExceeded { .. } => "LIMIT_EXCEEDED",
             ApiError::JsonParseError => "JSON_PARSE_ERROR",
+            ApiError::InvalidQuery { .. } => "INVALID_QUERY",
+            ApiError::DiscretePaginationLimitExceeded => "DISCRETE_PAGINATION_LIMIT_EXCEEDED",
             ApiError::RequestEntityTooLarge { .. } => "REQUEST_ENTITY_TOO_LARGE",
             ApiError::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             ApiError::InternalError => "INTERNAL_ERROR",
@@ -375,6 +389,10 @@ impl ApiError {
                 "Please check whether the input values are correct"
             }
             ApiError::JsonParseError => "body",
+            ApiError::InvalidQuery { .. } => "invalid query formed",
+            ApiError::DiscretePaginationLimitExceeded => {
+                "The pagination limit has exceeded. Use page_token to fetch more records."
+            }
             ApiError::RequestEntityTooLarge { .. } => "request body exceeds the allowed size",
             ApiError::InternalError => "Internal Server Error",
             ApiError::TooManyRequests { message, .. } => message,
@@ -461,6 +479,23 @@ impl ApiError {
                 ..
             } => json!({ "resource_path_index": resource_path_index }),
             ApiError::LimitExceeded { limit } => json!({ "limit": limit }),
+            ApiError::InvalidQuery {
+                reason,
+                api_name,
+                operator,
+            } => {
+                let mut details = Map::new();
+                if let Some(reason) = reason {
+                    details.insert("reason".into(), json!(reason));
+                }
+                if let Some(api_name) = api_name {
+                    details.insert("api_name".into(), json!(api_name));
+                }
+                if let Some(operator) = operator {
+                    details.insert("operator".into(), json!(operator));
+                }
+                Value::Object(details)
+            }
             ApiError::TooManyRequests {
                 retry_after,
                 limit,
