@@ -22,6 +22,8 @@ pub struct AppState {
     pub(crate) faults: Arc<Faults>,
     /// API credit and concurrency accounting.
     pub(crate) limits: Arc<Limits>,
+    /// When the state was made: the uptime `GET /__mock/health` answers.
+    pub(crate) started: std::time::Instant,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             faults: Arc::new(Faults::default()),
             limits: Arc::new(Limits::default()),
             config: Arc::new(config),
+            started: std::time::Instant::now(),
         };
         state.refresh_enforced_limits();
         state

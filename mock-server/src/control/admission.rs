@@ -1,15 +1,26 @@
 //! Who may use the control plane: loopback clients only, unless `--control-plane any`, a client
 //! sends `--admin-token` in `X-Mock-Admin-Token`, or it comes in on `--admin-bind`;
-//! `--control-plane off` hides it (404, as an unknown path).
+//! `--control-plane off` hides it (404, as an unknown path). `GET /__mock/health` is the one
+//! exception: every client gets it, in every mode (it tells the version, the uptime and how many
+//! orgs there are, nothing else), so a container's health check and a CI job can wait on it
+//! whatever the control plane's flags.
 
 use super::error::ControlError;
+use super::router::ControlRoute;
 use crate::api::error::ApiError;
 use crate::config::ControlPlane;
 use crate::http::ApiRequest;
 use crate::state::AppState;
 
-/// Admits the request's client, or answers the refusal.
-pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ControlError> {
+/// Admits the request's client to `route`, or answers the refusal.
+pub(super) fn admit(
+    state: &AppState,
+    request: &ApiRequest,
+    route: &ControlRoute,
+) -> Result<(), ControlError> {
+    if *route == ControlRoute::Health {
+        return Ok(());
+    }
     let has_admin_token = state.config.admin_token.as_deref().is_some_and(|token| {
         request
             .headers
@@ -58,12 +69,17 @@ mod tests {
         headers: &[(&str, &str)],
         admin_listener: bool,
     ) -> ApiResponse {
-        let mut request = ApiRequest::new(
-            Method::Get,
-            "/__mock/orgs",
-            Bytes::new(),
-            peer.parse().unwrap(),
-        );
+        get_with("/__mock/orgs", peer, state, headers, admin_listener)
+    }
+
+    fn get_with(
+        path: &str,
+        peer: &str,
+        state: &AppState,
+        headers: &[(&str, &str)],
+        admin_listener: bool,
+    ) -> ApiResponse {
+        let mut request = ApiRequest::new(Method::Get, path, Bytes::new(), peer.parse().unwrap());
         request.headers = headers
             .iter()
             .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
@@ -100,6 +116,47 @@ mod tests {
             list_from("127.0.0.1:1", &state(ControlPlane::Off)).status,
             404
         );
+    }
+
+    #[test]
+    fn health_is_answered_to_every_client_in_every_mode_and_tells_nothing_else() {
+        let far = "192.0.2.7:5000";
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let with_token = AppState::new(
+            store,
+            Clock::real(),
+            Config {
+                admin_token: Some("t0k".into()),
+                ..Config::default()
+            },
+        );
+        let modes = [ControlPlane::Loopback, ControlPlane::Any, ControlPlane::Off];
+        for state in modes.into_iter().map(state).chain([with_token.clone()]) {
+            let health = get_with("/__mock/health", far, &state, &[], false);
+            assert_eq!(health.status, 200);
+            let body: serde_json::Value =
+                serde_json::from_slice(health.body.as_deref().unwrap()).unwrap();
+            let mut keys: Vec<&str> = body
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort_unstable();
+            assert_eq!(keys, ["orgs", "status", "uptime_seconds", "version"]);
+            assert_eq!(body["orgs"], 4, "the built-in orgs: {body}");
+            assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        }
+        // The rest stays closed to that client without the token, and health takes only GET.
+        assert_eq!(list_from(far, &with_token).status, 403);
+        let mut post = ApiRequest::new(
+            Method::Post,
+            "/__mock/health",
+            Bytes::new(),
+            far.parse().unwrap(),
+        );
+        post.admin_listener = false;
+        assert_eq!(crate::control::handle(&with_token, &post).status, 400);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The control plane under `/__mock/`: the mock's own API, for tests and tools (never Zoho's).
 //!
 //! [`handle`] routes a request ([`router`]), admits its client ([`admission`]), and runs the
-//! feature's module: [`orgs`] (create, list, reset, delete, check), [`oauth`] (grant codes), [`state_dump`] (an org as
+//! feature's module: [`health`] (served to every client), [`orgs`] (create, list, reset, delete, check), [`oauth`] (grant codes), [`state_dump`] (an org as
 //! fixture JSON), [`snapshots`], [`invitations`] (a user accepts, invitations expire), [`jobs`],
 //! [`journal`] (what was sent, and verification), [`faults`], [`clock`], [`limits`] and
 //! [`environment`]. The journal, faults and limits folders also hold the engines the request
@@ -13,6 +13,7 @@ mod clock;
 mod environment;
 mod error;
 pub mod faults;
+mod health;
 mod invitations;
 mod jobs;
 pub mod journal;
@@ -37,8 +38,9 @@ pub(crate) fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
 fn run(state: &AppState, request: &ApiRequest) -> Outcome {
     let segments = request.segment_strs();
     let operation = router::route(request.method, segments.get(1..).unwrap_or_default())?;
-    admission::admit(state, request)?;
+    admission::admit(state, request, &operation)?;
     match &operation {
+        ControlRoute::Health => health::health(state),
         ControlRoute::ListOrgs => orgs::list(state),
         ControlRoute::CreateOrg => orgs::create(state, request),
         ControlRoute::ResetOrg(org_id) => orgs::reset(state, org_id),

@@ -98,6 +98,8 @@ pub enum ControlRoute {
     OrgState(String),
     /// `DELETE /__mock/orgs/{id}`: the org and everything it holds.
     DeleteOrg(String),
+    /// `GET /__mock/health`: the version, uptime and org count, to any client.
+    Health,
 }
 
 /// Resolves the segments of a `/__mock/` path after `__mock`.
@@ -114,6 +116,7 @@ pub fn route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
         fault_id: fid.to_owned(),
     };
     match rest {
+        ["health"] => method.pick((), &[(Get, |()| R::Health)]),
         ["orgs"] => method.pick((), &[(Get, |()| R::ListOrgs), (Post, |()| R::CreateOrg)]),
         ["orgs", id] => method.pick(org(id), &[(Delete, R::DeleteOrg)]),
         ["orgs", id, "state"] => method.pick(org(id), &[(Get, R::OrgState)]),
