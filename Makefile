@@ -62,7 +62,7 @@ dist:
 	cp "$(TARGET_DIR)/$(DIST_TARGET)/release/portals-mock" "$(TARGET_DIR)/$(DIST_TARGET)/release/portals-conformance" "$(DIST_DIR)/"
 	cd "$(DIST_DIR)" && sha256sum portals-mock portals-conformance > SHA256SUMS
 	PORTALS_DIST_DIR="$$(cd "$(DIST_DIR)" && pwd)" $(CARGO) test --locked -p portals-mock --test dist -- --ignored
-	$(CARGO) package --locked -p portals-mock -p portals-conformance
+	$(CARGO) package --locked --allow-dirty -p portals-mock -p portals-conformance
 	@ls -l "$(DIST_DIR)"
 
 ## image: the container image portals-mock:VERSION (Containerfile: FROM scratch, the static binary)

@@ -6,6 +6,7 @@ mod admin_listener; // --admin-bind: the control plane alone on a second address
 mod bad_input; // malformed and mistyped bodies, odd paths and headers: documented errors only
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod concurrency; // many clients at once: one winner, no lost updates, consistent counts
+mod control_health; // GET /__mock/health in every control-plane mode; `portals-mock health`
 mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
 mod control_tools; // journal, verification, faults, clock, limits, environment, snapshots
 mod crash_safety; // --db FILE under SIGKILL: acknowledged writes survive, integrity holds
@@ -13,7 +14,6 @@ mod docs; // README.md mentions every flag --help lists
 mod embed; // PortalsMock / BlockingPortalsMock: orgs, journal, faults, clock; drop closes the port
 mod exposure; // loopback by default, tokens never in logs at any level
 mod fuzz; // a short seeded pass of every fuzz target
-mod health; // GET /__mock/health in every control-plane mode; `portals-mock health`
 mod invitations; // I1-I3: every invitation rule and failure reason, bulk invites, job status
 mod jobs; // scheduled jobs: 200/201 and 499/500 thresholds, jobs/run, 10,000 users
 mod migrations; // older schemas upgrade with their data, newer ones are refused
