@@ -38,7 +38,9 @@ fn shared_dependencies(elf: &[u8]) -> Result<Vec<String>, String> {
             let path = elf
                 .get(to_usize(offset)?..to_usize(offset + size)?)
                 .ok_or("PT_INTERP out of the file")?;
-            let path = String::from_utf8_lossy(path).trim_end_matches('\0').to_owned();
+            let path = String::from_utf8_lossy(path)
+                .trim_end_matches('\0')
+                .to_owned();
             found.push(format!("interpreter {path}"));
         }
         if kind == PT_DYNAMIC {
@@ -84,7 +86,10 @@ fn the_elf_check_finds_the_interpreter_and_libraries_of_a_dynamic_executable() {
         found.iter().any(|f| f.starts_with("interpreter /")),
         "{found:?}"
     );
-    assert!(found.iter().any(|f| f.starts_with("needed library")), "{found:?}");
+    assert!(
+        found.iter().any(|f| f.starts_with("needed library")),
+        "{found:?}"
+    );
     assert!(shared_dependencies(b"#!/bin/sh\necho hi\n").is_err());
     assert!(shared_dependencies(&own[..64]).is_err());
 }
@@ -124,8 +129,12 @@ fn the_dist_binaries_are_statically_linked_and_listed_in_the_checksums() {
             "{binary} is not statically linked"
         );
         assert!(
-            sums.lines().any(|line| line.ends_with(&format!("  {binary}"))
-                && line.split_whitespace().next().is_some_and(|h| h.len() == 64)),
+            sums.lines()
+                .any(|line| line.ends_with(&format!("  {binary}"))
+                    && line
+                        .split_whitespace()
+                        .next()
+                        .is_some_and(|h| h.len() == 64)),
             "SHA256SUMS has no line for {binary}:\n{sums}"
         );
     }
@@ -135,7 +144,10 @@ fn the_dist_binaries_are_statically_linked_and_listed_in_the_checksums() {
 #[ignore = "needs the static binaries: `make dist` runs it"]
 fn the_static_mock_serves_and_checks_its_health_from_an_empty_directory_and_environment() {
     let empty = empty_dir("mock");
-    let version = isolated("portals-mock", &empty).arg("--version").output().unwrap();
+    let version = isolated("portals-mock", &empty)
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(version.status.success(), "{version:?}");
     assert!(String::from_utf8_lossy(&version.stdout).contains(env!("CARGO_PKG_VERSION")));
 
@@ -145,7 +157,16 @@ fn the_static_mock_serves_and_checks_its_health_from_an_empty_directory_and_envi
         .output()
         .unwrap();
     let conformance = isolated("portals-conformance", &empty)
-        .args(["--target", &base, "--area", "portals", "--progress", "off", "--", "--quiet"])
+        .args([
+            "--target",
+            &base,
+            "--area",
+            "portals",
+            "--progress",
+            "off",
+            "--",
+            "--quiet",
+        ])
         .output()
         .unwrap();
     mock.kill().unwrap();
@@ -159,7 +180,11 @@ fn the_static_mock_serves_and_checks_its_health_from_an_empty_directory_and_envi
         String::from_utf8_lossy(&conformance.stdout),
         String::from_utf8_lossy(&conformance.stderr)
     );
-    assert_eq!(std::fs::read_dir(&empty).unwrap().count(), 0, "they wrote files");
+    assert_eq!(
+        std::fs::read_dir(&empty).unwrap().count(),
+        0,
+        "they wrote files"
+    );
     std::fs::remove_dir(&empty).unwrap();
 }
 
@@ -173,12 +198,14 @@ fn start_mock(dir: &Path) -> (Child, String) {
         .unwrap();
     let mut line = String::new();
     let stdout = mock.stdout.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        BufReader::new(stdout).read_line(&mut line).map(|_| line)
-    });
+    let reader =
+        std::thread::spawn(move || BufReader::new(stdout).read_line(&mut line).map(|_| line));
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     while !reader.is_finished() {
-        assert!(std::time::Instant::now() < deadline, "no listening line in 20 s");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no listening line in 20 s"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let line = reader.join().unwrap().unwrap();
