@@ -6,7 +6,9 @@
 //! The checks of the binaries are ignored by `cargo test` (they need the release build of
 //! `make dist`, which takes minutes); `make dist` runs them with `--ignored`, pointing
 //! `PORTALS_DIST_DIR` at its output. The ELF reader itself is tested here on every run, against
-//! this test's own (dynamically linked) executable, so the check can fail.
+//! this test's own (dynamically linked) executable, so the check can fail. So is the
+//! `Containerfile` (no engine is needed): the static binary alone, a numeric user that is not
+//! root, port 8089, and a `HEALTHCHECK` in exec form whose arguments this binary takes.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -215,4 +217,72 @@ fn start_mock(dir: &Path) -> (Child, String) {
         .unwrap_or_else(|| panic!("first line: {line:?}"))
         .to_owned();
     (mock, base)
+}
+
+/// The Containerfile's instructions, continuation lines joined, comments dropped.
+fn containerfile() -> Vec<String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Containerfile"))
+        .expect("Containerfile");
+    text.replace("\\\n", " ")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_containerfile_is_the_static_binary_alone_as_a_user_that_is_not_root() {
+    let lines = containerfile();
+    let has = |prefix: &str| lines.iter().find(|line| line.starts_with(prefix));
+
+    assert_eq!(lines.first().map(String::as_str), Some("FROM scratch"));
+    assert_eq!(
+        has("COPY").map(String::as_str),
+        Some("COPY portals-mock /portals-mock")
+    );
+    let user = has("USER ").expect("a USER line");
+    let uid: u32 = user[5..]
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .expect("a numeric user");
+    assert_ne!(uid, 0, "{user}");
+    assert_eq!(has("EXPOSE").map(String::as_str), Some("EXPOSE 8089"));
+    assert_eq!(
+        has("CMD").map(String::as_str),
+        Some(r#"CMD ["--bind", "0.0.0.0:8089"]"#)
+    );
+}
+
+#[test]
+fn the_containerfiles_healthcheck_runs_the_binarys_own_check_without_a_shell() {
+    let lines = containerfile();
+    let healthcheck = lines
+        .iter()
+        .find(|line| line.starts_with("HEALTHCHECK"))
+        .expect("a HEALTHCHECK");
+    // The exec form (a JSON array): no /bin/sh, which a scratch image does not have.
+    let exec = healthcheck
+        .split_once(" CMD ")
+        .expect("HEALTHCHECK … CMD […]")
+        .1;
+    let argv: Vec<String> = serde_json::from_str(exec).expect("the exec form, a JSON array");
+    assert_eq!(argv[0], "/portals-mock");
+
+    // The same arguments, given to this build's binary, are a health check: exit 0 (something
+    // answers on 8089) or 1 (nothing does), never 2 (clap refusing them).
+    let run = Command::new(env!("CARGO_BIN_EXE_portals-mock"))
+        .args(&argv[1..])
+        .output()
+        .unwrap();
+    assert!(matches!(run.status.code(), Some(0 | 1)), "{run:?}");
+    if run.status.code() == Some(1) {
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            stderr.contains("http://127.0.0.1:8089/__mock/health"),
+            "{stderr}"
+        );
+    }
 }
