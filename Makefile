@@ -2,7 +2,7 @@
 # `make bench` (not in CI: it times things) measures speed and writes bench/RESULTS.md.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report examples-dashboard oas-check fuzz examples-wheel wheel
+.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report examples-dashboard oas-check fuzz examples-wheel wheel dist image
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -52,6 +52,34 @@ examples-report:
 examples-dashboard:
 	CARGO="$(CARGO)" bash examples/dashboard/check.sh
 
+## dist: statically linked Linux binaries of both tools in target/dist/ (portals-mock,
+## portals-conformance, SHA256SUMS), checked (no ELF interpreter, no shared library; run from an
+## empty directory with an empty environment: the mock serves and checks its health, the runner
+## passes the portals scenarios against it), then `cargo package` of both crates (verified: each
+## builds from its package alone). One build per tool, so the mock links no TLS.
+DIST_TARGET := x86_64-unknown-linux-gnu
+TARGET_DIR = $${CARGO_TARGET_DIR:-target}
+DIST_DIR = $(TARGET_DIR)/dist
+DIST_RUSTFLAGS := -C target-feature=+crt-static
+dist:
+	RUSTFLAGS="$(DIST_RUSTFLAGS)" $(CARGO) build --release --locked --target $(DIST_TARGET) -p portals-mock
+	RUSTFLAGS="$(DIST_RUSTFLAGS)" $(CARGO) build --release --locked --target $(DIST_TARGET) -p portals-conformance
+	mkdir -p "$(DIST_DIR)"
+	cp "$(TARGET_DIR)/$(DIST_TARGET)/release/portals-mock" "$(TARGET_DIR)/$(DIST_TARGET)/release/portals-conformance" "$(DIST_DIR)/"
+	cd "$(DIST_DIR)" && sha256sum portals-mock portals-conformance > SHA256SUMS
+	PORTALS_DIST_DIR="$$(cd "$(DIST_DIR)" && pwd)" $(CARGO) test --locked -p portals-mock --test dist -- --ignored
+	$(CARGO) package --locked --allow-dirty -p portals-mock -p portals-conformance
+	@ls -l "$(DIST_DIR)"
+
+## image: the container image portals-mock:VERSION (Containerfile: FROM scratch, the static binary)
+## with podman or docker, whichever is installed (CONTAINER_TOOL=… to choose); needs `make dist`'s
+## binary, and an engine (a docker client alone cannot build)
+CONTAINER_TOOL ?= $(shell command -v podman 2>/dev/null || command -v docker 2>/dev/null)
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' mock-server/Cargo.toml | head -n 1)
+image: dist
+	@test -n "$(CONTAINER_TOOL)" || { echo "make image: neither podman nor docker is installed" >&2; exit 1; }
+	$(CONTAINER_TOOL) build -f Containerfile -t portals-mock:$(VERSION) -t portals-mock:latest "$(DIST_DIR)"
+
 ## bench: release-build the mock, the suite runner and portals-bench, measure them against a bare
 ## hyper server on loopback, print the table and write bench/RESULTS.md (ARGS: portals-bench options)
 bench:
@@ -74,8 +102,10 @@ build:
 
 ## examples: Zoho's official SDKs, unmodified, the testing examples, the HTML report check, the
 ## dashboard in a browser, the wheel in a fresh virtualenv and oas-check, each against a mock of
-## its own (needs python3 with venv, node and npm, and the registries; not part of `make test`)
-examples: examples-python examples-node examples-report examples-dashboard examples-testing examples-wheel oas-check
+## its own, and `make dist` (the static binaries and their checks: a second, release build of
+## minutes, so not in `make test`) (needs python3 with venv, node and npm, and the registries;
+## not part of `make test`)
+examples: examples-python examples-node examples-report examples-dashboard examples-testing examples-wheel oas-check dist
 
 PYTHON ?= python3
 NPM ?= npm

@@ -2,15 +2,19 @@
 //! conformance (the scenarios): writes a table of (path under the directory, contents) with
 //! `include_str!` into `OUT_DIR`, and asks Cargo to rebuild when any file of it changes.
 //! Included by each build script with `#[path]`; it is no crate of its own.
+//!
+//! Each crate reaches the workspace's `fixtures/` and this folder through symbolic links of its
+//! own (`<crate>/fixtures`, `<crate>/build-support`), which `cargo package` follows: the packaged
+//! crate carries the files, so it builds where the workspace is gone.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Embeds every `.json` file under `fixtures/<dir>` (relative to the workspace) as the static
+/// Embeds every `.json` file under `fixtures/<dir>` (the crate's link to the workspace's) as the static
 /// `name` in `OUT_DIR/<file>`, documented with `doc`.
 pub fn embed(dir: &str, name: &str, file: &str, doc: &str) {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets it"));
-    let root = manifest_dir.join("..").join("fixtures").join(dir);
+    let root = manifest_dir.join("fixtures").join(dir);
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     collect(&root, &root, &mut files);

@@ -1,7 +1,7 @@
 //! Embeds `fixtures/scenarios/` in the binary (see `build-support/embed_dir.rs`), so an installed
 //! `portals-conformance` runs the suite it was built with even where the checkout is gone.
 
-#[path = "../build-support/embed_dir.rs"]
+#[path = "build-support/embed_dir.rs"]
 mod embed_dir;
 
 fn main() {

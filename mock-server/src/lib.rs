@@ -42,11 +42,43 @@
 //!   [`fixtures`] ([`FixtureSet`], the seed format; `fixtures::load`: embedded, a directory,
 //!   both, or inline): the small pieces everything shares;
 //! * [`redact`]: the one way secrets are hidden, in the journal and in the runner's reports;
+//! * `embed` ([`PortalsMock`], [`BlockingPortalsMock`], [`MockOrg`], [`ReceivedRequest`],
+//!   [`Fault`]): the mock in a Rust test, on a thread of its own, its control plane called in
+//!   process;
 //! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON;
+//! * [`health_command`]: `portals-mock health`, a running mock's `GET /__mock/health` (a
+//!   container's health check, a CI job's wait);
 //! * `fuzz` (hidden): fuzz targets over these modules and the seeded mutation fuzzer that
 //!   drives them, for the tests and `make fuzz`; not a stable API.
 //!
 //! # Embedding
+//!
+//! In a Rust test, [`PortalsMock`] (or [`PortalsMock::start_blocking`] in a synchronous one):
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! use portals_mock::{Fault, PortalsMock};
+//!
+//! let mock = PortalsMock::start().await; // built-in fixtures, in memory, 127.0.0.1, a free port
+//! let org = mock.org("zylker").await; // a fresh, isolated copy of the zylker fixture
+//! // … point the code under test at org.base_url with org.access_token; here, by hand:
+//! let agent = ureq::Agent::new_with_defaults();
+//! let answer = agent
+//!     .get(format!("{}/crm/v8/settings/portals", org.base_url))
+//!     .header("Authorization", org.authorization())
+//!     .call();
+//! assert_eq!(answer.unwrap().status(), 200);
+//!
+//! let sent = mock.received_requests(&org).await;
+//! assert_eq!(sent[0].path, "/crm/v8/settings/portals");
+//! mock.fault(&org, Fault::error("INTERNAL_ERROR").times(1)).await; // the next call fails
+//! mock.set_clock(&org, "2023-02-07T20:13:20+05:30").await;
+//! # }
+//! // Dropping `mock` stops the server.
+//! ```
+//!
+//! The pieces underneath, for a server on a listener and runtime of your own:
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -68,9 +100,11 @@ pub mod config;
 mod control;
 mod domain;
 pub mod dump_command;
+mod embed;
 pub mod fixtures;
 #[doc(hidden)]
 pub mod fuzz;
+pub mod health_command;
 mod http;
 mod intercept;
 mod pipeline;
@@ -84,7 +118,15 @@ mod version;
 pub use api::error::ApiError;
 pub use clock::Clock;
 pub use config::{Config, ControlPlane};
+pub use embed::{BlockingPortalsMock, Fault, MockOrg, PortalsMock, ReceivedRequest};
 pub use fixtures::FixtureSet;
 pub use server::{Listener, MockServer, exposure_warning, serve, serve_as};
 pub use state::AppState;
 pub use store::{Store, StoreError};
+
+/// The README's Rust examples, compiled and run as doctests (`cargo test --doc`): its
+/// "Embedding in Rust tests" section cannot drift from the API. Only fences marked `rust` are
+/// Rust to rustdoc here; a bare fence would be too.
+#[cfg(doctest)]
+#[doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))]
+pub struct ReadmeDoctests;

@@ -1,5 +1,6 @@
 //! `portals-mock`: parse the command line, open the store, bind, print the address, serve until
-//! Ctrl-C or SIGTERM; or, with `dump`, print an org of a database file as fixture JSON.
+//! Ctrl-C or SIGTERM; or, with `dump`, print an org of a database file as fixture JSON; or, with
+//! `health`, ask a running mock whether it is up.
 
 use std::io::Write as _;
 use std::net::SocketAddr;
@@ -110,6 +111,21 @@ enum Command {
     /// for --fixtures. Read-only: the file is never created, seeded or upgraded, and a server
     /// may be running on it.
     Dump(DumpArgs),
+    /// Ask a running mock whether it is up: GET URL/__mock/health.
+    ///
+    /// Exit 0 and print the answer (version, uptime, org count) when it answers 200; exit 1 with
+    /// the reason otherwise. Needs no shell: a container's HEALTHCHECK runs it as it is.
+    Health(HealthArgs),
+}
+
+#[derive(Debug, Args)]
+struct HealthArgs {
+    /// The mock's address.
+    #[arg(long, default_value = portals_mock::health_command::DEFAULT_URL)]
+    url: String,
+    /// Keep asking for up to this many seconds until it answers (0: ask once).
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    wait: u64,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +177,7 @@ fn main() -> ExitCode {
     }
     let result = match &cli.command {
         Some(Command::Dump(args)) => dump(args),
+        Some(Command::Health(args)) => health(args),
         None => run(cli),
     };
     match result {
@@ -258,6 +275,15 @@ fn dump(args: &DumpArgs) -> Result<(), String> {
     let mut stdout = std::io::stdout();
     stdout
         .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|error| format!("cannot write to stdout: {error}"))
+}
+
+fn health(args: &HealthArgs) -> Result<(), String> {
+    let wait = std::time::Duration::from_secs(args.wait);
+    let answer = portals_mock::health_command::run(&args.url, wait)?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{answer}")
         .and_then(|()| stdout.flush())
         .map_err(|error| format!("cannot write to stdout: {error}"))
 }

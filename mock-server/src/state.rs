@@ -30,6 +30,8 @@ pub struct AppState {
     /// a restart on the same `--db` those orgs keep their state but cannot be reset.
     pub(crate) inline_fixtures:
         Arc<std::sync::Mutex<std::collections::HashMap<String, crate::fixtures::OrgFixture>>>,
+    /// When the state was made: the uptime `GET /__mock/health` answers.
+    pub(crate) started: std::time::Instant,
 }
 
 impl AppState {
@@ -54,6 +56,7 @@ impl AppState {
             manual_jobs: Arc::default(),
             inline_fixtures: Arc::default(),
             config: Arc::new(config),
+            started: std::time::Instant::now(),
         };
         state.refresh_enforced_limits();
         state

@@ -12,10 +12,10 @@ use crate::scenario::LoadedScenario;
 
 /// Zoho's documented v8 examples (`fixtures/oas8/examples.jsonl`), embedded at build time for
 /// a binary run without the checkout.
-pub const OAS8_EXAMPLES: &str = include_str!("../../../fixtures/oas8/examples.jsonl");
+pub const OAS8_EXAMPLES: &str = include_str!("../../fixtures/oas8/examples.jsonl");
 
 /// The fidelity ledger (`fixtures/FIDELITY.md`), embedded at build time for the same reason.
-pub const FIDELITY_LEDGER: &str = include_str!("../../../fixtures/FIDELITY.md");
+pub const FIDELITY_LEDGER: &str = include_str!("../../fixtures/FIDELITY.md");
 
 /// The prefix that cites one of Zoho's v8 examples: `oas8:<id>`.
 pub const OAS8_CITATION: &str = "oas8:";

@@ -1,7 +1,10 @@
 //! Who may use the control plane: loopback clients only, unless `--control-plane any`, a client
 //! sends `--admin-token` in `X-Mock-Admin-Token`, or it comes in on `--admin-bind`;
 //! `--control-plane off` hides it (404, as an unknown path). A wrong `X-Mock-Admin-Token` is
-//! answered as such (`WRONG_ADMIN_TOKEN`), not as a plain refusal.
+//! answered as such (`WRONG_ADMIN_TOKEN`), not as a plain refusal. `GET /__mock/health` is the one
+//! exception: every client gets it, in every mode (it tells the version, the uptime and how many
+//! orgs there are, nothing else), so a container's health check and a CI job can wait on it
+//! whatever the control plane's flags.
 
 use super::error::ControlError;
 use crate::api::error::ApiError;
@@ -11,6 +14,9 @@ use crate::state::AppState;
 
 /// Admits the request's client, or answers the refusal.
 pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ControlError> {
+    if is_health(request) {
+        return Ok(());
+    }
     let sent = request
         .headers
         .iter()
@@ -32,6 +38,11 @@ pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), Contro
         }
         _ => Ok(()),
     }
+}
+
+/// `GET /__mock/health`, the route every client may call.
+fn is_health(request: &ApiRequest) -> bool {
+    request.method == crate::http::Method::Get && request.segment_strs() == ["__mock", "health"]
 }
 
 #[cfg(test)]
@@ -66,12 +77,17 @@ mod tests {
         headers: &[(&str, &str)],
         admin_listener: bool,
     ) -> ApiResponse {
-        let mut request = ApiRequest::new(
-            Method::Get,
-            "/__mock/orgs",
-            Bytes::new(),
-            peer.parse().unwrap(),
-        );
+        get_with("/__mock/orgs", peer, state, headers, admin_listener)
+    }
+
+    fn get_with(
+        path: &str,
+        peer: &str,
+        state: &AppState,
+        headers: &[(&str, &str)],
+        admin_listener: bool,
+    ) -> ApiResponse {
+        let mut request = ApiRequest::new(Method::Get, path, Bytes::new(), peer.parse().unwrap());
         request.headers = headers
             .iter()
             .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
@@ -128,6 +144,50 @@ mod tests {
             list_from("127.0.0.1:1", &state(ControlPlane::Off)).status,
             404
         );
+    }
+
+    #[test]
+    fn health_is_answered_to_every_client_in_every_mode_and_tells_nothing_else() {
+        let far = "192.0.2.7:5000";
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let with_token = AppState::new(
+            store,
+            Clock::real(),
+            Config {
+                admin_token: Some("t0k".into()),
+                ..Config::default()
+            },
+        );
+        let modes = [ControlPlane::Loopback, ControlPlane::Any, ControlPlane::Off];
+        for state in modes.into_iter().map(state).chain([with_token.clone()]) {
+            let health = get_with("/__mock/health", far, &state, &[], false);
+            assert_eq!(health.status, 200);
+            let body: serde_json::Value =
+                serde_json::from_slice(health.body.as_deref().unwrap()).unwrap();
+            let mut keys: Vec<&str> = body
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            keys.sort_unstable();
+            assert_eq!(keys, ["orgs", "status", "uptime_seconds", "version"]);
+            assert_eq!(body["orgs"], 4, "the built-in orgs: {body}");
+            assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        }
+        // The rest stays closed to that client without the token (a POST to health too: only
+        // its GET is open), and to an admitted client health takes only GET.
+        assert_eq!(list_from(far, &with_token).status, 403);
+        for (peer, status) in [(far, 403), ("127.0.0.1:5000", 405)] {
+            let mut post = ApiRequest::new(
+                Method::Post,
+                "/__mock/health",
+                Bytes::new(),
+                peer.parse().unwrap(),
+            );
+            post.admin_listener = false;
+            assert_eq!(crate::control::handle(&with_token, &post).status, status);
+        }
     }
 
     #[test]

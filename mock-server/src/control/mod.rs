@@ -1,7 +1,7 @@
 //! The control plane under `/__mock/`: the mock's own API, for tests and tools (never Zoho's).
 //!
 //! [`handle`] routes a request ([`router`]), admits its client ([`admission`]), and runs the
-//! feature's module: [`orgs`] (create, list, reset, delete, check), [`server_reset`] (every
+//! feature's module: [`health`] (served to every client), [`orgs`] (create, list, reset, delete, check), [`server_reset`] (every
 //! created org at once, the whole server), [`oauth`] (grant codes), [`state_dump`] (an org as
 //! fixture JSON), [`snapshots`], [`invitations`] (a user accepts, invitations expire), [`jobs`],
 //! [`journal`] (what was sent, and verification), [`faults`] (and stubs), [`pattern`] (the
@@ -17,6 +17,7 @@ mod dashboard;
 mod environment;
 mod error;
 pub mod faults;
+mod health;
 mod invitations;
 mod jobs;
 pub mod journal;
@@ -49,6 +50,7 @@ fn run(state: &AppState, request: &ApiRequest) -> Outcome {
     let operation = router::route(request.method, segments.get(1..).unwrap_or_default())
         .map_err(|error| routing_error(request, &error))?;
     match &operation {
+        ControlRoute::Health => health::health(state),
         ControlRoute::ListOrgs => orgs::list(state),
         ControlRoute::CreateOrg => orgs::create(state, request),
         ControlRoute::DeleteCreatedOrgs => server_reset::delete_created(state, request),

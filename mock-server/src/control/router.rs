@@ -117,6 +117,8 @@ pub enum ControlRoute {
     OrgSummary(String),
     /// `GET /__mock/ui`, `/__mock/ui/dashboard.css`, `/__mock/ui/dashboard.js`: the dashboard.
     Dashboard(DashboardAsset),
+    /// `GET /__mock/health`: the version, uptime and org count, to any client.
+    Health,
 }
 
 /// Resolves the segments of a `/__mock/` path after `__mock`.
@@ -133,6 +135,7 @@ pub fn route(method: Method, rest: &[&str]) -> Result<ControlRoute, ApiError> {
         fault_id: fid.to_owned(),
     };
     match rest {
+        ["health"] => method.pick((), &[(Get, |()| R::Health)]),
         ["orgs"] => method.pick(
             (),
             &[

@@ -8,11 +8,13 @@ mod common; // start_server(), a small HTTP client, exact-body assertions
 mod concurrency; // many clients at once: one winner, no lost updates, consistent counts
 mod control_dashboard; // GET /__mock/ui and its assets, GET /__mock/orgs/{id}/summary
 mod control_errors; // the control plane's error shape, clock truth, environment refusal
+mod control_health; // GET /__mock/health in every control-plane mode; `portals-mock health`
 mod control_orgs; // bulk delete of created orgs, server reset, inline fixtures, chosen org ids
 mod control_plane; // /__mock/orgs: create from a fixture, isolation, reset
 mod control_tools; // journal, verification, faults, clock, limits, environment, snapshots
 mod crash_safety; // --db FILE under SIGKILL: acknowledged writes survive, integrity holds
 mod docs; // README.md mentions every flag --help lists
+mod embed; // PortalsMock / BlockingPortalsMock: orgs, journal, faults, clock; drop closes the port
 mod exposure; // loopback by default, tokens never in logs at any level
 mod fixture_dirs; // --fixtures adds, --only-fixtures replaces; errors name the real path
 mod fuzz; // a short seeded pass of every fuzz target
