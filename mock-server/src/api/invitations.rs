@@ -32,20 +32,13 @@ pub fn invite(
     module: &str,
     record_id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let param = |name| {
-        ctx.request
-            .query_param(name)
-            .filter(|value| !value.is_empty())
-    };
-    let required = |name: &'static str| {
-        param(name).ok_or(ApiError::RequiredParamMissing {
-            key: "param",
-            value: name.to_owned(),
-        })
-    };
-    let user_type_id = required("user_type_id")?;
-    let invite_type = InviteType::parse(required("type")?).ok_or(bad_param("type"))?;
-    let language = param("language").unwrap_or("en_US");
+    let user_type_id = ctx.required_param("user_type_id")?;
+    let invite_type = InviteType::parse(ctx.required_param("type")?).ok_or(bad_param("type"))?;
+    let language = ctx
+        .request
+        .query_param("language")
+        .filter(|value| !value.is_empty())
+        .unwrap_or("en_US");
     if !LANGUAGES.contains(&language) {
         return Err(bad_param("language"));
     }

@@ -259,15 +259,7 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResp
 
 /// U3: moves users to another type of the same personality module.
 pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
-    let target = ctx
-        .request
-        .query_param("transfer_To")
-        .filter(|value| !value.is_empty())
-        .ok_or(ApiError::RequiredParamMissing {
-            key: "param",
-            value: "transfer_To".into(),
-        })?
-        .to_owned();
+    let target = ctx.required_param("transfer_To")?.to_owned();
     // v8's transfer errors name a bad parameter as `param` (its schema has no `param_name`).
     let v8_form = |error: ApiError| match error {
         ApiError::InvalidData {
@@ -318,24 +310,12 @@ pub fn change_status(
     user_type_id: &str,
     personality_id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let active = match ctx
-        .request
-        .query_param("active")
-        .filter(|value| !value.is_empty())
-    {
-        None => {
-            return Err(ApiError::RequiredParamMissing {
-                key: "param",
-                value: "active".into(),
-            });
-        }
-        Some(value) => parse_bool(value).ok_or(ApiError::InvalidData {
-            details: Details::ParamName {
-                param_name: "active",
-            },
-            message: message::INVALID_DATA,
-        })?,
-    };
+    let active = parse_bool(ctx.required_param("active")?).ok_or(ApiError::InvalidData {
+        details: Details::ParamName {
+            param_name: "active",
+        },
+        message: message::INVALID_DATA,
+    })?;
     ctx.state.store.write(|tx| {
         require_type(tx, &org.id, portal, user_type_id)?;
         membership::change_status(tx, org, user_type_id, personality_id, active)
@@ -477,13 +457,7 @@ fn require_type_exists(
 
 /// A comma-separated list of ids (required; blanks and repeats dropped).
 fn id_list(ctx: &Ctx<'_>, name: &'static str) -> Result<Vec<String>, ApiError> {
-    let text = ctx
-        .request
-        .query_param(name)
-        .ok_or(ApiError::RequiredParamMissing {
-            key: "param",
-            value: name.into(),
-        })?;
+    let text = ctx.required_param(name)?;
     let mut ids: Vec<String> = Vec::new();
     for id in text.split(',').map(str::trim).filter(|id| !id.is_empty()) {
         if !id.bytes().all(|b| b.is_ascii_digit()) {

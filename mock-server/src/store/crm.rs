@@ -78,6 +78,23 @@ pub struct ModuleMeta {
     pub views: Vec<ViewRow>,
 }
 
+impl ModuleMeta {
+    /// The ids of the fields the default (first) layout makes mandatory; none without layouts.
+    pub fn mandatory_field_ids(&self) -> Vec<&str> {
+        self.layouts
+            .first()
+            .map(|layout| {
+                layout
+                    .fields
+                    .iter()
+                    .filter(|(_, mandatory)| *mandatory)
+                    .map(|(id, _)| id.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 const MODULE_COLUMNS: &str =
     "id, api_name, plural_label, shared_type, personality, portal_allowed FROM modules";
 
