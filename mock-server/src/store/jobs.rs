@@ -1,9 +1,9 @@
 //! SQL for scheduled jobs.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use super::StoreError;
-use super::row::{from_row, rows};
+use super::row::{from_row, row, rows};
 
 /// A job.
 #[derive(Debug, Clone, PartialEq)]
@@ -113,10 +113,12 @@ pub fn all(conn: &Connection, org_id: &str) -> Result<Vec<JobRow>, StoreError> {
 
 /// One job of an org.
 pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<JobRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE org_id = ?1 AND id = ?2"))?
-        .query_row(params![org_id, id], row_to_job)
-        .optional()?)
+    row(
+        conn,
+        &format!("{SELECT} WHERE org_id = ?1 AND id = ?2"),
+        params![org_id, id],
+        row_to_job,
+    )
 }
 
 /// The org's jobs of a kind (and module), oldest first.

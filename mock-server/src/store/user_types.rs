@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::portals::UserRef;
-use super::row::rows;
+use super::row::{row, rows};
 use super::{StoreError, flag};
 
 /// A user type as the API shows it, with its user counts (computed, never stored).
@@ -85,10 +85,12 @@ pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<UserTypeRow>, StoreEr
 
 /// One user type.
 pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<UserTypeRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE t.org_id = ?1 AND t.id = ?2"))?
-        .query_row(params![org_id, id], row_to_user_type)
-        .optional()?)
+    row(
+        conn,
+        &format!("{SELECT} WHERE t.org_id = ?1 AND t.id = ?2"),
+        params![org_id, id],
+        row_to_user_type,
+    )
 }
 
 /// A user type's personality module id and whether it is the default type, without counting
@@ -98,12 +100,12 @@ pub fn personality(
     org_id: &str,
     id: &str,
 ) -> Result<Option<(String, bool)>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2",
-        )?
-        .query_row(params![org_id, id], |row| Ok((row.get(0)?, flag(row.get(1)?))))
-        .optional()?)
+    row(
+        conn,
+        "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2",
+        params![org_id, id],
+        |row| Ok((row.get(0)?, flag(row.get(1)?))),
+    )
 }
 
 /// The module configurations of a user type, in order: (module id, configuration JSON).
@@ -286,14 +288,12 @@ pub fn module_and_field(
     module: &str,
     field: &str,
 ) -> Result<Option<(String, Option<String>)>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT m.id, (SELECT f.id FROM fields f WHERE f.org_id = m.org_id
+    row(
+        conn,
+        "SELECT m.id, (SELECT f.id FROM fields f WHERE f.org_id = m.org_id
                                                       AND f.module_id = m.id AND f.api_name = ?3)
              FROM modules m WHERE m.org_id = ?1 AND m.api_name = ?2",
-        )?
-        .query_row(params![org_id, module, field], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?)
+        params![org_id, module, field],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }

@@ -37,7 +37,7 @@ use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::http::ApiResponse;
 use crate::store::crm::{self, ModuleMeta, ModuleRow};
-use crate::store::records::{self, NewRecord};
+use crate::store::records::{self, RecordWrite};
 use crate::store::{orgs, portals};
 
 /// The wrapper key of every Records API body.
@@ -174,10 +174,10 @@ fn insert(
     let id = orgs::next_id(tx, org_id)?;
     records::insert(
         tx,
-        &NewRecord {
+        &meta.module.id,
+        &RecordWrite {
             org_id,
             id: &id,
-            module_id: &meta.module.id,
             name: &name,
             email: email.as_deref(),
             data: &Value::Object(fields).to_string(),

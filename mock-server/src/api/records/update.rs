@@ -27,7 +27,7 @@ use crate::api::error::{ApiError, Details, message};
 use crate::http::ApiResponse;
 use crate::store::crm::ModuleMeta;
 use crate::store::record_queries::{self, Filter, Op, Operand};
-use crate::store::records::{self, RecordUpdate};
+use crate::store::records::{self, RecordWrite};
 
 /// The message of an unknown or deleted id.
 const INVALID_ID: &str = "the id given seems to be invalid";
@@ -107,7 +107,7 @@ fn apply_update(
     };
     records::update(
         tx,
-        &RecordUpdate {
+        &RecordWrite {
             org_id,
             id,
             name: &name,
