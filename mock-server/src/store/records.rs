@@ -3,7 +3,7 @@
 use rusqlite::{Connection, params};
 
 use super::row::{from_row, row};
-use super::{StoreError, flag};
+use super::{Requester, StoreError, flag};
 
 /// A record, as invitation checks need it.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,8 +79,8 @@ pub fn get_full(
 /// active record's name, email and fields).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordWrite<'a> {
-    /// The org.
-    pub org_id: &'a str,
+    /// The org, who writes it, when.
+    pub by: Requester<'a>,
     /// Its id (an added record's from the org's sequence).
     pub id: &'a str,
     /// Display name.
@@ -89,10 +89,6 @@ pub struct RecordWrite<'a> {
     pub email: Option<&'a str>,
     /// The fields, as a JSON object (an update's: the whole of them, merged by the caller).
     pub data: &'a str,
-    /// The CRM user writing it.
-    pub user_id: &'a str,
-    /// Now.
-    pub now: i64,
 }
 
 /// Adds a record to a module.
@@ -103,14 +99,14 @@ pub fn insert(conn: &Connection, module_id: &str, new: &RecordWrite<'_>) -> Resu
          VALUES (?1, ?2, ?3, ?4, ?5, 'approved', 1, 'active', ?6, ?7, ?8, ?7, ?8)",
     )?
     .execute(params![
-        new.org_id,
+        new.by.org_id,
         new.id,
         module_id,
         new.name,
         new.email,
         new.data,
-        new.now,
-        new.user_id
+        new.by.now,
+        new.by.user_id
     ])?;
     Ok(())
 }
@@ -142,13 +138,13 @@ pub fn update(conn: &Connection, change: &RecordWrite<'_>) -> Result<bool, Store
              WHERE org_id = ?1 AND id = ?2 AND state = 'active'",
         )?
         .execute(params![
-            change.org_id,
+            change.by.org_id,
             change.id,
             change.name,
             change.email,
             change.data,
-            change.now,
-            change.user_id
+            change.by.now,
+            change.by.user_id
         ])?
         > 0)
 }

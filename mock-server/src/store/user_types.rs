@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::portals::UserRef;
 use super::row::{row, rows};
-use super::{StoreError, flag};
+use super::{Requester, StoreError, flag};
 
 /// A user type as the API shows it, with its user counts (computed, never stored).
 #[derive(Debug, Clone, PartialEq)]
@@ -236,8 +236,8 @@ fn insert_modules(
 /// A user type to create.
 #[derive(Debug, Clone)]
 pub struct NewUserType<'a> {
-    /// The org.
-    pub org_id: &'a str,
+    /// The org, who creates it, when.
+    pub by: Requester<'a>,
     /// Name.
     pub name: &'a str,
     /// The personality module's id.
@@ -248,10 +248,6 @@ pub struct NewUserType<'a> {
     pub active: bool,
     /// The default `Client Portal` type.
     pub is_default: bool,
-    /// Creator.
-    pub user_id: &'a str,
-    /// Unix seconds.
-    pub now: i64,
     /// Module configurations, in order: (module id, configuration JSON).
     pub modules: &'a [(String, String)],
 }
@@ -259,7 +255,7 @@ pub struct NewUserType<'a> {
 /// Creates a user type with its module configurations; answers the id it took from the org's
 /// sequence.
 pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<String, StoreError> {
-    let id = super::orgs::next_id(conn, new.org_id)?;
+    let id = super::orgs::next_id(conn, new.by.org_id)?;
     conn.prepare_cached(
         "INSERT INTO user_types (org_id, id, name, personality_module_id, invitation_field_id,
                                  active, is_default, created_time, created_by, modified_time,
@@ -267,17 +263,17 @@ pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<String, StoreE
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
     )?
     .execute(params![
-        new.org_id,
+        new.by.org_id,
         id,
         new.name,
         new.personality_module_id,
         new.invitation_field_id,
         new.active,
         new.is_default,
-        new.now,
-        new.user_id
+        new.by.now,
+        new.by.user_id
     ])?;
-    insert_modules(conn, new.org_id, &id, new.modules)?;
+    insert_modules(conn, new.by.org_id, &id, new.modules)?;
     Ok(id)
 }
 

@@ -176,13 +176,11 @@ fn insert(
         tx,
         &meta.module.id,
         &RecordWrite {
-            org_id,
+            by: ctx.requester(),
             id: &id,
             name: &name,
             email: email.as_deref(),
             data: &Value::Object(fields).to_string(),
-            user_id: &ctx.caller.user_id,
-            now: ctx.now,
         },
     )?;
     added(ctx, tx, &id)

@@ -108,13 +108,11 @@ fn apply_update(
     records::update(
         tx,
         &RecordWrite {
-            org_id,
+            by: ctx.requester(),
             id,
             name: &name,
             email: email.as_deref(),
             data: &Value::Object(merged).to_string(),
-            user_id: &ctx.caller.user_id,
-            now: ctx.now,
         },
     )?;
     let mut renderer = Renderer::new(ctx, tx);
