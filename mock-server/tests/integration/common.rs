@@ -277,3 +277,47 @@ pub fn terminate(child: &mut std::process::Child, within: Duration) -> std::proc
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A new org from a built-in fixture (`POST /__mock/orgs`): its answer (`org_id`,
+/// `access_token`, …).
+#[track_caller]
+pub fn new_org(server: &TestServer, fixture: &str) -> serde_json::Value {
+    let reply = server.call(
+        "POST",
+        "/__mock/orgs",
+        None,
+        Some(&format!(r#"{{"fixture":"{fixture}"}}"#)),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.json()
+}
+
+/// The `code` of an error answer: top level, or in the first item of the resource's array.
+#[track_caller]
+pub fn code(reply: &Reply) -> String {
+    let body = reply.json();
+    if let Some(code) = body["code"].as_str() {
+        return code.to_owned();
+    }
+    body.as_object()
+        .and_then(|object| object.values().find_map(|v| v.as_array()))
+        .and_then(|items| items.first())
+        .and_then(|item| item["code"].as_str())
+        .unwrap_or_else(|| panic!("no code in {}", reply.body))
+        .to_owned()
+}
+
+/// Any documented answer: a 204 without a body, or JSON, with a Zoho `code` when it is an
+/// error; never a 500.
+#[track_caller]
+pub fn assert_documented(reply: &Reply) {
+    assert_ne!(reply.status, 500, "{}", reply.body);
+    if reply.status == 204 {
+        assert_eq!(reply.body, "");
+        return;
+    }
+    assert_eq!(reply.content_type.as_deref(), Some(JSON), "{}", reply.body);
+    if reply.status >= 400 {
+        code(reply);
+    }
+}

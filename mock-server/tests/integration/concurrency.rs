@@ -90,14 +90,10 @@ fn race(f: impl Fn(usize, &ureq::Agent) -> (u16, String) + Sync) -> BTreeMap<(u1
 }
 
 fn new_org(server: &TestServer, fixture: &str) -> String {
-    let reply = server.call(
-        "POST",
-        "/__mock/orgs",
-        None,
-        Some(&format!(r#"{{"fixture":"{fixture}"}}"#)),
-    );
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.json()["access_token"].as_str().unwrap().to_owned()
+    crate::common::new_org(server, fixture)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]

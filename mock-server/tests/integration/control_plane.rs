@@ -1,6 +1,6 @@
 //! The control plane: isolated orgs from fixtures, and reset.
 
-use crate::common::{ADMIN, start, start_with};
+use crate::common::{ADMIN, new_org, start, start_with};
 use portals_mock::{Clock, Config, ControlPlane};
 
 #[test]
@@ -59,14 +59,7 @@ fn a_created_org_is_isolated_and_its_token_selects_it() {
 #[test]
 fn a_copy_of_zylker_keeps_the_fixture_portal_name() {
     let server = start();
-    let org = server
-        .call(
-            "POST",
-            "/__mock/orgs",
-            None,
-            Some(r#"{"fixture":"zylker"}"#),
-        )
-        .json();
+    let org = new_org(&server, "zylker");
     let token = org["access_token"].as_str().unwrap();
     let portals = server.get("/crm/v8/settings/portals", token).json();
     assert_eq!(portals["portals"][0]["name"], "ZylkerAutos");

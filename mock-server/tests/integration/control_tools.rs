@@ -9,14 +9,7 @@ use serde_json::{Value, json};
 const PORTALS: &str = "/crm/v8/settings/portals";
 
 fn new_org(server: &crate::common::TestServer, fixture: &str) -> (String, String) {
-    let created = server
-        .call(
-            "POST",
-            "/__mock/orgs",
-            None,
-            Some(&format!(r#"{{"fixture":"{fixture}"}}"#)),
-        )
-        .json();
+    let created = crate::common::new_org(server, fixture);
     (
         created["org_id"].as_str().unwrap().to_owned(),
         created["access_token"].as_str().unwrap().to_owned(),

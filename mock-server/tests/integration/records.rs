@@ -3,7 +3,9 @@
 //! every route (undecodable escapes, 5,000 nested parentheses, SQL in values) answering
 //! documented errors without writing.
 
-use crate::common::{ADMIN, DEFAULT_TYPE, FIRST_ID, NOW, SECOND_ID, assert_reply, start_fixed};
+use crate::common::{
+    ADMIN, DEFAULT_TYPE, FIRST_ID, NOW, SECOND_ID, assert_documented, assert_reply, start_fixed,
+};
 
 const CONTACTS: &str = "/crm/v8/Contacts";
 
@@ -140,21 +142,4 @@ fn odd_input_on_every_records_route_is_a_documented_error_and_writes_nothing() {
         before,
         "a refused write changed a record"
     );
-}
-
-/// A documented answer: not a 500; 204 without a body; JSON with a `code` when an error.
-#[track_caller]
-fn assert_documented(reply: &crate::common::Reply) {
-    assert_ne!(reply.status, 500, "{}", reply.body);
-    if reply.status == 204 {
-        assert_eq!(reply.body, "");
-        return;
-    }
-    let body = reply.json();
-    if reply.status >= 400 {
-        let code = body["code"]
-            .as_str()
-            .or_else(|| body["data"][0]["code"].as_str());
-        assert!(code.is_some(), "no code: {}", reply.body);
-    }
 }

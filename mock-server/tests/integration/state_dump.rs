@@ -445,14 +445,7 @@ fn the_dump_command_refuses_a_missing_file_an_unknown_org_and_a_newer_schema() {
 fn an_org_made_again_under_a_deleted_ones_id_starts_with_no_credits_faults_or_journal_of_it() {
     let server = start_with(clock(), manual_jobs());
     let create = || {
-        let created = server.call(
-            "POST",
-            "/__mock/orgs",
-            None,
-            Some(r#"{"fixture":"zylker"}"#),
-        );
-        assert_eq!(created.status, 201, "{}", created.body);
-        let created = created.json();
+        let created = crate::common::new_org(&server, "zylker");
         (
             created["org_id"].as_str().unwrap().to_owned(),
             created["access_token"].as_str().unwrap().to_owned(),
