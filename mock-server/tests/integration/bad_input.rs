@@ -3,7 +3,8 @@
 //! a 500, never a hang), and no refused request writes anything.
 
 use crate::common::{
-    ADMIN, BLANK, DEFAULT_TYPE, JSON, Reply, TestServer, assert_documented, code, start,
+    ADMIN, BLANK, DEFAULT_TYPE, JSON, Reply, TestServer, assert_documented,
+    assert_odd_query_answered, code, start,
 };
 
 const PORTALS: &str = "/crm/v8/settings/portals";
@@ -385,14 +386,7 @@ fn odd_paths_and_queries_answer_documented_errors() {
         "?=&&&=x",
         "?type=active'%20OR%201=1--",
     ] {
-        let reply = server.get(&format!("{users}{query}"), ADMIN);
-        assert!(
-            matches!(reply.status, 200 | 204 | 400),
-            "{query}: {} {}",
-            reply.status,
-            reply.body
-        );
-        assert_documented(&reply);
+        assert_odd_query_answered(&server, &users, query);
     }
     let long_query = format!("{users}?filters={}", "%7B".repeat(15_000));
     assert_documented(&server.get(&long_query, ADMIN));

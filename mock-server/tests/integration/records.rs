@@ -4,7 +4,8 @@
 //! documented errors without writing.
 
 use crate::common::{
-    ADMIN, DEFAULT_TYPE, FIRST_ID, NOW, SECOND_ID, assert_documented, assert_reply, start_fixed,
+    ADMIN, DEFAULT_TYPE, FIRST_ID, NOW, SECOND_ID, assert_documented, assert_odd_query_answered,
+    assert_reply, start_fixed,
 };
 
 const CONTACTS: &str = "/crm/v8/Contacts";
@@ -86,14 +87,7 @@ fn odd_input_on_every_records_route_is_a_documented_error_and_writes_nothing() {
         "email=a@b.com&per_page=1e3".to_owned(),
     ];
     for query in &searches {
-        let reply = server.get(&format!("{CONTACTS}/search?{query}"), ADMIN);
-        assert!(
-            matches!(reply.status, 200 | 204 | 400),
-            "{query}: {} {}",
-            reply.status,
-            reply.body
-        );
-        assert_documented(&reply);
+        assert_odd_query_answered(&server, &format!("{CONTACTS}/search?"), query);
     }
     for query in [
         "fields=Email&page_token=%ff%fe",
