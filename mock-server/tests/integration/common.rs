@@ -148,6 +148,11 @@ impl TestServer {
         }
     }
 
+    /// A control-plane call (no token) with a body.
+    pub fn control(&self, method: &str, path: &str, body: &str) -> Reply {
+        self.call(method, path, None, Some(body))
+    }
+
     pub fn get(&self, path: &str, token: &str) -> Reply {
         self.call("GET", path, Some(token), None)
     }
@@ -282,11 +287,10 @@ pub fn terminate(child: &mut std::process::Child, within: Duration) -> std::proc
 /// `access_token`, …).
 #[track_caller]
 pub fn new_org(server: &TestServer, fixture: &str) -> serde_json::Value {
-    let reply = server.call(
+    let reply = server.control(
         "POST",
         "/__mock/orgs",
-        None,
-        Some(&format!(r#"{{"fixture":"{fixture}"}}"#)),
+        &format!(r#"{{"fixture":"{fixture}"}}"#),
     );
     assert_eq!(reply.status, 201, "{}", reply.body);
     reply.json()
@@ -333,4 +337,14 @@ pub fn assert_odd_query_answered(server: &TestServer, path: &str, query: &str) {
         reply.body
     );
     assert_documented(&reply);
+}
+
+/// How many of the org's requests match a pattern (`POST /__mock/orgs/{org}/requests/count`):
+/// the answer (`count`, and `near_misses` when none does).
+pub fn count_requests(server: &TestServer, org: &str, pattern: &str) -> Reply {
+    server.control(
+        "POST",
+        &format!("/__mock/orgs/{org}/requests/count"),
+        pattern,
+    )
 }

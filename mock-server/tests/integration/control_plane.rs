@@ -7,12 +7,12 @@ use portals_mock::{Clock, Config, ControlPlane};
 fn a_created_org_is_isolated_and_its_token_selects_it() {
     let server = start();
     // Arrange: two orgs from the blank fixture.
-    let first = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    let first = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(first.status, 201, "{}", first.body);
     assert_eq!(first.content_type.as_deref(), Some(crate::common::JSON));
     let first = first.json();
     let second = server
-        .call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#))
+        .control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#)
         .json();
     assert_ne!(first["org_id"], second["org_id"]);
     let first_token = first["access_token"].as_str().unwrap();
@@ -69,7 +69,7 @@ fn a_copy_of_zylker_keeps_the_fixture_portal_name() {
 fn reset_restores_the_fixture_and_keeps_the_org_token_working() {
     let server = start();
     let org = server
-        .call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#))
+        .control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#)
         .json();
     let org_id = org["org_id"].as_str().unwrap();
     let token = org["access_token"].as_str().unwrap();
@@ -95,13 +95,13 @@ fn reset_restores_the_fixture_and_keeps_the_org_token_working() {
 #[test]
 fn control_plane_errors_name_the_problem() {
     let server = start();
-    let unknown = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"nope"}"#));
+    let unknown = server.control("POST", "/__mock/orgs", r#"{"fixture":"nope"}"#);
     assert_eq!(unknown.status, 400);
     assert_eq!(
         unknown.body,
         r#"{"error":{"code":"UNKNOWN_FIXTURE","message":"no fixture named \"nope\"; known: blank, crowded, trial, zylker"}}"#
     );
-    let bad = server.call("POST", "/__mock/orgs", None, Some("{"));
+    let bad = server.control("POST", "/__mock/orgs", "{");
     assert_eq!(bad.status, 400);
     let missing = server.call("POST", "/__mock/orgs/nope/reset", None, None);
     assert_eq!(missing.status, 404);
@@ -120,7 +120,7 @@ fn a_disabled_control_plane_is_an_unknown_path() {
             ..Config::default()
         },
     );
-    let reply = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    let reply = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json()["code"], "INVALID_URL_PATTERN");
 }

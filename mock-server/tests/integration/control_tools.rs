@@ -2,7 +2,7 @@
 //! request journal (with redaction), verification with near misses, faults, the per-org clock,
 //! API limits, the sandbox environment, snapshots, and who may use it.
 
-use crate::common::{ADMIN, BLANK, start, start_with};
+use crate::common::{ADMIN, BLANK, count_requests, start, start_with};
 use portals_mock::{Clock, Config, ControlPlane};
 use serde_json::{Value, json};
 
@@ -227,31 +227,20 @@ fn verification_counts_matches_or_shows_the_near_misses() {
     let server = start();
     server.post(PORTALS, BLANK, r#"{"portals":[{"name":"VerifyPortal"}]}"#);
     server.get("/crm/v8/settings/portals/VerifyPortal", BLANK);
-    let count = control(
-        &server,
-        "POST",
-        "/__mock/orgs/blank/requests/count",
-        json!({"method": "POST", "url_path": PORTALS, "body_contains": "VerifyPortal"}),
+    let count = |pattern: Value| count_requests(&server, "blank", &pattern.to_string()).json();
+    assert_eq!(
+        count(json!({"method": "POST", "url_path": PORTALS, "body_contains": "VerifyPortal"})),
+        json!({"count": 1})
     );
-    assert_eq!(count, json!({"count": 1}));
-    let miss = control(
-        &server,
-        "POST",
-        "/__mock/orgs/blank/requests/count",
-        json!({"method": "PUT", "url_path_pattern": "^/crm/v8/settings/portals/[A-Za-z]+$"}),
-    );
+    let miss =
+        count(json!({"method": "PUT", "url_path_pattern": "^/crm/v8/settings/portals/[A-Za-z]+$"}));
     assert_eq!(miss["count"], 0);
     assert_eq!(miss["near_misses"][0]["request"]["method"], "GET");
     assert_eq!(
         miss["near_misses"][0]["differences"],
         json!(["method: expected PUT, was GET"])
     );
-    let bad = server.call(
-        "POST",
-        "/__mock/orgs/blank/requests/count",
-        None,
-        Some(r#"{"verb":"GET"}"#),
-    );
+    let bad = count_requests(&server, "blank", r#"{"verb":"GET"}"#);
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("unknown key"), "{}", bad.body);
 }
@@ -331,12 +320,7 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         control(&server, "DELETE", "/__mock/orgs/blank/faults", json!(null))["removed"],
         2
     );
-    let bad = server.call(
-        "POST",
-        "/__mock/faults",
-        None,
-        Some(r#"{"error":{"code":"NOPE"}}"#),
-    );
+    let bad = server.control("POST", "/__mock/faults", r#"{"error":{"code":"NOPE"}}"#);
     assert_eq!(bad.status, 400);
 }
 
@@ -397,11 +381,10 @@ fn the_org_clock_drives_timestamps_token_expiry_and_invitation_expiry() {
     let back = control(&server, "DELETE", "/__mock/orgs/zylker/clock", json!(null));
     assert_eq!(back["fixed"], false);
     assert_eq!(back["shift_seconds"], 0);
-    let bad = server.call(
+    let bad = server.control(
         "POST",
         "/__mock/orgs/zylker/clock/advance",
-        None,
-        Some(r#"{"by":"3w"}"#),
+        r#"{"by":"3w"}"#,
     );
     assert_eq!(bad.status, 400);
 }

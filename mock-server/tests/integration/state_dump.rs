@@ -280,7 +280,7 @@ fn the_state_of_an_unknown_org_is_404_unknown_org() {
 fn a_deleted_org_is_gone_its_token_is_invalid_and_a_second_delete_is_404() {
     // Arrange: an org created from a fixture, with a token of its own.
     let server = start_with(clock(), manual_jobs());
-    let created = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    let created = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(created.status, 201, "{}", created.body);
     let created = created.json();
     let org = created["org_id"].as_str().unwrap();
@@ -453,20 +453,14 @@ fn an_org_made_again_under_a_deleted_ones_id_starts_with_no_credits_faults_or_jo
     };
     let (org, token) = create();
     let limits = format!("/__mock/orgs/{org}/limits");
-    let set = server.call(
-        "PUT",
-        &limits,
-        None,
-        Some(r#"{"enforce":true,"credits":1}"#),
-    );
+    let set = server.control("PUT", &limits, r#"{"enforce":true,"credits":1}"#);
     assert_eq!(set.status, 200, "{}", set.body);
     assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 200);
     assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 429);
-    let fault = server.call(
+    let fault = server.control(
         "POST",
         &format!("/__mock/orgs/{org}/faults"),
-        None,
-        Some(r#"{"method":"GET","url_path_pattern":"portals$","error":{"code":"INTERNAL_ERROR"}}"#),
+        r#"{"method":"GET","url_path_pattern":"portals$","error":{"code":"INTERNAL_ERROR"}}"#,
     );
     assert_eq!(fault.status, 201, "{}", fault.body);
     let deleted = server.call("DELETE", &format!("/__mock/orgs/{org}"), None, None);
