@@ -16,6 +16,16 @@ fn new_org(server: &crate::common::TestServer, fixture: &str) -> (String, String
     )
 }
 
+/// The org's journal (`GET /__mock/orgs/{org}/requests` with `query`, which may be empty).
+fn journal(server: &crate::common::TestServer, org: &str, query: &str) -> Value {
+    control(
+        server,
+        "GET",
+        &format!("/__mock/orgs/{org}/requests{query}"),
+        json!(null),
+    )
+}
+
 /// Moves the org's clock forward by `by` (`{"by": "1d"}`, `{"seconds": 60}`): its answer.
 fn advance_clock(server: &crate::common::TestServer, org: &str, by: Value) -> Value {
     control(
@@ -98,12 +108,7 @@ fn two_orgs_used_in_parallel_see_only_their_own_data_and_requests() {
     let portal_b = server.get(PORTALS, &token_b).json();
     assert_eq!(portal_a["portals"][0]["name"], "ParallelA0");
     assert_eq!(portal_b["portals"][0]["name"], "ParallelB0");
-    let journal_a = control(
-        &server,
-        "GET",
-        &format!("/__mock/orgs/{a}/requests"),
-        json!(null),
-    );
+    let journal_a = journal(&server, &a, "");
     let requests = journal_a["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 6);
     assert!(requests.iter().all(|r| r["org_id"] == a.as_str()));
@@ -112,12 +117,7 @@ fn two_orgs_used_in_parallel_see_only_their_own_data_and_requests() {
             .iter()
             .all(|r| !r["body"].to_string().contains("ParallelB"))
     );
-    let journal_b = control(
-        &server,
-        "GET",
-        &format!("/__mock/orgs/{b}/requests"),
-        json!(null),
-    );
+    let journal_b = journal(&server, &b, "");
     assert_eq!(journal_b["requests"].as_array().unwrap().len(), 6);
 }
 
@@ -137,7 +137,7 @@ fn the_journal_records_each_exchange_and_never_a_secret() {
     for secret in [BLANK, "mocksecret", "1000.zylker.refresh", issued.as_str()] {
         assert!(!all.body.contains(secret), "{secret} leaked: {}", all.body);
     }
-    let blank = control(&server, "GET", "/__mock/orgs/blank/requests", json!(null));
+    let blank = journal(&server, "blank", "");
     let requests = blank["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 2);
     let create = &requests[0];
@@ -154,26 +154,20 @@ fn the_journal_records_each_exchange_and_never_a_secret() {
     assert_eq!(create["status"], 200);
     assert_eq!(create["response"]["portals"][0]["code"], "SUCCESS");
     assert_eq!(requests[1]["status"], 400);
-    let zylker = control(&server, "GET", "/__mock/orgs/zylker/requests", json!(null));
+    let zylker = journal(&server, "zylker", "");
     let token_call = &zylker["requests"][0];
     assert_eq!(token_call["path"], "/oauth/v2/token");
     assert_eq!(token_call["body"]["client_secret"], "[REDACTED]");
     assert_eq!(token_call["response"]["access_token"], "[REDACTED]");
     // Filters, then clearing.
-    let failed = control(
+    let failed = journal(
         &server,
-        "GET",
-        "/__mock/orgs/blank/requests?status=400&method=get&path_pattern=Nowhere",
-        json!(null),
+        "blank",
+        "?status=400&method=get&path_pattern=Nowhere",
     );
     assert_eq!(failed["requests"].as_array().unwrap().len(), 1);
     let since = requests[0]["seq"].as_u64().unwrap();
-    let later = control(
-        &server,
-        "GET",
-        &format!("/__mock/orgs/blank/requests?since={since}"),
-        json!(null),
-    );
+    let later = journal(&server, "blank", &format!("?since={since}"));
     assert_eq!(later["requests"].as_array().unwrap().len(), 1);
     let bad = server.call("GET", "/__mock/requests?path_pattern=(", None, None);
     assert_eq!(bad.status, 400);
@@ -186,12 +180,9 @@ fn the_journal_records_each_exchange_and_never_a_secret() {
         )["cleared"],
         2
     );
+    assert_eq!(journal(&server, "blank", "")["requests"], json!([]));
     assert_eq!(
-        control(&server, "GET", "/__mock/orgs/blank/requests", json!(null))["requests"],
-        json!([])
-    );
-    assert_eq!(
-        control(&server, "GET", "/__mock/orgs/zylker/requests", json!(null))["requests"]
+        journal(&server, "zylker", "")["requests"]
             .as_array()
             .unwrap()
             .len(),
@@ -305,7 +296,7 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         .header("Authorization", format!("Zoho-oauthtoken {ADMIN}"))
         .call();
     assert!(outcome.is_err(), "{outcome:?}");
-    let journal = control(&server, "GET", "/__mock/orgs/zylker/requests", json!(null));
+    let journal = journal(&server, "zylker", "");
     let last = journal["requests"]
         .as_array()
         .unwrap()
