@@ -13,7 +13,7 @@
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::body::{parse_json, per_item_results};
+use super::body::{bulk_groups, group_items, parse_json, per_item_results};
 use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::domain::jobs;
@@ -334,24 +334,11 @@ pub fn bulk_change_status(
 ) -> Result<ApiResponse, ApiError> {
     const KEY: &str = "change_status";
     let body = parse_json(&ctx.request.body)?;
-    let groups = match body.get(KEY) {
-        None | Some(Value::Null) => return Err(ApiError::mandatory(KEY, "$.change_status")),
-        Some(Value::Array(groups)) if !groups.is_empty() => groups,
-        Some(Value::Array(_)) => return Err(ApiError::mandatory(KEY, "$.change_status")),
-        Some(_) => return Err(ApiError::expected_type("jsonarray", KEY, "$.change_status")),
-    };
+    let groups = bulk_groups(&body, KEY)?;
     let mut users = Vec::new();
     for (g, group) in groups.iter().enumerate() {
         let path = format!("$.change_status[{g}].users");
-        let items = match group.get("users") {
-            Some(Value::Array(items)) if !items.is_empty() => items,
-            None | Some(Value::Null) | Some(Value::Array(_)) => {
-                return Err(ApiError::mandatory("users", &path).wrapped(KEY));
-            }
-            Some(_) => {
-                return Err(ApiError::expected_type("jsonarray", "users", &path).wrapped(KEY));
-            }
-        };
+        let items = group_items(group, "users", &path, KEY)?;
         for (u, item) in items.iter().enumerate() {
             let item_path = format!("{path}[{u}]");
             let personality_id = match item.get("personality_id") {
