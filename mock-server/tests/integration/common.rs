@@ -248,6 +248,17 @@ pub fn agent() -> ureq::Agent {
         .into()
 }
 
+/// A GET to a spawned binary with the zylker admin's token: the status and the body.
+pub fn get_as_admin(url: &str) -> (u16, String) {
+    let mut response = agent()
+        .get(url)
+        .header("Authorization", format!("Zoho-oauthtoken {ADMIN}"))
+        .call()
+        .unwrap();
+    let body = response.body_mut().read_to_string().unwrap();
+    (response.status().as_u16(), body)
+}
+
 /// Spawns the `portals-mock` binary on 127.0.0.1, port 0, with `args` (stdout piped; stderr as
 /// given) and answers it with the base URL it printed first.
 pub fn spawn_mock(args: &[&str], stderr: std::process::Stdio) -> (std::process::Child, String) {
