@@ -359,3 +359,18 @@ pub fn count_requests(server: &TestServer, org: &str, pattern: &str) -> Reply {
         pattern,
     )
 }
+
+/// Every org the control plane lists (`GET /__mock/orgs`), in its order.
+pub fn orgs(server: &TestServer) -> Vec<serde_json::Value> {
+    let listed = server.call("GET", "/__mock/orgs", None, None).json();
+    listed["orgs"].as_array().unwrap().clone()
+}
+
+/// An empty directory of this test's own under the system's temporary one
+/// (`portals-mock-{name}-{pid}`, emptied first).
+pub fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("portals-mock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}

@@ -12,9 +12,7 @@ fn create(server: &TestServer, body: Value) -> crate::common::Reply {
 }
 
 fn org_ids(server: &TestServer) -> Vec<String> {
-    server.call("GET", "/__mock/orgs", None, None).json()["orgs"]
-        .as_array()
-        .unwrap()
+    crate::common::orgs(server)
         .iter()
         .map(|org| org["org_id"].as_str().unwrap().to_owned())
         .collect()

@@ -1,6 +1,6 @@
 //! The control plane: isolated orgs from fixtures, and reset.
 
-use crate::common::{ADMIN, new_org, start, start_with};
+use crate::common::{ADMIN, new_org, orgs, start, start_with};
 use portals_mock::{Clock, Config, ControlPlane};
 
 #[test]
@@ -43,13 +43,8 @@ fn a_created_org_is_isolated_and_its_token_selects_it() {
     );
     assert_eq!(taken.json()["portals"][0]["code"], "ALREADY_USED");
     // The list shows them all.
-    let orgs = server.call("GET", "/__mock/orgs", None, None).json();
-    let ids: Vec<&str> = orgs["orgs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["org_id"].as_str().unwrap())
-        .collect();
+    let orgs = orgs(&server);
+    let ids: Vec<&str> = orgs.iter().map(|o| o["org_id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
         ["blank", "blank-1", "blank-2", "crowded", "trial", "zylker"]
@@ -179,14 +174,11 @@ fn every_control_plane_body_refuses_a_key_it_does_not_know_and_names_it() {
             "{method} {path}"
         );
     }
-    let orgs = server.call("GET", "/__mock/orgs", None, None).json();
+    let orgs = orgs(&server);
     assert!(
-        orgs["orgs"]
-            .as_array()
-            .unwrap()
-            .iter()
+        orgs.iter()
             .all(|o| o["fixture"] != "blank" || o["org_id"] == "blank"),
-        "an org was created: {orgs}"
+        "an org was created: {orgs:?}"
     );
     let clock = server
         .call("GET", "/__mock/orgs/blank/clock", None, None)

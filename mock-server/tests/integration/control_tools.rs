@@ -576,9 +576,7 @@ fn the_admin_token_opens_the_control_plane_and_off_closes_it() {
 /// for an unknown org, and the control plane's 400 for another method.
 #[test]
 fn the_state_check_names_what_is_broken() {
-    let dir = std::env::temp_dir().join(format!("portals-mock-check-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::fresh_dir("check");
     let path = dir.join("mock.sqlite");
     let store =
         portals_mock::Store::open(&path, portals_mock::FixtureSet::embedded().unwrap()).unwrap();

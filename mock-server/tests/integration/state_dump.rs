@@ -30,10 +30,7 @@ fn clock() -> Clock {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("portals-mock-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::common::fresh_dir(&format!("dump-{name}"))
 }
 
 #[track_caller]
@@ -296,15 +293,8 @@ fn a_deleted_org_is_gone_its_token_is_invalid_and_a_second_delete_is_404() {
         deleted.json(),
         serde_json::json!({ "org_id": org, "deleted": true })
     );
-    let listed = server.call("GET", "/__mock/orgs", None, None).json();
-    assert!(
-        listed["orgs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["org_id"] != org),
-        "{listed}"
-    );
+    let listed = crate::common::orgs(&server);
+    assert!(listed.iter().all(|o| o["org_id"] != org), "{listed:?}");
     let refused = server.get("/crm/v8/settings/portals", token);
     assert_eq!(refused.status, 401, "{}", refused.body);
     assert_eq!(refused.json()["code"], "INVALID_TOKEN");
