@@ -74,7 +74,7 @@ fn authorization_code(state: &AppState, request: &ApiRequest, params: &Params) -
         .store
         .write(|tx| {
             let Some((grant, now)) = client_grant(state, tx, code, "grant", &client_id)?
-                .filter(|(grant, now)| !grant.expires_at.is_some_and(|expiry| expiry <= *now))
+                .filter(|(grant, now)| grant.expires_at.is_none_or(|expiry| expiry > *now))
             else {
                 return Ok(Err("invalid_code"));
             };
