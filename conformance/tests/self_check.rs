@@ -33,6 +33,16 @@ fn divergences(step: &StepResult) -> Vec<(&str, &str, &str)> {
         .collect()
 }
 
+/// The runner binary run with `args`: its exit code, stdout and stderr.
+fn run(args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(BIN).args(args).output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 fn bad_scenarios() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_scenarios")
 }
@@ -58,41 +68,30 @@ fn a_wrong_scenario_fails_with_the_right_paths() {
 
 #[test]
 fn the_binary_exits_non_zero_when_a_scenario_diverges() {
-    let status = Command::new(BIN)
-        .args([
-            "--scenarios",
-            bad_scenarios().to_str().unwrap(),
-            "--",
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        status.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&status.stdout)
-    );
+    let (code, stdout, _) = run(&[
+        "--scenarios",
+        bad_scenarios().to_str().unwrap(),
+        "--",
+        "--quiet",
+    ]);
+    assert_eq!(code, Some(1), "{stdout}");
 }
 
 #[test]
 fn the_html_report_of_a_divergent_run_shows_the_failure_its_request_and_the_diff() {
     let dir = temp_dir("html");
     let html = dir.join("report.html");
-    let output = Command::new(BIN)
-        .args([
-            "--scenarios",
-            bad_scenarios().to_str().unwrap(),
-            "--report-html",
-            html.to_str().unwrap(),
-            "--progress",
-            "lines",
-            "--",
-            "--quiet",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
+    let (code, _, stderr) = run(&[
+        "--scenarios",
+        bad_scenarios().to_str().unwrap(),
+        "--report-html",
+        html.to_str().unwrap(),
+        "--progress",
+        "lines",
+        "--",
+        "--quiet",
+    ]);
+    assert_eq!(code, Some(1));
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(
@@ -121,7 +120,6 @@ fn the_html_report_of_a_divergent_run_shows_the_failure_its_request_and_the_diff
     assert!(page.contains("<td><code>$.portals[0].login_url</code></td>"));
     assert!(!page.to_ascii_lowercase().contains("<script"));
     // Progress lines went to stderr, one per finished scenario.
-    let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(
         stderr.trim_end(),
         "[1/1] failed  wrong::wrong_portal_name_and_status (passed 0, failed 1, ignored 0)"
@@ -130,16 +128,9 @@ fn the_html_report_of_a_divergent_run_shows_the_failure_its_request_and_the_diff
 
 #[test]
 fn the_embedded_mock_off_a_terminal_prints_no_progress() {
-    let output = Command::new(BIN)
-        .args(["--scenarios", bad_scenarios().to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    assert!(
-        output.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let (code, _, stderr) = run(&["--scenarios", bad_scenarios().to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(stderr.is_empty(), "{stderr}");
 }
 
 /// A server that answers every request with the Kaizen #72 body altered: another name, no
@@ -222,24 +213,19 @@ fn a_token_on_the_command_line_never_appears_in_any_output_and_junit_parses() {
     let json = dir.join("report.json");
     let junit = dir.join("junit.xml");
     let html = dir.join("report.html");
-    let output = Command::new(BIN)
-        .args([
-            "--target",
-            &base,
-            "--token",
-            secret,
-            "--report-json",
-            json.to_str().unwrap(),
-            "--junit",
-            junit.to_str().unwrap(),
-            "--report-html",
-            html.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let (code, stdout, stderr) = run(&[
+        "--target",
+        &base,
+        "--token",
+        secret,
+        "--report-json",
+        json.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+        "--report-html",
+        html.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1));
     let report = std::fs::read_to_string(&json).unwrap();
     let xml = std::fs::read_to_string(&junit).unwrap();
     let page = std::fs::read_to_string(&html).unwrap();
@@ -404,19 +390,15 @@ fn a_server_answering_as_a_zoho_sandbox_gets_the_sandbox_checks_and_the_rest_ign
         "400 Bad Request",
         r#"{"code":"API_NOT_SUPPORTED","details":{"unsupported_environment":"sandbox"},"message":"api not supported in sandbox","status":"error"}"#,
     );
-    let output = Command::new(BIN)
-        .args([
-            "--target",
-            &base,
-            "--token",
-            "1000.sandbox.token",
-            "--area",
-            "limits_and_environment",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    let (code, stdout, _) = run(&[
+        "--target",
+        &base,
+        "--token",
+        "1000.sandbox.token",
+        "--area",
+        "limits_and_environment",
+    ]);
+    assert_eq!(code, Some(0), "{stdout}");
     assert!(
         stdout.lines().any(|line| line
             .contains("in_a_zoho_sandbox_every_portals_operation_answers_api_not_supported ")
@@ -443,22 +425,18 @@ fn diff_reports_where_a_divergent_target_differs() {
     )
     .unwrap();
     let base = divergent_server(8);
-    let output = Command::new(BIN)
-        .args([
-            "diff",
-            "--a",
-            "mock",
-            "--b",
-            &base,
-            "--token",
-            "1000.zylker.admin",
-            "--scenarios",
-            dir.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let (code, stdout, _) = run(&[
+        "diff",
+        "--a",
+        "mock",
+        "--b",
+        &base,
+        "--token",
+        "1000.zylker.admin",
+        "--scenarios",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(
         stdout.contains(
             "portals::get_portals steps[0] GET /crm/v4/settings/portals: at status: a has 200, b has 201"
@@ -475,24 +453,20 @@ fn diff_reports_where_a_divergent_target_differs() {
     );
 
     // Masked paths differ no more; the status still does.
-    let output = Command::new(BIN)
-        .args([
-            "diff",
-            "--b",
-            &divergent_server(8),
-            "--token",
-            "1000.zylker.admin",
-            "--scenarios",
-            dir.to_str().unwrap(),
-            "--mask",
-            "$.portals[*].name",
-            "--mask",
-            "$.portals[0].zaid",
-        ])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let (code, stdout, _) = run(&[
+        "diff",
+        "--b",
+        &divergent_server(8),
+        "--token",
+        "1000.zylker.admin",
+        "--scenarios",
+        dir.to_str().unwrap(),
+        "--mask",
+        "$.portals[*].name",
+        "--mask",
+        "$.portals[0].zaid",
+    ]);
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("at status:"), "{stdout}");
     assert!(!stdout.contains("at $.portals"), "{stdout}");
 }

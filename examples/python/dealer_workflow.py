@@ -120,6 +120,44 @@ def private_module(module_id, can_create=False):
     return module
 
 
+def dealers_type_body():
+    """The body that creates the Dealers user type: Contacts (its layout and a view) and Notes."""
+    contacts = private_module(CONTACTS_MODULE, can_create=True)
+    layout = types_api.Layouts()
+    layout.set_id(CONTACTS_LAYOUT)
+    contacts.set_layouts([layout])
+    view = types_api.Views()
+    view.set_id(CONTACTS_VIEW)
+    view.set_type("custom_view")
+    contacts.set_views(view)
+    notes = private_module(NOTES_MODULE)
+    personality = types_api.PersonalityModule()
+    personality.set_api_name("Contacts")
+    user_type = types_api.UserType()
+    user_type.set_name("Dealers")
+    user_type.set_personality_module(personality)
+    user_type.set_active(True)
+    user_type.set_modules([contacts, notes])
+    body = types_api.BodyWrapper()
+    body.set_user_type([user_type])
+    return body
+
+
+def initialize_sdk(base, token_url, client_id, client_secret, refresh_token, work):
+    """Points the SDK at the mock (API and accounts URL: base) with a refresh token, its files in
+    the folder work; answers the path of its token store (work/sdk_tokens.txt).
+
+    Initializing fetches a token with the refresh token, then names the token's user."""
+    token_file = os.path.join(work, "sdk_tokens.txt")
+    environment = DataCenter.Environment(base, token_url, base)
+    token = OAuthToken(client_id=client_id, client_secret=client_secret, refresh_token=refresh_token)
+    Initializer.initialize(environment=environment, token=token, store=FileStore(token_file),
+                           sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=False),
+                           resource_path=work,
+                           logger=Logger.get_instance(Logger.Levels.INFO, os.path.join(work, "sdk.log")))
+    return token_file
+
+
 def main():
     base = os.environ.get("PORTALS_MOCK_URL")
     if not base:
@@ -134,15 +172,9 @@ def main():
     ok("control plane: new org", org["org_id"])
 
     work = tempfile.mkdtemp(prefix="portals-sdk-python-")
-    token_file = os.path.join(work, "sdk_tokens.txt")
-    environment = DataCenter.Environment(base, base + "/oauth/v2/token", base)
-    token = OAuthToken(client_id=org["client_id"],
-                       client_secret=os.environ.get("MOCK_CLIENT_SECRET", "mocksecret"),
-                       refresh_token=org["refresh_token"])
-    Initializer.initialize(environment=environment, token=token, store=FileStore(token_file),
-                           sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=False),
-                           resource_path=work,
-                           logger=Logger.get_instance(Logger.Levels.INFO, os.path.join(work, "sdk.log")))
+    token_file = initialize_sdk(base, base + "/oauth/v2/token", org["client_id"],
+                                os.environ.get("MOCK_CLIENT_SECRET", "mocksecret"),
+                                org["refresh_token"], work)
 
     # 1. Create the portal (the SDK fetches its token first).
     portal_name = "DealerHub" + org["org_id"].rsplit("-", 1)[-1]
@@ -170,26 +202,8 @@ def main():
     ok("refresh-token flow and find_user", record["user_name"])
 
     # 2. Create a user type for dealers: Contacts (its layout and a view) and Notes.
-    contacts = private_module(CONTACTS_MODULE, can_create=True)
-    layout = types_api.Layouts()
-    layout.set_id(CONTACTS_LAYOUT)
-    contacts.set_layouts([layout])
-    view = types_api.Views()
-    view.set_id(CONTACTS_VIEW)
-    view.set_type("custom_view")
-    contacts.set_views(view)
-    notes = private_module(NOTES_MODULE)
-    personality = types_api.PersonalityModule()
-    personality.set_api_name("Contacts")
-    user_type = types_api.UserType()
-    user_type.set_name("Dealers")
-    user_type.set_personality_module(personality)
-    user_type.set_active(True)
-    user_type.set_modules([contacts, notes])
-    body = types_api.BodyWrapper()
-    body.set_user_type([user_type])
     types = PortalUserTypeOperations(portal_name)
-    response = types.create_user_type(body)
+    response = types.create_user_type(dealers_type_body())
     expect_status("create user type", response, 200, 201)
     print(f"note create user type: the SDK read the v8 answer as {describe(response.get_object())}")
 

@@ -21,21 +21,14 @@ from typing import Iterator, Tuple
 
 import pytest
 from portals_mock import Org
-from zohocrmsdk.src.com.zoho.api.authenticator.oauth_token import OAuthToken
-from zohocrmsdk.src.com.zoho.api.authenticator.store.file_store import FileStore
-from zohocrmsdk.src.com.zoho.api.logger import Logger
 from zohocrmsdk.src.com.zoho.crm.api import portal_invite as invite_api
-from zohocrmsdk.src.com.zoho.crm.api import portal_user_type as types_api
 from zohocrmsdk.src.com.zoho.crm.api import portals as portals_api
 from zohocrmsdk.src.com.zoho.crm.api import user_type_users as users_api
-from zohocrmsdk.src.com.zoho.crm.api.dc.data_center import DataCenter
-from zohocrmsdk.src.com.zoho.crm.api.initializer import Initializer
 from zohocrmsdk.src.com.zoho.crm.api.parameter_map import ParameterMap
 from zohocrmsdk.src.com.zoho.crm.api.portal_invite import PortalInviteOperations
 from zohocrmsdk.src.com.zoho.crm.api.portal_invite.portal_invite_operations import InviteUsersParam
 from zohocrmsdk.src.com.zoho.crm.api.portal_user_type import PortalUserTypeOperations
 from zohocrmsdk.src.com.zoho.crm.api.portals import PortalsOperations
-from zohocrmsdk.src.com.zoho.crm.api.sdk_config import SDKConfig
 from zohocrmsdk.src.com.zoho.crm.api.user_type_users import UserTypeUsersOperations
 from zohocrmsdk.src.com.zoho.crm.api.user_type_users.user_type_users_operations import (
     ChangeUsersStatusParam,
@@ -44,23 +37,14 @@ from zohocrmsdk.src.com.zoho.crm.api.user_type_users.user_type_users_operations 
 )
 from zohocrmsdk.src.com.zoho.crm.api.util import Choice
 
-from dealer_workflow import ADMIN_EMAIL, ASHA, CONTACTS_LAYOUT, CONTACTS_MODULE, CONTACTS_VIEW, NOTES_MODULE, RAVI, private_module
+from dealer_workflow import ADMIN_EMAIL, ASHA, RAVI, dealers_type_body, initialize_sdk
 
 
 @pytest.fixture
 def sdk(portals_org: Org, tmp_path: Path) -> Iterator[Path]:
-    """The SDK pointed at the test's org (API and accounts URL: the mock); its token store's path.
-
-    Initializing fetches a token with the org's refresh token, then names the token's user."""
-    environment = DataCenter.Environment(portals_org.base_url, portals_org.token_url, portals_org.base_url)
-    token = OAuthToken(client_id=portals_org.client_id, client_secret=portals_org.client_secret,
-                       refresh_token=portals_org.refresh_token)
-    store = tmp_path / "sdk_tokens.txt"
-    Initializer.initialize(environment=environment, token=token, store=FileStore(str(store)),
-                           sdk_config=SDKConfig(auto_refresh_fields=False, pick_list_validation=False),
-                           resource_path=str(tmp_path),
-                           logger=Logger.get_instance(Logger.Levels.INFO, str(tmp_path / "sdk.log")))
-    yield store
+    """The SDK pointed at the test's org (API and accounts URL: the mock); its token store's path."""
+    yield Path(initialize_sdk(portals_org.base_url, portals_org.token_url, portals_org.client_id,
+                              portals_org.client_secret, portals_org.refresh_token, str(tmp_path)))
 
 
 def only_success(response, items_getter: str):
@@ -87,25 +71,8 @@ def create_portal(org: Org) -> str:
 
 def create_dealers_type(portal: str) -> Tuple[int, int]:
     """The Dealers type (Contacts with a layout and a view, Notes); its id and the default type's."""
-    contacts = private_module(CONTACTS_MODULE, can_create=True)
-    layout = types_api.Layouts()
-    layout.set_id(CONTACTS_LAYOUT)
-    contacts.set_layouts([layout])
-    view = types_api.Views()
-    view.set_id(CONTACTS_VIEW)
-    view.set_type("custom_view")
-    contacts.set_views(view)
-    personality = types_api.PersonalityModule()
-    personality.set_api_name("Contacts")
-    user_type = types_api.UserType()
-    user_type.set_name("Dealers")
-    user_type.set_personality_module(personality)
-    user_type.set_active(True)
-    user_type.set_modules([contacts, private_module(NOTES_MODULE)])
-    body = types_api.BodyWrapper()
-    body.set_user_type([user_type])
     operations = PortalUserTypeOperations(portal)
-    assert operations.create_user_type(body).get_status_code() in (200, 201)
+    assert operations.create_user_type(dealers_type_body()).get_status_code() in (200, 201)
     # v8 answers a create with the whole type, which the SDK does not model: list to find it.
     listed = operations.get_user_types().get_object()
     by_name = {t.get_name(): t for t in listed.get_user_type()}

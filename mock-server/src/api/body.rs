@@ -122,6 +122,36 @@ pub fn wrapper_items<'a>(body: &'a Value, key: &'static str) -> Result<&'a [Valu
     }
 }
 
+/// The groups of a bulk body `{"<key>":[{…}, …]}`: top-level `MANDATORY_NOT_FOUND` when
+/// `<key>` is missing, null or empty (or the body is not an object), `INVALID_DATA` with
+/// `expected_data_type: jsonarray` when it is not an array.
+pub fn bulk_groups<'a>(body: &'a Value, key: &'static str) -> Result<&'a [Value], ApiError> {
+    let path = format!("$.{key}");
+    match body.get(key) {
+        Some(Value::Array(groups)) if !groups.is_empty() => Ok(groups),
+        None | Some(Value::Null) | Some(Value::Array(_)) => Err(ApiError::mandatory(key, &path)),
+        Some(_) => Err(ApiError::expected_type("jsonarray", key, &path)),
+    }
+}
+
+/// The items of one group of a bulk body, the non-empty array `name` at `path`; its errors
+/// wrapped in `key` (`MANDATORY_NOT_FOUND` when missing, null or empty, `INVALID_DATA` with
+/// `expected_data_type: jsonarray` when not an array).
+pub fn group_items<'a>(
+    group: &'a Value,
+    name: &str,
+    path: &str,
+    key: &'static str,
+) -> Result<&'a [Value], ApiError> {
+    match group.get(name) {
+        Some(Value::Array(items)) if !items.is_empty() => Ok(items),
+        None | Some(Value::Null) | Some(Value::Array(_)) => {
+            Err(ApiError::mandatory(name, path).wrapped(key))
+        }
+        Some(_) => Err(ApiError::expected_type("jsonarray", name, path).wrapped(key)),
+    }
+}
+
 /// The answer to a request with one result per item: `{"<key>":[…]}`, with
 /// `success_status` when every item succeeded, 400 when all failed, 207 (multi-status) when mixed.
 /// Errors appear unwrapped, one object per item.

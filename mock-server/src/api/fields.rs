@@ -19,31 +19,13 @@ use crate::store::crm;
 
 /// F1 `GET /settings/fields?module=`.
 pub fn list(ctx: &Ctx<'_>) -> Result<ApiResponse, ApiError> {
-    let module = ctx
-        .request
-        .query_param("module")
-        .filter(|module| !module.is_empty())
-        .ok_or_else(|| ApiError::RequiredParamMissing {
-            key: "param",
-            value: "module".into(),
-        })?;
+    let module = ctx.required_param("module")?;
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.read(|conn| {
         let module =
             crm::module_by_api_name(conn, org_id, module)?.ok_or(ApiError::InvalidModule)?;
         let meta = crm::module_meta(conn, org_id, module)?;
-        let mandatory: Vec<&str> = meta
-            .layouts
-            .first()
-            .map(|layout| {
-                layout
-                    .fields
-                    .iter()
-                    .filter(|(_, mandatory)| *mandatory)
-                    .map(|(id, _)| id.as_str())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let mandatory = meta.mandatory_field_ids();
         let mut fields = Vec::with_capacity(meta.fields.len());
         for field in &meta.fields {
             let mut item = Map::new();

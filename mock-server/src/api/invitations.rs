@@ -13,7 +13,7 @@
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::body::parse_json;
+use super::body::{bulk_groups, group_items, parse_json};
 use crate::api::error::{ApiError, Details, message};
 use crate::domain::jobs;
 use crate::domain::membership::{self, Invitation, InviteType, LANGUAGES};
@@ -32,20 +32,13 @@ pub fn invite(
     module: &str,
     record_id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let param = |name| {
-        ctx.request
-            .query_param(name)
-            .filter(|value| !value.is_empty())
-    };
-    let required = |name: &'static str| {
-        param(name).ok_or(ApiError::RequiredParamMissing {
-            key: "param",
-            value: name.to_owned(),
-        })
-    };
-    let user_type_id = required("user_type_id")?;
-    let invite_type = InviteType::parse(required("type")?).ok_or(bad_param("type"))?;
-    let language = param("language").unwrap_or("en_US");
+    let user_type_id = ctx.required_param("user_type_id")?;
+    let invite_type = InviteType::parse(ctx.required_param("type")?).ok_or(bad_param("type"))?;
+    let language = ctx
+        .request
+        .query_param("language")
+        .filter(|value| !value.is_empty())
+        .unwrap_or("en_US");
     if !LANGUAGES.contains(&language) {
         return Err(bad_param("language"));
     }
@@ -149,29 +142,14 @@ fn bad_param(name: &'static str) -> ApiError {
 
 /// Checks the bulk body's shape and answers its `data` items, flattened.
 fn validate_bulk(body: &Value) -> Result<Vec<Value>, ApiError> {
-    let groups = match body.get(KEY) {
-        None | Some(Value::Null) => return Err(ApiError::mandatory(KEY, "$.portal_invite")),
-        Some(Value::Array(groups)) if groups.is_empty() => {
-            return Err(ApiError::mandatory(KEY, "$.portal_invite"));
-        }
-        Some(Value::Array(groups)) => groups,
-        Some(_) => return Err(ApiError::expected_type("jsonarray", KEY, "$.portal_invite")),
-    };
+    let groups = bulk_groups(body, KEY)?;
     if groups.len() > MAX_BATCH {
         return Err(too_many(KEY, "$.portal_invite"));
     }
     let mut items = Vec::new();
     for (g, group) in groups.iter().enumerate() {
         let group_path = format!("$.portal_invite[{g}].data");
-        let data = match group.get("data") {
-            Some(Value::Array(data)) if !data.is_empty() => data,
-            None | Some(Value::Null) | Some(Value::Array(_)) => {
-                return Err(ApiError::mandatory("data", &group_path).wrapped(KEY));
-            }
-            Some(_) => {
-                return Err(ApiError::expected_type("jsonarray", "data", &group_path).wrapped(KEY));
-            }
-        };
+        let data = group_items(group, "data", &group_path, KEY)?;
         if data.len() > MAX_BATCH {
             return Err(too_many("data", &group_path).wrapped(KEY));
         }

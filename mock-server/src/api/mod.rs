@@ -75,6 +75,17 @@ impl Ctx<'_> {
             now: self.now,
         }
     }
+
+    /// A query parameter that must be given and not empty, or `REQUIRED_PARAM_MISSING`.
+    pub fn required_param(&self, name: &str) -> Result<&str, ApiError> {
+        self.request
+            .query_param(name)
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| ApiError::RequiredParamMissing {
+                key: "param",
+                value: name.to_owned(),
+            })
+    }
 }
 
 fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiError> {

@@ -54,13 +54,10 @@ fn refresh(state: &AppState, request: &ApiRequest, params: &Params) -> Outcome {
     state
         .store
         .write(|tx| {
-            let Some(grant) = tokens::client_token(tx, refresh_token, "refresh")? else {
+            let Some((grant, now)) = client_grant(state, tx, refresh_token, "refresh", &client_id)?
+            else {
                 return Ok(Err("invalid_code"));
             };
-            let now = org_now(state, tx, &grant.org_id)?;
-            if grant.client_id.as_deref() != Some(client_id.as_str()) {
-                return Ok(Err("invalid_code"));
-            }
             let access = issue(tx, "access", &grant, Some(now + ACCESS_TOKEN_SECONDS))?;
             Ok::<_, StoreError>(Ok(answer(request, &grant.scopes, &access, None)))
         })
@@ -76,15 +73,11 @@ fn authorization_code(state: &AppState, request: &ApiRequest, params: &Params) -
     state
         .store
         .write(|tx| {
-            let Some(grant) = tokens::client_token(tx, code, "grant")? else {
+            let Some((grant, now)) = client_grant(state, tx, code, "grant", &client_id)?
+                .filter(|(grant, now)| grant.expires_at.is_none_or(|expiry| expiry > *now))
+            else {
                 return Ok(Err("invalid_code"));
             };
-            let now = org_now(state, tx, &grant.org_id)?;
-            if grant.client_id.as_deref() != Some(client_id.as_str())
-                || grant.expires_at.is_some_and(|expiry| expiry <= now)
-            {
-                return Ok(Err("invalid_code"));
-            }
             if let (Some(sent), Some(registered)) = (redirect, grant.redirect_uri.as_deref())
                 && sent != registered
             {
@@ -101,6 +94,22 @@ fn authorization_code(state: &AppState, request: &ApiRequest, params: &Params) -
             )))
         })
         .map_err(|_| "server_error")?
+}
+
+/// The token of `kind` (`refresh` or `grant`) if it was issued to `client_id`, with now in its
+/// org's clock; `None` (`invalid_code`) when there is no such token or it is another client's.
+fn client_grant(
+    state: &AppState,
+    tx: &rusqlite::Connection,
+    token: &str,
+    kind: &str,
+    client_id: &str,
+) -> Result<Option<(tokens::ClientToken, i64)>, StoreError> {
+    let Some(grant) = tokens::client_token(tx, token, kind)? else {
+        return Ok(None);
+    };
+    let now = org_now(state, tx, &grant.org_id)?;
+    Ok((grant.client_id.as_deref() == Some(client_id)).then_some((grant, now)))
 }
 
 /// Now in the org's clock, read inside the transaction that holds the store.

@@ -13,7 +13,7 @@
 use serde_json::{Value, json};
 
 use super::Ctx;
-use super::body::{parse_json, per_item_results};
+use super::body::{bulk_groups, group_items, parse_json, per_item_results};
 use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::domain::jobs;
@@ -32,35 +32,25 @@ const PER_PAGE_MAX: usize = 200;
 
 /// U1: one page of a type's users.
 pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
-    let mut filter = match ctx.request.query_param("type").unwrap_or("AllUsers") {
-        "AllUsers" => UserFilter::default(),
-        "AllActiveUsers" | "ActiveUsers" => UserFilter {
-            active: Some(true),
-            ..UserFilter::default()
-        },
-        "DeactiveUsers" => UserFilter {
-            active: Some(false),
-            ..UserFilter::default()
-        },
-        "NotConfirmedUsers" => UserFilter {
-            confirm: Some(false),
-            ..UserFilter::default()
-        },
-        "ConfirmedUsers" => UserFilter {
-            confirm: Some(true),
-            ..UserFilter::default()
-        },
-        "ActiveConfirmedUsers" => UserFilter {
-            confirm: Some(true),
-            active: Some(true),
-            ..UserFilter::default()
-        },
+    // `type`: which users by (confirmed, active).
+    let (confirm, active) = match ctx.request.query_param("type").unwrap_or("AllUsers") {
+        "AllUsers" => (None, None),
+        "AllActiveUsers" | "ActiveUsers" => (None, Some(true)),
+        "DeactiveUsers" => (None, Some(false)),
+        "NotConfirmedUsers" => (Some(false), None),
+        "ConfirmedUsers" => (Some(true), None),
+        "ActiveConfirmedUsers" => (Some(true), Some(true)),
         _ => {
             return Err(ApiError::PatternNotMatched {
                 api_name: "type".into(),
                 json_path: None,
             });
         }
+    };
+    let mut filter = UserFilter {
+        confirm,
+        active,
+        ..UserFilter::default()
     };
     let filters = ctx
         .request
@@ -106,38 +96,30 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
         }
         let count = rows.len();
         let more_records = offset.saturating_add(count) < total as usize;
-        if ctx.version >= ApiVersion::V8 {
-            // v8: the item and `info` of Zoho's v8 example (FIDELITY "v8 users list item").
-            let users = rows.iter().map(|user| ListedUserV8 {
-                personality_id: &user.personality_id,
-                confirm: user.confirm,
-                status_reason: user.status_reason.as_deref(),
-                created_time: format_timestamp(user.created_time, ctx.offset),
-                module: &user.module,
-                name: &user.name,
-                active: user.active,
-                email: user.email.as_deref(),
-                source: &user.source,
-            });
-            let page = UserPageV8 {
-                users: users.collect(),
-                info: PageInfoV8 { total_count: total },
-            };
-            return Ok(ApiResponse::json_from(200, &page));
-        }
+        // v8: the item and `info` of Zoho's v8 example (FIDELITY "v8 users list item").
+        let v8 = ctx.version >= ApiVersion::V8;
         let users: Vec<ListedUser<'_>> = rows
             .iter()
             .map(|user| ListedUser {
                 personality_id: &user.personality_id,
                 confirm: user.confirm,
                 status_reason: user.status_reason.as_deref(),
-                invited_time: format_timestamp(user.invited_time, ctx.offset),
+                time: if v8 {
+                    ListedTime::Created(format_timestamp(user.created_time, ctx.offset))
+                } else {
+                    ListedTime::Invited(format_timestamp(user.invited_time, ctx.offset))
+                },
                 module: &user.module,
                 name: &user.name,
                 active: user.active,
                 email: user.email.as_deref(),
+                source: v8.then_some(user.source.as_str()),
             })
             .collect();
+        if v8 {
+            let info = PageInfoV8 { total_count: total };
+            return Ok(ApiResponse::json_from(200, &UserPage { users, info }));
+        }
         Ok(ApiResponse::json_from(
             200,
             &UserPage {
@@ -154,26 +136,40 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
     })
 }
 
-/// One user of a v4–v7 listing, in the Kaizen #72 key order (serialised straight into the body: a
-/// page holds up to 200 of them).
+/// One user of a listing, in the Kaizen #72 key order (serialised straight into the body: a
+/// page holds up to 200 of them). v8 follows the key order of Zoho's v8 example: `created_time`
+/// (when the portal user was created) in place of `invited_time`, and `Source__s` last.
 #[derive(serde::Serialize)]
 struct ListedUser<'a> {
     personality_id: &'a str,
     confirm: bool,
     #[serde(rename = "status_reason__s")]
     status_reason: Option<&'a str>,
-    invited_time: String,
+    #[serde(flatten)]
+    time: ListedTime,
     module: &'a str,
     name: &'a str,
     active: bool,
     email: Option<&'a str>,
+    /// v8 only.
+    #[serde(rename = "Source__s", skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
 }
 
-/// A page of users and its `info` (v4–v7).
+/// The time a listed user shows: v4–v7 `invited_time`, v8 `created_time`.
 #[derive(serde::Serialize)]
-struct UserPage<'a> {
+enum ListedTime {
+    #[serde(rename = "invited_time")]
+    Invited(String),
+    #[serde(rename = "created_time")]
+    Created(String),
+}
+
+/// A page of users and its `info`: [`PageInfo`] (v4–v7) or [`PageInfoV8`].
+#[derive(serde::Serialize)]
+struct UserPage<'a, Info> {
     users: Vec<ListedUser<'a>>,
-    info: PageInfo,
+    info: Info,
 }
 
 /// `info` of a page (v4–v7).
@@ -186,31 +182,7 @@ struct PageInfo {
     more_records: bool,
 }
 
-/// One user of a v8 listing, in the key order of Zoho's v8 example: `created_time` (when the
-/// portal user was created) in place of `invited_time`, and `Source__s` last.
-#[derive(serde::Serialize)]
-struct ListedUserV8<'a> {
-    personality_id: &'a str,
-    confirm: bool,
-    #[serde(rename = "status_reason__s")]
-    status_reason: Option<&'a str>,
-    created_time: String,
-    module: &'a str,
-    name: &'a str,
-    active: bool,
-    email: Option<&'a str>,
-    #[serde(rename = "Source__s")]
-    source: &'a str,
-}
-
-/// A v8 page of users: `info` holds only `total_count`, as the v8 example and schema show it.
-#[derive(serde::Serialize)]
-struct UserPageV8<'a> {
-    users: Vec<ListedUserV8<'a>>,
-    info: PageInfoV8,
-}
-
-/// `info` of a v8 page.
+/// `info` of a v8 page: only `total_count`, as the v8 example and schema show it.
 #[derive(serde::Serialize)]
 struct PageInfoV8 {
     total_count: i64,
@@ -259,15 +231,7 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResp
 
 /// U3: moves users to another type of the same personality module.
 pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResponse, ApiError> {
-    let target = ctx
-        .request
-        .query_param("transfer_To")
-        .filter(|value| !value.is_empty())
-        .ok_or(ApiError::RequiredParamMissing {
-            key: "param",
-            value: "transfer_To".into(),
-        })?
-        .to_owned();
+    let target = ctx.required_param("transfer_To")?.to_owned();
     // v8's transfer errors name a bad parameter as `param` (its schema has no `param_name`).
     let v8_form = |error: ApiError| match error {
         ApiError::InvalidData {
@@ -318,24 +282,12 @@ pub fn change_status(
     user_type_id: &str,
     personality_id: &str,
 ) -> Result<ApiResponse, ApiError> {
-    let active = match ctx
-        .request
-        .query_param("active")
-        .filter(|value| !value.is_empty())
-    {
-        None => {
-            return Err(ApiError::RequiredParamMissing {
-                key: "param",
-                value: "active".into(),
-            });
-        }
-        Some(value) => parse_bool(value).ok_or(ApiError::InvalidData {
-            details: Details::ParamName {
-                param_name: "active",
-            },
-            message: message::INVALID_DATA,
-        })?,
-    };
+    let active = parse_bool(ctx.required_param("active")?).ok_or(ApiError::InvalidData {
+        details: Details::ParamName {
+            param_name: "active",
+        },
+        message: message::INVALID_DATA,
+    })?;
     ctx.state.store.write(|tx| {
         require_type(tx, &org.id, portal, user_type_id)?;
         membership::change_status(tx, org, user_type_id, personality_id, active)
@@ -354,24 +306,11 @@ pub fn bulk_change_status(
 ) -> Result<ApiResponse, ApiError> {
     const KEY: &str = "change_status";
     let body = parse_json(&ctx.request.body)?;
-    let groups = match body.get(KEY) {
-        None | Some(Value::Null) => return Err(ApiError::mandatory(KEY, "$.change_status")),
-        Some(Value::Array(groups)) if !groups.is_empty() => groups,
-        Some(Value::Array(_)) => return Err(ApiError::mandatory(KEY, "$.change_status")),
-        Some(_) => return Err(ApiError::expected_type("jsonarray", KEY, "$.change_status")),
-    };
+    let groups = bulk_groups(&body, KEY)?;
     let mut users = Vec::new();
     for (g, group) in groups.iter().enumerate() {
         let path = format!("$.change_status[{g}].users");
-        let items = match group.get("users") {
-            Some(Value::Array(items)) if !items.is_empty() => items,
-            None | Some(Value::Null) | Some(Value::Array(_)) => {
-                return Err(ApiError::mandatory("users", &path).wrapped(KEY));
-            }
-            Some(_) => {
-                return Err(ApiError::expected_type("jsonarray", "users", &path).wrapped(KEY));
-            }
-        };
+        let items = group_items(group, "users", &path, KEY)?;
         for (u, item) in items.iter().enumerate() {
             let item_path = format!("{path}[{u}]");
             let personality_id = match item.get("personality_id") {
@@ -477,13 +416,7 @@ fn require_type_exists(
 
 /// A comma-separated list of ids (required; blanks and repeats dropped).
 fn id_list(ctx: &Ctx<'_>, name: &'static str) -> Result<Vec<String>, ApiError> {
-    let text = ctx
-        .request
-        .query_param(name)
-        .ok_or(ApiError::RequiredParamMissing {
-            key: "param",
-            value: name.into(),
-        })?;
+    let text = ctx.required_param(name)?;
     let mut ids: Vec<String> = Vec::new();
     for id in text.split(',').map(str::trim).filter(|id| !id.is_empty()) {
         if !id.bytes().all(|b| b.is_ascii_digit()) {

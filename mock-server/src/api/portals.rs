@@ -401,14 +401,12 @@ fn create_default_user_type(ctx: &Ctx<'_>, tx: &rusqlite::Transaction<'_>) -> Re
     user_types::insert(
         tx,
         &NewUserType {
-            org_id,
+            by: ctx.requester(),
             name: "Client Portal",
             personality_module_id: &contacts,
             invitation_field_id: email.as_deref(),
             active: true,
             is_default: true,
-            user_id: &ctx.caller.user_id,
-            now: ctx.now,
             modules: &modules,
         },
     )?;

@@ -19,14 +19,7 @@ use crate::store::crm;
 
 /// M1.
 pub fn get(ctx: &Ctx<'_>) -> Result<ApiResponse, ApiError> {
-    let module = ctx
-        .request
-        .query_param("module")
-        .filter(|module| !module.is_empty())
-        .ok_or_else(|| ApiError::RequiredParamMissing {
-            key: "param",
-            value: "module".into(),
-        })?;
+    let module = ctx.required_param("module")?;
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.read(|conn| {
         let personality = crm::module_by_api_name(conn, org_id, module)?

@@ -1,8 +1,8 @@
 //! SQL for the CRM metadata user types are validated against: modules, fields, layouts, views.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
-use super::row::{from_row, rows};
+use super::row::{from_row, row, rows};
 use super::{StoreError, flag};
 
 /// A module.
@@ -78,6 +78,23 @@ pub struct ModuleMeta {
     pub views: Vec<ViewRow>,
 }
 
+impl ModuleMeta {
+    /// The ids of the fields the default (first) layout makes mandatory; none without layouts.
+    pub fn mandatory_field_ids(&self) -> Vec<&str> {
+        self.layouts
+            .first()
+            .map(|layout| {
+                layout
+                    .fields
+                    .iter()
+                    .filter(|(_, mandatory)| *mandatory)
+                    .map(|(id, _)| id.as_str())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 const MODULE_COLUMNS: &str =
     "id, api_name, plural_label, shared_type, personality, portal_allowed FROM modules";
 
@@ -93,12 +110,12 @@ pub fn module_by_id(
     org_id: &str,
     id: &str,
 ) -> Result<Option<ModuleRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {MODULE_COLUMNS} WHERE org_id = ?1 AND id = ?2"
-        ))?
-        .query_row(params![org_id, id], module_row)
-        .optional()?)
+    row(
+        conn,
+        &format!("SELECT {MODULE_COLUMNS} WHERE org_id = ?1 AND id = ?2"),
+        params![org_id, id],
+        module_row,
+    )
 }
 
 /// A module by API name (case-insensitive, as Zoho resolves module names).
@@ -107,12 +124,12 @@ pub fn module_by_api_name(
     org_id: &str,
     api_name: &str,
 ) -> Result<Option<ModuleRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {MODULE_COLUMNS} WHERE org_id = ?1 AND api_name = ?2 COLLATE NOCASE"
-        ))?
-        .query_row(params![org_id, api_name], module_row)
-        .optional()?)
+    row(
+        conn,
+        &format!("SELECT {MODULE_COLUMNS} WHERE org_id = ?1 AND api_name = ?2 COLLATE NOCASE"),
+        params![org_id, api_name],
+        module_row,
+    )
 }
 
 /// Every module of the org, in id order.

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::StoreError;
+use super::row::rows;
 
 /// One broken rule, with the rows it concerns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -211,47 +212,49 @@ fn user_counts(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreE
 
 /// No two portal users of the portal have one email (compared as Zoho does, ignoring case).
 fn unique_emails(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
-    let mut statement = conn.prepare(
+    rows(
+        conn,
         "SELECT lower(r.email), group_concat(p.personality_id, ', ')
          FROM portal_users p JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
          WHERE p.org_id = ?1 AND r.email IS NOT NULL AND r.email <> ''
          GROUP BY lower(r.email) HAVING COUNT(*) > 1",
-    )?;
-    let rows = statement.query_map([org_id], |row| {
-        Ok(Violation {
-            rule: "unique_email",
-            message: format!(
-                "portal users {} share the email {}",
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(0)?
-            ),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        [org_id],
+        |row| {
+            Ok(Violation {
+                rule: "unique_email",
+                message: format!(
+                    "portal users {} share the email {}",
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(0)?
+                ),
+            })
+        },
+    )
 }
 
 /// A portal user's record is of its type's personality module.
 fn personality_modules(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
-    let mut statement = conn.prepare(
+    rows(
+        conn,
         "SELECT p.personality_id, p.user_type_id, r.module_id, t.personality_module_id
          FROM portal_users p
          JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
          JOIN user_types t ON t.org_id = p.org_id AND t.id = p.user_type_id
          WHERE p.org_id = ?1 AND r.module_id <> t.personality_module_id",
-    )?;
-    let rows = statement.query_map([org_id], |row| {
-        Ok(Violation {
-            rule: "personality_module",
-            message: format!(
-                "portal user {} is a record of module {} in user type {} of module {}",
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(3)?
-            ),
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        [org_id],
+        |row| {
+            Ok(Violation {
+                rule: "personality_module",
+                message: format!(
+                    "portal user {} is a record of module {} in user type {} of module {}",
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(3)?
+                ),
+            })
+        },
+    )
 }
 
 /// A job's type columns are the types its payload names (the keys prove they existed when it

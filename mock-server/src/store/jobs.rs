@@ -1,9 +1,10 @@
 //! SQL for scheduled jobs.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
+use serde_json::Value;
 
-use super::StoreError;
-use super::row::{from_row, rows};
+use super::row::{from_row, row, rows};
+use super::{Requester, StoreError};
 
 /// A job.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,46 +41,42 @@ fn row_to_job(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRow> {
     })
 }
 
-/// A job to schedule.
-#[derive(Debug, Clone)]
-pub struct NewJob<'a> {
-    /// The org.
-    pub org_id: &'a str,
-    /// Id.
-    pub id: &'a str,
-    /// Kind.
-    pub kind: &'a str,
-    /// Invites: the module.
+/// A job to schedule: what the synchronous call has checked, and what to do.
+pub struct Schedule<'a> {
+    /// `invite`, `change_status`, `transfer` or `delete`.
+    pub kind: &'static str,
+    /// Invites: the module of the path.
     pub module: Option<&'a str>,
-    /// Who.
-    pub user_id: &'a str,
-    /// When.
-    pub now: i64,
-    /// What (JSON).
-    pub payload: &'a str,
-    /// The user type it acts on (all but invites): it must exist.
+    /// The user type of the path (all but invites).
     pub user_type_id: Option<&'a str>,
-    /// Transfers: the target type: it must exist.
+    /// Transfers: the target type.
     pub target_type_id: Option<&'a str>,
+    /// The items, as JSON.
+    pub payload: &'a Value,
 }
 
 /// Schedules a job. The types it names must exist (their foreign keys refuse it otherwise).
-pub fn insert(conn: &Connection, new: &NewJob<'_>) -> Result<(), StoreError> {
+pub fn insert(
+    conn: &Connection,
+    by: Requester<'_>,
+    id: &str,
+    job: &Schedule<'_>,
+) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO jobs (org_id, id, kind, module, status, user_id, created_time, payload,
                            results, user_type_id, target_type_id)
          VALUES (?1, ?2, ?3, ?4, 'scheduled', ?5, ?6, ?7, NULL, ?8, ?9)",
     )?
     .execute(params![
-        new.org_id,
-        new.id,
-        new.kind,
-        new.module,
-        new.user_id,
-        new.now,
-        new.payload,
-        new.user_type_id,
-        new.target_type_id
+        by.org_id,
+        id,
+        job.kind,
+        job.module,
+        by.user_id,
+        by.now,
+        job.payload.to_string(),
+        job.user_type_id,
+        job.target_type_id
     ])?;
     Ok(())
 }
@@ -113,10 +110,12 @@ pub fn all(conn: &Connection, org_id: &str) -> Result<Vec<JobRow>, StoreError> {
 
 /// One job of an org.
 pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<JobRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE org_id = ?1 AND id = ?2"))?
-        .query_row(params![org_id, id], row_to_job)
-        .optional()?)
+    row(
+        conn,
+        &format!("{SELECT} WHERE org_id = ?1 AND id = ?2"),
+        params![org_id, id],
+        row_to_job,
+    )
 }
 
 /// The org's jobs of a kind (and module), oldest first.

@@ -71,6 +71,17 @@ pub enum StoreError {
     },
 }
 
+/// Who writes a row and when: a job scheduled, a record added or changed, a user type created.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Requester<'a> {
+    /// The org it is written in.
+    pub org_id: &'a str,
+    /// The CRM user whose call it is (shown as the owner, creator or modifier).
+    pub user_id: &'a str,
+    /// When, by the org's clock.
+    pub now: i64,
+}
+
 /// The database and the fixtures it is seeded from.
 pub struct Store {
     /// The one connection, and the cache of token and org lookups that lives under its lock.

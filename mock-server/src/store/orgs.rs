@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::row::{from_row, rows};
+use super::row::{from_row, row, rows};
 use super::{StoreError, flag};
 
 /// One org's settings.
@@ -39,19 +39,19 @@ pub fn exists(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
 
 /// One org.
 pub fn get(conn: &Connection, org_id: &str) -> Result<Option<OrgRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, fixture, company_name, company_domain, utc_offset, edition, trial, sandbox,
+    row(
+        conn,
+        "SELECT id, fixture, company_name, company_domain, utc_offset, edition, trial, sandbox,
                     zaid
              FROM orgs WHERE id = ?1",
-        )?
-        .query_row([org_id], |row| {
+        [org_id],
+        |row| {
             from_row!(row => OrgRow {
                 id, fixture, company_name, company_domain, utc_offset, edition,
                 trial: flag, sandbox: flag, zaid,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// Every org id with its fixture, in id order.
@@ -76,10 +76,12 @@ pub fn next_id(conn: &Connection, org_id: &str) -> Result<String, StoreError> {
 /// The org's clock setting: `(fixed, shift)`: it stands at `fixed` (or runs with the server's
 /// clock when `None`), plus `shift` seconds.
 pub fn clock(conn: &Connection, org_id: &str) -> Result<Option<(Option<i64>, i64)>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT clock_fixed, clock_shift FROM orgs WHERE id = ?1")?
-        .query_row([org_id], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?)
+    row(
+        conn,
+        "SELECT clock_fixed, clock_shift FROM orgs WHERE id = ?1",
+        [org_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }
 
 /// Sets the org's clock; `false` when there is no such org.

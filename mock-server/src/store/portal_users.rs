@@ -1,8 +1,8 @@
 //! SQL for portal users: the invited CRM records of a user type.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
-use super::row::from_row;
+use super::row::{from_row, row};
 use super::{StoreError, flag};
 
 /// A portal user with what the API shows of its record.
@@ -56,12 +56,12 @@ pub fn get(
     org_id: &str,
     personality_id: &str,
 ) -> Result<Option<PortalUserRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE p.org_id = ?1 AND p.personality_id = ?2"
-        ))?
-        .query_row(params![org_id, personality_id], row_to_user)
-        .optional()?)
+    row(
+        conn,
+        &format!("{SELECT} WHERE p.org_id = ?1 AND p.personality_id = ?2"),
+        params![org_id, personality_id],
+        row_to_user,
+    )
 }
 
 /// Which users of a type a listing shows.
@@ -290,12 +290,12 @@ pub fn with_email(
     email: &str,
     except: &str,
 ) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT p.personality_id FROM records r
+    row(
+        conn,
+        "SELECT p.personality_id FROM records r
              JOIN portal_users p ON p.org_id = r.org_id AND p.personality_id = r.id
              WHERE r.org_id = ?1 AND r.email = ?2 COLLATE NOCASE AND r.id <> ?3 LIMIT 1",
-        )?
-        .query_row(params![org_id, email, except], |row| row.get(0))
-        .optional()?)
+        params![org_id, email, except],
+        |row| row.get(0),
+    )
 }

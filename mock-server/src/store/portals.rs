@@ -3,7 +3,7 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::orgs::OrgRow;
-use super::row::from_row;
+use super::row::{from_row, row};
 use super::{StoreError, flag};
 
 /// A CRM user as `created_by` / `modified_by` show it.
@@ -53,10 +53,12 @@ fn row_to_portal(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalRow> {
 
 /// The org's portal, if any.
 pub fn of_org(conn: &Connection, org_id: &str) -> Result<Option<PortalRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE p.org_id = ?1"))?
-        .query_row([org_id], row_to_portal)
-        .optional()?)
+    row(
+        conn,
+        &format!("{SELECT} WHERE p.org_id = ?1"),
+        [org_id],
+        row_to_portal,
+    )
 }
 
 /// The org's portal if it has this name (names compare case-insensitively).
@@ -65,12 +67,12 @@ pub fn by_name(
     org_id: &str,
     name: &str,
 ) -> Result<Option<PortalRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE p.org_id = ?1 AND p.name = ?2 COLLATE NOCASE"
-        ))?
-        .query_row(params![org_id, name], row_to_portal)
-        .optional()?)
+    row(
+        conn,
+        &format!("{SELECT} WHERE p.org_id = ?1 AND p.name = ?2 COLLATE NOCASE"),
+        params![org_id, name],
+        row_to_portal,
+    )
 }
 
 /// Whether any portal other than `except_org`'s carries this name (names are global at Zoho).

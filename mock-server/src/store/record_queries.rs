@@ -14,7 +14,7 @@ use rusqlite::types::Value as SqlValue;
 use super::StoreError;
 use super::flag;
 use super::records::{FullRecord, RecordRow};
-use super::row::from_row;
+use super::row::{from_row, rows};
 
 /// What a condition reads.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,21 +120,16 @@ pub fn list(
         SortBy::ModifiedTime => "modified_time",
     };
     let direction = if descending { "DESC" } else { "ASC" };
-    let sql = format!(
-        "SELECT {RECORD_COLUMNS} FROM records
-         WHERE org_id = ?1 AND module_id = ?2 AND state = 'active'
-         ORDER BY {key} {direction}, CAST(id AS INTEGER) {direction} LIMIT ?3 OFFSET ?4"
+    let order = format!("{key} {direction}, CAST(id AS INTEGER) {direction}");
+    let (sql, params) = page_sql(
+        org_id,
+        module_id,
+        |_| "state = 'active'".to_owned(),
+        &order,
+        limit,
+        offset,
     );
-    query(
-        conn,
-        &sql,
-        vec![
-            org_id.to_owned().into(),
-            module_id.to_owned().into(),
-            as_i64(limit).into(),
-            as_i64(offset).into(),
-        ],
-    )
+    query(conn, &sql, params)
 }
 
 /// Active records of a module that `filter` selects, by id, `limit` from `offset`.
@@ -158,18 +153,14 @@ pub fn search_sql(
     limit: usize,
     offset: usize,
 ) -> (String, Vec<SqlValue>) {
-    let mut params: Vec<SqlValue> = vec![org_id.to_owned().into(), module_id.to_owned().into()];
-    let condition = compile(filter, &mut params);
-    params.push(as_i64(limit).into());
-    params.push(as_i64(offset).into());
-    let sql = format!(
-        "SELECT {RECORD_COLUMNS} FROM records
-         WHERE org_id = ?1 AND module_id = ?2 AND state = 'active' AND ({condition})
-         ORDER BY CAST(id AS INTEGER) LIMIT ?{} OFFSET ?{}",
-        params.len() - 1,
-        params.len()
-    );
-    (sql, params)
+    page_sql(
+        org_id,
+        module_id,
+        |params| format!("state = 'active' AND ({})", compile(filter, params)),
+        "CAST(id AS INTEGER)",
+        limit,
+        offset,
+    )
 }
 
 /// Records of a module in the recycle bin (`recycle`), deleted for good (`permanent`), or both,
@@ -183,24 +174,43 @@ pub fn deleted(
     limit: usize,
     offset: usize,
 ) -> Result<Vec<FullRecord>, StoreError> {
+    let (sql, params) = page_sql(
+        org_id,
+        module_id,
+        |params| {
+            let recycle = param(params, i64::from(recycle));
+            let permanent = param(params, i64::from(permanent));
+            format!(
+                "((state = 'recycle_bin' AND {recycle}) OR (state = 'deleted' AND {permanent}))"
+            )
+        },
+        "modified_time DESC, CAST(id AS INTEGER) DESC",
+        limit,
+        offset,
+    );
+    query(conn, &sql, params)
+}
+
+/// A page of a module's records: those `condition` selects (it pushes its parameters, numbered
+/// from `?3`), in `order`, `limit` from `offset`; the statement and its parameters.
+fn page_sql(
+    org_id: &str,
+    module_id: &str,
+    condition: impl FnOnce(&mut Vec<SqlValue>) -> String,
+    order: &str,
+    limit: usize,
+    offset: usize,
+) -> (String, Vec<SqlValue>) {
+    let mut params: Vec<SqlValue> = vec![org_id.to_owned().into(), module_id.to_owned().into()];
+    let condition = condition(&mut params);
+    let limit = param(&mut params, as_i64(limit));
+    let offset = param(&mut params, as_i64(offset));
     let sql = format!(
         "SELECT {RECORD_COLUMNS} FROM records
-         WHERE org_id = ?1 AND module_id = ?2
-           AND ((state = 'recycle_bin' AND ?3) OR (state = 'deleted' AND ?4))
-         ORDER BY modified_time DESC, CAST(id AS INTEGER) DESC LIMIT ?5 OFFSET ?6"
+         WHERE org_id = ?1 AND module_id = ?2 AND {condition}
+         ORDER BY {order} LIMIT {limit} OFFSET {offset}"
     );
-    query(
-        conn,
-        &sql,
-        vec![
-            org_id.to_owned().into(),
-            module_id.to_owned().into(),
-            i64::from(recycle).into(),
-            i64::from(permanent).into(),
-            as_i64(limit).into(),
-            as_i64(offset).into(),
-        ],
-    )
+    (sql, params)
 }
 
 fn query(
@@ -208,9 +218,7 @@ fn query(
     sql: &str,
     params: Vec<SqlValue>,
 ) -> Result<Vec<FullRecord>, StoreError> {
-    let mut statement = conn.prepare_cached(sql)?;
-    let found = statement.query_map(rusqlite::params_from_iter(params), full_record)?;
-    Ok(found.collect::<Result<_, _>>()?)
+    rows(conn, sql, rusqlite::params_from_iter(params), full_record)
 }
 
 fn as_i64(n: usize) -> i64 {

@@ -1,9 +1,9 @@
 //! SQL for CRM records (what invitations are checked against).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
-use super::row::from_row;
-use super::{StoreError, flag};
+use super::row::{from_row, row};
+use super::{Requester, StoreError, flag};
 
 /// A record, as invitation checks need it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,60 +58,55 @@ pub fn get_full(
     module_id: &str,
     id: &str,
 ) -> Result<Option<FullRecord>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT id, module_id, name, email, approval, gdpr_consent, state, data,
+    row(
+        conn,
+        "SELECT id, module_id, name, email, approval, gdpr_consent, state, data,
                     created_time, created_by, modified_time, modified_by
              FROM records WHERE org_id = ?1 AND module_id = ?2 AND id = ?3",
-        )?
-        .query_row(params![org_id, module_id, id], |row| {
+        params![org_id, module_id, id],
+        |row| {
             from_row!(row => FullRecord {
                 row: RecordRow {
                     id, module_id, name, email, approval, gdpr_consent: flag, state,
                 },
                 data, created_time, created_by, modified_time, modified_by,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
-/// A record to add through the Records API: approved, with consent, not deleted.
+/// A record as the Records API writes it (add: approved, with consent, not deleted; update: an
+/// active record's name, email and fields).
 #[derive(Debug, Clone, PartialEq)]
-pub struct NewRecord<'a> {
-    /// The org.
-    pub org_id: &'a str,
-    /// Its id (from the org's sequence).
+pub struct RecordWrite<'a> {
+    /// The org, who writes it, when.
+    pub by: Requester<'a>,
+    /// Its id (an added record's from the org's sequence).
     pub id: &'a str,
-    /// The module.
-    pub module_id: &'a str,
     /// Display name.
     pub name: &'a str,
     /// The email invitations go to.
     pub email: Option<&'a str>,
-    /// The fields, as a JSON object.
+    /// The fields, as a JSON object (an update's: the whole of them, merged by the caller).
     pub data: &'a str,
-    /// The CRM user adding it.
-    pub user_id: &'a str,
-    /// Now.
-    pub now: i64,
 }
 
-/// Adds a record.
-pub fn insert(conn: &Connection, new: &NewRecord<'_>) -> Result<(), StoreError> {
+/// Adds a record to a module.
+pub fn insert(conn: &Connection, module_id: &str, new: &RecordWrite<'_>) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO records (org_id, id, module_id, name, email, approval, gdpr_consent, state,
                              data, created_time, created_by, modified_time, modified_by)
          VALUES (?1, ?2, ?3, ?4, ?5, 'approved', 1, 'active', ?6, ?7, ?8, ?7, ?8)",
     )?
     .execute(params![
-        new.org_id,
+        new.by.org_id,
         new.id,
-        new.module_id,
+        module_id,
         new.name,
         new.email,
         new.data,
-        new.now,
-        new.user_id
+        new.by.now,
+        new.by.user_id
     ])?;
     Ok(())
 }
@@ -134,27 +129,8 @@ pub fn recycle(
         > 0)
 }
 
-/// New values of an active record's name, email and fields (the Records API's update).
-#[derive(Debug, Clone, PartialEq)]
-pub struct RecordUpdate<'a> {
-    /// The org.
-    pub org_id: &'a str,
-    /// The record.
-    pub id: &'a str,
-    /// Display name.
-    pub name: &'a str,
-    /// The email invitations go to.
-    pub email: Option<&'a str>,
-    /// The fields, as a JSON object (the whole of them, merged by the caller).
-    pub data: &'a str,
-    /// The CRM user changing it.
-    pub user_id: &'a str,
-    /// Now.
-    pub now: i64,
-}
-
 /// Changes an active record; `false` when there is none.
-pub fn update(conn: &Connection, change: &RecordUpdate<'_>) -> Result<bool, StoreError> {
+pub fn update(conn: &Connection, change: &RecordWrite<'_>) -> Result<bool, StoreError> {
     Ok(conn
         .prepare_cached(
             "UPDATE records SET name = ?3, email = ?4, data = ?5, modified_time = ?6,
@@ -162,13 +138,13 @@ pub fn update(conn: &Connection, change: &RecordUpdate<'_>) -> Result<bool, Stor
              WHERE org_id = ?1 AND id = ?2 AND state = 'active'",
         )?
         .execute(params![
-            change.org_id,
+            change.by.org_id,
             change.id,
             change.name,
             change.email,
             change.data,
-            change.now,
-            change.user_id
+            change.by.now,
+            change.by.user_id
         ])?
         > 0)
 }

@@ -1,12 +1,13 @@
 //! Row mappers: [`from_row!`] builds a struct from a result row's columns, read in the order the
 //! struct's fields are written, so a mapper lists field names instead of column numbers.
 //!
-//! [`rows`] collects every row of a query through such a mapper.
+//! [`rows`] collects every row of a query through such a mapper; [`row`] reads the one row a
+//! query may answer.
 //!
 //! The columns must be in the order of the SELECT list the mapper reads: keep each SELECT next
 //! to its mapper. A column read into the wrong field is a silent bug that only the tests catch.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::StoreError;
 
@@ -20,6 +21,17 @@ pub(crate) fn rows<T>(
     let mut statement = conn.prepare_cached(sql)?;
     let found = statement.query_map(args, map)?;
     Ok(found.collect::<Result<_, _>>()?)
+}
+
+/// The first row `sql` answers for `args`, mapped through `map`, or `None` when it answers
+/// none (the statement is cached).
+pub(crate) fn row<T>(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+    map: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>, StoreError> {
+    Ok(conn.prepare_cached(sql)?.query_row(args, map).optional()?)
 }
 
 /// Reads a row's columns one after the other (what [`from_row!`] expands to).

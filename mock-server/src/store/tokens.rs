@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::row::from_row;
+use super::row::{from_row, row};
 use super::{StoreError, flag};
 
 /// Who an access token acts for, with everything authorisation needs.
@@ -28,17 +28,17 @@ pub struct AccessGrant {
 
 /// Looks up an access token.
 pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT t.org_id, t.user_id, t.scopes, t.expires_at, p.manage_portal,
+    row(
+        conn,
+        "SELECT t.org_id, t.user_id, t.scopes, t.expires_at, p.manage_portal,
                     p.manage_portal_users, o.sandbox, o.clock_fixed, o.clock_shift
              FROM tokens t
              JOIN orgs o ON o.id = t.org_id
              LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
              LEFT JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
              WHERE t.token = ?1 AND t.kind = 'access'",
-        )?
-        .query_row([token], |row| {
+        [token],
+        |row| {
             // A user without a profile has neither permission.
             let permission = |value: Option<i64>| flag(value.unwrap_or(0));
             from_row!(row => AccessGrant {
@@ -46,8 +46,8 @@ pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, Sto
                 manage_portal: permission, manage_portal_users: permission,
                 sandbox: flag, clock: (_, _),
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// A refresh or grant token, as the token endpoint needs it.
@@ -73,25 +73,27 @@ pub fn client_token(
     token: &str,
     kind: &str,
 ) -> Result<Option<ClientToken>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT org_id, user_id, client_id, scopes, redirect_uri, expires_at
+    row(
+        conn,
+        "SELECT org_id, user_id, client_id, scopes, redirect_uri, expires_at
              FROM tokens WHERE token = ?1 AND kind = ?2",
-        )?
-        .query_row(params![token, kind], |row| {
+        params![token, kind],
+        |row| {
             from_row!(row => ClientToken {
                 org_id, user_id, client_id, scopes: split_scopes, redirect_uri, expires_at,
             })
-        })
-        .optional()?)
+        },
+    )
 }
 
 /// A client's secret, if the client exists.
 pub fn client_secret(conn: &Connection, client_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT client_secret FROM oauth_clients WHERE client_id = ?1")?
-        .query_row([client_id], |row| row.get(0))
-        .optional()?)
+    row(
+        conn,
+        "SELECT client_secret FROM oauth_clients WHERE client_id = ?1",
+        [client_id],
+        |row| row.get(0),
+    )
 }
 
 /// An OAuth client as registered: its id, secret and redirect URI.
@@ -122,15 +124,12 @@ pub fn client(
     conn: &Connection,
     client_id: &str,
 ) -> Result<Option<ClientRegistration>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT client_id, client_secret, redirect_uri FROM oauth_clients WHERE client_id = ?1",
-        )?
-        .query_row(
-            [client_id],
-            |row| from_row!(row => ClientRegistration { client_id, client_secret, redirect_uri }),
-        )
-        .optional()?)
+    row(
+        conn,
+        "SELECT client_id, client_secret, redirect_uri FROM oauth_clients WHERE client_id = ?1",
+        [client_id],
+        |row| from_row!(row => ClientRegistration { client_id, client_secret, redirect_uri }),
+    )
 }
 
 /// A token to insert.
@@ -184,14 +183,14 @@ pub fn delete(conn: &Connection, token: &str, kind: &str) -> Result<bool, StoreE
 
 /// The first admin user of an org (a user whose profile has both portal permissions).
 pub fn admin_user(conn: &Connection, org_id: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT u.id FROM users u JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
+    row(
+        conn,
+        "SELECT u.id FROM users u JOIN profiles p ON p.org_id = u.org_id AND p.id = u.profile_id
              WHERE u.org_id = ?1 AND p.manage_portal = 1 AND p.manage_portal_users = 1
-             ORDER BY u.rowid LIMIT 1")?
-.query_row([org_id],
-            |row| row.get(0),
-        )
-        .optional()?)
+             ORDER BY u.rowid LIMIT 1",
+        [org_id],
+        |row| row.get(0),
+    )
 }
 
 fn split_scopes(text: String) -> Vec<String> {
@@ -203,10 +202,12 @@ fn split_scopes(text: String) -> Vec<String> {
 
 /// The org a token (of any kind) belongs to.
 pub fn org_of(conn: &Connection, token: &str) -> Result<Option<String>, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT org_id FROM tokens WHERE token = ?1")?
-        .query_row([token], |row| row.get(0))
-        .optional()?)
+    row(
+        conn,
+        "SELECT org_id FROM tokens WHERE token = ?1",
+        [token],
+        |row| row.get(0),
+    )
 }
 
 /// Whether a token's user is a client-portal user of its org (a portal user's personality id)

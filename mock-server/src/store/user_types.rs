@@ -3,8 +3,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::portals::UserRef;
-use super::row::rows;
-use super::{StoreError, flag};
+use super::row::{row, rows};
+use super::{Requester, StoreError, flag};
 
 /// A user type as the API shows it, with its user counts (computed, never stored).
 #[derive(Debug, Clone, PartialEq)]
@@ -85,10 +85,12 @@ pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<UserTypeRow>, StoreEr
 
 /// One user type.
 pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<UserTypeRow>, StoreError> {
-    Ok(conn
-        .prepare_cached(&format!("{SELECT} WHERE t.org_id = ?1 AND t.id = ?2"))?
-        .query_row(params![org_id, id], row_to_user_type)
-        .optional()?)
+    row(
+        conn,
+        &format!("{SELECT} WHERE t.org_id = ?1 AND t.id = ?2"),
+        params![org_id, id],
+        row_to_user_type,
+    )
 }
 
 /// A user type's personality module id and whether it is the default type, without counting
@@ -98,12 +100,12 @@ pub fn personality(
     org_id: &str,
     id: &str,
 ) -> Result<Option<(String, bool)>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2",
-        )?
-        .query_row(params![org_id, id], |row| Ok((row.get(0)?, flag(row.get(1)?))))
-        .optional()?)
+    row(
+        conn,
+        "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2",
+        params![org_id, id],
+        |row| Ok((row.get(0)?, flag(row.get(1)?))),
+    )
 }
 
 /// The module configurations of a user type, in order: (module id, configuration JSON).
@@ -234,8 +236,8 @@ fn insert_modules(
 /// A user type to create.
 #[derive(Debug, Clone)]
 pub struct NewUserType<'a> {
-    /// The org.
-    pub org_id: &'a str,
+    /// The org, who creates it, when.
+    pub by: Requester<'a>,
     /// Name.
     pub name: &'a str,
     /// The personality module's id.
@@ -246,10 +248,6 @@ pub struct NewUserType<'a> {
     pub active: bool,
     /// The default `Client Portal` type.
     pub is_default: bool,
-    /// Creator.
-    pub user_id: &'a str,
-    /// Unix seconds.
-    pub now: i64,
     /// Module configurations, in order: (module id, configuration JSON).
     pub modules: &'a [(String, String)],
 }
@@ -257,7 +255,7 @@ pub struct NewUserType<'a> {
 /// Creates a user type with its module configurations; answers the id it took from the org's
 /// sequence.
 pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<String, StoreError> {
-    let id = super::orgs::next_id(conn, new.org_id)?;
+    let id = super::orgs::next_id(conn, new.by.org_id)?;
     conn.prepare_cached(
         "INSERT INTO user_types (org_id, id, name, personality_module_id, invitation_field_id,
                                  active, is_default, created_time, created_by, modified_time,
@@ -265,17 +263,17 @@ pub fn insert(conn: &Connection, new: &NewUserType<'_>) -> Result<String, StoreE
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
     )?
     .execute(params![
-        new.org_id,
+        new.by.org_id,
         id,
         new.name,
         new.personality_module_id,
         new.invitation_field_id,
         new.active,
         new.is_default,
-        new.now,
-        new.user_id
+        new.by.now,
+        new.by.user_id
     ])?;
-    insert_modules(conn, new.org_id, &id, new.modules)?;
+    insert_modules(conn, new.by.org_id, &id, new.modules)?;
     Ok(id)
 }
 
@@ -286,14 +284,12 @@ pub fn module_and_field(
     module: &str,
     field: &str,
 ) -> Result<Option<(String, Option<String>)>, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT m.id, (SELECT f.id FROM fields f WHERE f.org_id = m.org_id
+    row(
+        conn,
+        "SELECT m.id, (SELECT f.id FROM fields f WHERE f.org_id = m.org_id
                                                       AND f.module_id = m.id AND f.api_name = ?3)
              FROM modules m WHERE m.org_id = ?1 AND m.api_name = ?2",
-        )?
-        .query_row(params![org_id, module, field], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?)
+        params![org_id, module, field],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
 }

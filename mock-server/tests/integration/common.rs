@@ -148,6 +148,11 @@ impl TestServer {
         }
     }
 
+    /// A control-plane call (no token) with a body.
+    pub fn control(&self, method: &str, path: &str, body: &str) -> Reply {
+        self.call(method, path, None, Some(body))
+    }
+
     pub fn get(&self, path: &str, token: &str) -> Reply {
         self.call("GET", path, Some(token), None)
     }
@@ -243,6 +248,17 @@ pub fn agent() -> ureq::Agent {
         .into()
 }
 
+/// A GET to a spawned binary with the zylker admin's token: the status and the body.
+pub fn get_as_admin(url: &str) -> (u16, String) {
+    let mut response = agent()
+        .get(url)
+        .header("Authorization", format!("Zoho-oauthtoken {ADMIN}"))
+        .call()
+        .unwrap();
+    let body = response.body_mut().read_to_string().unwrap();
+    (response.status().as_u16(), body)
+}
+
 /// Spawns the `portals-mock` binary on 127.0.0.1, port 0, with `args` (stdout piped; stderr as
 /// given) and answers it with the base URL it printed first.
 pub fn spawn_mock(args: &[&str], stderr: std::process::Stdio) -> (std::process::Child, String) {
@@ -276,4 +292,85 @@ pub fn terminate(child: &mut std::process::Child, within: Duration) -> std::proc
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// A new org from a built-in fixture (`POST /__mock/orgs`): its answer (`org_id`,
+/// `access_token`, …).
+#[track_caller]
+pub fn new_org(server: &TestServer, fixture: &str) -> serde_json::Value {
+    let reply = server.control(
+        "POST",
+        "/__mock/orgs",
+        &format!(r#"{{"fixture":"{fixture}"}}"#),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.json()
+}
+
+/// The `code` of an error answer: top level, or in the first item of the resource's array.
+#[track_caller]
+pub fn code(reply: &Reply) -> String {
+    let body = reply.json();
+    if let Some(code) = body["code"].as_str() {
+        return code.to_owned();
+    }
+    body.as_object()
+        .and_then(|object| object.values().find_map(|v| v.as_array()))
+        .and_then(|items| items.first())
+        .and_then(|item| item["code"].as_str())
+        .unwrap_or_else(|| panic!("no code in {}", reply.body))
+        .to_owned()
+}
+
+/// Any documented answer: a 204 without a body, or JSON, with a Zoho `code` when it is an
+/// error; never a 500.
+#[track_caller]
+pub fn assert_documented(reply: &Reply) {
+    assert_ne!(reply.status, 500, "{}", reply.body);
+    if reply.status == 204 {
+        assert_eq!(reply.body, "");
+        return;
+    }
+    assert_eq!(reply.content_type.as_deref(), Some(JSON), "{}", reply.body);
+    if reply.status >= 400 {
+        code(reply);
+    }
+}
+
+/// A GET with an odd query: answered 200, 204 or 400, and documented.
+#[track_caller]
+pub fn assert_odd_query_answered(server: &TestServer, path: &str, query: &str) {
+    let reply = server.get(&format!("{path}{query}"), ADMIN);
+    assert!(
+        matches!(reply.status, 200 | 204 | 400),
+        "{query}: {} {}",
+        reply.status,
+        reply.body
+    );
+    assert_documented(&reply);
+}
+
+/// How many of the org's requests match a pattern (`POST /__mock/orgs/{org}/requests/count`):
+/// the answer (`count`, and `near_misses` when none does).
+pub fn count_requests(server: &TestServer, org: &str, pattern: &str) -> Reply {
+    server.control(
+        "POST",
+        &format!("/__mock/orgs/{org}/requests/count"),
+        pattern,
+    )
+}
+
+/// Every org the control plane lists (`GET /__mock/orgs`), in its order.
+pub fn orgs(server: &TestServer) -> Vec<serde_json::Value> {
+    let listed = server.call("GET", "/__mock/orgs", None, None).json();
+    listed["orgs"].as_array().unwrap().clone()
+}
+
+/// An empty directory of this test's own under the system's temporary one
+/// (`portals-mock-{name}-{pid}`, emptied first).
+pub fn fresh_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("portals-mock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }

@@ -90,14 +90,10 @@ fn race(f: impl Fn(usize, &ureq::Agent) -> (u16, String) + Sync) -> BTreeMap<(u1
 }
 
 fn new_org(server: &TestServer, fixture: &str) -> String {
-    let reply = server.call(
-        "POST",
-        "/__mock/orgs",
-        None,
-        Some(&format!(r#"{{"fixture":"{fixture}"}}"#)),
-    );
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.json()["access_token"].as_str().unwrap().to_owned()
+    crate::common::new_org(server, fixture)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 #[test]
@@ -136,9 +132,7 @@ fn many_clients_creating_the_same_portal_name_in_fresh_orgs_one_wins() {
 
 #[test]
 fn with_a_file_database_racing_clients_see_one_winner_and_never_a_locked_database() {
-    let dir = std::env::temp_dir().join(format!("portals-mock-concurrency-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::fresh_dir("concurrency");
     let store = Store::open(&dir.join("mock.sqlite"), FixtureSet::embedded().unwrap()).unwrap();
     let server = start_with_store(
         store,

@@ -37,21 +37,16 @@ fn unknown_control_routes_answer_the_control_planes_error_naming_the_route() {
 #[test]
 fn bad_control_plane_bodies_name_the_route_or_the_key() {
     let server = start();
-    let not_json = server.call("PUT", "/__mock/orgs/zylker/clock", None, Some("{nope"));
+    let not_json = server.control("PUT", "/__mock/orgs/zylker/clock", "{nope");
     let message = control_error(&not_json, 400, "BAD_REQUEST");
     assert!(
         message.contains("PUT /__mock/orgs/zylker/clock"),
         "{message}"
     );
-    let unknown_key = server.call(
-        "PUT",
-        "/__mock/orgs/zylker/limits",
-        None,
-        Some(r#"{"credit":5}"#),
-    );
+    let unknown_key = server.control("PUT", "/__mock/orgs/zylker/limits", r#"{"credit":5}"#);
     let message = control_error(&unknown_key, 400, "BAD_REQUEST");
     assert!(message.contains("\"credit\""), "{message}");
-    let bad_fault = server.call("POST", "/__mock/faults", None, Some(r#"{"latency":5}"#));
+    let bad_fault = server.control("POST", "/__mock/faults", r#"{"latency":5}"#);
     let message = control_error(&bad_fault, 400, "BAD_FAULT");
     assert!(message.contains("\"latency\""), "{message}");
 }
@@ -67,11 +62,10 @@ fn the_clock_tells_a_command_line_clock_is_fixed() {
     assert_eq!(clock["server_fixed"], true);
     assert_eq!(clock["now"], "2023-03-01T10:00:00+05:30");
     // The org's own instant wins, and says so; back to the server's clock, still fixed.
-    server.call(
+    server.control(
         "PUT",
         "/__mock/orgs/zylker/clock",
-        None,
-        Some(r#"{"now":"2024-01-01T00:00:00Z"}"#),
+        r#"{"now":"2024-01-01T00:00:00Z"}"#,
     );
     let own = server
         .call("GET", "/__mock/orgs/zylker/clock", None, None)
@@ -105,28 +99,25 @@ fn production_is_refused_with_a_reason_under_a_sandbox_server() {
             ..Config::default()
         },
     );
-    let refused = server.call(
+    let refused = server.control(
         "PUT",
         "/__mock/orgs/zylker/environment",
-        None,
-        Some(r#"{"environment":"production"}"#),
+        r#"{"environment":"production"}"#,
     );
     let message = control_error(&refused, 409, "ENVIRONMENT_LOCKED");
     assert!(message.contains("--environment sandbox"), "{message}");
-    let sandbox = server.call(
+    let sandbox = server.control(
         "PUT",
         "/__mock/orgs/zylker/environment",
-        None,
-        Some(r#"{"environment":"sandbox"}"#),
+        r#"{"environment":"sandbox"}"#,
     );
     assert_eq!(sandbox.status, 200);
     // Without the flag, production is a plain switch.
     let open = start();
-    let production = open.call(
+    let production = open.control(
         "PUT",
         "/__mock/orgs/zylker/environment",
-        None,
-        Some(r#"{"environment":"production"}"#),
+        r#"{"environment":"production"}"#,
     );
     assert_eq!(production.json()["environment"], "production");
 }
@@ -141,7 +132,7 @@ fn a_control_plane_body_too_large_is_answered_in_the_control_planes_shape() {
         },
     );
     let big = format!(r#"{{"fixture":"{}"}}"#, "b".repeat(200));
-    let reply = server.call("POST", "/__mock/orgs", None, Some(&big));
+    let reply = server.control("POST", "/__mock/orgs", &big);
     let message = control_error(&reply, 413, "BODY_TOO_LARGE");
     assert!(message.contains("POST /__mock/orgs"), "{message}");
     // The API keeps Zoho's answer.

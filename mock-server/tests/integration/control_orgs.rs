@@ -8,13 +8,11 @@ use crate::common::{ADMIN, TestServer, start};
 const PORTALS: &str = "/crm/v8/settings/portals";
 
 fn create(server: &TestServer, body: Value) -> crate::common::Reply {
-    server.call("POST", "/__mock/orgs", None, Some(&body.to_string()))
+    server.control("POST", "/__mock/orgs", &body.to_string())
 }
 
 fn org_ids(server: &TestServer) -> Vec<String> {
-    server.call("GET", "/__mock/orgs", None, None).json()["orgs"]
-        .as_array()
-        .unwrap()
+    crate::common::orgs(server)
         .iter()
         .map(|org| org["org_id"].as_str().unwrap().to_owned())
         .collect()
@@ -69,11 +67,10 @@ fn a_server_reset_puts_every_org_back_and_forgets_the_runs_traces() {
         r#"{"portals":[{"name":"Renamed"}]}"#,
     );
     server.call("DELETE", "/__mock/orgs/trial", None, None);
-    server.call(
+    server.control(
         "POST",
         "/__mock/faults",
-        None,
-        Some(r#"{"url_path":"/nowhere","latency_ms":1}"#),
+        r#"{"url_path":"/nowhere","latency_ms":1}"#,
     );
     let reset = server.call("POST", "/__mock/reset", None, None);
     assert_eq!(reset.status, 200, "{}", reset.body);

@@ -1,18 +1,18 @@
 //! The control plane: isolated orgs from fixtures, and reset.
 
-use crate::common::{ADMIN, start, start_with};
+use crate::common::{ADMIN, new_org, orgs, start, start_with};
 use portals_mock::{Clock, Config, ControlPlane};
 
 #[test]
 fn a_created_org_is_isolated_and_its_token_selects_it() {
     let server = start();
     // Arrange: two orgs from the blank fixture.
-    let first = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    let first = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(first.status, 201, "{}", first.body);
     assert_eq!(first.content_type.as_deref(), Some(crate::common::JSON));
     let first = first.json();
     let second = server
-        .call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#))
+        .control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#)
         .json();
     assert_ne!(first["org_id"], second["org_id"]);
     let first_token = first["access_token"].as_str().unwrap();
@@ -43,13 +43,8 @@ fn a_created_org_is_isolated_and_its_token_selects_it() {
     );
     assert_eq!(taken.json()["portals"][0]["code"], "ALREADY_USED");
     // The list shows them all.
-    let orgs = server.call("GET", "/__mock/orgs", None, None).json();
-    let ids: Vec<&str> = orgs["orgs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["org_id"].as_str().unwrap())
-        .collect();
+    let orgs = orgs(&server);
+    let ids: Vec<&str> = orgs.iter().map(|o| o["org_id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
         ["blank", "blank-1", "blank-2", "crowded", "trial", "zylker"]
@@ -59,14 +54,7 @@ fn a_created_org_is_isolated_and_its_token_selects_it() {
 #[test]
 fn a_copy_of_zylker_keeps_the_fixture_portal_name() {
     let server = start();
-    let org = server
-        .call(
-            "POST",
-            "/__mock/orgs",
-            None,
-            Some(r#"{"fixture":"zylker"}"#),
-        )
-        .json();
+    let org = new_org(&server, "zylker");
     let token = org["access_token"].as_str().unwrap();
     let portals = server.get("/crm/v8/settings/portals", token).json();
     assert_eq!(portals["portals"][0]["name"], "ZylkerAutos");
@@ -76,7 +64,7 @@ fn a_copy_of_zylker_keeps_the_fixture_portal_name() {
 fn reset_restores_the_fixture_and_keeps_the_org_token_working() {
     let server = start();
     let org = server
-        .call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#))
+        .control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#)
         .json();
     let org_id = org["org_id"].as_str().unwrap();
     let token = org["access_token"].as_str().unwrap();
@@ -102,13 +90,13 @@ fn reset_restores_the_fixture_and_keeps_the_org_token_working() {
 #[test]
 fn control_plane_errors_name_the_problem() {
     let server = start();
-    let unknown = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"nope"}"#));
+    let unknown = server.control("POST", "/__mock/orgs", r#"{"fixture":"nope"}"#);
     assert_eq!(unknown.status, 400);
     assert_eq!(
         unknown.body,
         r#"{"error":{"code":"UNKNOWN_FIXTURE","message":"no fixture named \"nope\"; known: blank, crowded, trial, zylker"}}"#
     );
-    let bad = server.call("POST", "/__mock/orgs", None, Some("{"));
+    let bad = server.control("POST", "/__mock/orgs", "{");
     assert_eq!(bad.status, 400);
     let missing = server.call("POST", "/__mock/orgs/nope/reset", None, None);
     assert_eq!(missing.status, 404);
@@ -127,7 +115,7 @@ fn a_disabled_control_plane_is_an_unknown_path() {
             ..Config::default()
         },
     );
-    let reply = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    let reply = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json()["code"], "INVALID_URL_PATTERN");
 }
@@ -186,14 +174,11 @@ fn every_control_plane_body_refuses_a_key_it_does_not_know_and_names_it() {
             "{method} {path}"
         );
     }
-    let orgs = server.call("GET", "/__mock/orgs", None, None).json();
+    let orgs = orgs(&server);
     assert!(
-        orgs["orgs"]
-            .as_array()
-            .unwrap()
-            .iter()
+        orgs.iter()
             .all(|o| o["fixture"] != "blank" || o["org_id"] == "blank"),
-        "an org was created: {orgs}"
+        "an org was created: {orgs:?}"
     );
     let clock = server
         .call("GET", "/__mock/orgs/blank/clock", None, None)

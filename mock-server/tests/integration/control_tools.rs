@@ -2,24 +2,27 @@
 //! request journal (with redaction), verification with near misses, faults, the per-org clock,
 //! API limits, the sandbox environment, snapshots, and who may use it.
 
-use crate::common::{ADMIN, BLANK, start, start_with};
+use crate::common::{ADMIN, BLANK, count_requests, start, start_with};
 use portals_mock::{Clock, Config, ControlPlane};
 use serde_json::{Value, json};
 
 const PORTALS: &str = "/crm/v8/settings/portals";
 
 fn new_org(server: &crate::common::TestServer, fixture: &str) -> (String, String) {
-    let created = server
-        .call(
-            "POST",
-            "/__mock/orgs",
-            None,
-            Some(&format!(r#"{{"fixture":"{fixture}"}}"#)),
-        )
-        .json();
+    let created = crate::common::new_org(server, fixture);
     (
         created["org_id"].as_str().unwrap().to_owned(),
         created["access_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// The org's journal (`GET /__mock/orgs/{org}/requests` with `query`, which may be empty).
+fn journal(server: &crate::common::TestServer, org: &str, query: &str) -> Value {
+    control(
+        server,
+        "GET",
+        &format!("/__mock/orgs/{org}/requests{query}"),
+        json!(null),
     )
 }
 
@@ -105,12 +108,7 @@ fn two_orgs_used_in_parallel_see_only_their_own_data_and_requests() {
     let portal_b = server.get(PORTALS, &token_b).json();
     assert_eq!(portal_a["portals"][0]["name"], "ParallelA0");
     assert_eq!(portal_b["portals"][0]["name"], "ParallelB0");
-    let journal_a = control(
-        &server,
-        "GET",
-        &format!("/__mock/orgs/{a}/requests"),
-        json!(null),
-    );
+    let journal_a = journal(&server, &a, "");
     let requests = journal_a["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 6);
     assert!(requests.iter().all(|r| r["org_id"] == a.as_str()));
@@ -119,12 +117,7 @@ fn two_orgs_used_in_parallel_see_only_their_own_data_and_requests() {
             .iter()
             .all(|r| !r["body"].to_string().contains("ParallelB"))
     );
-    let journal_b = control(
-        &server,
-        "GET",
-        &format!("/__mock/orgs/{b}/requests"),
-        json!(null),
-    );
+    let journal_b = journal(&server, &b, "");
     assert_eq!(journal_b["requests"].as_array().unwrap().len(), 6);
 }
 
@@ -144,7 +137,7 @@ fn the_journal_records_each_exchange_and_never_a_secret() {
     for secret in [BLANK, "mocksecret", "1000.zylker.refresh", issued.as_str()] {
         assert!(!all.body.contains(secret), "{secret} leaked: {}", all.body);
     }
-    let blank = control(&server, "GET", "/__mock/orgs/blank/requests", json!(null));
+    let blank = journal(&server, "blank", "");
     let requests = blank["requests"].as_array().unwrap();
     assert_eq!(requests.len(), 2);
     let create = &requests[0];
@@ -161,26 +154,20 @@ fn the_journal_records_each_exchange_and_never_a_secret() {
     assert_eq!(create["status"], 200);
     assert_eq!(create["response"]["portals"][0]["code"], "SUCCESS");
     assert_eq!(requests[1]["status"], 400);
-    let zylker = control(&server, "GET", "/__mock/orgs/zylker/requests", json!(null));
+    let zylker = journal(&server, "zylker", "");
     let token_call = &zylker["requests"][0];
     assert_eq!(token_call["path"], "/oauth/v2/token");
     assert_eq!(token_call["body"]["client_secret"], "[REDACTED]");
     assert_eq!(token_call["response"]["access_token"], "[REDACTED]");
     // Filters, then clearing.
-    let failed = control(
+    let failed = journal(
         &server,
-        "GET",
-        "/__mock/orgs/blank/requests?status=400&method=get&path_pattern=Nowhere",
-        json!(null),
+        "blank",
+        "?status=400&method=get&path_pattern=Nowhere",
     );
     assert_eq!(failed["requests"].as_array().unwrap().len(), 1);
     let since = requests[0]["seq"].as_u64().unwrap();
-    let later = control(
-        &server,
-        "GET",
-        &format!("/__mock/orgs/blank/requests?since={since}"),
-        json!(null),
-    );
+    let later = journal(&server, "blank", &format!("?since={since}"));
     assert_eq!(later["requests"].as_array().unwrap().len(), 1);
     let bad = server.call("GET", "/__mock/requests?path_pattern=(", None, None);
     assert_eq!(bad.status, 400);
@@ -193,12 +180,9 @@ fn the_journal_records_each_exchange_and_never_a_secret() {
         )["cleared"],
         2
     );
+    assert_eq!(journal(&server, "blank", "")["requests"], json!([]));
     assert_eq!(
-        control(&server, "GET", "/__mock/orgs/blank/requests", json!(null))["requests"],
-        json!([])
-    );
-    assert_eq!(
-        control(&server, "GET", "/__mock/orgs/zylker/requests", json!(null))["requests"]
+        journal(&server, "zylker", "")["requests"]
             .as_array()
             .unwrap()
             .len(),
@@ -234,31 +218,20 @@ fn verification_counts_matches_or_shows_the_near_misses() {
     let server = start();
     server.post(PORTALS, BLANK, r#"{"portals":[{"name":"VerifyPortal"}]}"#);
     server.get("/crm/v8/settings/portals/VerifyPortal", BLANK);
-    let count = control(
-        &server,
-        "POST",
-        "/__mock/orgs/blank/requests/count",
-        json!({"method": "POST", "url_path": PORTALS, "body_contains": "VerifyPortal"}),
+    let count = |pattern: Value| count_requests(&server, "blank", &pattern.to_string()).json();
+    assert_eq!(
+        count(json!({"method": "POST", "url_path": PORTALS, "body_contains": "VerifyPortal"})),
+        json!({"count": 1})
     );
-    assert_eq!(count, json!({"count": 1}));
-    let miss = control(
-        &server,
-        "POST",
-        "/__mock/orgs/blank/requests/count",
-        json!({"method": "PUT", "url_path_pattern": "^/crm/v8/settings/portals/[A-Za-z]+$"}),
-    );
+    let miss =
+        count(json!({"method": "PUT", "url_path_pattern": "^/crm/v8/settings/portals/[A-Za-z]+$"}));
     assert_eq!(miss["count"], 0);
     assert_eq!(miss["near_misses"][0]["request"]["method"], "GET");
     assert_eq!(
         miss["near_misses"][0]["differences"],
         json!(["method: expected PUT, was GET"])
     );
-    let bad = server.call(
-        "POST",
-        "/__mock/orgs/blank/requests/count",
-        None,
-        Some(r#"{"verb":"GET"}"#),
-    );
+    let bad = count_requests(&server, "blank", r#"{"verb":"GET"}"#);
     assert_eq!(bad.status, 400);
     assert!(bad.body.contains("unknown key"), "{}", bad.body);
 }
@@ -323,7 +296,7 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         .header("Authorization", format!("Zoho-oauthtoken {ADMIN}"))
         .call();
     assert!(outcome.is_err(), "{outcome:?}");
-    let journal = control(&server, "GET", "/__mock/orgs/zylker/requests", json!(null));
+    let journal = journal(&server, "zylker", "");
     let last = journal["requests"]
         .as_array()
         .unwrap()
@@ -338,12 +311,7 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         control(&server, "DELETE", "/__mock/orgs/blank/faults", json!(null))["removed"],
         2
     );
-    let bad = server.call(
-        "POST",
-        "/__mock/faults",
-        None,
-        Some(r#"{"error":{"code":"NOPE"}}"#),
-    );
+    let bad = server.control("POST", "/__mock/faults", r#"{"error":{"code":"NOPE"}}"#);
     assert_eq!(bad.status, 400);
 }
 
@@ -404,11 +372,10 @@ fn the_org_clock_drives_timestamps_token_expiry_and_invitation_expiry() {
     let back = control(&server, "DELETE", "/__mock/orgs/zylker/clock", json!(null));
     assert_eq!(back["fixed"], false);
     assert_eq!(back["shift_seconds"], 0);
-    let bad = server.call(
+    let bad = server.control(
         "POST",
         "/__mock/orgs/zylker/clock/advance",
-        None,
-        Some(r#"{"by":"3w"}"#),
+        r#"{"by":"3w"}"#,
     );
     assert_eq!(bad.status, 400);
 }
@@ -602,56 +569,4 @@ fn the_admin_token_opens_the_control_plane_and_off_closes_it() {
         },
     );
     assert_eq!(off.call("GET", "/__mock/requests", None, None).status, 404);
-}
-
-/// `GET /__mock/orgs/{id}/check`: 200 with no violations on a sound org, 409 naming every broken
-/// row once another writer (here, raw SQL on the database file with keys off) corrupts it, 404
-/// for an unknown org, and the control plane's 400 for another method.
-#[test]
-fn the_state_check_names_what_is_broken() {
-    let dir = std::env::temp_dir().join(format!("portals-mock-check-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("mock.sqlite");
-    let store =
-        portals_mock::Store::open(&path, portals_mock::FixtureSet::embedded().unwrap()).unwrap();
-    let server = crate::common::start_with_store(store, Clock::real(), Config::default());
-
-    let sound = server.call("GET", "/__mock/orgs/zylker/check", None, None);
-    assert_eq!(sound.status, 200, "{}", sound.body);
-    assert_eq!(
-        sound.json(),
-        json!({ "org_id": "zylker", "ok": true, "violations": [] })
-    );
-
-    let raw = rusqlite::Connection::open(&path).unwrap();
-    raw.busy_timeout(std::time::Duration::from_secs(5)).unwrap();
-    raw.execute_batch(
-        "PRAGMA foreign_keys = OFF;
-         UPDATE portal_users SET user_type_id = '1306462000000000042'
-         WHERE org_id = 'zylker' AND personality_id = '1306462000000659009';
-         UPDATE user_types SET is_default = 0 WHERE org_id = 'zylker';",
-    )
-    .unwrap();
-    let broken = server.call("GET", "/__mock/orgs/zylker/check", None, None);
-    assert_eq!(broken.status, 409, "{}", broken.body);
-    let body = broken.json();
-    assert_eq!(body["ok"], false);
-    let text = body["violations"].to_string();
-    assert!(
-        text.contains("portal_users row (org_id='zylker', personality_id='1306462000000659009')")
-            && text.contains("one_default_type"),
-        "{text}"
-    );
-    // Other orgs are not concerned.
-    let other = server.call("GET", "/__mock/orgs/blank/check", None, None);
-    assert_eq!(other.status, 200, "{}", other.body);
-
-    let unknown = server.call("GET", "/__mock/orgs/nowhere/check", None, None);
-    assert_eq!(unknown.status, 404, "{}", unknown.body);
-    assert!(unknown.body.contains("UNKNOWN_ORG"), "{}", unknown.body);
-    let wrong_method = server.call("POST", "/__mock/orgs/zylker/check", None, None);
-    assert_eq!(wrong_method.status, 405, "{}", wrong_method.body);
-    drop(server);
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -95,9 +95,7 @@ fn integrity_check(db: &Path) {
 
 #[test]
 fn every_acknowledged_write_survives_sigkill_and_the_file_stays_sound() {
-    let dir = std::env::temp_dir().join(format!("portals-mock-crash-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::common::fresh_dir("crash");
     let db = dir.join("mock.sqlite");
     let mut all_acked: Vec<Acked> = Vec::new();
     // Kill moments, in milliseconds after the workload starts: spread, and repeatable.

@@ -61,7 +61,7 @@ fn a_name_given_twice_a_broken_file_and_a_missing_directory_name_the_real_path()
     assert!(twice.contains(&format!("{SEED}/")), "{twice}");
     assert!(twice.contains("--only-fixtures"), "{twice}");
     // A file with a typo: its path on disk, not fixtures/seed/….
-    let dir = std::env::temp_dir().join(format!("portals-mock-fixtures-{}", std::process::id()));
+    let dir = crate::common::fresh_dir("fixtures");
     std::fs::create_dir_all(dir.join("orgs")).unwrap();
     let mut org: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(format!("{EXAMPLES}/orgs/minimal.json")).unwrap(),

@@ -329,7 +329,7 @@ fn an_org_made_with_manual_jobs_is_left_alone_by_the_worker_until_jobs_run() {
     );
     let create = |jobs: &str| {
         let body = json!({"fixture": "zylker", "jobs": jobs}).to_string();
-        server.call("POST", "/__mock/orgs", None, Some(&body))
+        server.control("POST", "/__mock/orgs", &body)
     };
     let refused = create("sometimes");
     assert_eq!(refused.status, 400, "{}", refused.body);

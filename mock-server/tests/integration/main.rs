@@ -6,6 +6,7 @@ mod admin_listener; // --admin-bind: the control plane alone on a second address
 mod bad_input; // malformed and mistyped bodies, odd paths and headers: documented errors only
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod concurrency; // many clients at once: one winner, no lost updates, consistent counts
+mod control_check; // /__mock/orgs/{id}/check: sound, corrupted by another writer, unknown
 mod control_dashboard; // GET /__mock/ui and its assets, GET /__mock/orgs/{id}/summary
 mod control_errors; // the control plane's error shape, clock truth, environment refusal
 mod control_health; // GET /__mock/health in every control-plane mode; `portals-mock health`

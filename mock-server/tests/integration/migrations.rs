@@ -18,13 +18,7 @@ use rusqlite::Connection;
 const V1_SAMPLE: &str = include_str!("data/v1_sample.sql");
 
 fn temp_db(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "portals-mock-migrations-{}-{name}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("mock.sqlite")
+    crate::common::fresh_dir(&format!("migrations-{name}")).join("mock.sqlite")
 }
 
 fn user_version(path: &Path) -> i64 {

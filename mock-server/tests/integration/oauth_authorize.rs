@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::common::{TestServer, start};
+use crate::common::{TestServer, new_org, start};
 
 const CLIENT: &str = "1000.MOCKCLIENT";
 const REDIRECT: &str = "http://127.0.0.1:8089/callback";
@@ -59,14 +59,7 @@ fn query(org: Option<&str>, extra: &str) -> String {
 #[test]
 fn an_apps_whole_sign_in_runs_from_the_consent_to_an_api_call() {
     let server = start();
-    let org = server
-        .call(
-            "POST",
-            "/__mock/orgs",
-            None,
-            Some(r#"{"fixture":"zylker"}"#),
-        )
-        .json();
+    let org = new_org(&server, "zylker");
     let org_id = org["org_id"].as_str().unwrap();
     // Consent, auto-approved: back to the registered URI as Zoho sends it.
     let (status, location, _) = authorize(&server, &query(Some(org_id), ""));

@@ -3,11 +3,7 @@
 use portals_mock::{FixtureSet, Store};
 
 fn temp_db(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("portals-mock-test-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("mock.sqlite");
-    let _ = std::fs::remove_file(&path);
-    path
+    crate::common::fresh_dir(&format!("persistence-{name}")).join("mock.sqlite")
 }
 
 #[test]

@@ -222,11 +222,10 @@ fn every_built_in_fixture_and_the_example_org_fit_the_fixture_schemas() {
 fn every_orgs_dump_fits_the_org_schema() {
     let server = crate::common::start();
     // A few optional keys set, as a dump after a test run has them.
-    server.call(
+    server.control(
         "POST",
         "/__mock/orgs/zylker/clock/advance",
-        None,
-        Some(r#"{"by":"1d"}"#),
+        r#"{"by":"1d"}"#,
     );
     let schema = Schema::load("org.schema.json");
     for org in ["blank", "crowded", "trial", "zylker"] {

@@ -69,7 +69,7 @@ fn a_multipart_token_request_as_the_node_sdk_sends_it_issues_a_token() {
 #[test]
 fn a_control_plane_org_comes_with_a_refresh_token_for_the_sdks() {
     let server = start();
-    let reply = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    let reply = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(reply.status, 201);
     let org = reply.json();
     assert_eq!(org["client_id"], "1000.MOCKCLIENT");

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use crate::common::{agent, spawn_mock, terminate};
+use crate::common::{agent, get_as_admin, spawn_mock, terminate};
 
 #[test]
 fn the_binary_prints_its_address_first_serves_and_stops_on_sigterm() {
@@ -14,19 +14,9 @@ fn the_binary_prints_its_address_first_serves_and_stops_on_sigterm() {
         "{base}"
     );
 
-    let mut response = agent()
-        .get(format!("{base}/crm/v4/settings/portals"))
-        .header("Authorization", "Zoho-oauthtoken 1000.zylker.admin")
-        .call()
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    assert!(
-        response
-            .body_mut()
-            .read_to_string()
-            .unwrap()
-            .contains("ZylkerAutos")
-    );
+    let (status, body) = get_as_admin(&format!("{base}/crm/v4/settings/portals"));
+    assert_eq!(status, 200);
+    assert!(body.contains("ZylkerAutos"), "{body}");
 
     // SIGTERM: the process ends by itself, successfully.
     let exit = terminate(&mut child, Duration::from_secs(10));
@@ -60,14 +50,10 @@ fn json_logs_are_one_json_object_a_line_and_never_hold_a_token() {
     let agent = agent();
     // A token in the header, in the query, in a form body, and an OAuth exchange whose answer
     // holds a fresh access token.
-    let answer = agent
-        .get(format!(
-            "{base}/crm/v4/settings/portals?token=1000.zylker.readonly"
-        ))
-        .header("Authorization", "Zoho-oauthtoken 1000.zylker.admin")
-        .call()
-        .unwrap();
-    assert_eq!(answer.status().as_u16(), 200);
+    let (status, _) = get_as_admin(&format!(
+        "{base}/crm/v4/settings/portals?token=1000.zylker.readonly"
+    ));
+    assert_eq!(status, 200);
     let mut issued = agent
         .post(format!("{base}/oauth/v2/token"))
         .send_form([

@@ -30,10 +30,7 @@ fn clock() -> Clock {
 }
 
 fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("portals-mock-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    crate::common::fresh_dir(&format!("dump-{name}"))
 }
 
 #[track_caller]
@@ -280,7 +277,7 @@ fn the_state_of_an_unknown_org_is_404_unknown_org() {
 fn a_deleted_org_is_gone_its_token_is_invalid_and_a_second_delete_is_404() {
     // Arrange: an org created from a fixture, with a token of its own.
     let server = start_with(clock(), manual_jobs());
-    let created = server.call("POST", "/__mock/orgs", None, Some(r#"{"fixture":"blank"}"#));
+    let created = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(created.status, 201, "{}", created.body);
     let created = created.json();
     let org = created["org_id"].as_str().unwrap();
@@ -296,15 +293,8 @@ fn a_deleted_org_is_gone_its_token_is_invalid_and_a_second_delete_is_404() {
         deleted.json(),
         serde_json::json!({ "org_id": org, "deleted": true })
     );
-    let listed = server.call("GET", "/__mock/orgs", None, None).json();
-    assert!(
-        listed["orgs"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|o| o["org_id"] != org),
-        "{listed}"
-    );
+    let listed = crate::common::orgs(&server);
+    assert!(listed.iter().all(|o| o["org_id"] != org), "{listed:?}");
     let refused = server.get("/crm/v8/settings/portals", token);
     assert_eq!(refused.status, 401, "{}", refused.body);
     assert_eq!(refused.json()["code"], "INVALID_TOKEN");
@@ -445,14 +435,7 @@ fn the_dump_command_refuses_a_missing_file_an_unknown_org_and_a_newer_schema() {
 fn an_org_made_again_under_a_deleted_ones_id_starts_with_no_credits_faults_or_journal_of_it() {
     let server = start_with(clock(), manual_jobs());
     let create = || {
-        let created = server.call(
-            "POST",
-            "/__mock/orgs",
-            None,
-            Some(r#"{"fixture":"zylker"}"#),
-        );
-        assert_eq!(created.status, 201, "{}", created.body);
-        let created = created.json();
+        let created = crate::common::new_org(&server, "zylker");
         (
             created["org_id"].as_str().unwrap().to_owned(),
             created["access_token"].as_str().unwrap().to_owned(),
@@ -460,20 +443,14 @@ fn an_org_made_again_under_a_deleted_ones_id_starts_with_no_credits_faults_or_jo
     };
     let (org, token) = create();
     let limits = format!("/__mock/orgs/{org}/limits");
-    let set = server.call(
-        "PUT",
-        &limits,
-        None,
-        Some(r#"{"enforce":true,"credits":1}"#),
-    );
+    let set = server.control("PUT", &limits, r#"{"enforce":true,"credits":1}"#);
     assert_eq!(set.status, 200, "{}", set.body);
     assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 200);
     assert_eq!(server.get("/crm/v8/settings/portals", &token).status, 429);
-    let fault = server.call(
+    let fault = server.control(
         "POST",
         &format!("/__mock/orgs/{org}/faults"),
-        None,
-        Some(r#"{"method":"GET","url_path_pattern":"portals$","error":{"code":"INTERNAL_ERROR"}}"#),
+        r#"{"method":"GET","url_path_pattern":"portals$","error":{"code":"INTERNAL_ERROR"}}"#,
     );
     assert_eq!(fault.status, 201, "{}", fault.body);
     let deleted = server.call("DELETE", &format!("/__mock/orgs/{org}"), None, None);

@@ -4,27 +4,24 @@
 
 use serde_json::json;
 
-use crate::common::{ADMIN, start};
+use crate::common::{ADMIN, count_requests, start};
 
 const PORTALS: &str = "/crm/v8/settings/portals";
 
 #[test]
 fn a_stub_answers_what_it_was_given_and_nothing_is_applied() {
     let server = start();
-    let added = server.call(
+    let added = server.control(
         "POST",
         "/__mock/orgs/zylker/faults",
-        None,
-        Some(
-            &json!({
-                "method": "POST", "url_path": PORTALS,
-                "body_json": {"$.portals[0].name": "Stubbed"},
-                "response": {"status": 202, "headers": {"Content-Type": "text/plain", "X-Stub": "yes"},
-                             "body": "accepted, maybe"},
-                "priority": 1
-            })
-            .to_string(),
-        ),
+        &json!({
+            "method": "POST", "url_path": PORTALS,
+            "body_json": {"$.portals[0].name": "Stubbed"},
+            "response": {"status": 202, "headers": {"Content-Type": "text/plain", "X-Stub": "yes"},
+                         "body": "accepted, maybe"},
+            "priority": 1
+        })
+        .to_string(),
     );
     assert_eq!(added.status, 201, "{}", added.body);
     let stubbed = server.post(PORTALS, ADMIN, r#"{"portals":[{"name":"Stubbed"}]}"#);
@@ -44,11 +41,10 @@ fn a_stub_answers_what_it_was_given_and_nothing_is_applied() {
 #[test]
 fn a_too_many_requests_fault_sends_retry_after_and_the_rate_limit_headers() {
     let server = start();
-    server.call(
+    server.control(
         "POST",
         "/__mock/faults",
-        None,
-        Some(r#"{"error":{"code":"TOO_MANY_REQUESTS"},"times":1}"#),
+        r#"{"error":{"code":"TOO_MANY_REQUESTS"},"times":1}"#,
     );
     let refused = server.get(PORTALS, ADMIN);
     assert_eq!(refused.status, 429);
@@ -72,16 +68,8 @@ fn verification_matches_status_headers_and_json_paths() {
         Some(r#"{"portals":[{"name":"Second"}]}"#),
     );
     server.get(PORTALS, ADMIN);
-    let count = |pattern: serde_json::Value| {
-        server
-            .call(
-                "POST",
-                "/__mock/orgs/zylker/requests/count",
-                None,
-                Some(&pattern.to_string()),
-            )
-            .json()
-    };
+    let count =
+        |pattern: serde_json::Value| count_requests(&server, "zylker", &pattern.to_string()).json();
     let refused_create = count(json!({
         "method": "POST", "status": 400,
         "headers": {"x-client": {"matches": "^dealer-app/"}},
@@ -95,12 +83,7 @@ fn verification_matches_status_headers_and_json_paths() {
         miss["near_misses"][0]["differences"],
         json!(["status: expected 201, was 400"])
     );
-    let bad = server.call(
-        "POST",
-        "/__mock/orgs/zylker/requests/count",
-        None,
-        Some(r#"{"body_json":{"portals":1}}"#),
-    );
+    let bad = count_requests(&server, "zylker", r#"{"body_json":{"portals":1}}"#);
     assert_eq!(bad.status, 400);
     assert_eq!(bad.json()["error"]["code"], "BAD_PATTERN");
 }

@@ -21,18 +21,7 @@ pub(super) fn check(
     let item = item
         .as_object()
         .ok_or_else(|| ApiError::expected_type("jsonobject", KEY, &format!("$.data[{index}]")))?;
-    let mandatory = meta
-        .layouts
-        .first()
-        .map(|layout| {
-            layout
-                .fields
-                .iter()
-                .filter(|(_, mandatory)| *mandatory)
-                .map(|(id, _)| id.as_str())
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    let mandatory = meta.mandatory_field_ids();
     for field in meta
         .fields
         .iter()

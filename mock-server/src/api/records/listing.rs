@@ -101,6 +101,24 @@ pub(super) fn known_fields(meta: &ModuleMeta, names: Option<Vec<String>>) -> Opt
     })
 }
 
+/// What a query asked for one record more than `per_page` found, cut to the page, and whether
+/// more records follow; `None` when the page is empty (Zoho answers 204).
+pub(super) fn one_page<T>(mut found: Vec<T>, per_page: usize) -> Option<(Vec<T>, bool)> {
+    let more_records = found.len() > per_page;
+    found.truncate(per_page);
+    (!found.is_empty()).then_some((found, more_records))
+}
+
+/// The `info` of a page reached by `page` and `per_page` (a search, deleted records).
+pub(super) fn page_info(per_page: usize, count: usize, page: usize, more_records: bool) -> Value {
+    json!({
+        "per_page": per_page,
+        "count": count,
+        "page": page,
+        "more_records": more_records,
+    })
+}
+
 /// Where a page starts and how it is sorted: from `page_token`, or from the parameters.
 struct Position {
     offset: usize,
@@ -202,7 +220,7 @@ pub fn list(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
         {
             return Err(bad_param("cvid"));
         }
-        let mut found = record_queries::list(
+        let found = record_queries::list(
             conn,
             org_id,
             &meta.module.id,
@@ -211,20 +229,10 @@ pub fn list(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
             per_page + 1,
             position.offset,
         )?;
-        let more_records = found.len() > per_page;
-        found.truncate(per_page);
-        if found.is_empty() {
+        let Some((found, more_records)) = one_page(found, per_page) else {
             return Ok(ApiResponse::no_content());
-        }
-        let mut renderer = Renderer::new(ctx, conn);
-        let data = found
-            .iter()
-            .map(|record| {
-                renderer
-                    .record_with(record, fields.as_deref())
-                    .map(Value::Object)
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
+        };
+        let data = Renderer::new(ctx, conn).records_with(&found, fields.as_deref())?;
         let expiry = ctx.now + TOKEN_LIFE;
         let at = |offset: usize| Position {
             offset,
@@ -264,7 +272,7 @@ pub fn deleted(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
         let Some(offset) = (page - 1).checked_mul(per_page) else {
             return Ok(ApiResponse::no_content());
         };
-        let mut found = record_queries::deleted(
+        let found = record_queries::deleted(
             conn,
             org_id,
             &module.id,
@@ -273,11 +281,9 @@ pub fn deleted(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
             per_page + 1,
             offset,
         )?;
-        let more_records = found.len() > per_page;
-        found.truncate(per_page);
-        if found.is_empty() {
+        let Some((found, more_records)) = one_page(found, per_page) else {
             return Ok(ApiResponse::no_content());
-        }
+        };
         let mut renderer = Renderer::new(ctx, conn);
         let mut data = Vec::with_capacity(found.len());
         for record in &found {
@@ -301,12 +307,7 @@ pub fn deleted(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
             item.insert("deleted_time".into(), renderer.time(record.modified_time));
             data.push(Value::Object(item));
         }
-        let info = json!({
-            "per_page": per_page,
-            "count": data.len(),
-            "page": page,
-            "more_records": more_records,
-        });
+        let info = page_info(per_page, data.len(), page, more_records);
         Ok(ApiResponse::json(200, &json!({ KEY: data, "info": info })))
     })
 }

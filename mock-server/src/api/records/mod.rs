@@ -37,7 +37,7 @@ use crate::api::error::{ApiError, Details, message};
 use crate::clock::format_timestamp;
 use crate::http::ApiResponse;
 use crate::store::crm::{self, ModuleMeta, ModuleRow};
-use crate::store::records::{self, NewRecord};
+use crate::store::records::{self, RecordWrite};
 use crate::store::{orgs, portals};
 
 /// The wrapper key of every Records API body.
@@ -47,22 +47,49 @@ const MAX_RECORDS: usize = 100;
 
 /// `POST /crm/{v}/{module}`: adds each record of `data`.
 pub fn create(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
+    write_each(
+        ctx,
+        module,
+        201,
+        |_, _| Ok(()),
+        |tx, meta, (), index, item| {
+            Ok(match fields::check(meta, item, index, false) {
+                Ok(valid) => Ok(insert(ctx, tx, meta, valid)?),
+                Err(error) => Err(error),
+            })
+        },
+    )
+}
+
+/// Writes each item of a `{"data":[…]}` body to the module in one transaction (create, update,
+/// upsert): `setup` reads what the whole body asks (once), `each` answers an item's result (an
+/// `Err` of its own ends the request and writes nothing); one result per item, with
+/// `success_status` when all succeeded.
+fn write_each<S>(
+    ctx: &Ctx<'_>,
+    module: &str,
+    success_status: u16,
+    setup: impl FnOnce(&Value, &ModuleMeta) -> Result<S, ApiError>,
+    mut each: impl FnMut(
+        &rusqlite::Connection,
+        &ModuleMeta,
+        &S,
+        usize,
+        &Value,
+    ) -> Result<Result<Value, ApiError>, ApiError>,
+) -> Result<ApiResponse, ApiError> {
     let body = parse_json(&ctx.request.body)?;
     let items = data_items(&body)?;
-    let org_id = ctx.caller.org_id.as_str();
     let results = ctx.state.store.write(|tx| {
-        let meta = module_meta(tx, org_id, module)?;
+        let meta = module_meta(tx, &ctx.caller.org_id, module)?;
+        let state = setup(&body, &meta)?;
         let mut results = Vec::with_capacity(items.len());
         for (index, item) in items.iter().enumerate() {
-            let result = match fields::check(&meta, item, index, false) {
-                Ok(valid) => Ok(insert(ctx, tx, &meta, valid)?),
-                Err(error) => Err(error),
-            };
-            results.push(result);
+            results.push(each(tx, &meta, &state, index, item)?);
         }
         Ok::<_, ApiError>(results)
     })?;
-    Ok(per_item_results(KEY, results, 201))
+    Ok(per_item_results(KEY, results, success_status))
 }
 
 /// `GET /crm/{v}/{module}/{id}`: one record, or 204 when there is none (or it is deleted).
@@ -174,15 +201,13 @@ fn insert(
     let id = orgs::next_id(tx, org_id)?;
     records::insert(
         tx,
-        &NewRecord {
-            org_id,
+        &meta.module.id,
+        &RecordWrite {
+            by: ctx.requester(),
             id: &id,
-            module_id: &meta.module.id,
             name: &name,
             email: email.as_deref(),
             data: &Value::Object(fields).to_string(),
-            user_id: &ctx.caller.user_id,
-            now: ctx.now,
         },
     )?;
     added(ctx, tx, &id)

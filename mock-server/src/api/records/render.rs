@@ -70,9 +70,21 @@ impl<'a> Renderer<'a> {
         Ok(shown)
     }
 
+    /// The records of a list or search page, each with only `fields` (see [`Self::record_with`]).
+    pub(super) fn records_with(
+        &mut self,
+        records: &[FullRecord],
+        fields: Option<&[String]>,
+    ) -> Result<Vec<Value>, ApiError> {
+        records
+            .iter()
+            .map(|record| self.record_with(record, fields).map(Value::Object))
+            .collect()
+    }
+
     /// The record with only `fields` (in the order asked; a field the record has no value
     /// for is `null`), then `id`; every field when `fields` is `None`.
-    pub(super) fn record_with(
+    fn record_with(
         &mut self,
         record: &FullRecord,
         fields: Option<&[String]>,

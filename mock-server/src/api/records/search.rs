@@ -10,10 +10,10 @@
 //! the module's metadata and its operator and values checked against the field's type (the
 //! operators Zoho's search documents per type), giving the store's `Filter`.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::fields::primary_email;
-use super::listing::{bad_param, field_names, known_fields, paging};
+use super::listing::{bad_param, field_names, known_fields, one_page, page_info, paging};
 use super::render::Renderer;
 use super::{KEY, module_by_name};
 use crate::api::Ctx;
@@ -63,28 +63,13 @@ pub fn search(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
         let Some(offset) = (page - 1).checked_mul(per_page) else {
             return Ok(ApiResponse::no_content());
         };
-        let mut found =
+        let found =
             record_queries::search(conn, org_id, &meta.module.id, &filter, per_page + 1, offset)?;
-        let more_records = found.len() > per_page;
-        found.truncate(per_page);
-        if found.is_empty() {
+        let Some((found, more_records)) = one_page(found, per_page) else {
             return Ok(ApiResponse::no_content());
-        }
-        let mut renderer = Renderer::new(ctx, conn);
-        let data = found
-            .iter()
-            .map(|record| {
-                renderer
-                    .record_with(record, fields.as_deref())
-                    .map(Value::Object)
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
-        let info = json!({
-            "per_page": per_page,
-            "count": data.len(),
-            "page": page,
-            "more_records": more_records,
-        });
+        };
+        let data = Renderer::new(ctx, conn).records_with(&found, fields.as_deref())?;
+        let info = page_info(per_page, data.len(), page, more_records);
         Ok(ApiResponse::json(200, &json!({ KEY: data, "info": info })))
     })
 }

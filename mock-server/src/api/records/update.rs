@@ -20,35 +20,29 @@ use serde_json::{Map, Value, json};
 use super::fields::{self, name_and_email};
 use super::render::Renderer;
 use super::search::column_of;
-use super::{KEY, data_items, insert, module_meta};
+use super::{insert, write_each};
 use crate::api::Ctx;
-use crate::api::body::{parse_json, per_item_results};
 use crate::api::error::{ApiError, Details, message};
 use crate::http::ApiResponse;
 use crate::store::crm::ModuleMeta;
 use crate::store::record_queries::{self, Filter, Op, Operand};
-use crate::store::records::{self, RecordUpdate};
+use crate::store::records::{self, RecordWrite};
 
 /// The message of an unknown or deleted id.
 const INVALID_ID: &str = "the id given seems to be invalid";
 
 /// `PUT /crm/{v}/{module}` (ids in `data`) or `PUT /crm/{v}/{module}/{id}`.
 pub fn update(ctx: &Ctx<'_>, module: &str, path_id: Option<&str>) -> Result<ApiResponse, ApiError> {
-    let body = parse_json(&ctx.request.body)?;
-    let items = data_items(&body)?;
-    let results = ctx.state.store.write(|tx| {
-        let meta = module_meta(tx, &ctx.caller.org_id, module)?;
-        let mut results = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            let result = match item_id(item, index, path_id) {
-                Ok(id) => apply_update(ctx, tx, &meta, &id, item, index),
-                Err(error) => Err(error),
-            };
-            results.push(result);
-        }
-        Ok::<_, ApiError>(results)
-    })?;
-    Ok(per_item_results(KEY, results, 200))
+    write_each(
+        ctx,
+        module,
+        200,
+        |_, _| Ok(()),
+        |tx, meta, (), index, item| {
+            Ok(item_id(item, index, path_id)
+                .and_then(|id| apply_update(ctx, tx, meta, &id, item, index)))
+        },
+    )
 }
 
 /// The id an item updates: the path's, or its `id` (a string or number of digits).
@@ -107,14 +101,12 @@ fn apply_update(
     };
     records::update(
         tx,
-        &RecordUpdate {
-            org_id,
+        &RecordWrite {
+            by: ctx.requester(),
             id,
             name: &name,
             email: email.as_deref(),
             data: &Value::Object(merged).to_string(),
-            user_id: &ctx.caller.user_id,
-            now: ctx.now,
         },
     )?;
     let mut renderer = Renderer::new(ctx, tx);
@@ -185,31 +177,27 @@ fn duplicate_fields(body: &Value, meta: &ModuleMeta) -> Result<Vec<String>, ApiE
 
 /// `POST /crm/{v}/{module}/upsert`.
 pub fn upsert(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
-    let body = parse_json(&ctx.request.body)?;
-    let items = data_items(&body)?;
     let org_id = ctx.caller.org_id.as_str();
-    let results = ctx.state.store.write(|tx| {
-        let meta = module_meta(tx, org_id, module)?;
-        let checks = duplicate_fields(&body, &meta)?;
-        let mut results = Vec::with_capacity(items.len());
-        for (index, item) in items.iter().enumerate() {
-            let result = match duplicate_of(tx, org_id, &meta, &checks, item)? {
-                Some((id, field)) => apply_update(ctx, tx, &meta, &id, item, index)
+    write_each(
+        ctx,
+        module,
+        200,
+        duplicate_fields,
+        |tx, meta, checks, index, item| {
+            Ok(match duplicate_of(tx, org_id, meta, checks, item)? {
+                Some((id, field)) => apply_update(ctx, tx, meta, &id, item, index)
                     .map(|done| upserted(done, Value::String(field), "update")),
-                None => match fields::check(&meta, item, index, false) {
+                None => match fields::check(meta, item, index, false) {
                     Ok(valid) => Ok(upserted(
-                        insert(ctx, tx, &meta, valid)?,
+                        insert(ctx, tx, meta, valid)?,
                         Value::Null,
                         "insert",
                     )),
                     Err(error) => Err(error),
                 },
-            };
-            results.push(result);
-        }
-        Ok::<_, ApiError>(results)
-    })?;
-    Ok(per_item_results(KEY, results, 200))
+            })
+        },
+    )
 }
 
 /// The first active record that has one of `checks`' values of `item` (in their order), and

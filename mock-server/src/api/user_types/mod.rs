@@ -331,14 +331,12 @@ impl Batch<'_> {
         let id = user_types::insert(
             tx,
             &NewUserType {
-                org_id,
+                by: ctx.requester(),
                 name,
                 personality_module_id: &personality.id,
                 invitation_field_id: invitation_field.as_deref(),
                 active,
                 is_default: false,
-                user_id: &ctx.caller.user_id,
-                now: ctx.now,
                 modules: &configs,
             },
         )?;

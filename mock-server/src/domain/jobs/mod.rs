@@ -16,34 +16,12 @@ use serde_json::{Value, json};
 use crate::api::error::ApiError;
 use crate::domain::membership::{self, Invitation, InviteType};
 use crate::state::AppState;
-use crate::store::jobs::{self, JobRow, NewJob};
+pub use crate::store::Requester;
+pub use crate::store::jobs::Schedule;
+use crate::store::jobs::{self, JobRow};
 use crate::store::orgs::OrgRow;
 use crate::store::{StoreError, orgs};
 use crate::version::ApiVersion;
-
-/// A job to schedule: what the synchronous call has checked, and what to do.
-pub struct Schedule<'a> {
-    /// `invite`, `change_status`, `transfer` or `delete`.
-    pub kind: &'static str,
-    /// Invites: the module of the path.
-    pub module: Option<&'a str>,
-    /// The user type of the path (all but invites).
-    pub user_type_id: Option<&'a str>,
-    /// Transfers: the target type.
-    pub target_type_id: Option<&'a str>,
-    /// The items, as JSON.
-    pub payload: &'a Value,
-}
-
-/// Who schedules a job, and when.
-pub struct Requester<'a> {
-    /// The org the job runs in.
-    pub org_id: &'a str,
-    /// The CRM user whose call scheduled it (shown as its owner).
-    pub user_id: &'a str,
-    /// When it was scheduled, by the org's clock.
-    pub now: i64,
-}
 
 /// Schedules a job and answers its id.
 pub fn schedule(
@@ -51,26 +29,8 @@ pub fn schedule(
     requester: Requester<'_>,
     job: &Schedule<'_>,
 ) -> Result<String, StoreError> {
-    let Requester {
-        org_id,
-        user_id,
-        now,
-    } = requester;
-    let id = orgs::next_id(tx, org_id)?;
-    jobs::insert(
-        tx,
-        &NewJob {
-            org_id,
-            id: &id,
-            kind: job.kind,
-            module: job.module,
-            user_id,
-            now,
-            payload: &job.payload.to_string(),
-            user_type_id: job.user_type_id,
-            target_type_id: job.target_type_id,
-        },
-    )?;
+    let id = orgs::next_id(tx, requester.org_id)?;
+    jobs::insert(tx, requester, &id, job)?;
     Ok(id)
 }
 
