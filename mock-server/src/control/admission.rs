@@ -55,16 +55,24 @@ mod tests {
     use crate::store::Store;
     use bytes::Bytes;
 
-    fn state(control_plane: ControlPlane) -> AppState {
+    fn state_with(config: Config) -> AppState {
         let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
-        AppState::new(
-            store,
-            Clock::real(),
-            Config {
-                control_plane,
-                ..Config::default()
-            },
-        )
+        AppState::new(store, Clock::real(), config)
+    }
+
+    fn state(control_plane: ControlPlane) -> AppState {
+        state_with(Config {
+            control_plane,
+            ..Config::default()
+        })
+    }
+
+    /// Loopback only, opened to clients that send `token`.
+    fn with_admin_token(token: &str) -> AppState {
+        state_with(Config {
+            admin_token: Some(token.into()),
+            ..Config::default()
+        })
     }
 
     fn list_from(peer: &str, state: &AppState) -> ApiResponse {
@@ -98,15 +106,7 @@ mod tests {
 
     #[test]
     fn the_admin_token_and_the_admin_listener_open_it_to_other_clients() {
-        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
-        let with_token = AppState::new(
-            store,
-            Clock::real(),
-            Config {
-                admin_token: Some("t0k".into()),
-                ..Config::default()
-            },
-        );
+        let with_token = with_admin_token("t0k");
         let far = "192.0.2.7:5000";
         assert_eq!(
             list_with(far, &with_token, &[("x-mock-admin-token", "t0k")], false).status,
@@ -149,15 +149,7 @@ mod tests {
     #[test]
     fn health_is_answered_to_every_client_in_every_mode_and_tells_nothing_else() {
         let far = "192.0.2.7:5000";
-        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
-        let with_token = AppState::new(
-            store,
-            Clock::real(),
-            Config {
-                admin_token: Some("t0k".into()),
-                ..Config::default()
-            },
-        );
+        let with_token = with_admin_token("t0k");
         let modes = [ControlPlane::Loopback, ControlPlane::Any, ControlPlane::Off];
         for state in modes.into_iter().map(state).chain([with_token.clone()]) {
             let health = get_with("/__mock/health", far, &state, &[], false);

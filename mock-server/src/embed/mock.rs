@@ -33,6 +33,31 @@ pub struct BlockingPortalsMock {
     embedded: Embedded,
 }
 
+/// Where a mock listens and its state: the same on the async and the blocking mock.
+macro_rules! where_and_state {
+    ($mock:ty) => {
+        impl $mock {
+            /// `http://127.0.0.1:PORT`
+            pub fn base_url(&self) -> String {
+                self.embedded.base_url()
+            }
+
+            /// The address it listens on.
+            pub fn addr(&self) -> SocketAddr {
+                self.embedded.running.addr()
+            }
+
+            /// The server's state, for what these methods do not cover.
+            pub fn state(&self) -> &AppState {
+                &self.embedded.state
+            }
+        }
+    };
+}
+
+where_and_state!(PortalsMock);
+where_and_state!(BlockingPortalsMock);
+
 impl PortalsMock {
     /// Starts a mock with the built-in fixtures, in memory, a real clock and default settings.
     pub async fn start() -> PortalsMock {
@@ -49,21 +74,6 @@ impl PortalsMock {
     /// Starts a mock for a synchronous test: [`BlockingPortalsMock`].
     pub fn start_blocking() -> BlockingPortalsMock {
         BlockingPortalsMock::start_with(default_state())
-    }
-
-    /// `http://127.0.0.1:PORT`
-    pub fn base_url(&self) -> String {
-        self.embedded.base_url()
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.embedded.running.addr()
-    }
-
-    /// The server's state, for what these methods do not cover.
-    pub fn state(&self) -> &AppState {
-        &self.embedded.state
     }
 
     /// A fresh, isolated org made from a fixture (`zylker`, `blank`, `trial`, `crowded` with the
@@ -109,21 +119,6 @@ impl BlockingPortalsMock {
         BlockingPortalsMock {
             embedded: Embedded::start(state),
         }
-    }
-
-    /// `http://127.0.0.1:PORT`
-    pub fn base_url(&self) -> String {
-        self.embedded.base_url()
-    }
-
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.embedded.running.addr()
-    }
-
-    /// The server's state, for what these methods do not cover.
-    pub fn state(&self) -> &AppState {
-        &self.embedded.state
     }
 
     /// [`PortalsMock::org`]

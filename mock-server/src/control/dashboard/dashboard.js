@@ -289,6 +289,28 @@
     return fault.description ? `${text} (${fault.description})` : text;
   }
 
+  // The org's side tables, each a section with a heading and a captioned table whose body the
+  // render functions below fill: [section id, heading, caption, column headers].
+  const SIDE_TABLES = [
+    ['faults', 'Active faults', 'Faults and stubs that hit this org’s requests',
+      ['fault', 'scope', 'method', 'path', 'does', 'rate', 'remaining']],
+    ['snapshots', 'Snapshots', 'Saved states of this org', ['snapshot', 'taken (UTC)']],
+    ['jobs', 'Jobs', 'Bulk invites, status changes, transfers and deletes',
+      ['job', 'kind', 'status', 'items']],
+  ];
+
+  function buildSideTables() {
+    for (const [id, heading, caption, columns] of SIDE_TABLES) {
+      const rows = `${id.replace(/s$/, '')}-rows`;
+      $('side-tables').append(el('section', { id, 'aria-labelledby': `${id}-title` },
+        el('h3', { id: `${id}-title`, text: heading }),
+        el('table', {},
+          el('caption', { text: caption }),
+          el('thead', {}, el('tr', {}, columns.map((name) => el('th', { scope: 'col', text: name })))),
+          el('tbody', { id: rows }))));
+    }
+  }
+
   const renderFaults = (faults) => renderRows('fault-rows', faults, (item) => [
     item.fault_id, item.org_id === null ? 'every org' : 'this org', item.fault.method || 'any',
     item.fault.url_path || item.fault.url_path_pattern || 'any',
@@ -317,6 +339,7 @@
   }
 
   function start() {
+    buildSideTables();
     for (const id of ['filter-method', 'filter-path', 'filter-status']) {
       $(id).addEventListener('input', renderJournal);
     }
