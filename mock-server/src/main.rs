@@ -239,6 +239,8 @@ fn run(cli: Cli) -> Result<(), String> {
         .build()
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
     runtime.block_on(async move {
+        // Before the listening line: a signal sent as soon as it is read is handled.
+        let shutdown = shutdown_signal();
         let listener = bind_and_announce(addr, "listening on").await?;
         // The first stdout line stays the API's address; scripts that want the control plane's
         // read this second one.
@@ -258,7 +260,7 @@ fn run(cli: Cli) -> Result<(), String> {
                 Listener::Admin,
             ))
         });
-        serve(listener, state, shutdown_signal()).await;
+        serve(listener, state, shutdown).await;
         let _ = stop.send(true);
         if let Some(task) = admin_task {
             let _ = task.await;
@@ -306,24 +308,42 @@ async fn bind_and_announce(
     Ok(listener)
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the future is
+/// first polled: a signal that arrives right after the listening line (a test harness stopping
+/// a mock it has just started) still shuts the server down gracefully.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+    let signals = {
+        use tokio::signal::unix::{SignalKind, signal};
+        (
+            signal(SignalKind::interrupt()).ok(),
+            signal(SignalKind::terminate()).ok(),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    async move {
+        #[cfg(unix)]
+        {
+            let (mut interrupt, mut terminate) = signals;
+            let next = |signal: &mut Option<tokio::signal::unix::Signal>| {
+                let signal = signal.take();
+                async move {
+                    match signal {
+                        Some(mut signal) => {
+                            signal.recv().await;
+                        }
+                        None => std::future::pending::<()>().await,
+                    }
+                }
+            };
+            tokio::select! {
+                () = next(&mut interrupt) => {},
+                () = next(&mut terminate) => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }

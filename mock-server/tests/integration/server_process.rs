@@ -140,3 +140,16 @@ fn with_json_logs_a_failure_to_start_is_a_json_line_too() {
         "{line}"
     );
 }
+
+#[test]
+fn sigterm_as_soon_as_the_listening_line_is_read_stops_it_gracefully() {
+    // Repeated: the signal races the server's start-up; every round must end in a clean exit.
+    for _ in 0..5 {
+        let (mut child, _base) = spawn_mock(&["--log-level", "warn"], Stdio::null());
+        let exit = terminate(&mut child, Duration::from_secs(10));
+        assert!(
+            exit.success(),
+            "killed by the signal instead of stopping: {exit:?}"
+        );
+    }
+}
