@@ -46,6 +46,14 @@ pub fn start_with(clock: Clock, config: Config) -> TestServer {
     start_with_fixtures(FixtureSet::embedded().unwrap(), clock, config)
 }
 
+/// Starts a server on the embedded fixtures with a real clock and the default settings as
+/// `adjust` leaves them (e.g. `|config| config.journal_size = 3`).
+pub fn start_configured(adjust: impl FnOnce(&mut Config)) -> TestServer {
+    let mut config = Config::default();
+    adjust(&mut config);
+    start_with(Clock::real(), config)
+}
+
 /// Starts a server seeded from the given fixtures.
 pub fn start_with_fixtures(fixtures: FixtureSet, clock: Clock, config: Config) -> TestServer {
     start_with_store(Store::open_in_memory(fixtures).unwrap(), clock, config)

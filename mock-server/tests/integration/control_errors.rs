@@ -2,10 +2,10 @@
 //! methods and bad bodies; the truth about a `--clock`; the environment refused under
 //! `--environment sandbox`; a wrong admin token named as such.
 
-use portals_mock::{Clock, Config};
+use portals_mock::Config;
 use serde_json::json;
 
-use crate::common::{fixed_clock, start, start_with};
+use crate::common::{fixed_clock, start, start_configured, start_with};
 
 /// Asserts the control plane's error shape with this status and code; answers the message.
 #[track_caller]
@@ -92,13 +92,7 @@ fn the_clock_tells_a_command_line_clock_is_fixed() {
 
 #[test]
 fn production_is_refused_with_a_reason_under_a_sandbox_server() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            sandbox: true,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.sandbox = true);
     let refused = server.control(
         "PUT",
         "/__mock/orgs/zylker/environment",
@@ -124,13 +118,7 @@ fn production_is_refused_with_a_reason_under_a_sandbox_server() {
 
 #[test]
 fn a_control_plane_body_too_large_is_answered_in_the_control_planes_shape() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            max_body_bytes: 64,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.max_body_bytes = 64);
     let big = format!(r#"{{"fixture":"{}"}}"#, "b".repeat(200));
     let reply = server.control("POST", "/__mock/orgs", &big);
     let message = control_error(&reply, 413, "BODY_TOO_LARGE");
