@@ -72,11 +72,7 @@ pub fn start_with_store(store: Store, clock: Clock, config: Config) -> TestServe
         MockServer::start(listener, state).unwrap()
     });
     let base = server.base_url();
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
+    let agent = agent_within(Duration::from_secs(10));
     TestServer {
         runtime,
         server: Some(server),
@@ -249,9 +245,15 @@ pub fn compact(sample: &str) -> String {
 
 /// An HTTP client for a spawned binary: every status is an answer, 20 s at most per call.
 pub fn agent() -> ureq::Agent {
+    agent_within(Duration::from_secs(20))
+}
+
+/// An HTTP client of its own (its own connection pool): every status is an answer, `timeout` at
+/// most per call.
+pub fn agent_within(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
+        .timeout_global(Some(timeout))
         .build()
         .into()
 }
