@@ -370,6 +370,12 @@ pub fn count_requests(server: &TestServer, org: &str, pattern: &str) -> Reply {
     )
 }
 
+/// The name of the first portal `GET /crm/v8/settings/portals` lists for this token (`null`
+/// when it lists none).
+pub fn first_portal_name(server: &TestServer, token: &str) -> serde_json::Value {
+    server.get("/crm/v8/settings/portals", token).json()["portals"][0]["name"].clone()
+}
+
 /// Every org the control plane lists (`GET /__mock/orgs`), in its order.
 pub fn orgs(server: &TestServer) -> Vec<serde_json::Value> {
     let listed = server.call("GET", "/__mock/orgs", None, None).json();
