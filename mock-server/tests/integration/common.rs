@@ -376,6 +376,14 @@ pub fn first_portal_name(server: &TestServer, token: &str) -> serde_json::Value 
     server.get("/crm/v8/settings/portals", token).json()["portals"][0]["name"].clone()
 }
 
+/// Asserts the portals still answer as the embedded fixtures seed them: zylker's admin is
+/// listed its portal (200), blank's none (204).
+#[track_caller]
+pub fn assert_seeded_portals(server: &TestServer) {
+    assert_eq!(server.get("/crm/v8/settings/portals", ADMIN).status, 200);
+    assert_eq!(server.get("/crm/v8/settings/portals", BLANK).status, 204);
+}
+
 /// Every org the control plane lists (`GET /__mock/orgs`), in its order.
 pub fn orgs(server: &TestServer) -> Vec<serde_json::Value> {
     let listed = server.call("GET", "/__mock/orgs", None, None).json();

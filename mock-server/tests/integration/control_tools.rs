@@ -2,7 +2,7 @@
 //! request journal (with redaction), verification with near misses, faults, the per-org clock,
 //! API limits, the sandbox environment, snapshots, and who may use it.
 
-use crate::common::{ADMIN, BLANK, count_requests, start, start_configured};
+use crate::common::{ADMIN, BLANK, assert_seeded_portals, count_requests, start, start_configured};
 use portals_mock::ControlPlane;
 use serde_json::{Value, json};
 
@@ -246,8 +246,7 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         r#"{"code":"INTERNAL_ERROR","details":{},"message":"Internal Server Error","status":"error"}"#
     );
     // Nothing was applied, and other orgs are untouched.
-    assert_eq!(server.get(PORTALS, BLANK).status, 204);
-    assert_eq!(server.get(PORTALS, ADMIN).status, 200);
+    assert_seeded_portals(&server);
     assert_eq!(
         control(&server, "GET", "/__mock/orgs/blank/faults", json!(null))["faults"][0]["fault_id"],
         fault_id.as_str()
