@@ -4,7 +4,7 @@
 //! another history of org ids) shows no difference.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use portals_conformance::scenario;
 use portals_mock::Config;
@@ -31,29 +31,34 @@ fn fresh_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// Runs the runner with `args`; asserts its exit code and that its stdout holds each of `parts`,
+/// showing the whole stdout when not.
+#[track_caller]
+fn run_expecting(args: &[&str], code: i32, parts: &[&str]) {
+    let output = Command::new(BIN).args(args).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(code), "{text}");
+    for part in parts {
+        assert!(text.contains(part), "lacks {part:?}:\n{text}");
+    }
 }
 
 /// Records the built-in scenarios whose name contains `filter` ("" for all) into a new
 /// directory.
 fn record(name: &str, filter: &str) -> PathBuf {
     let out = fresh_dir(name);
-    let output = run(&[
-        "record",
-        "--target",
-        "mock",
-        "--out",
-        out.to_str().unwrap(),
-        filter,
-    ]);
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(text.contains(" 0 not written)"), "{text}");
+    run_expecting(
+        &[
+            "record",
+            "--target",
+            "mock",
+            "--out",
+            out.to_str().unwrap(),
+            filter,
+        ],
+        0,
+        &[" 0 not written)"],
+    );
     out
 }
 
@@ -87,12 +92,10 @@ fn the_recorded_suite_replays_on_the_mock_and_reports_an_injected_fault() {
     assert_eq!(recorded.len(), runnable);
 
     // Act and assert: the recorded directory replays against the mock.
-    let output = run(&["--scenarios", out.to_str().unwrap(), "--", "--quiet"]);
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains(&format!("{runnable} passed; 0 failed")),
-        "{text}"
+    run_expecting(
+        &["--scenarios", out.to_str().unwrap(), "--", "--quiet"],
+        0,
+        &[&format!("{runnable} passed; 0 failed")],
     );
 
     // A mock whose Get Portals fails: the replay reports that divergence, and only where
@@ -102,22 +105,22 @@ fn the_recorded_suite_replays_on_the_mock_and_reports_an_injected_fault() {
     mock.inject_fault(
         r#"{"method":"GET","url_path_pattern":"/settings/portals$","error":{"code":"INTERNAL_ERROR"}}"#,
     );
-    let output = run(&[
-        "--target",
-        &base,
-        "--scenarios",
-        out.to_str().unwrap(),
-        "--",
-        "--quiet",
-        "portals::get_portals_",
-    ]);
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(1), "{text}");
-    assert!(
-        text.contains("---- portals::get_portals_reproduces_the_kaizen_72_sample ----"),
-        "{text}"
+    run_expecting(
+        &[
+            "--target",
+            &base,
+            "--scenarios",
+            out.to_str().unwrap(),
+            "--",
+            "--quiet",
+            "portals::get_portals_",
+        ],
+        1,
+        &[
+            "---- portals::get_portals_reproduces_the_kaizen_72_sample ----",
+            "at status: expected 200, got 500",
+        ],
     );
-    assert!(text.contains("at status: expected 200, got 500"), "{text}");
 }
 
 #[test]
@@ -168,8 +171,11 @@ fn recorded_files_expect_no_secret_and_still_replay() {
         }
     }
     assert!(matched_tokens >= 5, "{matched_tokens} token expectations");
-    let output = run(&["--scenarios", out.to_str().unwrap(), "--", "--quiet"]);
-    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    run_expecting(
+        &["--scenarios", out.to_str().unwrap(), "--", "--quiet"],
+        0,
+        &[],
+    );
 }
 
 fn collect_strings(value: &Value, into: &mut Vec<String>) {
@@ -194,15 +200,12 @@ fn the_mock_compared_with_itself_shows_no_difference() {
             .send(r#"{"fixture":"zylker"}"#)
             .unwrap();
     }
-    let output = run(&["diff", "--a", "mock", "--b", &base]);
-    let text = stdout(&output);
-    assert_eq!(output.status.code(), Some(0), "{text}");
-    assert!(
-        text.contains("same    portals::create_then_rename_a_portal"),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!(" 0 differ, {} skipped", not_for_the_mock())),
-        "{text}"
+    run_expecting(
+        &["diff", "--a", "mock", "--b", &base],
+        0,
+        &[
+            "same    portals::create_then_rename_a_portal",
+            &format!(" 0 differ, {} skipped", not_for_the_mock()),
+        ],
     );
 }

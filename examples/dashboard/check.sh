@@ -10,31 +10,15 @@
 # Needs node 18+. Usage: bash examples/dashboard/check.sh        (or: make examples-dashboard)
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
-OUT="${OUT:-$ROOT/target/examples/dashboard}"
-CARGO="${CARGO:-cargo}"
-mkdir -p "$OUT"
+NAME=dashboard
+source "$(dirname "${BASH_SOURCE[0]}")/../browser-check.sh"
 rm -f "$OUT/dashboard.png" "$OUT/dom.html"
-
-fail() {
-    echo "examples/dashboard: FAILED: $*" >&2
-    exit 1
-}
 
 echo "== build portals-mock"
 "$CARGO" build --locked -q -p portals-mock
 
 command -v node > /dev/null || fail "node (18 or later) is missing"
-if ! command -v chromium > /dev/null; then
-    echo "== chromium is missing: installing Debian's chromium"
-    [ "$(id -u)" -eq 0 ] || fail "chromium is missing; install it (apt-get install chromium) or run as root"
-    log="$(mktemp)"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > "$log" 2>&1 \
-        || fail "apt-get install chromium: $(tail -5 "$log")"
-    rm -f "$log"
-fi
+ensure_chromium
 
 echo "== the dashboard in headless chromium ($(chromium --version 2>/dev/null || echo unknown version))"
 OUT="$OUT" MOCK="$ROOT/target/debug/portals-mock" \

@@ -9,17 +9,9 @@
 # Usage: bash examples/report/check.sh        (or: make examples-report)
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
-OUT="${OUT:-$ROOT/target/examples/report}"
-CARGO="${CARGO:-cargo}"
-mkdir -p "$OUT"
+NAME=report
+source "$(dirname "${BASH_SOURCE[0]}")/../browser-check.sh"
 rm -f "$OUT/report.html" "$OUT/dom.html" "$OUT/report.png"
-
-fail() {
-    echo "examples/report: FAILED: $*" >&2
-    exit 1
-}
 
 echo "== build portals-conformance"
 "$CARGO" build --locked -q -p portals-conformance
@@ -44,13 +36,7 @@ grep -q "test result: FAILED. [0-9]* passed; 2 failed" "$WORK/run.out" \
     || fail "expected exactly 2 failed scenarios: $(grep 'test result' "$WORK/run.out")"
 echo "   exit code $code, $(wc -c < "$OUT/report.html") bytes of HTML"
 
-if ! command -v chromium > /dev/null; then
-    echo "== chromium is missing: installing Debian's chromium"
-    [ "$(id -u)" -eq 0 ] || fail "chromium is missing; install it (apt-get install chromium) or run as root"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > "$WORK/apt.log" 2>&1 \
-        || fail "apt-get install chromium: $(tail -5 "$WORK/apt.log")"
-fi
+ensure_chromium
 
 chrome() {
     timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \

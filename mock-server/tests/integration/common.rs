@@ -46,6 +46,14 @@ pub fn start_with(clock: Clock, config: Config) -> TestServer {
     start_with_fixtures(FixtureSet::embedded().unwrap(), clock, config)
 }
 
+/// Starts a server on the embedded fixtures with a real clock and the default settings as
+/// `adjust` leaves them (e.g. `|config| config.journal_size = 3`).
+pub fn start_configured(adjust: impl FnOnce(&mut Config)) -> TestServer {
+    let mut config = Config::default();
+    adjust(&mut config);
+    start_with(Clock::real(), config)
+}
+
 /// Starts a server seeded from the given fixtures.
 pub fn start_with_fixtures(fixtures: FixtureSet, clock: Clock, config: Config) -> TestServer {
     start_with_store(Store::open_in_memory(fixtures).unwrap(), clock, config)
@@ -64,11 +72,7 @@ pub fn start_with_store(store: Store, clock: Clock, config: Config) -> TestServe
         MockServer::start(listener, state).unwrap()
     });
     let base = server.base_url();
-    let agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into();
+    let agent = agent_within(Duration::from_secs(10));
     TestServer {
         runtime,
         server: Some(server),
@@ -241,9 +245,15 @@ pub fn compact(sample: &str) -> String {
 
 /// An HTTP client for a spawned binary: every status is an answer, 20 s at most per call.
 pub fn agent() -> ureq::Agent {
+    agent_within(Duration::from_secs(20))
+}
+
+/// An HTTP client of its own (its own connection pool): every status is an answer, `timeout` at
+/// most per call.
+pub fn agent_within(timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(20)))
+        .timeout_global(Some(timeout))
         .build()
         .into()
 }
@@ -358,6 +368,20 @@ pub fn count_requests(server: &TestServer, org: &str, pattern: &str) -> Reply {
         &format!("/__mock/orgs/{org}/requests/count"),
         pattern,
     )
+}
+
+/// The name of the first portal `GET /crm/v8/settings/portals` lists for this token (`null`
+/// when it lists none).
+pub fn first_portal_name(server: &TestServer, token: &str) -> serde_json::Value {
+    server.get("/crm/v8/settings/portals", token).json()["portals"][0]["name"].clone()
+}
+
+/// Asserts the portals still answer as the embedded fixtures seed them: zylker's admin is
+/// listed its portal (200), blank's none (204).
+#[track_caller]
+pub fn assert_seeded_portals(server: &TestServer) {
+    assert_eq!(server.get("/crm/v8/settings/portals", ADMIN).status, 200);
+    assert_eq!(server.get("/crm/v8/settings/portals", BLANK).status, 204);
 }
 
 /// Every org the control plane lists (`GET /__mock/orgs`), in its order.

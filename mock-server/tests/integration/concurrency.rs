@@ -10,21 +10,14 @@ use std::time::Duration;
 use portals_mock::{Clock, Config, FixtureSet, Store};
 use serde_json::Value;
 
-use crate::common::{ADMIN, TestServer, start, start_with_fixtures, start_with_store};
+use crate::common::{
+    ADMIN, TestServer, agent_within, start, start_with_fixtures, start_with_store,
+};
 use crate::jobs::{customer_id, fixtures_with_customers};
 
 const CLIENTS: usize = 64;
 const TYPE: &str = "1306462000001813022";
 const USER_TYPES: &str = "/crm/v8/settings/portals/ZylkerAutos/user_type";
-
-/// A client of its own (its own connection pool).
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into()
-}
 
 /// Sends one request: (status, body).
 fn send(
@@ -73,7 +66,7 @@ fn race(f: impl Fn(usize, &ureq::Agent) -> (u16, String) + Sync) -> BTreeMap<(u1
             .map(|i| {
                 let (barrier, f) = (&barrier, &f);
                 scope.spawn(move || {
-                    let agent = agent();
+                    let agent = agent_within(Duration::from_secs(60));
                     barrier.wait();
                     let (status, body) = f(i, &agent);
                     (status, code(&body))
@@ -274,7 +267,7 @@ fn counts_stay_consistent_under_concurrent_invites_transfers_and_deletes() {
             .map(|t| {
                 let (barrier, types, base, server) = (&barrier, &types, &base, &server);
                 scope.spawn(move || {
-                    let agent = agent();
+                    let agent = agent_within(Duration::from_secs(60));
                     let mine: Vec<String> = (0..RECORDS_EACH)
                         .map(|r| customer_id(t * RECORDS_EACH + r))
                         .collect();

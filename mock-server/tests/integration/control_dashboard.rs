@@ -3,9 +3,9 @@
 //! another origin, and follow the control plane's admission; the summary reads the org's
 //! portal and user types as the API changes them. The page in a browser: `make examples-dashboard`.
 
-use portals_mock::{Clock, Config, ControlPlane};
+use portals_mock::ControlPlane;
 
-use crate::common::{BLANK, start, start_with};
+use crate::common::{BLANK, start, start_configured};
 
 /// The page and the two files it loads: (path, content type).
 const ASSETS: [(&str, &str); 3] = [
@@ -68,13 +68,7 @@ fn the_dashboard_and_its_assets_are_served_with_their_own_types_and_nothing_exte
 
 #[test]
 fn a_mock_without_a_control_plane_has_no_dashboard() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            control_plane: ControlPlane::Off,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.control_plane = ControlPlane::Off);
     for (path, _) in ASSETS
         .into_iter()
         .chain([("/__mock/orgs/zylker/summary", "")])

@@ -2,10 +2,9 @@
 //! methods and bad bodies; the truth about a `--clock`; the environment refused under
 //! `--environment sandbox`; a wrong admin token named as such.
 
-use portals_mock::{Clock, Config};
-use serde_json::json;
+use serde_json::Value;
 
-use crate::common::{fixed_clock, start, start_with};
+use crate::common::{TestServer, start, start_configured, start_fixed};
 
 /// Asserts the control plane's error shape with this status and code; answers the message.
 #[track_caller]
@@ -51,14 +50,26 @@ fn bad_control_plane_bodies_name_the_route_or_the_key() {
     assert!(message.contains("\"latency\""), "{message}");
 }
 
+/// zylker's clock (`/__mock/orgs/zylker/clock`) as a GET or a DELETE answers it.
+fn zylker_clock(server: &TestServer, method: &str) -> Value {
+    server
+        .call(method, "/__mock/orgs/zylker/clock", None, None)
+        .json()
+}
+
+/// A clock answer's `fixed` and `source`.
+fn fixed_and_source(clock: &Value) -> (bool, &str) {
+    (
+        clock["fixed"].as_bool().unwrap(),
+        clock["source"].as_str().unwrap(),
+    )
+}
+
 #[test]
 fn the_clock_tells_a_command_line_clock_is_fixed() {
-    let server = start_with(fixed_clock(), Config::default());
-    let clock = server
-        .call("GET", "/__mock/orgs/zylker/clock", None, None)
-        .json();
-    assert_eq!(clock["fixed"], true);
-    assert_eq!(clock["source"], "server");
+    let server = start_fixed();
+    let clock = zylker_clock(&server, "GET");
+    assert_eq!(fixed_and_source(&clock), (true, "server"));
     assert_eq!(clock["server_fixed"], true);
     assert_eq!(clock["now"], "2023-03-01T10:00:00+05:30");
     // The org's own instant wins, and says so; back to the server's clock, still fixed.
@@ -67,38 +78,17 @@ fn the_clock_tells_a_command_line_clock_is_fixed() {
         "/__mock/orgs/zylker/clock",
         r#"{"now":"2024-01-01T00:00:00Z"}"#,
     );
-    let own = server
-        .call("GET", "/__mock/orgs/zylker/clock", None, None)
-        .json();
-    assert_eq!(
-        (own["fixed"].clone(), own["source"].clone()),
-        (json!(true), json!("org"))
-    );
-    let back = server
-        .call("DELETE", "/__mock/orgs/zylker/clock", None, None)
-        .json();
-    assert_eq!(
-        (back["fixed"].clone(), back["source"].clone()),
-        (json!(true), json!("server"))
-    );
-    let real = start()
-        .call("GET", "/__mock/orgs/zylker/clock", None, None)
-        .json();
-    assert_eq!(
-        (real["fixed"].clone(), real["source"].clone()),
-        (json!(false), json!("real"))
-    );
+    let own = zylker_clock(&server, "GET");
+    assert_eq!(fixed_and_source(&own), (true, "org"));
+    let back = zylker_clock(&server, "DELETE");
+    assert_eq!(fixed_and_source(&back), (true, "server"));
+    let real = zylker_clock(&start(), "GET");
+    assert_eq!(fixed_and_source(&real), (false, "real"));
 }
 
 #[test]
 fn production_is_refused_with_a_reason_under_a_sandbox_server() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            sandbox: true,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.sandbox = true);
     let refused = server.control(
         "PUT",
         "/__mock/orgs/zylker/environment",
@@ -124,13 +114,7 @@ fn production_is_refused_with_a_reason_under_a_sandbox_server() {
 
 #[test]
 fn a_control_plane_body_too_large_is_answered_in_the_control_planes_shape() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            max_body_bytes: 64,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.max_body_bytes = 64);
     let big = format!(r#"{{"fixture":"{}"}}"#, "b".repeat(200));
     let reply = server.control("POST", "/__mock/orgs", &big);
     let message = control_error(&reply, 413, "BODY_TOO_LARGE");

@@ -4,9 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use portals_mock::{Clock, Config, ControlPlane};
+use portals_mock::ControlPlane;
 
-use crate::common::{JSON, spawn_mock, start, start_with, terminate};
+use crate::common::{JSON, spawn_mock, start, start_configured, terminate};
 
 const MOCK: &str = env!("CARGO_BIN_EXE_portals-mock");
 
@@ -32,13 +32,7 @@ fn health_answers_the_version_the_uptime_and_how_many_orgs_there_are() {
 
 #[test]
 fn health_is_served_with_the_control_plane_off_when_nothing_else_of_it_is() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            control_plane: ControlPlane::Off,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.control_plane = ControlPlane::Off);
 
     assert_eq!(server.call("GET", "/__mock/health", None, None).status, 200);
     assert_eq!(server.call("GET", "/__mock/orgs", None, None).status, 404);

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN, TestServer, start};
+use crate::common::{ADMIN, TestServer, first_portal_name, start};
 
 const PORTALS: &str = "/crm/v8/settings/portals";
 
@@ -78,10 +78,7 @@ fn a_server_reset_puts_every_org_back_and_forgets_the_runs_traces() {
     assert_eq!(body["deleted"], json!([created["org_id"]]));
     assert_eq!(body["orgs"], json!(["blank", "crowded", "trial", "zylker"]));
     assert_eq!(org_ids(&server), ["blank", "crowded", "trial", "zylker"]);
-    assert_eq!(
-        server.get(PORTALS, ADMIN).json()["portals"][0]["name"],
-        "ZylkerAutos"
-    );
+    assert_eq!(first_portal_name(&server, ADMIN), "ZylkerAutos");
     assert_eq!(server.get(PORTALS, "1000.trial.admin").status, 200);
     let token = created["access_token"].as_str().unwrap();
     assert_eq!(server.get(PORTALS, token).status, 401);
@@ -105,8 +102,7 @@ fn an_inline_fixture_makes_an_org_that_serves_and_resets_to_it() {
     let made = made.json();
     assert_eq!(made["org_id"], "acme-test_1");
     let token = made["access_token"].as_str().unwrap();
-    let portals = server.get(PORTALS, token).json();
-    assert_eq!(portals["portals"][0]["name"], "MinimalPortal");
+    assert_eq!(first_portal_name(&server, token), "MinimalPortal");
     server.put(
         &format!("{PORTALS}/MinimalPortal"),
         token,
@@ -114,10 +110,7 @@ fn an_inline_fixture_makes_an_org_that_serves_and_resets_to_it() {
     );
     let reset = server.call("POST", "/__mock/orgs/acme-test_1/reset", None, None);
     assert_eq!(reset.status, 200, "{}", reset.body);
-    assert_eq!(
-        server.get(PORTALS, token).json()["portals"][0]["name"],
-        "MinimalPortal"
-    );
+    assert_eq!(first_portal_name(&server, token), "MinimalPortal");
     // Without a chosen id: inline-1; an inline CRM may also be a named one of the server's.
     let mut named_crm = minimal();
     named_crm["crm"] = json!("zylker_crm");

@@ -1,7 +1,7 @@
 //! The control plane: isolated orgs from fixtures, and reset.
 
-use crate::common::{ADMIN, new_org, orgs, start, start_with};
-use portals_mock::{Clock, Config, ControlPlane};
+use crate::common::{ADMIN, new_org, orgs, start, start_configured};
+use portals_mock::ControlPlane;
 
 #[test]
 fn a_created_org_is_isolated_and_its_token_selects_it() {
@@ -108,13 +108,7 @@ fn control_plane_errors_name_the_problem() {
 
 #[test]
 fn a_disabled_control_plane_is_an_unknown_path() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            control_plane: ControlPlane::Off,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.control_plane = ControlPlane::Off);
     let reply = server.control("POST", "/__mock/orgs", r#"{"fixture":"blank"}"#);
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json()["code"], "INVALID_URL_PATTERN");

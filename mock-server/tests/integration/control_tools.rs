@@ -2,8 +2,8 @@
 //! request journal (with redaction), verification with near misses, faults, the per-org clock,
 //! API limits, the sandbox environment, snapshots, and who may use it.
 
-use crate::common::{ADMIN, BLANK, count_requests, start, start_with};
-use portals_mock::{Clock, Config, ControlPlane};
+use crate::common::{ADMIN, BLANK, assert_seeded_portals, count_requests, start, start_configured};
+use portals_mock::ControlPlane;
 use serde_json::{Value, json};
 
 const PORTALS: &str = "/crm/v8/settings/portals";
@@ -192,13 +192,7 @@ fn the_journal_records_each_exchange_and_never_a_secret() {
 
 #[test]
 fn the_journal_is_bounded_by_its_size() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            journal_size: 3,
-            ..Config::default()
-        },
-    );
+    let server = start_configured(|config| config.journal_size = 3);
     for _ in 0..5 {
         server.get(PORTALS, ADMIN);
     }
@@ -252,8 +246,7 @@ fn faults_add_latency_force_errors_and_reset_connections_per_org() {
         r#"{"code":"INTERNAL_ERROR","details":{},"message":"Internal Server Error","status":"error"}"#
     );
     // Nothing was applied, and other orgs are untouched.
-    assert_eq!(server.get(PORTALS, BLANK).status, 204);
-    assert_eq!(server.get(PORTALS, ADMIN).status, 200);
+    assert_seeded_portals(&server);
     assert_eq!(
         control(&server, "GET", "/__mock/orgs/blank/faults", json!(null))["faults"][0]["fault_id"],
         fault_id.as_str()
@@ -448,13 +441,7 @@ fn a_sandbox_org_answers_api_not_supported() {
     assert_eq!(server.get(PORTALS, ADMIN).status, 200);
     set_environment(&server, "blank", "production");
     assert_eq!(server.get(PORTALS, BLANK).status, 204);
-    let everywhere = start_with(
-        Clock::real(),
-        Config {
-            sandbox: true,
-            ..Config::default()
-        },
-    );
+    let everywhere = start_configured(|config| config.sandbox = true);
     assert_eq!(everywhere.get(PORTALS, ADMIN).status, 400);
 }
 
@@ -542,13 +529,7 @@ fn a_restored_snapshot_is_exactly_the_saved_org() {
 
 #[test]
 fn the_admin_token_opens_the_control_plane_and_off_closes_it() {
-    let token_server = start_with(
-        Clock::real(),
-        Config {
-            admin_token: Some("let-me-in".into()),
-            ..Config::default()
-        },
-    );
+    let token_server = start_configured(|config| config.admin_token = Some("let-me-in".into()));
     // Loopback still works; the token matters for other clients (unit-tested in control.rs).
     assert_eq!(
         token_server
@@ -561,12 +542,6 @@ fn the_admin_token_opens_the_control_plane_and_off_closes_it() {
             .status,
         200
     );
-    let off = start_with(
-        Clock::real(),
-        Config {
-            control_plane: ControlPlane::Off,
-            ..Config::default()
-        },
-    );
+    let off = start_configured(|config| config.control_plane = ControlPlane::Off);
     assert_eq!(off.call("GET", "/__mock/requests", None, None).status, 404);
 }

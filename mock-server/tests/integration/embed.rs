@@ -6,17 +6,11 @@ use std::time::Duration;
 
 use portals_mock::{Fault, MockOrg, PortalsMock};
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
+use crate::common::agent_within;
 
 /// `GET {path}` as the org's admin: the status and the JSON answer.
 fn get(org: &MockOrg, path: &str) -> (u16, serde_json::Value) {
-    let mut answer = agent()
+    let mut answer = agent_within(Duration::from_secs(10))
         .get(format!("{}{path}", org.base_url))
         .header("Authorization", org.authorization())
         .call()

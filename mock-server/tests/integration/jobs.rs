@@ -5,7 +5,9 @@ use portals_mock::fixtures::{CrmSource, RecordFixture};
 use portals_mock::{Clock, Config, FixtureSet};
 use serde_json::{Value, json};
 
-use crate::common::{ADMIN, DEFAULT_TYPE, TestServer, USERS, start_with, start_with_fixtures};
+use crate::common::{
+    ADMIN, DEFAULT_TYPE, TestServer, USERS, start_configured, start_with_fixtures,
+};
 
 /// Record ids of the generated customers: `1306462000100000000 + n`.
 pub(crate) fn customer_id(n: usize) -> String {
@@ -320,13 +322,8 @@ fn the_background_worker_runs_scheduled_jobs_by_itself() {
 
 #[test]
 fn an_org_made_with_manual_jobs_is_left_alone_by_the_worker_until_jobs_run() {
-    let server = start_with(
-        Clock::real(),
-        Config {
-            job_interval: Some(std::time::Duration::from_millis(50)),
-            ..Config::default()
-        },
-    );
+    let server =
+        start_configured(|config| config.job_interval = Some(std::time::Duration::from_millis(50)));
     let create = |jobs: &str| {
         let body = json!({"fixture": "zylker", "jobs": jobs}).to_string();
         server.control("POST", "/__mock/orgs", &body)
