@@ -1,8 +1,9 @@
 # portals-mock: the commands a developer and CI use. CI runs `bash .ci/run`: fmt, lint, test, examples.
-# `make bench` (not in CI: it times things) measures speed and writes bench/RESULTS.md.
+# `make bench` (not in CI: it times things) measures speed and writes bench/RESULTS.md;
+# `make bench-peers` (not in CI either: it also downloads) writes bench/PEERS.md.
 CARGO ?= cargo
 
-.PHONY: run test fmt lint ci build conformance coverage bench examples examples-python examples-node examples-mock examples-testing examples-report examples-dashboard oas-check fuzz examples-wheel wheel dist image
+.PHONY: run test fmt lint ci build conformance coverage bench bench-peers examples examples-python examples-node examples-mock examples-testing examples-report examples-dashboard oas-check fuzz examples-wheel wheel dist image
 
 ## run: start the mock on 127.0.0.1:8089 (in-memory SQLite, built-in fixtures)
 run:
@@ -85,6 +86,38 @@ image: dist
 bench:
 	$(CARGO) build --release --locked -p portals-mock -p portals-bench -p portals-conformance
 	"$${CARGO_TARGET_DIR:-target}/release/portals-bench" $(ARGS)
+
+## bench-peers: the same GET portals load against the mock, the bare hyper server, WireMock (the
+## standalone jar of PyPI's wiremock package, on Java) and Stoplight Prism (npm, mocking Zoho's
+## portals OpenAPI file) in alternating windows, with start-up time and RSS; writes bench/PEERS.md
+## (ARGS: `portals-bench peers` options). Installs the pinned peers into target/bench-peers/
+## (downloads: not in make test, make examples or CI)
+PEERS_DIR := target/bench-peers
+WIREMOCK_PYPI := wiremock==2.7.0
+PRISM_NPM := @stoplight/prism-cli@5.16.0
+PORTALS_PATH := /crm/v8/settings/portals
+ZYLKER_AUTH := 1000.zylker.admin
+bench-peers:
+	$(CARGO) build --release --locked -p portals-mock -p portals-bench
+	test -x $(PEERS_DIR)/venv/bin/python || $(PYTHON) -m venv $(PEERS_DIR)/venv
+	$(PEERS_DIR)/venv/bin/python -m pip install --quiet --disable-pip-version-check $(WIREMOCK_PYPI)
+	mkdir -p $(PEERS_DIR)/prism
+	$(NPM) install --prefix $(PEERS_DIR)/prism --no-audit --no-fund --save-exact $(PRISM_NPM)
+	JAR=$$(ls $(PEERS_DIR)/venv/lib/python*/site-packages/wiremock/server/wiremock-standalone-*.jar) && \
+	PRISM=$(PEERS_DIR)/prism/node_modules/.bin/prism && \
+	BIN=$(TARGET_DIR)/release && \
+	"$$BIN/portals-bench" peers --logs $(PEERS_DIR)/logs --stub $(PEERS_DIR)/wiremock/mappings/portals.json \
+	  --peer mock --version "portals-mock $(VERSION)" --path $(PORTALS_PATH) --auth "Zoho-oauthtoken $(ZYLKER_AUTH)" \
+	    --cmd "$$BIN/portals-mock --port {port} --log-level error" \
+	  --peer hello --version "portals-bench hello (hyper $$(sed -n '/^name = "hyper"$$/{n;s/version = "\(.*\)"/\1/p;}' Cargo.lock))" \
+	    --path $(PORTALS_PATH) --auth "Zoho-oauthtoken $(ZYLKER_AUTH)" --cmd "$$BIN/portals-bench hello {port}" \
+	  --peer wiremock --version "WireMock $$(basename $$JAR .jar | sed 's/wiremock-standalone-//') (PyPI $(WIREMOCK_PYPI)), $$(java -version 2>&1 | head -n 1 | tr -d '"')" \
+	    --path $(PORTALS_PATH) --auth "Zoho-oauthtoken $(ZYLKER_AUTH)" \
+	    --cmd "java -jar $$JAR --port {port} --bind-address 127.0.0.1 --root-dir $(PEERS_DIR)/wiremock --disable-banner --use-chunked-encoding never --max-request-journal-entries 1000" \
+	  --peer prism --version "Prism $$($$PRISM --version) ($(PRISM_NPM)), Node $$($(NODE) --version)" \
+	    --path /settings/portals --auth "Bearer $(ZYLKER_AUTH)" \
+	    --cmd "$$PRISM mock --host 127.0.0.1 --port {port} --dynamic false --errors false -v error fixtures/oas8-yaml/v8.0/portals/portals.yaml" \
+	  $(ARGS)
 
 ## fmt: check formatting
 fmt:

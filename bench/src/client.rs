@@ -54,6 +54,12 @@ pub fn request(
     out.into_bytes()
 }
 
+/// A GET's bytes with an `Authorization` header given whole (`Bearer …`, `Zoho-oauthtoken …`).
+pub fn get_as(host: &str, path: &str, authorization: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: {authorization}\r\n\r\n")
+        .into_bytes()
+}
+
 /// One keep-alive connection.
 pub struct Conn {
     addr: SocketAddr,
@@ -221,5 +227,10 @@ mod tests {
         );
         let get = String::from_utf8(request("GET", "h:1", "/p", None, None)).unwrap();
         assert_eq!(get, "GET /p HTTP/1.1\r\nHost: h:1\r\n\r\n");
+        let bearer = String::from_utf8(get_as("h:1", "/p", "Bearer t")).unwrap();
+        assert_eq!(
+            bearer,
+            "GET /p HTTP/1.1\r\nHost: h:1\r\nAuthorization: Bearer t\r\n\r\n"
+        );
     }
 }

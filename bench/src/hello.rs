@@ -1,7 +1,7 @@
 //! The physical limit: a bare hyper HTTP/1.1 server answering `hello` to every request, on the
 //! same runtime (tokio multi-thread with one worker, which is also its fastest setting on 2 cores
 //! with the load client beside it) and socket options as portals-mock.
-//! `portals-bench hello` runs it; its first stdout line is `listening on http://HOST:PORT`.
+//! `portals-bench hello [PORT]` runs it; its first stdout line is `listening on http://HOST:PORT`.
 
 use std::convert::Infallible;
 use std::io::Write as _;
@@ -12,15 +12,15 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 
-/// Serves `hello` on 127.0.0.1 (any free port) until killed.
-pub fn run() -> Result<(), String> {
+/// Serves `hello` on 127.0.0.1:`port` (0: any free port) until killed.
+pub fn run(port: u16) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start the runtime: {error}"))?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .map_err(|error| format!("cannot listen: {error}"))?;
         let local = listener

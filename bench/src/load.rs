@@ -49,6 +49,14 @@ pub enum Work {
         /// Record ids, one per connection.
         records: Vec<String>,
     },
+    /// One GET answering 200, with an `Authorization` header given whole (a peer's own scheme:
+    /// Prism wants `Bearer …`, WireMock's stub ignores it): what `portals-bench peers` sends.
+    GetAs {
+        /// Path and query.
+        path: String,
+        /// The `Authorization` header's value.
+        authorization: String,
+    },
     /// `POST /oauth/v2/token` with a refresh-token grant (200).
     Refresh {
         /// The form body.
@@ -60,7 +68,7 @@ impl Work {
     /// Requests per unit of work.
     pub fn requests_per_unit(&self) -> usize {
         match self {
-            Work::Get { .. } | Work::Refresh { .. } => 1,
+            Work::Get { .. } | Work::GetAs { .. } | Work::Refresh { .. } => 1,
             Work::CreateDeleteUserType { .. } | Work::InviteDelete { .. } => 2,
         }
     }
@@ -168,6 +176,13 @@ impl Worker {
             } => {
                 let request = client::request("GET", &self.host, path, Some(token), None);
                 self.one(conn, samples, &request, *expect, record).await?;
+            }
+            Work::GetAs {
+                path,
+                authorization,
+            } => {
+                let request = client::get_as(&self.host, path, authorization);
+                self.one(conn, samples, &request, 200, record).await?;
             }
             Work::CreateDeleteUserType { portal, tokens } => {
                 let token = &tokens[self.index % tokens.len()];

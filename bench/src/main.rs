@@ -5,6 +5,9 @@
 //! It prints one report and writes it to `bench/RESULTS.md`, with the targets it checks (the
 //! thresholds in `report.rs`; `docs/targets.md` lists the project's goals, some of them higher).
 //!
+//! `portals-bench peers` (`make bench-peers`, `peers.rs`) runs the same GET load against servers
+//! given as commands (the mock, the hello server, WireMock, Prism) and writes `bench/PEERS.md`.
+//!
 //! Nothing here runs in `make test` but the unit tests of its parsing and statistics.
 
 mod child;
@@ -12,6 +15,7 @@ mod client;
 mod fixtures;
 mod hello;
 mod load;
+mod peers;
 mod render;
 mod report;
 mod run;
@@ -27,7 +31,9 @@ against a bare hyper server in the same run (what `make bench` runs)
 
 USAGE:
     portals-bench [OPTIONS]
-    portals-bench hello          serve `hello` on 127.0.0.1 (any port); prints `listening on …`
+    portals-bench hello [PORT]   serve `hello` on 127.0.0.1 (PORT, or any); prints `listening on …`
+    portals-bench peers …        the same GET load against servers given as commands (what
+                                 `make bench-peers` runs; `peers --help`)
     portals-bench load ADDR SCENARIO [CONNS] [SECONDS] [--invite]
                                  one scenario (a prefix of its name: \"GET portals\", …) against
                                  a mock at ADDR started on those fixtures, e.g. under perf;
@@ -114,7 +120,15 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("hello") {
-        return match hello::run() {
+        let port = match args.get(2).map(|p| p.parse::<u16>()) {
+            None => 0,
+            Some(Ok(port)) => port,
+            Some(Err(_)) => {
+                eprintln!("portals-bench hello: PORT: a number");
+                return ExitCode::from(2);
+            }
+        };
+        return match hello::run(port) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
                 eprintln!("portals-bench hello: {error}");
@@ -138,6 +152,9 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         };
+    }
+    if args.get(1).map(String::as_str) == Some("peers") {
+        return peers_run(&args[2..]);
     }
     if args.get(1).map(String::as_str) == Some("load") {
         return load_one(&args[2..]);
@@ -169,6 +186,44 @@ fn main() -> ExitCode {
         }
         Err(error) => {
             eprintln!("portals-bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `portals-bench peers …`: writes bench/PEERS.md (or `--out`).
+fn peers_run(args: &[String]) -> ExitCode {
+    if args.iter().any(|a| a == "-h" || a == "--help") {
+        println!("{}", peers::HELP);
+        return ExitCode::SUCCESS;
+    }
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_default();
+    let (options, runtime) = match ready("portals-bench peers", peers::parse(args, &root)) {
+        Ok(ready) => ready,
+        Err(code) => return code,
+    };
+    match runtime.block_on(peers::run(&options)) {
+        Ok(text) => {
+            println!("{text}");
+            match std::fs::write(&options.out, &text) {
+                Ok(()) => {
+                    eprintln!("portals-bench peers: wrote {}", options.out.display());
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!(
+                        "portals-bench peers: cannot write {}: {error}",
+                        options.out.display()
+                    );
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Err(error) => {
+            eprintln!("portals-bench peers: {error}");
             ExitCode::FAILURE
         }
     }
