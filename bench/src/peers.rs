@@ -433,7 +433,7 @@ fn render(
     ));
     out.push_str(&format!(
         "The same GET of the portals list against each server, closed-loop (each connection sends its \
-         next request when the last is answered), all on 127.0.0.1. Each figure: {rounds} windows of \
+         next request when the last is answered), all on 127.0.0.1. Each figure: {rounds} window(s) of \
          {window:.1} s (after {warmup:.1} s of unrecorded warm-up each), the servers taking turns \
          window by window at each connection count, so a slower minute of the machine falls on all of \
          them. Before the first window each server had {prime:.1} s of unrecorded load at 16 \
@@ -540,8 +540,8 @@ fn render(
          - hello answers `hello` to anything: the physical limit of hyper on this machine;\n\
          - WireMock matches the stub (method and URL) and answers its fixed body, the mock's own \
          answer copied at the start of the run (`--stub`); it checks no token. Its JVM runs with \
-         its default maximum heap (no `-Xmx`: a quarter of the machine's memory), so its RSS \
-         under load is mostly heap it was allowed to grow, not heap it needed;\n\
+         its default maximum heap (no `-Xmx`: a quarter of the machine's memory); its RSS \
+         under load is what it grew to with that much allowed;\n\
          - Prism matches the request against the OpenAPI operation (path, parameters, the \
          OAuth2 scheme's `Bearer` header, whose token it does not check) and answers the \
          operation's example (a different body, hence its size). It serves the file's paths \
