@@ -13,6 +13,7 @@
 mod child;
 mod client;
 mod fixtures;
+mod flags;
 mod hello;
 mod load;
 mod peers;
@@ -93,21 +94,9 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
         match arg.as_str() {
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--window" => {
-                let secs: f64 = value("--window")?
-                    .parse()
-                    .map_err(|_| "--window: a number of seconds")?;
-                if !(0.05..=60.0).contains(&secs) {
-                    return Err("--window: between 0.05 and 60 seconds".into());
-                }
-                options.window = Duration::from_secs_f64(secs);
+                options.window = flags::seconds("--window", &value("--window")?, 0.05..=60.0)?;
             }
-            "--rounds" => {
-                options.rounds = value("--rounds")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=20).contains(n))
-                    .ok_or("--rounds: 1 to 20")?;
-            }
+            "--rounds" => options.rounds = flags::rounds(&value("--rounds")?)?,
             "--bin-dir" => options.bin_dir = PathBuf::from(value("--bin-dir")?),
             "--root" => options.root = PathBuf::from(value("--root")?),
             other => return Err(format!("unknown option {other:?} (see --help)")),

@@ -92,18 +92,7 @@ pub fn parse(args: &[String], root: &std::path::Path) -> Result<PeersOptions, St
         rounds: 3,
         out: root.join("bench/PEERS.md"),
     };
-    let secs = |name: &str, value: String, range: std::ops::RangeInclusive<f64>| {
-        value
-            .parse::<f64>()
-            .ok()
-            .filter(|s| range.contains(s))
-            .map(Duration::from_secs_f64)
-            .ok_or(format!(
-                "{name}: seconds, {} to {}",
-                range.start(),
-                range.end()
-            ))
-    };
+    let secs = |name: &str, value: String, range| crate::flags::seconds(name, &value, range);
     let mut args = args.iter().cloned();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -115,21 +104,16 @@ pub fn parse(args: &[String], root: &std::path::Path) -> Result<PeersOptions, St
                     ..PeerSpec::default()
                 });
             }
-            "--version" => {
-                let v = value("--version")?;
-                last_peer(&mut options.peers, &arg)?.version = v;
-            }
-            "--path" => {
-                let v = value("--path")?;
-                last_peer(&mut options.peers, &arg)?.path = v;
-            }
-            "--auth" => {
-                let v = value("--auth")?;
-                last_peer(&mut options.peers, &arg)?.auth = v;
-            }
-            "--cmd" => {
-                let v = value("--cmd")?;
-                last_peer(&mut options.peers, &arg)?.cmd = v;
+            // What describes the last `--peer` given.
+            "--version" | "--path" | "--auth" | "--cmd" => {
+                let given = value(&arg)?;
+                let peer = last_peer(&mut options.peers, &arg)?;
+                *match arg.as_str() {
+                    "--version" => &mut peer.version,
+                    "--path" => &mut peer.path,
+                    "--auth" => &mut peer.auth,
+                    _ => &mut peer.cmd,
+                } = given;
             }
             "--base" => options.base = value("--base")?,
             "--stub" => options.stub = Some(PathBuf::from(value("--stub")?)),
@@ -138,13 +122,7 @@ pub fn parse(args: &[String], root: &std::path::Path) -> Result<PeersOptions, St
             "--window" => options.window = secs("--window", value("--window")?, 0.05..=60.0)?,
             "--warmup" => options.warmup = secs("--warmup", value("--warmup")?, 0.0..=60.0)?,
             "--prime" => options.prime = secs("--prime", value("--prime")?, 0.0..=600.0)?,
-            "--rounds" => {
-                options.rounds = value("--rounds")?
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=20).contains(n))
-                    .ok_or("--rounds: 1 to 20")?;
-            }
+            "--rounds" => options.rounds = crate::flags::rounds(&value("--rounds")?)?,
             other => return Err(format!("unknown option {other:?} (see peers --help)")),
         }
     }
@@ -595,6 +573,15 @@ mod tests {
         .unwrap();
         assert_eq!(options.peers.len(), 2);
         assert_eq!(options.peers[0].cmd, "srv {port}");
+        let first = &options.peers[0];
+        assert_eq!(
+            (
+                first.version.as_str(),
+                first.path.as_str(),
+                first.auth.as_str()
+            ),
+            ("v", "/", "x")
+        );
         assert_eq!(options.peers[1].path, "/p");
         assert_eq!(options.rounds, 2);
         assert_eq!(options.out, PathBuf::from("/w/bench/PEERS.md"));
