@@ -53,7 +53,10 @@ impl Vars {
 
     /// Whether `{{name}}` has a value (`env.NAME`: the variable is set).
     pub fn has(&self, name: &str) -> bool {
-        self.lookup(name).is_some()
+        match name.strip_prefix("env.") {
+            Some(variable) => std::env::var(variable).is_ok(),
+            None => self.values.contains_key(name),
+        }
     }
 
     /// A variable's value; `env.NAME` reads the environment (see [`Vars::note_env_secrets`]).

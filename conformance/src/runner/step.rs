@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Options, StepResult};
 use crate::matching::{Divergence, compare, render};
-use crate::scenario::{Expect, Mode, Request, RequestBody, Section, Step, Token, used_by};
+use crate::scenario::{Expect, Mode, Request, RequestBody, Section, Step, Token};
 use crate::target::{Session, Target};
 use crate::vars::Vars;
 
@@ -43,8 +43,9 @@ impl StepRunner<'_> {
     /// needs a variable nothing set (its capture failed) is not sent: a cleanup step is
     /// skipped with the reason, any other fails with it.
     pub fn run(&mut self, step: &Step, section: Section, index: usize) -> StepResult {
-        let missing: Vec<String> = used_by(step)
-            .into_iter()
+        let missing: Vec<&String> = step
+            .variables
+            .iter()
             .filter(|name| !self.vars.has(name))
             .collect();
         if !missing.is_empty() {

@@ -25,7 +25,7 @@ pub use load::{load_dir, load_embedded, load_path};
 pub use parse::parse;
 /// An HTTP method, checked when the scenario is parsed.
 pub use ureq::http::Method;
-pub use variables::{check_variables, names_in, used_by};
+pub use variables::{check_variables, names_in};
 
 /// One scenario file.
 #[derive(Debug, Clone)]
@@ -98,6 +98,8 @@ pub struct Step {
     pub capture: BTreeMap<String, JsonPath>,
     /// Send the step again until its expectation holds (polling a job), at most so often.
     pub retry: Option<Retry>,
+    /// The `{{variables}}` its request and expectations use, found once when it is parsed.
+    pub variables: Vec<String>,
 }
 
 /// How a step is retried: up to `count` more times, `interval` apart, while it diverges or fails.

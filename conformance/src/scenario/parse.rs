@@ -115,13 +115,16 @@ impl File<'_> {
                 })
             }
         };
-        Ok(Step {
+        let mut step = Step {
             name: step.name,
             request,
             expect,
             capture,
             retry,
-        })
+            variables: Vec::new(),
+        };
+        step.variables = super::variables::used_by(&step);
+        Ok(step)
     }
 
     fn request(&self, at: &str, request: raw::Request) -> Result<Request, String> {

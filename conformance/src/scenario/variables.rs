@@ -22,8 +22,9 @@ pub fn names_in(text: &str) -> Vec<String> {
     names
 }
 
-/// The names a step's request and expectations use.
-pub fn used_by(step: &Step) -> Vec<String> {
+/// The names a step's request and expectations use (kept in [`Step::variables`] when it is
+/// parsed).
+pub(super) fn used_by(step: &Step) -> Vec<String> {
     let request = &step.request;
     let mut texts: Vec<String> = vec![request.path.clone()];
     texts.extend(
@@ -73,7 +74,7 @@ pub(super) fn free_variables<'a>(
     let mut captured: BTreeSet<String> = BTreeSet::new();
     let mut free: Vec<(String, usize)> = Vec::new();
     for step in steps {
-        for name in used_by(step) {
+        for name in step.variables.iter().cloned() {
             let defined = name.starts_with("env.")
                 || BUILT_IN.contains(&name.as_str())
                 || captured.contains(&name);

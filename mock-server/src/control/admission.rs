@@ -2,7 +2,7 @@
 //! sends `--admin-token` in `X-Mock-Admin-Token`, or it comes in on `--admin-bind`;
 //! `--control-plane off` hides it (404, as an unknown path). A wrong `X-Mock-Admin-Token` is
 //! answered as such (`WRONG_ADMIN_TOKEN`), not as a plain refusal. `GET /__mock/health` is the one
-//! exception: every client gets it, in every mode (it tells the version, the uptime and how many
+//! exception (the caller, `control::run`, does not ask for its route): every client gets it, in every mode (it tells the version, the uptime and how many
 //! orgs there are, nothing else), so a container's health check and a CI job can wait on it
 //! whatever the control plane's flags.
 
@@ -14,9 +14,6 @@ use crate::state::AppState;
 
 /// Admits the request's client, or answers the refusal.
 pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ControlError> {
-    if is_health(request) {
-        return Ok(());
-    }
     let sent = request
         .headers
         .iter()
@@ -38,11 +35,6 @@ pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), Contro
         }
         _ => Ok(()),
     }
-}
-
-/// `GET /__mock/health`, the route every client may call.
-fn is_health(request: &ApiRequest) -> bool {
-    request.method == crate::http::Method::Get && request.segment_strs() == ["__mock", "health"]
 }
 
 #[cfg(test)]

@@ -45,10 +45,14 @@ pub(crate) fn handle(state: &AppState, request: &ApiRequest) -> ApiResponse {
 
 /// Admits the client, routes (path, then method), and runs the feature's endpoint.
 fn run(state: &AppState, request: &ApiRequest) -> Outcome {
-    admission::admit(state, request)?;
     let segments = request.segment_strs();
-    let operation = router::route(request.method, segments.get(1..).unwrap_or_default())
-        .map_err(|error| routing_error(request, &error))?;
+    let routed = router::route(request.method, segments.get(1..).unwrap_or_default());
+    // Health is every client's; anything else, a route or not, is for admitted clients only (an
+    // unadmitted one learns nothing of which routes exist).
+    if routed != Ok(ControlRoute::Health) {
+        admission::admit(state, request)?;
+    }
+    let operation = routed.map_err(|error| routing_error(request, &error))?;
     match &operation {
         ControlRoute::Health => health::health(state),
         ControlRoute::ListOrgs => orgs::list(state),
