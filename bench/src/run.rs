@@ -508,10 +508,11 @@ async fn preflight(m: SocketAddr) -> Result<(), String> {
         .await?,
     );
     let users = last["users"].as_array().map_or(0, Vec::len);
-    if users != 200 || last["info"]["more_records"] != false {
+    // v8's `info` holds only `total_count` (Zoho's v8 example): the last page of 10,000.
+    if users != 200 || last["info"]["total_count"] != 10_000 {
         return Err(format!(
-            "page 50 has {users} users and more_records {}",
-            last["info"]["more_records"]
+            "page 50 has {users} users and total_count {}",
+            last["info"]["total_count"]
         ));
     }
     Ok(())

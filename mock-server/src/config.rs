@@ -53,6 +53,9 @@ pub struct Config {
     pub body_read_timeout: std::time::Duration,
     /// The most connections served at once; more wait in the listen backlog until one closes.
     pub max_connections: usize,
+    /// Keep rendered answers of `GET` calls until the next write (`--answer-cache off`: render
+    /// every answer anew).
+    pub answer_cache: bool,
 }
 
 impl Default for Config {
@@ -68,6 +71,7 @@ impl Default for Config {
             header_read_timeout: std::time::Duration::from_millis(DEFAULT_READ_TIMEOUT_MS),
             body_read_timeout: std::time::Duration::from_millis(DEFAULT_READ_TIMEOUT_MS),
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            answer_cache: true,
         }
     }
 }

@@ -90,6 +90,11 @@ struct Cli {
     /// Open the control plane to any client that sends this in an X-Mock-Admin-Token header.
     #[arg(long, value_name = "TOKEN")]
     admin_token: Option<String>,
+    /// Keep the rendered answer of a `GET /crm/…` call until the next write (any write, by a
+    /// request, a job or the control plane) and serve a repeated call from it; `off` renders
+    /// every answer anew (the answers are the same either way).
+    #[arg(long, value_enum, default_value = "on", value_name = "on|off")]
+    answer_cache: Switch,
     /// Turn the control plane off (the same as --control-plane off).
     #[arg(long, conflicts_with_all = ["admin_bind", "admin_token"])]
     no_admin: bool,
@@ -143,6 +148,12 @@ struct DumpArgs {
     /// The --only-fixtures directory the server ran with (instead of the built-in fixtures).
     #[arg(long, value_name = "DIR", conflicts_with = "fixtures")]
     only_fixtures: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -222,6 +233,7 @@ fn run(cli: Cli) -> Result<(), String> {
         header_read_timeout: std::time::Duration::from_millis(cli.header_read_timeout_ms.max(1)),
         body_read_timeout: std::time::Duration::from_millis(cli.body_read_timeout_ms.max(1)),
         max_connections: cli.max_connections.max(1),
+        answer_cache: matches!(cli.answer_cache, Switch::On),
     };
     let state = AppState::new(store, clock, config);
     let mut addr = cli.bind;

@@ -99,6 +99,14 @@ fn org_of(state: &AppState, request: &ApiRequest, plane: Plane) -> Option<String
             .and_then(|header| header.trim().split_once(' '))
             .map(|(_, token)| token.trim().to_owned())
     }?;
+    // An access token's org comes from the lookup the handler makes anyway (cached until the
+    // next write); any other token (refresh, grant code, one sent where it does not belong)
+    // is looked up by itself.
+    if plane == Plane::Api
+        && let Ok(Some(grant)) = state.store.access_token(&token)
+    {
+        return Some(grant.org_id);
+    }
     state
         .store
         .read(|conn| tokens::org_of(conn, &token))

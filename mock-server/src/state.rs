@@ -30,6 +30,8 @@ pub struct AppState {
     /// a restart on the same `--db` those orgs keep their state but cannot be reset.
     pub(crate) inline_fixtures:
         Arc<std::sync::Mutex<std::collections::HashMap<String, crate::fixtures::OrgFixture>>>,
+    /// Rendered answers of `GET /crm/…` calls, served until the next write.
+    pub(crate) answers: Arc<crate::api::answer_cache::AnswerCache>,
     /// When the state was made: the uptime `GET /__mock/health` answers.
     pub(crate) started: std::time::Instant,
 }
@@ -55,6 +57,9 @@ impl AppState {
             limits: Arc::new(Limits::default()),
             manual_jobs: Arc::default(),
             inline_fixtures: Arc::default(),
+            answers: Arc::new(crate::api::answer_cache::AnswerCache::new(
+                config.answer_cache,
+            )),
             config: Arc::new(config),
             started: std::time::Instant::now(),
         };

@@ -62,6 +62,8 @@ pub struct Caller {
     manage_portal_users: bool,
     /// The org is a sandbox.
     pub sandbox: bool,
+    /// It acts for a client-portal user, not a CRM user.
+    pub portal_user: bool,
     /// Now in the org's clock (Unix seconds).
     pub now: i64,
 }
@@ -106,6 +108,7 @@ pub fn authenticate(
         manage_portal: grant.manage_portal,
         manage_portal_users: grant.manage_portal_users,
         sandbox: grant.sandbox,
+        portal_user: grant.portal_user,
         now,
     })
 }
@@ -195,6 +198,7 @@ mod tests {
             manage_portal: true,
             manage_portal_users: false,
             sandbox: false,
+            portal_user: false,
             now: 0,
         }
     }

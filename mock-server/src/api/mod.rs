@@ -8,6 +8,7 @@
 //! [`error::ApiError`].
 
 mod access;
+pub mod answer_cache;
 pub mod auth;
 mod body;
 mod crm_users;
@@ -34,6 +35,7 @@ use crate::clock::parse_offset;
 use crate::domain::jobs::Requester;
 use crate::http::{ApiRequest, ApiResponse};
 use crate::state::AppState;
+use crate::store::orgs::OrgRow;
 use crate::version::ApiVersion;
 
 /// Answers a `/crm/` request: route it, authenticate and authorise the caller, run the
@@ -89,6 +91,9 @@ impl Ctx<'_> {
 }
 
 fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
+    // Read before anything else is: an answer kept at this generation was made from what the
+    // store held then, its token and org included.
+    let generation = state.store.generation();
     let segments = request.segment_strs();
     let (version, operation) = router::crm(request.method, segments.get(1..).unwrap_or_default())?;
     let operation = &operation;
@@ -115,10 +120,7 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         if request.host.as_deref().is_some_and(names_unsupported_dc) {
             return Err(ApiError::DomainNotSupported);
         }
-        let portal_user = state.store.read(|conn| {
-            crate::store::tokens::acts_for_portal_user(conn, &caller.org_id, &caller.user_id)
-        })?;
-        if portal_user {
+        if caller.portal_user {
             return Err(ApiError::ClientPortalUserNotSupported);
         }
     }
@@ -151,42 +153,55 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         offset,
         now,
     };
+    let Some(key) = state.answers.key(request, &ctx.caller) else {
+        return dispatch(&ctx, operation, &org);
+    };
+    if let Some(answer) = state.answers.get(&key, generation) {
+        return Ok(answer);
+    }
+    let answer = dispatch(&ctx, operation, &org)?;
+    state.answers.put(key, generation, &answer);
+    Ok(answer)
+}
+
+/// Runs the operation's handler.
+fn dispatch(ctx: &Ctx<'_>, operation: &CrmRoute, org: &OrgRow) -> Result<ApiResponse, ApiError> {
     match operation {
-        CrmRoute::ListPortals => portals::list(&ctx),
-        CrmRoute::GetPortal(portal) => portals::get(&ctx, portal),
-        CrmRoute::CreatePortal => portals::create(&ctx, &org),
-        CrmRoute::UpdatePortal(portal) => portals::update(&ctx, portal),
-        CrmRoute::PortalsMeta => portals_meta::get(&ctx),
-        CrmRoute::ListUserTypes(portal) => user_types::list(&ctx, portal),
-        CrmRoute::GetUserType(path) => user_types::get(&ctx, &path.portal, &path.id),
-        CrmRoute::CreateUserType(portal) => user_types::create(&ctx, portal, &org),
-        CrmRoute::UpdateUserType(path) => user_types::update(&ctx, &path.portal, &path.id),
-        CrmRoute::DeleteUserType(path) => user_types::delete(&ctx, &path.portal, &path.id),
-        CrmRoute::ListUsers(path) => portal_users::list(&ctx, &path.portal, &path.id),
-        CrmRoute::DeleteUsers(path) => portal_users::delete(&ctx, &path.portal, &path.id),
-        CrmRoute::TransferUsers(path) => portal_users::transfer(&ctx, &path.portal, &path.id),
+        CrmRoute::ListPortals => portals::list(ctx),
+        CrmRoute::GetPortal(portal) => portals::get(ctx, portal),
+        CrmRoute::CreatePortal => portals::create(ctx, org),
+        CrmRoute::UpdatePortal(portal) => portals::update(ctx, portal),
+        CrmRoute::PortalsMeta => portals_meta::get(ctx),
+        CrmRoute::ListUserTypes(portal) => user_types::list(ctx, portal),
+        CrmRoute::GetUserType(path) => user_types::get(ctx, &path.portal, &path.id),
+        CrmRoute::CreateUserType(portal) => user_types::create(ctx, portal, org),
+        CrmRoute::UpdateUserType(path) => user_types::update(ctx, &path.portal, &path.id),
+        CrmRoute::DeleteUserType(path) => user_types::delete(ctx, &path.portal, &path.id),
+        CrmRoute::ListUsers(path) => portal_users::list(ctx, &path.portal, &path.id),
+        CrmRoute::DeleteUsers(path) => portal_users::delete(ctx, &path.portal, &path.id),
+        CrmRoute::TransferUsers(path) => portal_users::transfer(ctx, &path.portal, &path.id),
         CrmRoute::ChangeUserStatus(path, user) => {
-            portal_users::change_status(&ctx, &org, &path.portal, &path.id, user)
+            portal_users::change_status(ctx, org, &path.portal, &path.id, user)
         }
         CrmRoute::BulkChangeStatus(path) => {
-            portal_users::bulk_change_status(&ctx, &path.portal, &path.id)
+            portal_users::bulk_change_status(ctx, &path.portal, &path.id)
         }
-        CrmRoute::Invite(path) => invitations::invite(&ctx, &org, &path.module, &path.id),
-        CrmRoute::BulkInvite(module) => invitations::bulk_invite(&ctx, module),
-        CrmRoute::InviteJobs(module) => invitations::job_status(&ctx, module),
-        CrmRoute::GetUsers => crm_users::list(&ctx),
-        CrmRoute::GetOrg => org::get(&ctx, &org),
-        CrmRoute::GetFields => fields::list(&ctx),
-        CrmRoute::CreateRecords(module) => records::create(&ctx, module),
-        CrmRoute::GetRecord(path) => records::get(&ctx, &path.module, &path.id),
-        CrmRoute::DeleteRecords(module) => records::delete(&ctx, module, None),
-        CrmRoute::DeleteRecord(path) => records::delete(&ctx, &path.module, Some(path.id.as_str())),
-        CrmRoute::ListRecords(module) => records::list(&ctx, module),
-        CrmRoute::SearchRecords(module) => records::search(&ctx, module),
-        CrmRoute::UpdateRecords(module) => records::update(&ctx, module, None),
-        CrmRoute::UpdateRecord(path) => records::update(&ctx, &path.module, Some(path.id.as_str())),
-        CrmRoute::UpsertRecords(module) => records::upsert(&ctx, module),
-        CrmRoute::DeletedRecords(module) => records::deleted(&ctx, module),
+        CrmRoute::Invite(path) => invitations::invite(ctx, org, &path.module, &path.id),
+        CrmRoute::BulkInvite(module) => invitations::bulk_invite(ctx, module),
+        CrmRoute::InviteJobs(module) => invitations::job_status(ctx, module),
+        CrmRoute::GetUsers => crm_users::list(ctx),
+        CrmRoute::GetOrg => org::get(ctx, org),
+        CrmRoute::GetFields => fields::list(ctx),
+        CrmRoute::CreateRecords(module) => records::create(ctx, module),
+        CrmRoute::GetRecord(path) => records::get(ctx, &path.module, &path.id),
+        CrmRoute::DeleteRecords(module) => records::delete(ctx, module, None),
+        CrmRoute::DeleteRecord(path) => records::delete(ctx, &path.module, Some(path.id.as_str())),
+        CrmRoute::ListRecords(module) => records::list(ctx, module),
+        CrmRoute::SearchRecords(module) => records::search(ctx, module),
+        CrmRoute::UpdateRecords(module) => records::update(ctx, module, None),
+        CrmRoute::UpdateRecord(path) => records::update(ctx, &path.module, Some(path.id.as_str())),
+        CrmRoute::UpsertRecords(module) => records::upsert(ctx, module),
+        CrmRoute::DeletedRecords(module) => records::deleted(ctx, module),
     }
 }
 

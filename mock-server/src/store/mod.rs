@@ -24,6 +24,7 @@ pub mod tokens;
 pub mod user_types;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -87,6 +88,9 @@ pub struct Store {
     /// The one connection, and the cache of token and org lookups that lives under its lock.
     /// A std mutex: it is never held across an `.await`.
     conn: Mutex<(Connection, read_cache::ReadCache)>,
+    /// Moved by every write, before it changes anything: what was read at one generation is
+    /// current while the generation is (the answer cache of `GET` calls relies on it).
+    generation: AtomicU64,
     /// The fixtures orgs are created and reset from.
     fixtures: FixtureSet,
 }
@@ -121,6 +125,7 @@ impl Store {
         }
         let store = Store {
             conn: Mutex::new((conn, read_cache::ReadCache::default())),
+            generation: AtomicU64::new(0),
             fixtures,
         };
         store.write(|tx| {
@@ -138,6 +143,13 @@ impl Store {
     /// The fixtures this store seeds from.
     pub fn fixtures(&self) -> &FixtureSet {
         &self.fixtures
+    }
+
+    /// The number of writes begun so far. Read it before reading the database: while it has not
+    /// moved, nothing read since has changed (a write moves it under the lock, before it
+    /// changes anything).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// The connection and its cache. A panic while it was held leaves nothing half-written
@@ -175,8 +187,9 @@ impl Store {
     ) -> Result<T, E> {
         let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
-        // Whatever happens, what the cache holds may be stale now.
+        // Whatever happens, what the caches hold may be stale now.
         cache.clear();
+        self.generation.fetch_add(1, Ordering::SeqCst);
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;

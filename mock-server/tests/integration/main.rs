@@ -3,6 +3,7 @@
 
 mod abuse; // raw sockets: bad bytes, duplicate headers, slowloris, slow bodies, the connection cap
 mod admin_listener; // --admin-bind: the control plane alone on a second address
+mod answer_cache; // GET answers kept until a write: the same answers as without the cache
 mod bad_input; // malformed and mistyped bodies, odd paths and headers: documented errors only
 mod common; // start_server(), a small HTTP client, exact-body assertions
 mod concurrency; // many clients at once: one winner, no lost updates, consistent counts
