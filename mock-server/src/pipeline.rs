@@ -105,7 +105,7 @@ fn org_of(state: &AppState, request: &ApiRequest, plane: Plane) -> Option<String
     if plane == Plane::Api
         && let Ok(Some(grant)) = state.store.access_token(&token)
     {
-        return Some(grant.org_id);
+        return Some(grant.org_id.clone());
     }
     state
         .store

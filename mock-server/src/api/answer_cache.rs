@@ -14,7 +14,6 @@
 //! (then everything is dropped and it fills again). `--answer-cache off` turns it off.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::sync::Mutex;
 
 use crate::api::auth::Caller;
@@ -22,6 +21,9 @@ use crate::http::{ApiRequest, ApiResponse, Method};
 
 /// The most body bytes kept at once (a users page of 200 is ≈60 KB).
 pub const MAX_BYTES: usize = 4 << 20;
+
+/// What an answer is kept under (see [`AnswerCache::key`]).
+pub type Key = Vec<u8>;
 
 /// The most answers kept at once.
 const MAX_ENTRIES: usize = 4096;
@@ -37,7 +39,7 @@ pub struct AnswerCache {
 struct Inner {
     /// The store generation every kept answer was rendered at.
     generation: u64,
-    answers: HashMap<String, ApiResponse>,
+    answers: HashMap<Key, ApiResponse>,
     /// Bytes of keys and bodies kept.
     bytes: usize,
 }
@@ -52,32 +54,34 @@ impl AnswerCache {
     }
 
     /// The key of a request that may be answered from the cache (`None`: it may not).
-    pub fn key(&self, request: &ApiRequest, caller: &Caller) -> Option<String> {
+    pub fn key(&self, request: &ApiRequest, caller: &Caller) -> Option<Key> {
         if !self.enabled || request.method != Method::Get || !request.body.is_empty() {
             return None;
         }
-        let mut key = String::with_capacity(128);
+        let mut key = Vec::with_capacity(160);
         // Each part with its length first: no two different requests make the same key.
-        let part = |key: &mut String, text: &str| {
-            let _ = write!(key, "{}:{text}", text.len());
+        let mut part = |text: &str| {
+            key.extend_from_slice(&text.len().to_le_bytes());
+            key.extend_from_slice(text.as_bytes());
         };
-        part(&mut key, &caller.org_id);
-        part(&mut key, &caller.user_id);
-        part(&mut key, request.host.as_deref().unwrap_or(""));
-        let _ = write!(key, "{}/", caller.now);
+        part(&caller.org_id);
+        part(&caller.user_id);
+        part(request.host.as_deref().unwrap_or(""));
         for segment in &request.segments {
-            part(&mut key, segment);
+            part(segment);
         }
-        key.push('?');
+        // The query after the path's segments, told apart by a count no segment length has.
+        part("");
         for (name, value) in &request.query {
-            part(&mut key, name);
-            part(&mut key, value);
+            part(name);
+            part(value);
         }
+        key.extend_from_slice(&caller.now.to_le_bytes());
         Some(key)
     }
 
     /// The answer kept under `key` at `generation`, if any.
-    pub fn get(&self, key: &str, generation: u64) -> Option<ApiResponse> {
+    pub fn get(&self, key: &[u8], generation: u64) -> Option<ApiResponse> {
         let inner = self.lock();
         if inner.generation != generation {
             return None;
@@ -87,11 +91,11 @@ impl AnswerCache {
 
     /// Keeps `answer` under `key`, rendered at `generation` (the one read before the handler
     /// ran), when it is an answer worth keeping.
-    pub fn put(&self, key: String, generation: u64, answer: &ApiResponse) {
+    pub fn put(&self, key: Key, generation: u64, answer: &ApiResponse) {
         if !matches!(answer.status, 200 | 204) {
             return;
         }
-        let size = |key: &str, answer: &ApiResponse| {
+        let size = |key: &[u8], answer: &ApiResponse| {
             key.len() + answer.body.as_ref().map_or(0, |body| body.len())
         };
         let added = size(&key, answer);

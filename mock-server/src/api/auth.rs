@@ -5,7 +5,10 @@
 //! `INVALID_TOKEN`; a token without the operation's scope 401 `OAUTH_SCOPE_MISMATCH`; a user
 //! whose profile lacks the portal permission 403 `NO_PERMISSION` with the endpoint's body.
 
+use std::sync::Arc;
+
 use crate::api::error::ApiError;
+use crate::store::tokens::AccessGrant;
 use crate::store::{Store, StoreError};
 
 /// The authorization scheme Zoho's SDKs send: `Authorization: Zoho-oauthtoken <token>`.
@@ -51,19 +54,19 @@ impl ScopeOp {
     }
 }
 
-/// The authenticated caller.
+/// The authenticated caller: its token's grant (shared with the store's cache, not copied) and
+/// now in its org's clock.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Caller {
     /// The org the token selects.
     pub org_id: String,
+    /// The CRM user (or client-portal user) it acts for.
     pub user_id: String,
-    scopes: Vec<String>,
-    manage_portal: bool,
-    manage_portal_users: bool,
     /// The org is a sandbox.
     pub sandbox: bool,
     /// It acts for a client-portal user, not a CRM user.
     pub portal_user: bool,
+    grant: Arc<AccessGrant>,
     /// Now in the org's clock (Unix seconds).
     pub now: i64,
 }
@@ -102,31 +105,34 @@ pub fn authenticate(
         return Err(ApiError::InvalidToken);
     }
     Ok(Caller {
-        org_id: grant.org_id,
-        user_id: grant.user_id,
-        scopes: grant.scopes,
-        manage_portal: grant.manage_portal,
-        manage_portal_users: grant.manage_portal_users,
+        org_id: grant.org_id.clone(),
+        user_id: grant.user_id.clone(),
         sandbox: grant.sandbox,
         portal_user: grant.portal_user,
+        grant,
         now,
     })
+}
+
+/// `text` without `prefix`, compared ignoring ASCII case (as Zoho compares scopes).
+fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 impl Caller {
     /// Whether a scope of the token grants `op` on client portals: the family's `ALL` or `op`,
     /// or `ZohoCRM.settings.ALL` (case-insensitive, as Zoho compares scopes).
     pub fn has_scope(&self, op: ScopeOp) -> bool {
-        self.scopes.iter().any(|scope| {
-            let scope = scope.to_ascii_lowercase();
-            match scope.strip_prefix("zohocrm.settings.") {
-                Some("all") => true,
-                Some(rest) => match rest.strip_prefix("clientportal.") {
-                    Some(granted) => granted == "all" || granted == op.name().to_ascii_lowercase(),
-                    None => false,
-                },
-                None => false,
-            }
+        self.grant.scopes.iter().any(|scope| {
+            strip_prefix_ignoring_case(scope, "zohocrm.settings.").is_some_and(|rest| {
+                rest.eq_ignore_ascii_case("all")
+                    || strip_prefix_ignoring_case(rest, "clientportal.").is_some_and(|granted| {
+                        granted.eq_ignore_ascii_case("all")
+                            || granted.eq_ignore_ascii_case(op.name())
+                    })
+            })
         })
     }
 
@@ -140,13 +146,12 @@ impl Caller {
             ScopeFamily::Modules => return false,
             ScopeFamily::Fields => "zohocrm.settings.fields.",
         };
-        self.scopes.iter().any(|scope| {
-            let scope = scope.to_ascii_lowercase();
-            if family == ScopeFamily::Fields && scope == "zohocrm.settings.all" {
+        self.grant.scopes.iter().any(|scope| {
+            if family == ScopeFamily::Fields && scope.eq_ignore_ascii_case("zohocrm.settings.all") {
                 return true;
             }
-            scope.strip_prefix(prefix).is_some_and(|granted| {
-                granted == "all" || granted == op.name().to_ascii_lowercase()
+            strip_prefix_ignoring_case(scope, prefix).is_some_and(|granted| {
+                granted.eq_ignore_ascii_case("all") || granted.eq_ignore_ascii_case(op.name())
             })
         })
     }
@@ -154,27 +159,25 @@ impl Caller {
     /// Whether a scope of the token grants `op` on records of `module`: `ZohoCRM.modules.ALL`,
     /// `ZohoCRM.modules.<module>.ALL` or `ZohoCRM.modules.<module>.<op>` (case-insensitive).
     pub fn has_module_scope(&self, module: &str, op: ScopeOp) -> bool {
-        let module = module.to_ascii_lowercase();
-        self.scopes.iter().any(|scope| {
-            let scope = scope.to_ascii_lowercase();
-            match scope.strip_prefix("zohocrm.modules.") {
-                Some("all") => true,
-                Some(rest) => rest
-                    .split_once('.')
-                    .is_some_and(|(granted_module, granted)| {
-                        granted_module == module
-                            && (granted == "all" || granted == op.name().to_ascii_lowercase())
-                    }),
-                None => false,
-            }
+        self.grant.scopes.iter().any(|scope| {
+            strip_prefix_ignoring_case(scope, "zohocrm.modules.").is_some_and(|rest| {
+                rest.eq_ignore_ascii_case("all")
+                    || rest
+                        .split_once('.')
+                        .is_some_and(|(granted_module, granted)| {
+                            granted_module.eq_ignore_ascii_case(module)
+                                && (granted.eq_ignore_ascii_case("all")
+                                    || granted.eq_ignore_ascii_case(op.name()))
+                        })
+            })
         })
     }
 
     /// Whether the caller's profile has the permission.
     pub fn has_permission(&self, permission: Permission) -> bool {
         match permission {
-            Permission::ManagePortal => self.manage_portal,
-            Permission::ManagePortalUsers => self.manage_portal_users,
+            Permission::ManagePortal => self.grant.manage_portal,
+            Permission::ManagePortalUsers => self.grant.manage_portal_users,
         }
     }
 }
@@ -191,14 +194,23 @@ mod tests {
     use super::*;
 
     fn caller(scopes: &[&str]) -> Caller {
-        Caller {
+        let grant = AccessGrant {
             org_id: "o".into(),
             user_id: "u".into(),
             scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+            expires_at: None,
             manage_portal: true,
             manage_portal_users: false,
             sandbox: false,
+            clock: (None, 0),
             portal_user: false,
+        };
+        Caller {
+            org_id: grant.org_id.clone(),
+            user_id: grant.user_id.clone(),
+            sandbox: false,
+            portal_user: false,
+            grant: Arc::new(grant),
             now: 0,
         }
     }

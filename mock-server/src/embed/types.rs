@@ -96,7 +96,7 @@ impl From<&Entry> for ReceivedRequest {
             method: entry.method.clone(),
             path: entry.path.clone(),
             query: entry.redacted_query(),
-            headers: entry.headers.clone(),
+            headers: entry.headers(),
             body: entry.body(),
             status: entry.status,
             response: entry.response(),

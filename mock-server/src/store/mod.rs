@@ -167,14 +167,17 @@ impl Store {
     }
 
     /// An access token's grant: cached until the next write (every API call makes this lookup).
-    pub fn access_token(&self, token: &str) -> Result<Option<tokens::AccessGrant>, StoreError> {
+    pub fn access_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<std::sync::Arc<tokens::AccessGrant>>, StoreError> {
         let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
         cache.token(token, || tokens::access(conn, token))
     }
 
     /// An org's row: cached until the next write (every API call makes this lookup).
-    pub fn org(&self, org_id: &str) -> Result<Option<orgs::OrgRow>, StoreError> {
+    pub fn org(&self, org_id: &str) -> Result<Option<std::sync::Arc<orgs::OrgRow>>, StoreError> {
         let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
         cache.org(org_id, || orgs::get(conn, org_id))

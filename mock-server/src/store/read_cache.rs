@@ -3,6 +3,7 @@
 //! the lock is released, so it can never answer something the database no longer holds.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::orgs::OrgRow;
 use super::tokens::AccessGrant;
@@ -10,11 +11,11 @@ use super::tokens::AccessGrant;
 /// Past this many entries the cache is emptied (a client trying random tokens cannot grow it).
 const MAX_ENTRIES: usize = 4096;
 
-/// Tokens and orgs, as last read (`None`: known to be absent).
+/// Tokens and orgs, as last read (`None`: known to be absent), shared with whoever asked.
 #[derive(Debug, Default)]
 pub struct ReadCache {
-    tokens: HashMap<String, Option<AccessGrant>>,
-    orgs: HashMap<String, Option<OrgRow>>,
+    tokens: HashMap<String, Option<Arc<AccessGrant>>>,
+    orgs: HashMap<String, Option<Arc<OrgRow>>>,
 }
 
 impl ReadCache {
@@ -29,7 +30,7 @@ impl ReadCache {
         &mut self,
         token: &str,
         load: impl FnOnce() -> Result<Option<AccessGrant>, E>,
-    ) -> Result<Option<AccessGrant>, E> {
+    ) -> Result<Option<Arc<AccessGrant>>, E> {
         cached(&mut self.tokens, token, load)
     }
 
@@ -38,21 +39,21 @@ impl ReadCache {
         &mut self,
         org_id: &str,
         load: impl FnOnce() -> Result<Option<OrgRow>, E>,
-    ) -> Result<Option<OrgRow>, E> {
+    ) -> Result<Option<Arc<OrgRow>>, E> {
         cached(&mut self.orgs, org_id, load)
     }
 }
 
 /// `key`'s entry of `map`, or what `load` reads (kept, unless it failed).
-fn cached<T: Clone, E>(
-    map: &mut HashMap<String, Option<T>>,
+fn cached<T, E>(
+    map: &mut HashMap<String, Option<Arc<T>>>,
     key: &str,
     load: impl FnOnce() -> Result<Option<T>, E>,
-) -> Result<Option<T>, E> {
+) -> Result<Option<Arc<T>>, E> {
     if let Some(hit) = map.get(key) {
         return Ok(hit.clone());
     }
-    let loaded = load()?;
+    let loaded = load()?.map(Arc::new);
     if map.len() >= MAX_ENTRIES {
         map.clear();
     }

@@ -3,11 +3,11 @@
 //!
 //! Bounded: at most `capacity` entries are kept (the oldest are dropped first), and each body is
 //! kept up to [`MAX_BODY_BYTES`], so a long soak cannot exhaust memory. Secrets never leave it:
-//! the `Authorization` header is redacted as the entry is stored, and OAuth parameters
-//! (`client_secret`, `refresh_token`, `code`, `token`) and tokens in bodies and answers
-//! (`access_token`, `refresh_token`) are replaced whenever an entry is shown or matched, by
-//! [`crate::redact`], as the conformance reports do. Bodies are kept as the bytes that were sent and parsed only when read, so recording
-//! costs a request almost nothing.
+//! secret headers (`Authorization`, `Cookie`, …), OAuth parameters (`client_secret`,
+//! `refresh_token`, `code`, `token`) and tokens in bodies and answers (`access_token`,
+//! `refresh_token`) are replaced whenever an entry is shown or matched, by [`crate::redact`], as
+//! the conformance reports do. Headers and bodies are kept as they were sent and redacted or
+//! parsed only when read, so recording costs a request almost nothing.
 
 pub(super) mod routes;
 pub mod verify;
@@ -48,8 +48,9 @@ pub struct Entry {
     pub path: String,
     /// The decoded query pairs, secrets redacted.
     pub query: Vec<(String, String)>,
-    /// The headers, names lower-case, secrets redacted.
-    pub headers: Vec<(String, String)>,
+    /// The headers as sent, names lower-case (secrets are redacted as they are read:
+    /// [`Entry::headers`]).
+    raw_headers: Vec<(String, String)>,
     /// The body as sent (at most [`MAX_BODY_BYTES`]); see [`Entry::body`].
     raw_body: Bytes,
     /// Whether the body is a form (its `Content-Type` says so, or it went to the token endpoint).
@@ -60,6 +61,15 @@ pub struct Entry {
     raw_response: Option<Bytes>,
     /// The answer's size in bytes (kept when the body itself is too large to keep).
     response_len: usize,
+}
+
+/// A header's value as the journal shows it: a secret one redacted.
+fn redacted_header(name: &str, value: &str) -> String {
+    if SECRET_HEADERS.contains(&name) {
+        redact::credentials(value)
+    } else {
+        value.to_owned()
+    }
 }
 
 impl Entry {
@@ -76,12 +86,9 @@ impl Entry {
             .as_deref()
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
             || Plane::of(&request) == Plane::Oauth;
-        let mut headers = request.headers;
-        for (name, value) in &mut headers {
+        let mut raw_headers = request.headers;
+        for (name, _) in &mut raw_headers {
             name.make_ascii_lowercase();
-            if SECRET_HEADERS.contains(&name.as_str()) {
-                *value = redact::credentials(value);
-            }
         }
         let mut raw_body = request.body;
         raw_body.truncate(MAX_BODY_BYTES);
@@ -92,7 +99,7 @@ impl Entry {
             method: method_name(request.method).to_owned(),
             path: request.path,
             query: request.query,
-            headers,
+            raw_headers,
             raw_body,
             form,
             status,
@@ -124,6 +131,22 @@ impl Entry {
         }
     }
 
+    /// The headers, names lower-case, secrets redacted.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        self.raw_headers
+            .iter()
+            .map(|(name, value)| (name.clone(), redacted_header(name, value)))
+            .collect()
+    }
+
+    /// One header's value (name case-insensitive), secrets redacted.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.raw_headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(key, value)| redacted_header(key, value))
+    }
+
     /// The query pairs, secrets redacted.
     pub fn redacted_query(&self) -> Vec<(String, String)> {
         self.query
@@ -150,7 +173,7 @@ impl Entry {
             "method": self.method,
             "path": self.path,
             "query": pairs(&self.redacted_query()),
-            "headers": pairs(&self.headers),
+            "headers": pairs(&self.headers()),
             "body": self.body(),
             "status": self.status,
             "response": self.response(),

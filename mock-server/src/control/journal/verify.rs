@@ -23,10 +23,7 @@ impl Subject for Entry {
         Entry::query_param(self, name)
     }
     fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.clone())
+        Entry::header(self, name)
     }
     fn body_text(&self) -> String {
         Entry::body_text(self)
