@@ -3,7 +3,7 @@
 //! machine) side by side, in alternating windows, and measures throughput and latency of the
 //! scenarios of issue #8, cold start, resident memory and the conformance suite's wall time.
 //! It prints one report and writes it to `bench/RESULTS.md`, with the targets it checks (the
-//! thresholds in `report.rs`; `docs/targets.md` lists the project's goals, some of them higher).
+//! thresholds of `docs/targets.md`, checked in `render.rs`).
 //!
 //! `portals-bench peers` (`make bench-peers`, `peers.rs`) runs the same GET load against servers
 //! given as commands (the mock, the hello server, WireMock, Prism) and writes `bench/PEERS.md`.
@@ -20,6 +20,7 @@ mod peers;
 mod render;
 mod report;
 mod run;
+mod scenarios;
 mod stats;
 
 use std::path::PathBuf;

@@ -86,22 +86,38 @@ pub fn render(r: &Rendered<'_>) -> String {
         }
     };
 
-    // Targets.
-    let reads: Vec<&Row> = r
-        .rows
-        .iter()
-        .filter(|x| x.scenario == "GET portals" || x.scenario == "GET user types")
-        .collect();
-    let worst_read = reads
-        .iter()
-        .map(|x| (ratio(x), x.scenario, x.conns))
-        .fold((f64::MAX, "", 0), |a, b| if b.0 < a.0 { b } else { a });
-    let best_write = r
-        .rows
-        .iter()
-        .filter(|x| x.scenario == "create+delete user type")
-        .map(|x| (x.mock.rps, x.conns))
-        .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a });
+    // Targets (issue #21), judged on the mock as it starts by default (answer cache on); the
+    // same reads with the cache off are shown beside them.
+    let worst_ratio = |names: &[&str]| {
+        r.rows
+            .iter()
+            .filter(|x| names.contains(&x.scenario))
+            .map(|x| (ratio(x), x.scenario, x.conns))
+            .fold((f64::MAX, "", 0), |a, b| if b.0 < a.0 { b } else { a })
+    };
+    let worst_read = worst_ratio(&["GET portals", "GET user types"]);
+    let worst_read_off = worst_ratio(&["GET portals, cache off", "GET user types, cache off"]);
+    let best_rate = |name: &str| {
+        r.rows
+            .iter()
+            .filter(|x| x.scenario == name)
+            .map(|x| (x.mock.rps, x.conns))
+            .fold((0.0, 0), |a, b| if b.0 > a.0 { b } else { a })
+    };
+    let best_write = best_rate("create+delete user type");
+    let best_invite = best_rate("invite+delete user");
+    let most_cpu = |names: &[&str]| {
+        r.rows
+            .iter()
+            .filter(|x| names.contains(&x.scenario))
+            .map(|x| x.cpu_us_per_request)
+            .fold(0.0, f64::max)
+    };
+    let page_cpu = most_cpu(&[
+        "GET users p1 of 10k (filter)",
+        "GET users p50 of 10k (filter)",
+    ]);
+    let page_cpu_off = most_cpu(&["GET users p1, cache off", "GET users p50, cache off"]);
     let paced_mock: Vec<&PacedRow> = r.paced_rows.iter().filter(|p| p.target == "mock").collect();
     let hello_p99 = r
         .paced_rows
@@ -117,50 +133,98 @@ pub fn render(r: &Rendered<'_>) -> String {
         .unwrap_or(0);
     let cold_median = median(&r.cold);
     let cold_max = r.cold.iter().max().copied().unwrap_or_default();
-    let page_worst = r.sweep.iter().map(|(_, us)| *us).max().unwrap_or(0);
-    let page_best = r.sweep.iter().map(|(_, us)| *us).min().unwrap_or(0);
-    let page_p99_1conn = [
-        "GET users p1 of 10k (filter)",
-        "GET users p50 of 10k (filter)",
-    ]
-    .iter()
-    .filter_map(|name| row(name, 1))
-    .map(|x| x.mock.p99_us)
-    .max()
-    .unwrap_or(0);
     // Search by email beside GET portals, at each connection count (worst ratio).
-    let search_vs_portals = [1usize, 16, 64]
-        .iter()
-        .filter_map(|conns| {
-            let search = row(crate::run::SEARCH_EMAIL, *conns)?;
-            let portals = row("GET portals", *conns)?;
-            (portals.mock.rps > 0.0).then(|| (search.mock.rps / portals.mock.rps, *conns))
-        })
-        .fold((f64::MAX, 0), |a, b| if b.0 < a.0 { b } else { a });
-    let search_line = |name: &str| {
-        row(name, 1).map_or_else(
-            || "not run".to_owned(),
-            |x| format!("{:.0} req/s, p99 {} ms", x.mock.rps, ms(x.mock.p99_us)),
-        )
+    let search_vs_portals = |search: &str, portals: &str| {
+        [1usize, 16, 64]
+            .iter()
+            .filter_map(|conns| {
+                let search = row(search, *conns)?;
+                let portals = row(portals, *conns)?;
+                (portals.mock.rps > 0.0).then(|| (search.mock.rps / portals.mock.rps, *conns))
+            })
+            .fold((f64::MAX, 0), |a, b| if b.0 < a.0 { b } else { a })
     };
+    let search_ratio = search_vs_portals(crate::scenarios::SEARCH_EMAIL, "GET portals");
+    let search_ratio_off =
+        search_vs_portals("search by email, cache off", "GET portals, cache off");
     let suite_median = median(&r.suite);
     let total_errors: u64 = r.rows.iter().map(|x| x.mock.errors).sum::<u64>()
         + paced_mock.iter().map(|p| p.summary.errors).sum::<u64>();
+    let percent = |value: f64| {
+        if value == f64::MAX {
+            "not run".to_owned()
+        } else {
+            format!("{:.0}%", value * 100.0)
+        }
+    };
     let targets = vec![
         Target {
-            what: "read throughput ≥ 50% of bare hyper (GET portals, user types; worst of 1/16/64 conns)".into(),
+            what: "GET portals and GET user types ≥ 70% of bare hyper (worst of 1/16/64 conns)"
+                .into(),
             measured: format!(
-                "{:.0}% (worst: {} at {} conns)",
-                worst_read.0 * 100.0,
+                "{} (worst: {} at {} conns); answer cache off: {} ({} at {} conns)",
+                percent(worst_read.0),
                 worst_read.1,
-                worst_read.2
+                worst_read.2,
+                percent(worst_read_off.0),
+                worst_read_off.1,
+                worst_read_off.2
             ),
-            met: worst_read.0 >= 0.5,
+            met: worst_read.0 >= 0.7 && worst_read.0 < f64::MAX,
         },
         Target {
-            what: "writes ≥ 5,000 req/s (create+delete user type, best of 1/16/64 conns)".into(),
+            what: "a users page (200 of 10,000, with a filter) ≤ 0.4 ms of CPU (pages 1 and 50, any conns)".into(),
+            measured: format!(
+                "{:.0} µs at most; answer cache off: {:.0} µs",
+                page_cpu, page_cpu_off
+            ),
+            met: page_cpu > 0.0 && page_cpu <= 400.0,
+        },
+        Target {
+            what: "create+delete a user type ≥ 15,000 req/s (best of 1/16/64 conns)".into(),
             measured: format!("{:.0} req/s at {} conns", best_write.0, best_write.1),
-            met: best_write.0 >= 5000.0,
+            met: best_write.0 >= 15_000.0,
+        },
+        Target {
+            what: "invite+delete a user ≥ 30,000 req/s (best of 1/16/64 conns)".into(),
+            measured: format!("{:.0} req/s at {} conns", best_invite.0, best_invite.1),
+            met: best_invite.0 >= 30_000.0,
+        },
+        Target {
+            what: "search by email among 10,000 Contacts ≥ 50% of GET portals' rate (worst of 1/16/64 conns)".into(),
+            measured: format!(
+                "{} (worst, at {} conns); answer cache off: {} (at {} conns)",
+                percent(search_ratio.0),
+                search_ratio.1,
+                percent(search_ratio_off.0),
+                search_ratio_off.1
+            ),
+            met: search_ratio.0 >= 0.5 && search_ratio.0 < f64::MAX,
+        },
+        Target {
+            what: "cold start ≤ 10 ms (spawn to first authenticated 200, built-in fixtures)".into(),
+            measured: format!(
+                "median {}, max {} of {}",
+                millis(cold_median),
+                millis(cold_max),
+                r.cold.len()
+            ),
+            met: cold_median <= Duration::from_millis(10),
+        },
+        Target {
+            what: "RSS idle ≤ 12 MiB (built-in fixtures)".into(),
+            measured: mib(r.idle_rss),
+            met: r.idle_rss <= 12 * MIB,
+        },
+        Target {
+            what: "RSS ≤ 30 MiB with 10,000 portal users (after the bulk invite and its job)".into(),
+            measured: mib(r.rss_10k),
+            met: r.rss_10k <= 30 * MIB,
+        },
+        Target {
+            what: "whole conformance suite ≤ 0.3 s (embedded mock)".into(),
+            measured: format!("median {:.2} s of {}", suite_median.as_secs_f64(), r.suite.len()),
+            met: suite_median <= Duration::from_millis(300),
         },
         Target {
             what: "p99 < 2 ms at 1,000 req/s (paced; GET portals and create+delete)".into(),
@@ -170,53 +234,6 @@ pub fn render(r: &Rendered<'_>) -> String {
                 ms(hello_p99)
             ),
             met: worst_p99 < 2000 && !paced_mock.is_empty(),
-        },
-        Target {
-            what: "cold start < 50 ms (spawn to first authenticated 200, fixtures seeded)".into(),
-            measured: format!(
-                "median {}, max {} of {}",
-                millis(cold_median),
-                millis(cold_max),
-                r.cold.len()
-            ),
-            met: cold_median < Duration::from_millis(50),
-        },
-        Target {
-            what: "RSS idle < 20 MB (built-in fixtures)".into(),
-            measured: mib(r.idle_rss),
-            met: r.idle_rss < 20 * MIB,
-        },
-        Target {
-            what: "RSS < 60 MB with 10,000 portal users".into(),
-            measured: mib(r.rss_10k),
-            met: r.rss_10k < 60 * MIB,
-        },
-        Target {
-            what: "a users page < 5 ms at any page number (200 per page, with a filter)".into(),
-            measured: format!(
-                "medians {}–{} ms over pages 1–50; p99 {} ms (1 conn, p1 and p50)",
-                ms(page_best),
-                ms(page_worst),
-                ms(page_p99_1conn)
-            ),
-            met: page_worst < 5000 && page_p99_1conn < 5000,
-        },
-        Target {
-            what: "search by email among 10,000 Contacts ≥ 50% of GET portals' rate (worst of 1/16/64 conns)".into(),
-            measured: format!(
-                "{:.0}% (worst, at {} conns); at 1 conn: email {}, starts_with {}, GET portals {}",
-                search_vs_portals.0 * 100.0,
-                search_vs_portals.1,
-                search_line(crate::run::SEARCH_EMAIL),
-                search_line(crate::run::SEARCH_PREFIX),
-                search_line("GET portals"),
-            ),
-            met: search_vs_portals.0 >= 0.5 && search_vs_portals.0 < f64::MAX,
-        },
-        Target {
-            what: "whole conformance suite < 2 s (embedded mock)".into(),
-            measured: format!("median {:.2} s of {}", suite_median.as_secs_f64(), r.suite.len()),
-            met: suite_median < Duration::from_secs(2),
         },
         Target {
             what: "no errors".into(),
@@ -375,7 +392,8 @@ pub fn render(r: &Rendered<'_>) -> String {
         &paced_table,
     ));
     out.push_str(
-        "\n## Users pages 1–50 of 10,000 (filter, 200 per page, one connection)\n\nMedian of 5 \
+        "\n## Users pages 1–50 of 10,000 (filter, 200 per page, one connection)\n\nOn the mock \
+         started with `--answer-cache off`, so every page is rendered anew: median of 5 \
          requests per page, ms.\n\n",
     );
     out.push_str(&table(&["pages", "median per page"], &sweep_rows));

@@ -15,27 +15,16 @@ use crate::fixtures;
 use crate::load::{self, Work};
 use crate::render::{PacedRow, Rendered, Row, render};
 use crate::report;
+use crate::scenarios::{CLIENT_PORTAL_TYPE, ZYLKER_TOKEN, scenarios, uncached, users_path};
 use crate::stats::{Samples, ms, percentile};
 
-const ZYLKER_TOKEN: &str = "1000.zylker.admin";
-/// The default user type of the zylker fixture (and of its copies).
-const CLIENT_PORTAL_TYPE: &str = "1306462000001813022";
 const CONNECTIONS: [usize; 3] = [1, 16, 64];
-/// `[{"field":"status_reason__s","comparator":"not_equal","value":"spam"}]`, percent-encoded:
-/// every invited user matches it, so page 50 of 200 is the last full page.
-const FILTER: &str = "%5B%7B%22field%22%3A%22status_reason__s%22%2C%22comparator%22%3A%22not_equal%22%2C%22value%22%3A%22spam%22%7D%5D";
 const COLD_STARTS: usize = 10;
 const SUITE_RUNS: usize = 3;
 /// The paced runs' rate (requests/s) and connections.
 pub const PACED_RATE: f64 = 1000.0;
 /// Connections of the paced runs.
 pub const PACED_CONNS: usize = 8;
-
-fn users_path(portal: &str, page: usize) -> String {
-    format!(
-        "/crm/v8/settings/portals/{portal}/user_type/{CLIENT_PORTAL_TYPE}/users?type=ActiveUsers&filters={FILTER}&page={page}&per_page=200"
-    )
-}
 
 /// Runs everything and answers the report.
 pub async fn all(options: &Options) -> Result<String, String> {
@@ -88,18 +77,21 @@ async fn measure(
     date: String,
 ) -> Result<String, String> {
     eprintln!("portals-bench: starting the mock (bench fixtures) and the hello server");
-    let mock = Server::spawn(
+    let mock_args = [
+        "--port",
+        "0",
+        "--log-level",
+        "error",
+        "--job-interval-ms",
+        "0",
+        "--only-fixtures",
+        fixture_dir,
+    ];
+    let mock = Server::spawn(mock_bin, &mock_args)?;
+    // The same mock with every answer rendered anew: the read scenarios run on it too.
+    let mock_off = Server::spawn(
         mock_bin,
-        &[
-            "--port",
-            "0",
-            "--log-level",
-            "error",
-            "--job-interval-ms",
-            "0",
-            "--only-fixtures",
-            fixture_dir,
-        ],
+        &[&mock_args[..], &["--answer-cache", "off"]].concat(),
     )?;
     let hello = Server::spawn(self_bin, &["hello"])?;
     let m = mock.addr;
@@ -111,59 +103,22 @@ async fn measure(
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss_10k = mock.rss_bytes()?;
 
+    invite_ten_thousand(mock_off.addr).await?;
     let scenarios = scenarios(m).await?;
     preflight(m).await?;
+    preflight(mock_off.addr).await?;
 
     let mut rows = Vec::new();
     for (name, work) in &scenarios {
         for conns in CONNECTIONS {
             eprintln!("portals-bench: {name}, {conns} connection(s)");
-            let mut mock_samples = Samples::default();
-            let mut hello_samples = Samples::default();
-            let mut cpu = Duration::ZERO;
-            let mut hello_cpu = Duration::ZERO;
-            for _ in 0..options.rounds {
-                let before = hello.cpu_time()?;
-                hello_samples.merge(
-                    load::closed_loop(
-                        hello.addr,
-                        work,
-                        conns,
-                        options.warmup,
-                        options.window,
-                        true,
-                    )
-                    .await,
-                );
-                hello_cpu += hello.cpu_time()?.saturating_sub(before);
-                let before = mock.cpu_time()?;
-                mock_samples.merge(
-                    load::closed_loop(m, work, conns, options.warmup, options.window, false).await,
-                );
-                cpu += mock.cpu_time()?.saturating_sub(before);
+            rows.push(compare(options, name, work, conns, &mock, &hello).await?);
+        }
+        if let Some(uncached_name) = uncached(name) {
+            for conns in CONNECTIONS {
+                eprintln!("portals-bench: {uncached_name}, {conns} connection(s)");
+                rows.push(compare(options, uncached_name, work, conns, &mock_off, &hello).await?);
             }
-            let summary = mock_samples.summary();
-            // CPU was spent in warm-ups too: spread it over the requests of both.
-            let loaded =
-                (options.window + options.warmup).as_secs_f64() / options.window.as_secs_f64();
-            let per_request = |cpu: Duration, requests: u64| {
-                let requests = requests as f64 * loaded;
-                if requests > 0.0 {
-                    cpu.as_secs_f64() * 1e6 / requests
-                } else {
-                    0.0
-                }
-            };
-            let hello_summary = hello_samples.summary();
-            rows.push(Row {
-                scenario: name,
-                conns,
-                mock: summary,
-                first_error: mock_samples.first_error.clone(),
-                hello: hello_summary,
-                cpu_us_per_request: per_request(cpu, summary.requests),
-                hello_cpu_us_per_request: per_request(hello_cpu, hello_summary.requests),
-            });
         }
     }
 
@@ -194,11 +149,13 @@ async fn measure(
         }
     }
 
-    eprintln!("portals-bench: users pages 1 to 50");
-    let sweep = page_sweep(m).await?;
+    // Rendered anew each time: on the mock with the cache on, pages 2–5 of each would be kept.
+    eprintln!("portals-bench: users pages 1 to 50 (answer cache off)");
+    let sweep = page_sweep(mock_off.addr).await?;
     let rss_end = mock.rss_bytes()?;
     drop(hello);
     drop(mock);
+    drop(mock_off);
 
     eprintln!("portals-bench: the conformance suite ({SUITE_RUNS} runs)");
     let suite = suite_time(conformance_bin, &options.root)?;
@@ -218,95 +175,6 @@ async fn measure(
         invite_time,
         suite,
     }))
-}
-
-/// Search Records by email among the bench org's 10,000 more Contacts (one match).
-pub const SEARCH_EMAIL: &str = "search by email of 10k";
-/// Search Records by an email prefix among them (`starts_with`: 11 matches).
-pub const SEARCH_PREFIX: &str = "search starts_with of 10k";
-
-/// The scenarios, with the orgs the write scenarios need (one per connection for user types,
-/// whose number an edition limits; one bench org copy for invitations).
-async fn scenarios(m: SocketAddr) -> Result<Vec<(&'static str, Work)>, String> {
-    // Orgs of their own for the write scenarios.
-    let mut type_tokens = Vec::new();
-    for _ in 0..CONNECTIONS.iter().copied().max().unwrap_or(1) {
-        type_tokens.push(new_org(m, "zylker").await?);
-    }
-    let invite_token = new_org(m, fixtures::ORG).await?;
-
-    Ok(vec![
-        (
-            "GET portals",
-            Work::Get {
-                path: "/crm/v8/settings/portals".into(),
-                token: ZYLKER_TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "GET user types",
-            Work::Get {
-                path: "/crm/v8/settings/portals/ZylkerAutos/user_type".into(),
-                token: ZYLKER_TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "GET users p1 of 10k (filter)",
-            Work::Get {
-                path: users_path(fixtures::PORTAL, 1),
-                token: fixtures::TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "GET users p50 of 10k (filter)",
-            Work::Get {
-                path: users_path(fixtures::PORTAL, 50),
-                token: fixtures::TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            "create+delete user type",
-            Work::CreateDeleteUserType {
-                portal: "ZylkerAutos".into(),
-                tokens: type_tokens,
-            },
-        ),
-        (
-            "invite+delete user",
-            Work::InviteDelete {
-                portal: fixtures::PORTAL.into(),
-                user_type: CLIENT_PORTAL_TYPE.into(),
-                token: invite_token,
-                records: (0..64).map(fixtures::customer_id).collect(),
-            },
-        ),
-        (
-            "token refresh",
-            Work::Refresh {
-                body: "grant_type=refresh_token&client_id=1000.MOCKCLIENT&client_secret=mocksecret&refresh_token=1000.zylker.refresh".into(),
-            },
-        ),
-        (
-            SEARCH_EMAIL,
-            Work::Get {
-                path: "/crm/v8/Contacts/search?email=customer4242%40example.com".into(),
-                token: fixtures::TOKEN.into(),
-                expect: 200,
-            },
-        ),
-        (
-            SEARCH_PREFIX,
-            Work::Get {
-                path: "/crm/v8/Contacts/search?criteria=(Email%3Astarts_with%3Acustomer4242)".into(),
-                token: fixtures::TOKEN.into(),
-                expect: 200,
-            },
-        ),
-    ])
 }
 
 /// `portals-bench load`: one scenario against a running mock (started with the bench fixtures:
@@ -463,20 +331,69 @@ async fn invite_ten_thousand(m: SocketAddr) -> Result<Duration, String> {
     Ok(elapsed)
 }
 
-/// A new org from a fixture; answers its admin token.
-async fn new_org(m: SocketAddr, fixture: &str) -> Result<String, String> {
-    let reply = load::call(
-        m,
-        "POST",
-        "/__mock/orgs",
-        None,
-        Some(&json!({ "fixture": fixture }).to_string()),
-    )
-    .await?;
-    serde_json::from_slice::<Value>(&reply.body)
-        .ok()
-        .and_then(|body| body["access_token"].as_str().map(str::to_owned))
-        .ok_or_else(|| format!("creating an org: {} {}", reply.status, reply.text()))
+/// One scenario at `conns` connections on `target`, in `options.rounds` windows alternating
+/// with the same load on the hello server.
+async fn compare(
+    options: &Options,
+    name: &'static str,
+    work: &Work,
+    conns: usize,
+    target: &Server,
+    hello: &Server,
+) -> Result<Row, String> {
+    let mut samples = Samples::default();
+    let mut hello_samples = Samples::default();
+    let mut cpu = Duration::ZERO;
+    let mut hello_cpu = Duration::ZERO;
+    for _ in 0..options.rounds {
+        let before = hello.cpu_time()?;
+        hello_samples.merge(
+            load::closed_loop(
+                hello.addr,
+                work,
+                conns,
+                options.warmup,
+                options.window,
+                true,
+            )
+            .await,
+        );
+        hello_cpu += hello.cpu_time()?.saturating_sub(before);
+        let before = target.cpu_time()?;
+        samples.merge(
+            load::closed_loop(
+                target.addr,
+                work,
+                conns,
+                options.warmup,
+                options.window,
+                false,
+            )
+            .await,
+        );
+        cpu += target.cpu_time()?.saturating_sub(before);
+    }
+    let summary = samples.summary();
+    // CPU was spent in warm-ups too: spread it over the requests of both.
+    let loaded = (options.window + options.warmup).as_secs_f64() / options.window.as_secs_f64();
+    let per_request = |cpu: Duration, requests: u64| {
+        let requests = requests as f64 * loaded;
+        if requests > 0.0 {
+            cpu.as_secs_f64() * 1e6 / requests
+        } else {
+            0.0
+        }
+    };
+    let hello_summary = hello_samples.summary();
+    Ok(Row {
+        scenario: name,
+        conns,
+        mock: summary,
+        first_error: samples.first_error.clone(),
+        hello: hello_summary,
+        cpu_us_per_request: per_request(cpu, summary.requests),
+        hello_cpu_us_per_request: per_request(hello_cpu, hello_summary.requests),
+    })
 }
 
 /// Checks once that the read scenarios answer what they should, not just a 200.
