@@ -93,7 +93,7 @@ fn find(pairs: &[(String, String)], mut matches: impl FnMut(&str) -> bool) -> Op
 impl From<&Entry> for ReceivedRequest {
     fn from(entry: &Entry) -> ReceivedRequest {
         ReceivedRequest {
-            method: entry.method.clone(),
+            method: entry.method.to_owned(),
             path: entry.path.clone(),
             query: entry.redacted_query(),
             headers: entry.headers(),

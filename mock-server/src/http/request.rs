@@ -83,9 +83,13 @@ impl ApiRequest {
             .split('/')
             .filter(|segment| !segment.is_empty())
             .map(|segment| {
-                percent_encoding::percent_decode_str(segment)
-                    .decode_utf8_lossy()
-                    .into_owned()
+                if segment.contains('%') {
+                    percent_encoding::percent_decode_str(segment)
+                        .decode_utf8_lossy()
+                        .into_owned()
+                } else {
+                    segment.to_owned()
+                }
             })
             .collect();
         let query = form_urlencoded::parse(query.as_bytes())

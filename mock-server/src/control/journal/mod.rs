@@ -43,7 +43,7 @@ pub struct Entry {
     /// The org the request belonged to, when it could be told (its token).
     pub org_id: Option<String>,
     /// The method (`GET`, …).
-    pub method: String,
+    pub method: &'static str,
     /// The path as sent.
     pub path: String,
     /// The decoded query pairs, secrets redacted.
@@ -96,7 +96,7 @@ impl Entry {
             seq: 0,
             time,
             org_id,
-            method: method_name(request.method).to_owned(),
+            method: method_name(request.method),
             path: request.path,
             query: request.query,
             raw_headers,

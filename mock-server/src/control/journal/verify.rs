@@ -14,7 +14,7 @@ pub const NEAR_MISSES: usize = 3;
 
 impl Subject for Entry {
     fn method(&self) -> &str {
-        &self.method
+        self.method
     }
     fn path(&self) -> &str {
         &self.path
