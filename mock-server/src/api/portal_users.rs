@@ -20,8 +20,8 @@ use crate::domain::jobs;
 use crate::domain::membership;
 use crate::http::ApiResponse;
 use crate::store::orgs::OrgRow;
-use crate::store::portal_users::{self, UserFilter};
-use crate::store::{portals, user_types};
+use crate::store::portal_users::UserFilter;
+use crate::store::{portals, user_pages, user_types};
 use crate::version::ApiVersion;
 
 /// Transfers of more than this many users become a job.
@@ -80,17 +80,20 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
     let page = number_param(ctx, "page", 1, usize::MAX)?;
     let per_page = number_param(ctx, "per_page", PER_PAGE_MAX, PER_PAGE_MAX)?;
     let org_id = ctx.caller.org_id.as_str();
-    ctx.state.store.read(|conn| {
+    ctx.state.store.read_pages(|conn, memo| {
         require_type_exists(conn, org_id, portal, user_type_id)?;
-        // A page past any possible row is empty (and must not overflow the offset).
-        let Some(offset) = (page - 1)
-            .checked_mul(per_page)
-            .filter(|offset| i64::try_from(*offset).is_ok())
-        else {
+        let matching = user_pages::matching(conn, memo, org_id, user_type_id, &filter)?;
+        let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
+        // A page past the last user is empty (and must not overflow the offset).
+        let Some((offset, shown)) = (page - 1).checked_mul(per_page).and_then(|offset| {
+            let rest = matching.get(offset..)?;
+            let shown = &rest[..rest.len().min(per_page)];
+            Some((offset, shown)).filter(|_| !shown.is_empty())
+        }) else {
             return Ok(ApiResponse::no_content());
         };
-        let (rows, total) =
-            portal_users::page(conn, org_id, user_type_id, &filter, per_page, offset)?;
+        let (first, last) = (shown[0], shown[shown.len() - 1]);
+        let rows = user_pages::page(conn, org_id, user_type_id, &filter, first, last)?;
         if rows.is_empty() {
             return Ok(ApiResponse::no_content());
         }

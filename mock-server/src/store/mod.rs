@@ -21,6 +21,7 @@ mod schema;
 pub mod seed;
 pub mod snapshots;
 pub mod tokens;
+pub mod user_pages;
 pub mod user_types;
 
 use std::path::Path;
@@ -164,6 +165,17 @@ impl Store {
     pub fn read<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E> {
         let guard = self.lock();
         f(&guard.0)
+    }
+
+    /// Runs `f` on the connection with the memo of matching users' `seq`s (kept until the next
+    /// write), for pages of users.
+    pub fn read_pages<T, E>(
+        &self,
+        f: impl FnOnce(&Connection, &mut user_pages::SeqMemo) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let mut guard = self.lock();
+        let (conn, cache) = &mut *guard;
+        f(conn, &mut cache.seqs)
     }
 
     /// An access token's grant: cached until the next write (every API call makes this lookup).

@@ -36,14 +36,15 @@ pub struct PortalUserRow {
     pub record_state: String,
 }
 
-const SELECT: &str = "SELECT p.personality_id, p.user_type_id, m.api_name, r.name, r.email,
+pub(super) const SELECT: &str =
+    "SELECT p.personality_id, p.user_type_id, m.api_name, r.name, r.email,
            p.confirm, p.active, p.status_reason, p.invited_time, p.invite_expired, p.source,
            p.created_time, r.state
     FROM portal_users p
     JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
     JOIN modules m ON m.org_id = r.org_id AND m.id = r.module_id";
 
-fn row_to_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalUserRow> {
+pub(super) fn row_to_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalUserRow> {
     from_row!(row => PortalUserRow {
         personality_id, user_type_id, module, name, email, confirm: flag, active: flag,
         status_reason, invited_time, invite_expired: flag, source, created_time, record_state,
@@ -79,7 +80,7 @@ pub struct UserFilter {
     pub source: Option<String>,
 }
 
-fn where_clause(filter: &UserFilter) -> String {
+pub(super) fn where_clause(filter: &UserFilter) -> String {
     let mut clause = String::from("p.org_id = ?1 AND p.user_type_id = ?2");
     if let Some(confirm) = filter.confirm {
         clause.push_str(if confirm {
@@ -112,63 +113,6 @@ fn where_clause(filter: &UserFilter) -> String {
         " AND ?7 IS NULL"
     });
     clause
-}
-
-/// One page of a type's users in invitation order, and the total that match.
-///
-/// The page is chosen inside the covering index `portal_users_by_type` (no table rows are read
-/// for the users skipped), and only the rows of the page are joined with their records, so a
-/// late page costs about what the first one does.
-pub fn page(
-    conn: &Connection,
-    org_id: &str,
-    user_type_id: &str,
-    filter: &UserFilter,
-    limit: usize,
-    offset: usize,
-) -> Result<(Vec<PortalUserRow>, i64), StoreError> {
-    let clause = where_clause(filter);
-    let reason = filter
-        .status_reason
-        .as_ref()
-        .map(|(_, value)| value.as_str());
-    let total: i64 = conn
-        .prepare_cached(&format!(
-            "SELECT COUNT(*) FROM portal_users p WHERE {clause}"
-        ))?
-        .query_row(
-            params![
-                org_id,
-                user_type_id,
-                reason,
-                filter.personality_ids,
-                None::<i64>,
-                None::<i64>,
-                filter.source
-            ],
-            |row| row.get(0),
-        )?;
-    let rows = conn
-        .prepare_cached(&format!(
-            "{SELECT} WHERE p.org_id = ?1 AND p.seq IN (
-                 SELECT p.seq FROM portal_users p WHERE {clause}
-                 ORDER BY p.seq LIMIT ?5 OFFSET ?6)
-             ORDER BY p.seq"
-        ))?
-        .query_map(
-            params![
-                org_id,
-                user_type_id,
-                reason,
-                filter.personality_ids,
-                limit as i64,
-                offset as i64,
-                filter.source
-            ],
-            row_to_user,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((rows, total))
 }
 
 /// A new portal user: unconfirmed, active, invited from the CRM, created now.

@@ -1,5 +1,5 @@
 //! A cache of the two lookups every API call makes, its token and its org, so a read costs no
-//! SQL for them. It lives under the store's connection lock and every write empties it before
+//! SQL for them, and of the users a listing matched (paging through them reads them once). It lives under the store's connection lock and every write empties it before
 //! the lock is released, so it can never answer something the database no longer holds.
 
 use std::collections::HashMap;
@@ -16,6 +16,8 @@ const MAX_ENTRIES: usize = 4096;
 pub struct ReadCache {
     tokens: HashMap<String, Option<Arc<AccessGrant>>>,
     orgs: HashMap<String, Option<Arc<OrgRow>>>,
+    /// The matching users of recent listings (`store::user_pages`).
+    pub seqs: super::user_pages::SeqMemo,
 }
 
 impl ReadCache {
@@ -23,6 +25,7 @@ impl ReadCache {
     pub fn clear(&mut self) {
         self.tokens.clear();
         self.orgs.clear();
+        self.seqs.clear();
     }
 
     /// An access token's grant, from the cache or from `load`.
