@@ -205,10 +205,13 @@ fn page_sql(
     let condition = condition(&mut params);
     let limit = param(&mut params, as_i64(limit));
     let offset = param(&mut params, as_i64(offset));
+    // `LIMIT ?` (a bare parameter) lets SQLite plan with the bound value, and rusqlite clears
+    // the bindings of a statement it caches, which makes SQLite prepare it again on every run;
+    // a parameter inside an expression is planned once (see `paged_statements_are_prepared_once`).
     let sql = format!(
         "SELECT {RECORD_COLUMNS} FROM records
          WHERE org_id = ?1 AND module_id = ?2 AND {condition}
-         ORDER BY {order} LIMIT {limit} OFFSET {offset}"
+         ORDER BY {order} LIMIT CAST({limit} AS INTEGER) OFFSET CAST({offset} AS INTEGER)"
     );
     (sql, params)
 }
@@ -232,7 +235,12 @@ fn compile(filter: &Filter, params: &mut Vec<SqlValue>) -> String {
         Filter::All(parts) => join(parts, " AND ", params),
         Filter::Any(parts) => join(parts, " OR ", params),
         Filter::Word(word) => {
-            let pattern = param(params, format!("%{}%", like_escaped(word)));
+            // `(?N || '')`: a bare parameter after LIKE would make SQLite prepare the statement
+            // again on every run (see `paged_statements_are_prepared_once`).
+            let pattern = format!(
+                "({} || '')",
+                param(params, format!("%{}%", like_escaped(word)))
+            );
             format!(
                 "(name LIKE {pattern} ESCAPE '\\' OR email LIKE {pattern} ESCAPE '\\' \
                  OR data LIKE {pattern} ESCAPE '\\')"
@@ -336,7 +344,12 @@ fn test(column: &Column, op: Op, operands: &[Operand], params: &mut Vec<SqlValue
 fn prefix_test(expr: &str, prefix: &str, params: &mut Vec<SqlValue>) -> String {
     let low = param(params, prefix.to_owned());
     let high = param(params, format!("{prefix}{}", char::MAX));
-    let like = param(params, format!("{}%", like_escaped(prefix)));
+    // Not a bare parameter: SQLite would plan with its value and prepare the statement again
+    // on every run; the range above is what the index serves.
+    let like = format!(
+        "({} || '')",
+        param(params, format!("{}%", like_escaped(prefix)))
+    );
     format!(
         "({expr} >= {low} COLLATE NOCASE AND {expr} < {high} COLLATE NOCASE \
          AND {expr} LIKE {like} ESCAPE '\\')"
@@ -417,5 +430,39 @@ mod tests {
         assert!(!sql.contains("DROP"));
         assert!(!sql.contains("a%b"));
         assert!(params.contains(&SqlValue::Text("a\\%b%".into())));
+    }
+
+    /// A search's statement, run again and again as requests do (prepared once, its bindings
+    /// cleared when it goes back to the cache), is never prepared a second time: paging by
+    /// `LIMIT`/`OFFSET` and `LIKE` patterns keep their parameters out of SQLite's planning.
+    #[test]
+    fn paged_statements_are_prepared_once() {
+        let store =
+            crate::store::Store::open_in_memory(crate::FixtureSet::embedded().unwrap()).unwrap();
+        let filters = [
+            text(Column::Email, Op::Equals, "a@b.com"),
+            text(Column::Email, Op::StartsWith, "user12"),
+            text(Column::Field("Last_Name".into()), Op::StartsWith, "Bo"),
+            Filter::Word("x".into()),
+        ];
+        store
+            .read(|conn| {
+                for filter in &filters {
+                    for offset in [0, 200, 400] {
+                        let (sql, params) = search_sql("zylker", "m", filter, 201, offset);
+                        let mut statement = conn.prepare_cached(&sql)?;
+                        let _ = statement
+                            .query_map(rusqlite::params_from_iter(params), |_| Ok(()))?
+                            .count();
+                        assert_eq!(
+                            statement.get_status(rusqlite::StatementStatus::RePrepare),
+                            0,
+                            "{sql}"
+                        );
+                    }
+                }
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
     }
 }
