@@ -80,9 +80,9 @@ pub fn list(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRespon
     let page = number_param(ctx, "page", 1, usize::MAX)?;
     let per_page = number_param(ctx, "per_page", PER_PAGE_MAX, PER_PAGE_MAX)?;
     let org_id = ctx.caller.org_id.as_str();
-    ctx.state.store.read_pages(|conn, memo| {
+    ctx.state.store.read_cached(|conn, cache| {
         require_type_exists(conn, org_id, portal, user_type_id)?;
-        let matching = user_pages::matching(conn, memo, org_id, user_type_id, &filter)?;
+        let matching = user_pages::matching(conn, &mut cache.seqs, org_id, user_type_id, &filter)?;
         let total = i64::try_from(matching.len()).unwrap_or(i64::MAX);
         // A page past the last user is empty (and must not overflow the offset).
         let Some((offset, shown)) = (page - 1).checked_mul(per_page).and_then(|offset| {

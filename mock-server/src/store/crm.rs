@@ -142,21 +142,6 @@ pub fn modules(conn: &Connection, org_id: &str) -> Result<Vec<ModuleRow>, StoreE
     )
 }
 
-/// A module with its fields only (`layouts` and `views` left empty): for reads that need no
-/// more, such as a search, which runs on every request.
-pub fn module_fields(
-    conn: &Connection,
-    org_id: &str,
-    module: ModuleRow,
-) -> Result<ModuleMeta, StoreError> {
-    Ok(ModuleMeta {
-        fields: fields_of(conn, org_id, &module.id)?,
-        module,
-        layouts: Vec::new(),
-        views: Vec::new(),
-    })
-}
-
 fn fields_of(
     conn: &Connection,
     org_id: &str,

@@ -167,15 +167,15 @@ impl Store {
         f(&guard.0)
     }
 
-    /// Runs `f` on the connection with the memo of matching users' `seq`s (kept until the next
-    /// write), for pages of users.
-    pub fn read_pages<T, E>(
+    /// Runs `f` on the connection with what reads have cached until the next write (module
+    /// metadata, the users a listing matched).
+    pub fn read_cached<T, E>(
         &self,
-        f: impl FnOnce(&Connection, &mut user_pages::SeqMemo) -> Result<T, E>,
+        f: impl FnOnce(&Connection, &mut read_cache::ReadCache) -> Result<T, E>,
     ) -> Result<T, E> {
         let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
-        f(conn, &mut cache.seqs)
+        f(conn, cache)
     }
 
     /// An access token's grant: cached until the next write (every API call makes this lookup).
@@ -250,5 +250,33 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(store.org("zylker").unwrap().unwrap().edition, "Free");
+    }
+
+    #[test]
+    fn cached_module_metadata_never_outlives_a_write() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let label = || {
+            store
+                .read_cached(|conn, cache| {
+                    let module = crm::module_by_api_name(conn, "zylker", "Contacts")?.unwrap();
+                    let id = module.id.clone();
+                    let meta = cache
+                        .module_meta("zylker", &id, || crm::module_meta(conn, "zylker", module))?;
+                    let email = meta.fields.iter().find(|f| f.api_name == "Email").unwrap();
+                    Ok::<_, StoreError>(email.field_label.clone())
+                })
+                .unwrap()
+        };
+        assert_eq!(label(), "Email");
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE fields SET field_label = 'Mail' WHERE org_id = 'zylker' AND api_name = 'Email'",
+                    [],
+                )?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert_eq!(label(), "Mail");
     }
 }

@@ -178,14 +178,26 @@ mod tests {
         let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
         let type_id = "1306462000001813022";
         let first = store
-            .read_pages(|conn, memo| {
-                matching(conn, memo, "zylker", type_id, &UserFilter::default())
+            .read_cached(|conn, cache| {
+                matching(
+                    conn,
+                    &mut cache.seqs,
+                    "zylker",
+                    type_id,
+                    &UserFilter::default(),
+                )
             })
             .unwrap();
         assert!(!first.is_empty());
         let again = store
-            .read_pages(|conn, memo| {
-                matching(conn, memo, "zylker", type_id, &UserFilter::default())
+            .read_cached(|conn, cache| {
+                matching(
+                    conn,
+                    &mut cache.seqs,
+                    "zylker",
+                    type_id,
+                    &UserFilter::default(),
+                )
             })
             .unwrap();
         assert!(Arc::ptr_eq(&first, &again), "read twice");
@@ -199,8 +211,14 @@ mod tests {
             })
             .unwrap();
         let after = store
-            .read_pages(|conn, memo| {
-                matching(conn, memo, "zylker", type_id, &UserFilter::default())
+            .read_cached(|conn, cache| {
+                matching(
+                    conn,
+                    &mut cache.seqs,
+                    "zylker",
+                    type_id,
+                    &UserFilter::default(),
+                )
             })
             .unwrap();
         assert!(after.is_empty(), "{after:?}");

@@ -181,9 +181,12 @@ fn read_token(text: &str, now: i64) -> Option<Position> {
 /// `GET /crm/{v}/{module}`: a page of the module's active records.
 pub fn list(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
     let org_id = ctx.caller.org_id.as_str();
-    let meta = ctx.state.store.read(|conn| {
+    let meta = ctx.state.store.read_cached(|conn, cache| {
         let module = module_by_name(conn, org_id, module)?;
-        Ok::<_, ApiError>(crm::module_meta(conn, org_id, module)?)
+        let id = module.id.clone();
+        Ok::<_, ApiError>(
+            cache.module_meta(org_id, &id, || crm::module_meta(conn, org_id, module))?,
+        )
     })?;
     let fields = known_fields(&meta, field_names(ctx, true)?);
     let (page, per_page) = paging(ctx)?;

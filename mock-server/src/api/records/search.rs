@@ -30,9 +30,10 @@ const SEARCH_PARAMS: [&str; 4] = ["criteria", "email", "phone", "word"];
 pub fn search(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
     let org_id = ctx.caller.org_id.as_str();
     // One read: the module and its fields, the parameters checked against them, the search.
-    ctx.state.store.read(|conn| {
+    ctx.state.store.read_cached(|conn, cache| {
         let module = module_by_name(conn, org_id, module)?;
-        let meta = crm::module_fields(conn, org_id, module)?;
+        let id = module.id.clone();
+        let meta = cache.module_meta(org_id, &id, || crm::module_meta(conn, org_id, module))?;
         let given: Vec<(&str, &str)> = SEARCH_PARAMS
             .iter()
             .filter_map(|name| {
