@@ -6,7 +6,8 @@ use super::portals::UserRef;
 use super::row::{row, rows};
 use super::{Requester, StoreError, flag};
 
-/// A user type as the API shows it, with its user counts (computed, never stored).
+/// A user type as the API shows it, with its user counts (kept in its row by the triggers of
+/// schema step 5, in the same statement as every change of a portal user).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserTypeRow {
     /// Id.
@@ -37,11 +38,7 @@ pub struct UserTypeRow {
 
 const SELECT: &str = "SELECT t.id, t.name, m.id, m.api_name, m.plural_label, f.id, f.api_name,
            t.active, t.is_default, t.created_time, t.created_by, c.name, t.modified_time,
-           t.modified_by, u.name,
-           (SELECT COUNT(*) FROM portal_users p
-             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 1),
-           (SELECT COUNT(*) FROM portal_users p
-             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 0)
+           t.modified_by, u.name, t.active_users, t.inactive_users
     FROM user_types t
     JOIN modules m ON m.org_id = t.org_id AND m.id = t.personality_module_id
     LEFT JOIN fields f ON f.org_id = t.org_id AND f.id = t.invitation_field_id
@@ -191,6 +188,23 @@ pub fn update(
         .execute(params![org_id, id])?;
         insert_modules(conn, org_id, id, modules)?;
     }
+    Ok(())
+}
+
+/// Counts the users of every user type of the org again, into the kept counts: for rows written
+/// with counts of their own (a snapshot put back), which the triggers then added to.
+pub fn recount(conn: &Connection, org_id: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE user_types SET
+             active_users = (SELECT COUNT(*) FROM portal_users p
+                             WHERE p.org_id = user_types.org_id AND p.user_type_id = user_types.id
+                               AND p.active = 1),
+             inactive_users = (SELECT COUNT(*) FROM portal_users p
+                               WHERE p.org_id = user_types.org_id
+                                 AND p.user_type_id = user_types.id AND p.active = 0)
+         WHERE org_id = ?1",
+    )?
+    .execute([org_id])?;
     Ok(())
 }
 
