@@ -57,7 +57,16 @@ pub fn validate(
     if !module_allowed(conn, org_id, personality, &module)? {
         return Err(invalid_at("id", &format!("{path}.id")));
     }
-    let meta = crm::module_meta(conn, org_id, module)?;
+    // The module's fields, layouts and views are read only when the item names some of them:
+    // the checks of absent keys never look at them.
+    let names_metadata = ["layouts", "views", "filters", "fields"]
+        .iter()
+        .any(|key| !matches!(item.get(*key), None | Some(Value::Null)));
+    let meta = if names_metadata {
+        crm::module_meta(conn, org_id, module)?
+    } else {
+        bare(module)
+    };
 
     let shared_type = match item.get("shared_type") {
         None | Some(Value::Null) => {
@@ -115,14 +124,20 @@ pub fn module_allowed(
     if module.id == personality.id || module.api_name == "Notes" || module.shared_type == "public" {
         return Ok(true);
     }
-    let looks_up = |from: &ModuleRow, to: &ModuleRow| -> Result<bool, StoreError> {
-        let meta = crm::module_meta(conn, org_id, from.clone())?;
-        Ok(meta.fields.iter().any(|field| {
-            matches!(field.data_type.as_str(), "lookup" | "multiselectlookup")
-                && field.lookup_module.as_deref() == Some(to.api_name.as_str())
-        }))
-    };
-    Ok(looks_up(module, personality)? || looks_up(personality, module)?)
+    Ok(
+        crm::looks_up(conn, org_id, &module.id, &personality.api_name)?
+            || crm::looks_up(conn, org_id, &personality.id, &module.api_name)?,
+    )
+}
+
+/// A module without its fields, layouts and views (for checks and renders that name none).
+fn bare(module: ModuleRow) -> ModuleMeta {
+    ModuleMeta {
+        module,
+        fields: Vec::new(),
+        layouts: Vec::new(),
+        views: Vec::new(),
+    }
 }
 
 fn validate_permissions(
@@ -416,7 +431,22 @@ pub fn render(
     let Some(module) = crm::module_by_id(conn, org_id, module_id)? else {
         return Ok(None);
     };
-    let meta = crm::module_meta(conn, org_id, module)?;
+    // The module's fields, layouts and views are read only when the configuration names some.
+    let listed = |key: &str| {
+        config
+            .get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|items| !items.is_empty())
+    };
+    let names_metadata = listed("filters")
+        || listed("layouts")
+        || listed("fields")
+        || config.get("views").is_some_and(|views| !views.is_null());
+    let meta = if names_metadata {
+        crm::module_meta(conn, org_id, module)?
+    } else {
+        bare(module)
+    };
     let ids = |key: &str| -> Option<Vec<String>> {
         config.get(key)?.as_array().map(|items| {
             items

@@ -488,7 +488,10 @@ fn phone_invitation_field(
     item: &Map<String, Value>,
     base: &str,
 ) -> Result<Option<String>, ApiError> {
-    if ctx.version < ApiVersion::V8 {
+    // Only an object can name a phone field (the email rules answer for anything else).
+    if ctx.version < ApiVersion::V8
+        || !matches!(item.get("invitation_field"), Some(Value::Object(_)))
+    {
         return Ok(None);
     }
     let saml_configured =

@@ -180,12 +180,7 @@ pub(super) fn invitation_field(
     base: &str,
 ) -> Result<Option<String>, ApiError> {
     let path = format!("{base}.invitation_field");
-    let meta = crm::module_meta(conn, org_id, personality.clone())?;
-    let emails: Vec<_> = meta
-        .fields
-        .iter()
-        .filter(|f| f.data_type == "email")
-        .collect();
+    let emails = crm::fields_of_type(conn, org_id, &personality.id, "email")?;
     let object = match value {
         None | Some(Value::Null) => {
             let default = emails

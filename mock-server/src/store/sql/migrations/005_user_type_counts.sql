@@ -1,4 +1,5 @@
--- Version 4 -> 5: each user type keeps the counts of its active and deactivated portal users
+-- Version 4 -> 5: a module's fields found through an index (a user type's validation reads them
+-- by module); and each user type keeps the counts of its active and deactivated portal users
 -- (what GET user types and the v8 answers show), instead of counting them on every request.
 -- Existing rows are counted once here; from then on the triggers below keep the counts in the
 -- same statement (so the same transaction) as every insert, delete, transfer or status change
@@ -12,6 +13,8 @@ UPDATE user_types SET
     inactive_users = (SELECT COUNT(*) FROM portal_users p
                       WHERE p.org_id = user_types.org_id AND p.user_type_id = user_types.id
                         AND p.active = 0);
+
+CREATE INDEX IF NOT EXISTS fields_by_module ON fields (org_id, module_id, id);
 
 CREATE TRIGGER IF NOT EXISTS portal_users_counted_on_insert AFTER INSERT ON portal_users
 BEGIN
