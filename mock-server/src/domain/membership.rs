@@ -14,9 +14,11 @@ use crate::store::{crm, portal_users, portals, records, user_types};
 
 /// The org has a portal (every Portals call but creating one needs it).
 pub fn require_portal(conn: &Connection, org_id: &str) -> Result<(), ApiError> {
-    portals::of_org(conn, org_id)?
-        .map(|_| ())
-        .ok_or_else(ApiError::no_portal)
+    if portals::exists(conn, org_id, None)? {
+        Ok(())
+    } else {
+        Err(ApiError::no_portal())
+    }
 }
 
 /// The user type a call names exists: `INVALID_DATA` with its id otherwise.

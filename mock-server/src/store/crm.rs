@@ -175,6 +175,15 @@ fn fields_of(
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The fields of module ?2 of data type ?3.
+pub(super) const FIELDS_OF_TYPE: &str =
+    "SELECT id, api_name, field_label, data_type, lookup_module, portal_allowed
+     FROM fields WHERE org_id = ?1 AND module_id = ?2 AND data_type = ?3 ORDER BY id";
+/// Whether module ?2 has a lookup field to the module named ?3.
+pub(super) const LOOKS_UP: &str = "SELECT EXISTS (SELECT 1 FROM fields
+     WHERE org_id = ?1 AND module_id = ?2 AND lookup_module = ?3
+       AND (data_type = 'lookup' OR data_type = 'multiselectlookup'))";
+
 /// The fields of one data type of a module (`email`, `phone`, …), in id order: what a user
 /// type's invitation field is chosen from, without the rest of the module's metadata.
 pub fn fields_of_type(
@@ -184,10 +193,7 @@ pub fn fields_of_type(
     data_type: &str,
 ) -> Result<Vec<FieldRow>, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT id, api_name, field_label, data_type, lookup_module, portal_allowed
-             FROM fields WHERE org_id = ?1 AND module_id = ?2 AND data_type = ?3 ORDER BY id",
-        )?
+        .prepare_cached(FIELDS_OF_TYPE)?
         .query_map(params![org_id, module_id, data_type], |row| {
             from_row!(row => FieldRow {
                 id, api_name, field_label, data_type, lookup_module, portal_allowed: flag,
@@ -204,11 +210,7 @@ pub fn looks_up(
     to_api_name: &str,
 ) -> Result<bool, StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM fields
-                            WHERE org_id = ?1 AND module_id = ?2 AND lookup_module = ?3
-                              AND data_type IN ('lookup', 'multiselectlookup'))",
-        )?
+        .prepare_cached(LOOKS_UP)?
         .query_row(params![org_id, module_id, to_api_name], |row| row.get(0))?)
 }
 

@@ -36,14 +36,31 @@ pub struct UserTypeRow {
     pub inactive_users: i64,
 }
 
-const SELECT: &str = "SELECT t.id, t.name, m.id, m.api_name, m.plural_label, f.id, f.api_name,
+/// The columns of a user type as [`UserTypeRow`] holds them (a macro, so each query is one
+/// constant string).
+macro_rules! select_user_types {
+    () => {
+        "SELECT t.id, t.name, m.id, m.api_name, m.plural_label, f.id, f.api_name,
            t.active, t.is_default, t.created_time, t.created_by, c.name, t.modified_time,
            t.modified_by, u.name, t.active_users, t.inactive_users
     FROM user_types t
     JOIN modules m ON m.org_id = t.org_id AND m.id = t.personality_module_id
     LEFT JOIN fields f ON f.org_id = t.org_id AND f.id = t.invitation_field_id
     LEFT JOIN users c ON c.org_id = t.org_id AND c.id = t.created_by
-    LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.modified_by";
+    LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.modified_by"
+    };
+}
+
+/// Every user type of an org, oldest first.
+const LIST: &str = concat!(
+    select_user_types!(),
+    " WHERE t.org_id = ?1 ORDER BY t.created_time, t.id"
+);
+/// One user type.
+pub(super) const BY_ID: &str = concat!(select_user_types!(), " WHERE t.org_id = ?1 AND t.id = ?2");
+/// A user type's personality module and default flag.
+pub(super) const PERSONALITY: &str =
+    "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2";
 
 fn row_to_user_type(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserTypeRow> {
     let field_id: Option<String> = row.get(5)?;
@@ -72,22 +89,12 @@ fn row_to_user_type(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserTypeRow> {
 
 /// Every user type of the org, oldest first.
 pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<UserTypeRow>, StoreError> {
-    rows(
-        conn,
-        &format!("{SELECT} WHERE t.org_id = ?1 ORDER BY t.created_time, t.id"),
-        [org_id],
-        row_to_user_type,
-    )
+    rows(conn, LIST, [org_id], row_to_user_type)
 }
 
 /// One user type.
 pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<UserTypeRow>, StoreError> {
-    row(
-        conn,
-        &format!("{SELECT} WHERE t.org_id = ?1 AND t.id = ?2"),
-        params![org_id, id],
-        row_to_user_type,
-    )
+    row(conn, BY_ID, params![org_id, id], row_to_user_type)
 }
 
 /// A user type's personality module id and whether it is the default type, without counting
@@ -97,12 +104,9 @@ pub fn personality(
     org_id: &str,
     id: &str,
 ) -> Result<Option<(String, bool)>, StoreError> {
-    row(
-        conn,
-        "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2",
-        params![org_id, id],
-        |row| Ok((row.get(0)?, flag(row.get(1)?))),
-    )
+    row(conn, PERSONALITY, params![org_id, id], |row| {
+        Ok((row.get(0)?, flag(row.get(1)?)))
+    })
 }
 
 /// The module configurations of a user type, in order: (module id, configuration JSON).
@@ -306,4 +310,74 @@ pub fn module_and_field(
         params![org_id, module, field],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{crm, portal_users, portals};
+    use super::*;
+    use crate::fixtures::FixtureSet;
+    use crate::store::Store;
+
+    /// The plan SQLite chooses for a statement, one step a line.
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        // Every parameter null: the plan does not depend on the values.
+        let nulls = vec![rusqlite::types::Null; explain.parameter_count()];
+        let steps: Vec<String> = explain
+            .query_map(rusqlite::params_from_iter(nulls), |row| {
+                row.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        steps.join("\n")
+    }
+
+    /// The statements of the write paths (create and delete a user type, invite and remove a
+    /// user) and the kept counts' updates find their rows through a key or an index: none reads
+    /// a whole table.
+    #[test]
+    fn the_write_paths_hot_queries_use_an_index() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        // What the triggers of schema step 5 run for each changed portal user.
+        let counted = "UPDATE user_types SET active_users = active_users + 1,
+                                              inactive_users = inactive_users + 0
+                        WHERE org_id = ?1 AND id = ?2";
+        let statements: [(&str, &str); 11] = [
+            ("user type by id", BY_ID),
+            ("personality of a type", PERSONALITY),
+            ("portal user by record", portal_users::BY_PERSONALITY),
+            ("new portal user", portal_users::INSERT),
+            ("portal user removed", portal_users::DELETE),
+            ("licence counts", portal_users::COUNTS),
+            ("portal user by email", portal_users::WITH_EMAIL),
+            ("fields of a type", crm::FIELDS_OF_TYPE),
+            ("lookup between modules", crm::LOOKS_UP),
+            ("the portal named", portals::EXISTS),
+            ("kept counts", counted),
+        ];
+        store
+            .read(|conn| {
+                for (what, sql) in statements {
+                    let found = plan(conn, sql);
+                    assert!(
+                        found
+                            .lines()
+                            .all(|step| !step.starts_with("SCAN ") || step == "SCAN CONSTANT ROW"),
+                        "{what} reads a whole table:\n{found}"
+                    );
+                }
+                assert!(plan(conn, crm::FIELDS_OF_TYPE).contains("fields_by_module"));
+                assert!(
+                    plan(conn, portal_users::BY_PERSONALITY)
+                        .contains("(org_id=? AND personality_id=?)")
+                );
+                let by_id = plan(conn, BY_ID);
+                assert!(by_id.contains("SEARCH t USING INDEX"), "{by_id}");
+                assert!(plan(conn, counted).contains("(org_id=? AND id=?)"));
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
 }

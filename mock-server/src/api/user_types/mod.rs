@@ -200,9 +200,11 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
 }
 
 fn require_portal(conn: &Connection, ctx: &Ctx<'_>, portal: &str) -> Result<(), ApiError> {
-    portals::by_name(conn, &ctx.caller.org_id, portal)?
-        .map(|_| ())
-        .ok_or_else(ApiError::no_portal)
+    if portals::exists(conn, &ctx.caller.org_id, Some(portal))? {
+        Ok(())
+    } else {
+        Err(ApiError::no_portal())
+    }
 }
 
 fn unknown_id(id: &str) -> ApiError {
