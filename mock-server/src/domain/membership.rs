@@ -157,11 +157,13 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
             "Invitation sent has failed as provided personality record is in recycle bin.",
         ));
     }
-    let existing = portal_users::get(conn, org_id, &record.id)?;
+    let existing = portal_users::membership(conn, org_id, &record.id)?;
     match (invitation.invite_type, &existing) {
         (InviteType::Invite, Some(_)) => return Err(cannot_process()),
         (InviteType::Reinvite, None) => return Err(cannot_process()),
-        (InviteType::Reinvite, Some(user)) if user.confirm => return Err(cannot_process()),
+        (InviteType::Reinvite, Some((_, confirmed))) if *confirmed => {
+            return Err(cannot_process());
+        }
         _ => {}
     }
     let record_details = || record.id.clone();
@@ -224,11 +226,11 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
         });
     }
     match existing {
-        Some(user) => {
+        Some((user_type_id, _)) => {
             // A reinvite names the type the user is invited to ("the user type you want to
             // assign this user with"): an unconfirmed user invited again to another type of
             // the same personality module moves there (FIDELITY.md, "Reinvite to another type").
-            if user.user_type_id != invitation.user_type_id {
+            if user_type_id != invitation.user_type_id {
                 portal_users::set_type(conn, org_id, &record.id, invitation.user_type_id)?;
             }
             portal_users::reinvite(
@@ -269,15 +271,14 @@ pub fn delete(
     user_type_id: &str,
     personality_id: &str,
 ) -> Result<(), ApiError> {
-    match portal_users::get(conn, org_id, personality_id)? {
-        Some(user) if user.user_type_id == user_type_id => {
-            portal_users::delete(conn, org_id, personality_id)?;
-            Ok(())
-        }
-        _ => Err(ApiError::PersonalityNotInType {
+    // One statement: it removes the user only if it is of this type.
+    if portal_users::delete_of_type(conn, org_id, personality_id, user_type_id)? {
+        Ok(())
+    } else {
+        Err(ApiError::PersonalityNotInType {
             personality_id: personality_id.to_owned(),
             message: "Delete of user failed as personality id does not belongs to any portal user or belongs to portal user, who does not belongs to provided user type.",
-        }),
+        })
     }
 }
 

@@ -519,7 +519,9 @@ mod tests {
         write(&|tx| portal_users::set_type(tx, "crowded", &user(1), &second));
         write(&|tx| portal_users::set_type(tx, "crowded", &user(2), &second));
         check("two transfers");
-        write(&|tx| portal_users::delete(tx, "crowded", &user(3)));
+        write(&|tx| {
+            portal_users::delete_of_type(tx, "crowded", &user(3), DEFAULT_TYPE).map(|_| ())
+        });
         check("a removal");
         write(&|tx| portal_users::insert(tx, "crowded", &user(3), &second, "en_US", 0));
         write(&|tx| portal_users::set_active(tx, "crowded", &user(2), false));

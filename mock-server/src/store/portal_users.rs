@@ -61,9 +61,12 @@ pub(super) const INSERT: &str =
                                source, created_time)
      VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM portal_users WHERE org_id = ?1),
              ?2, ?3, 0, 1, NULL, ?4, ?5, 0, 'CRM', ?4)";
-/// Removes a portal user.
-pub(super) const DELETE: &str =
-    "DELETE FROM portal_users WHERE org_id = ?1 AND personality_id = ?2";
+/// Removes portal user ?2 if it is of type ?3.
+pub(super) const DELETE_OF_TYPE: &str =
+    "DELETE FROM portal_users WHERE org_id = ?1 AND personality_id = ?2 AND user_type_id = ?3";
+/// A record's user type and confirmation.
+pub(super) const MEMBERSHIP: &str =
+    "SELECT user_type_id, confirm FROM portal_users WHERE org_id = ?1 AND personality_id = ?2";
 /// The org's portal users, active ones: summed over its user types' kept counts.
 pub(super) const COUNTS: &str =
     "SELECT COALESCE(SUM(active_users + inactive_users), 0), COALESCE(SUM(active_users), 0)
@@ -236,11 +239,30 @@ pub fn reinvite(
     Ok(())
 }
 
-/// Removes a portal user.
-pub fn delete(conn: &Connection, org_id: &str, personality_id: &str) -> Result<(), StoreError> {
-    conn.prepare_cached(DELETE)?
-        .execute(params![org_id, personality_id])?;
-    Ok(())
+/// Removes a portal user of one type; answers whether there was one (a user of another type
+/// stays).
+pub fn delete_of_type(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+    user_type_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn.prepare_cached(DELETE_OF_TYPE)?.execute(params![
+        org_id,
+        personality_id,
+        user_type_id
+    ])? > 0)
+}
+
+/// A record's portal membership, without its record: (user type, confirmed).
+pub fn membership(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+) -> Result<Option<(String, bool)>, StoreError> {
+    row(conn, MEMBERSHIP, params![org_id, personality_id], |row| {
+        Ok((row.get(0)?, flag(row.get(1)?)))
+    })
 }
 
 /// Moves a portal user to another type.

@@ -344,12 +344,13 @@ mod tests {
         let counted = "UPDATE user_types SET active_users = active_users + 1,
                                               inactive_users = inactive_users + 0
                         WHERE org_id = ?1 AND id = ?2";
-        let statements: [(&str, &str); 11] = [
+        let statements: [(&str, &str); 12] = [
             ("user type by id", BY_ID),
             ("personality of a type", PERSONALITY),
             ("portal user by record", portal_users::BY_PERSONALITY),
             ("new portal user", portal_users::INSERT),
-            ("portal user removed", portal_users::DELETE),
+            ("portal user removed", portal_users::DELETE_OF_TYPE),
+            ("membership of a record", portal_users::MEMBERSHIP),
             ("licence counts", portal_users::COUNTS),
             ("portal user by email", portal_users::WITH_EMAIL),
             ("fields of a type", crm::FIELDS_OF_TYPE),

@@ -20,7 +20,7 @@ mod schema;
 mod validate;
 pub(crate) mod values;
 
-use render::{Shape, render};
+use render::{Shape, render, render_configs};
 use validate::{
     check_mandatory_modules, invitation_field, optional_bool, overlay_module, personality_module,
     validate_modules, validate_name,
@@ -88,11 +88,13 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
         200
     };
     apply_items(ctx, portal, success_status, |tx, index, item| {
-        let id = Batch { tx, ctx, portal }.create_one(org, item, index)?;
+        let (id, configs) = Batch { tx, ctx, portal }.create_one(org, item, index)?;
         if ctx.version >= ApiVersion::V8 {
             let row =
                 user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
-            Ok(render(tx, ctx, &row, true, Shape::Created)?)
+            // The modules as just stored, without reading them back.
+            let configs: Vec<Value> = configs.into_iter().map(|(_, config)| config).collect();
+            Ok(render_configs(tx, ctx, &row, Some(&configs), Shape::Created)?)
         } else {
             Ok(success(
                 Value::String(id),
@@ -274,8 +276,13 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
-    /// Creates the user type of one item; answers its id.
-    fn create_one(&self, org: &OrgRow, item: &Value, index: usize) -> Result<String, ApiError> {
+    /// Creates the user type of one item; answers its id and its module configurations.
+    fn create_one(
+        &self,
+        org: &OrgRow,
+        item: &Value,
+        index: usize,
+    ) -> Result<(String, Vec<(String, Value)>), ApiError> {
         let Batch { tx, ctx, portal } = *self;
         let (base, item, rules) = item_of_batch(ctx, item, index, true)?;
         if rules.v8 {
@@ -330,6 +337,10 @@ impl Batch<'_> {
         if user_types::count(tx, org_id)? >= user_type_limit(org) {
             return Err(ApiError::LicenseLimitExceeded.wrapped(KEY));
         }
+        let stored: Vec<(String, String)> = configs
+            .iter()
+            .map(|(module_id, config)| (module_id.clone(), config.to_string()))
+            .collect();
         let id = user_types::insert(
             tx,
             &NewUserType {
@@ -339,10 +350,10 @@ impl Batch<'_> {
                 invitation_field_id: invitation_field.as_deref(),
                 active,
                 is_default: false,
-                modules: &configs,
+                modules: &stored,
             },
         )?;
-        Ok(id)
+        Ok((id, configs))
     }
 
     /// Applies one item to the user type `id`.

@@ -39,7 +39,7 @@ pub(super) fn validate_modules(
     items: &[Value],
     base: &str,
     rules: Rules,
-) -> Result<Vec<(String, String)>, ApiError> {
+) -> Result<Vec<(String, Value)>, ApiError> {
     if items.len() > 500 {
         return Err(too_long("modules", &format!("{base}.modules"), 500));
     }
@@ -57,10 +57,7 @@ pub(super) fn validate_modules(
         configs.push((module_id, config));
     }
     check_mandatory_modules(conn, org_id, personality, &configs)?;
-    Ok(configs
-        .into_iter()
-        .map(|(module_id, config)| (module_id, config.to_string()))
-        .collect())
+    Ok(configs)
 }
 
 pub(super) fn check_mandatory_modules(
