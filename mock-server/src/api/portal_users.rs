@@ -247,7 +247,7 @@ pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRe
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
         let source = require_type(tx, org_id, portal, user_type_id)?;
-        membership::transfer_target(tx, org_id, &source, &target).map_err(v8_form)?;
+        membership::transfer_target(tx, org_id, &(&source).into(), &target).map_err(v8_form)?;
         if ids.len() > TRANSFER_SYNC_MAX {
             let payload = json!({ "user_type_id": user_type_id, "transfer_To": target, "personality_ids": ids });
             let job_id = jobs::schedule(

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 
 use crate::api::error::{ApiError, Details, message};
 use crate::store::orgs::OrgRow;
-use crate::store::user_types::UserTypeRow;
+use crate::store::user_types::{TypeSummary, UserTypeRow};
 use crate::store::{crm, portal_users, portals, records, user_types};
 
 /// The org has a portal (every Portals call but creating one needs it).
@@ -40,12 +40,12 @@ pub fn require_type(
 pub fn transfer_target(
     conn: &Connection,
     org_id: &str,
-    source: &UserTypeRow,
+    source: &TypeSummary,
     target: &str,
 ) -> Result<(), ApiError> {
     let valid = target != source.id
         && user_types::personality(conn, org_id, target)?
-            .is_some_and(|(module_id, _)| module_id == source.personality.0);
+            .is_some_and(|(module_id, _)| module_id == source.personality_module_id);
     if valid {
         Ok(())
     } else {

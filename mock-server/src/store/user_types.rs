@@ -97,6 +97,52 @@ pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<UserTypeR
     row(conn, BY_ID, params![org_id, id], row_to_user_type)
 }
 
+/// What deleting or emptying a user type checks, read from its row alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeSummary {
+    /// Id.
+    pub id: String,
+    /// The personality module's id.
+    pub personality_module_id: String,
+    /// The default `Client Portal` type.
+    pub is_default: bool,
+    /// Its portal users, active or not (the kept counts).
+    pub users: i64,
+}
+
+impl From<&UserTypeRow> for TypeSummary {
+    fn from(row: &UserTypeRow) -> TypeSummary {
+        TypeSummary {
+            id: row.id.clone(),
+            personality_module_id: row.personality.0.clone(),
+            is_default: row.is_default,
+            users: row.active_users + row.inactive_users,
+        }
+    }
+}
+
+/// A user type's [`TypeSummary`], without the joins of [`get`].
+pub fn summary(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<TypeSummary>, StoreError> {
+    row(
+        conn,
+        "SELECT id, personality_module_id, is_default, active_users + inactive_users
+         FROM user_types WHERE org_id = ?1 AND id = ?2",
+        params![org_id, id],
+        |row| {
+            Ok(TypeSummary {
+                id: row.get(0)?,
+                personality_module_id: row.get(1)?,
+                is_default: flag(row.get(2)?),
+                users: row.get(3)?,
+            })
+        },
+    )
+}
+
 /// A user type's personality module id and whether it is the default type, without counting
 /// its users (what an invitation needs, cheaply).
 pub fn personality(

@@ -94,7 +94,13 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
                 user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
             // The modules as just stored, without reading them back.
             let configs: Vec<Value> = configs.into_iter().map(|(_, config)| config).collect();
-            Ok(render_configs(tx, ctx, &row, Some(&configs), Shape::Created)?)
+            Ok(render_configs(
+                tx,
+                ctx,
+                &row,
+                Some(&configs),
+                Shape::Created,
+            )?)
         } else {
             Ok(success(
                 Value::String(id),
@@ -160,14 +166,14 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
         require_portal(tx, ctx, portal)?;
-        let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
+        let row = user_types::summary(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
         if row.is_default {
             return Err(ApiError::NotAllowed {
                 details: Details::Id { id: id.to_owned() },
                 message: "Default user type cannot be deleted.",
             });
         }
-        let has_users = row.active_users + row.inactive_users > 0;
+        let has_users = row.users > 0;
         match transfer_to {
             Some(target) => {
                 // Users move only to another type of the same personality module.

@@ -234,6 +234,11 @@ pub fn check(item: &Map<String, Value>, base: &str, create: bool) -> Result<(), 
         let Some(limits) = (if create { key.create } else { key.update }) else {
             continue;
         };
+        // A key under an absent (or null) member names nothing: no walk.
+        let top = key.path.split(['.', '[']).next().unwrap_or(key.path);
+        if item.get(top).is_none_or(Value::is_null) {
+            continue;
+        }
         for (value, indices) in resolve(item, key.path) {
             // The concrete path is written only for the error it names.
             check_value(value, key.kind, &limits, leaf(key.path), || {
