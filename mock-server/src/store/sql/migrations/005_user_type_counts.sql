@@ -1,9 +1,9 @@
--- Version 4 -> 5: a module's fields found through an index (a user type's validation reads them
--- by module); and each user type keeps the counts of its active and deactivated portal users
--- (what GET user types and the v8 answers show), instead of counting them on every request.
--- Existing rows are counted once here; from then on the triggers below keep the counts in the
--- same statement (so the same transaction) as every insert, delete, transfer or status change
--- of a portal user, whichever code or tool writes it.
+-- Version 4 -> 5: a module's fields, and a module by its API name, found through an index (a
+-- user type's validation and an invitation read them); and each user type keeps the counts of
+-- its active and deactivated portal users (what GET user types and the v8 answers show) instead
+-- of counting them on every request. Existing rows are counted once here; from then on the
+-- triggers below keep the counts in the same statement (so the same transaction) as every
+-- insert, delete, transfer or status change of a portal user, whichever code or tool writes it.
 ALTER TABLE user_types ADD COLUMN active_users INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE user_types ADD COLUMN inactive_users INTEGER NOT NULL DEFAULT 0;
 UPDATE user_types SET
@@ -15,6 +15,7 @@ UPDATE user_types SET
                         AND p.active = 0);
 
 CREATE INDEX IF NOT EXISTS fields_by_module ON fields (org_id, module_id, id);
+CREATE INDEX IF NOT EXISTS modules_by_api_name ON modules (org_id, api_name COLLATE NOCASE);
 
 CREATE TRIGGER IF NOT EXISTS portal_users_counted_on_insert AFTER INSERT ON portal_users
 BEGIN
