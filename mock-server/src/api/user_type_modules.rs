@@ -190,12 +190,18 @@ fn validate_layouts(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let path = format!("{path}.layouts");
     let items = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(wrong_type("jsonarray", "layouts", &path)),
+        Some(_) => {
+            return Err(wrong_type(
+                "jsonarray",
+                "layouts",
+                &format!("{path}.layouts"),
+            ));
+        }
     };
+    let path = format!("{path}.layouts");
     if items.len() > MAX_LAYOUTS {
         return Err(too_long("layouts", &path, MAX_LAYOUTS));
     }
@@ -231,12 +237,12 @@ fn validate_views(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let path = format!("{path}.views");
     let view = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Object(view)) => view,
-        Some(_) => return Err(wrong_type("jsonobject", "views", &path)),
+        Some(_) => return Err(wrong_type("jsonobject", "views", &format!("{path}.views"))),
     };
+    let path = format!("{path}.views");
     let id = required_id(view, &path, rules)?;
     let view_type = match view.get("type") {
         None | Some(Value::Null) => return Err(missing("type", &format!("{path}.type"))),
@@ -262,13 +268,14 @@ fn validate_filters(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let filters_path = format!("{path}.filters");
+    let filters_path = || format!("{path}.filters");
     let items = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Array(items)) if items.is_empty() => return Ok(Value::Null),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(wrong_type("jsonarray", "filters", &filters_path)),
+        Some(_) => return Err(wrong_type("jsonarray", "filters", &filters_path())),
     };
+    let filters_path = filters_path();
     if items.len() > MAX_FILTERS {
         return Err(too_long("filters", &filters_path, MAX_FILTERS));
     }
@@ -342,12 +349,13 @@ fn validate_fields(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let fields_path = format!("{path}.fields");
+    let fields_path = || format!("{path}.fields");
     let items = match value {
         None | Some(Value::Null) => return Ok(Value::Array(Vec::new())),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(wrong_type("jsonarray", "fields", &fields_path)),
+        Some(_) => return Err(wrong_type("jsonarray", "fields", &fields_path())),
     };
+    let fields_path = fields_path();
     // v8 counts them against its schema (`user_types::schema`).
     if !rules.v8 && items.len() > MAX_FIELDS {
         return Err(too_long("fields", &fields_path, MAX_FIELDS));

@@ -242,17 +242,41 @@ pub fn check(item: &Map<String, Value>, base: &str, create: bool) -> Result<(), 
         for (value, indices) in resolve(item, key.path) {
             // The concrete path is written only for the error it names.
             check_value(value, key.kind, &limits, leaf(key.path), || {
-                concrete_path(base, key.path, &indices)
+                concrete_path(base, key.path, indices.as_slice())
             })?;
         }
     }
     Ok(())
 }
 
+/// The indices the `[*]` segments of a schema path took (the schema nests at most
+/// [`Indices::DEPTH`] of them), kept without allocating.
+#[derive(Debug, Clone, Copy, Default)]
+struct Indices {
+    taken: [usize; Indices::DEPTH],
+    len: usize,
+}
+
+impl Indices {
+    const DEPTH: usize = 4;
+
+    fn with(mut self, k: usize) -> Indices {
+        if let Some(slot) = self.taken.get_mut(self.len) {
+            *slot = k;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        &self.taken[..self.len]
+    }
+}
+
 /// The values a schema path names in the item, each with the indices its `[*]` segments took:
 /// absent, `null` and mistyped parents name nothing (their own key answers for them).
-fn resolve<'a>(item: &'a Map<String, Value>, path: &str) -> Vec<(&'a Value, Vec<usize>)> {
-    let mut found: Vec<(Option<&'a Value>, Vec<usize>)> = vec![(None, Vec::new())];
+fn resolve<'a>(item: &'a Map<String, Value>, path: &str) -> Vec<(&'a Value, Indices)> {
+    let mut found: Vec<(Option<&'a Value>, Indices)> = vec![(None, Indices::default())];
     for segment in path.split('.') {
         let (name, each) = match segment.strip_suffix("[*]") {
             Some(name) => (name, true),
@@ -274,11 +298,7 @@ fn resolve<'a>(item: &'a Map<String, Value>, path: &str) -> Vec<(&'a Value, Vec<
                             .iter()
                             .enumerate()
                             .filter(|(_, element)| !element.is_null())
-                            .map(|(k, element)| {
-                                let mut indices = indices.clone();
-                                indices.push(k);
-                                (Some(element), indices)
-                            }),
+                            .map(|(k, element)| (Some(element), indices.with(k))),
                     );
                 }
             } else {
@@ -392,6 +412,17 @@ mod tests {
                     key.path
                 );
             }
+        }
+    }
+
+    #[test]
+    fn no_schema_path_nests_more_arrays_than_indices_hold() {
+        for key in SCHEMA {
+            assert!(
+                key.path.matches("[*]").count() <= Indices::DEPTH,
+                "{}",
+                key.path
+            );
         }
     }
 
