@@ -201,7 +201,7 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiResp
         "Portal user deleted successfully."
     };
     ctx.state.store.write(|tx| {
-        require_type(tx, org_id, portal, user_type_id)?;
+        require_type_exists(tx, org_id, portal, user_type_id)?;
         if ids.len() > DELETE_SYNC_MAX {
             let payload =
                 json!({ "user_type_id": user_type_id, "personality_ids": ids, "message": message });
@@ -250,7 +250,7 @@ pub fn transfer(ctx: &Ctx<'_>, portal: &str, user_type_id: &str) -> Result<ApiRe
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
         let source = require_type(tx, org_id, portal, user_type_id)?;
-        membership::transfer_target(tx, org_id, &source, &target).map_err(v8_form)?;
+        membership::transfer_target(tx, org_id, &(&source).into(), &target).map_err(v8_form)?;
         if ids.len() > TRANSFER_SYNC_MAX {
             let payload = json!({ "user_type_id": user_type_id, "transfer_To": target, "personality_ids": ids });
             let job_id = jobs::schedule(
@@ -292,7 +292,7 @@ pub fn change_status(
         message: message::INVALID_DATA,
     })?;
     ctx.state.store.write(|tx| {
-        require_type(tx, &org.id, portal, user_type_id)?;
+        require_type_exists(tx, &org.id, portal, user_type_id)?;
         membership::change_status(tx, org, user_type_id, personality_id, active)
     })?;
     Ok(ApiResponse::json(
@@ -360,7 +360,7 @@ pub fn bulk_change_status(
     }
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
-        require_type(tx, org_id, portal, user_type_id)?;
+        require_type_exists(tx, org_id, portal, user_type_id)?;
         let payload = json!({ "user_type_id": user_type_id, "users": users });
         let job_id = jobs::schedule(
             tx,
@@ -396,18 +396,19 @@ fn require_type(
     portal: &str,
     user_type_id: &str,
 ) -> Result<user_types::UserTypeRow, ApiError> {
-    portals::by_name(conn, org_id, portal)?.ok_or_else(ApiError::no_portal)?;
+    require_portal(conn, org_id, portal)?;
     membership::require_type(conn, org_id, user_type_id)
 }
 
-/// Like [`require_type`], without counting the type's users (a listing counts what it shows).
+/// Like [`require_type`], without reading the type's row (for calls that need only its
+/// existence).
 fn require_type_exists(
     conn: &rusqlite::Connection,
     org_id: &str,
     portal: &str,
     user_type_id: &str,
 ) -> Result<(), ApiError> {
-    portals::by_name(conn, org_id, portal)?.ok_or_else(ApiError::no_portal)?;
+    require_portal(conn, org_id, portal)?;
     user_types::personality(conn, org_id, user_type_id)?.ok_or(ApiError::InvalidData {
         details: Details::Id {
             id: user_type_id.to_owned(),
@@ -415,6 +416,15 @@ fn require_type_exists(
         message: message::INVALID_DATA,
     })?;
     Ok(())
+}
+
+/// The org's portal has this name: `NO_PORTAL` otherwise.
+fn require_portal(conn: &rusqlite::Connection, org_id: &str, portal: &str) -> Result<(), ApiError> {
+    if portals::exists(conn, org_id, Some(portal))? {
+        Ok(())
+    } else {
+        Err(ApiError::no_portal())
+    }
 }
 
 /// A comma-separated list of ids (required; blanks and repeats dropped).

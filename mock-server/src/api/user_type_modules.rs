@@ -57,7 +57,16 @@ pub fn validate(
     if !module_allowed(conn, org_id, personality, &module)? {
         return Err(invalid_at("id", &format!("{path}.id")));
     }
-    let meta = crm::module_meta(conn, org_id, module)?;
+    // The module's fields, layouts and views are read only when the item names some of them:
+    // the checks of absent keys never look at them.
+    let names_metadata = ["layouts", "views", "filters", "fields"]
+        .iter()
+        .any(|key| !matches!(item.get(*key), None | Some(Value::Null)));
+    let meta = if names_metadata {
+        crm::module_meta(conn, org_id, module)?
+    } else {
+        bare(module)
+    };
 
     let shared_type = match item.get("shared_type") {
         None | Some(Value::Null) => {
@@ -115,14 +124,20 @@ pub fn module_allowed(
     if module.id == personality.id || module.api_name == "Notes" || module.shared_type == "public" {
         return Ok(true);
     }
-    let looks_up = |from: &ModuleRow, to: &ModuleRow| -> Result<bool, StoreError> {
-        let meta = crm::module_meta(conn, org_id, from.clone())?;
-        Ok(meta.fields.iter().any(|field| {
-            matches!(field.data_type.as_str(), "lookup" | "multiselectlookup")
-                && field.lookup_module.as_deref() == Some(to.api_name.as_str())
-        }))
-    };
-    Ok(looks_up(module, personality)? || looks_up(personality, module)?)
+    Ok(
+        crm::looks_up(conn, org_id, &module.id, &personality.api_name)?
+            || crm::looks_up(conn, org_id, &personality.id, &module.api_name)?,
+    )
+}
+
+/// A module without its fields, layouts and views (for checks and renders that name none).
+fn bare(module: ModuleRow) -> ModuleMeta {
+    ModuleMeta {
+        module,
+        fields: Vec::new(),
+        layouts: Vec::new(),
+        views: Vec::new(),
+    }
 }
 
 fn validate_permissions(
@@ -175,12 +190,18 @@ fn validate_layouts(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let path = format!("{path}.layouts");
     let items = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(wrong_type("jsonarray", "layouts", &path)),
+        Some(_) => {
+            return Err(wrong_type(
+                "jsonarray",
+                "layouts",
+                &format!("{path}.layouts"),
+            ));
+        }
     };
+    let path = format!("{path}.layouts");
     if items.len() > MAX_LAYOUTS {
         return Err(too_long("layouts", &path, MAX_LAYOUTS));
     }
@@ -216,12 +237,12 @@ fn validate_views(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let path = format!("{path}.views");
     let view = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Object(view)) => view,
-        Some(_) => return Err(wrong_type("jsonobject", "views", &path)),
+        Some(_) => return Err(wrong_type("jsonobject", "views", &format!("{path}.views"))),
     };
+    let path = format!("{path}.views");
     let id = required_id(view, &path, rules)?;
     let view_type = match view.get("type") {
         None | Some(Value::Null) => return Err(missing("type", &format!("{path}.type"))),
@@ -247,13 +268,14 @@ fn validate_filters(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let filters_path = format!("{path}.filters");
+    let filters_path = || format!("{path}.filters");
     let items = match value {
         None | Some(Value::Null) => return Ok(Value::Null),
         Some(Value::Array(items)) if items.is_empty() => return Ok(Value::Null),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(wrong_type("jsonarray", "filters", &filters_path)),
+        Some(_) => return Err(wrong_type("jsonarray", "filters", &filters_path())),
     };
+    let filters_path = filters_path();
     if items.len() > MAX_FILTERS {
         return Err(too_long("filters", &filters_path, MAX_FILTERS));
     }
@@ -327,12 +349,13 @@ fn validate_fields(
     path: &str,
     rules: Rules,
 ) -> Result<Value, ApiError> {
-    let fields_path = format!("{path}.fields");
+    let fields_path = || format!("{path}.fields");
     let items = match value {
         None | Some(Value::Null) => return Ok(Value::Array(Vec::new())),
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(wrong_type("jsonarray", "fields", &fields_path)),
+        Some(_) => return Err(wrong_type("jsonarray", "fields", &fields_path())),
     };
+    let fields_path = fields_path();
     // v8 counts them against its schema (`user_types::schema`).
     if !rules.v8 && items.len() > MAX_FIELDS {
         return Err(too_long("fields", &fields_path, MAX_FIELDS));
@@ -416,7 +439,22 @@ pub fn render(
     let Some(module) = crm::module_by_id(conn, org_id, module_id)? else {
         return Ok(None);
     };
-    let meta = crm::module_meta(conn, org_id, module)?;
+    // The module's fields, layouts and views are read only when the configuration names some.
+    let listed = |key: &str| {
+        config
+            .get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|items| !items.is_empty())
+    };
+    let names_metadata = listed("filters")
+        || listed("layouts")
+        || listed("fields")
+        || config.get("views").is_some_and(|views| !views.is_null());
+    let meta = if names_metadata {
+        crm::module_meta(conn, org_id, module)?
+    } else {
+        bare(module)
+    };
     let ids = |key: &str| -> Option<Vec<String>> {
         config.get(key)?.as_array().map(|items| {
             items

@@ -9,14 +9,16 @@ use rusqlite::Connection;
 
 use crate::api::error::{ApiError, Details, message};
 use crate::store::orgs::OrgRow;
-use crate::store::user_types::UserTypeRow;
+use crate::store::user_types::{TypeSummary, UserTypeRow};
 use crate::store::{crm, portal_users, portals, records, user_types};
 
 /// The org has a portal (every Portals call but creating one needs it).
 pub fn require_portal(conn: &Connection, org_id: &str) -> Result<(), ApiError> {
-    portals::of_org(conn, org_id)?
-        .map(|_| ())
-        .ok_or_else(ApiError::no_portal)
+    if portals::exists(conn, org_id, None)? {
+        Ok(())
+    } else {
+        Err(ApiError::no_portal())
+    }
 }
 
 /// The user type a call names exists: `INVALID_DATA` with its id otherwise.
@@ -38,12 +40,12 @@ pub fn require_type(
 pub fn transfer_target(
     conn: &Connection,
     org_id: &str,
-    source: &UserTypeRow,
+    source: &TypeSummary,
     target: &str,
 ) -> Result<(), ApiError> {
     let valid = target != source.id
         && user_types::personality(conn, org_id, target)?
-            .is_some_and(|(module_id, _)| module_id == source.personality.0);
+            .is_some_and(|(module_id, _)| module_id == source.personality_module_id);
     if valid {
         Ok(())
     } else {
@@ -155,11 +157,13 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
             "Invitation sent has failed as provided personality record is in recycle bin.",
         ));
     }
-    let existing = portal_users::get(conn, org_id, &record.id)?;
+    let existing = portal_users::membership(conn, org_id, &record.id)?;
     match (invitation.invite_type, &existing) {
         (InviteType::Invite, Some(_)) => return Err(cannot_process()),
         (InviteType::Reinvite, None) => return Err(cannot_process()),
-        (InviteType::Reinvite, Some(user)) if user.confirm => return Err(cannot_process()),
+        (InviteType::Reinvite, Some((_, confirmed))) if *confirmed => {
+            return Err(cannot_process());
+        }
         _ => {}
     }
     let record_details = || record.id.clone();
@@ -222,11 +226,11 @@ pub fn invite(conn: &Connection, invitation: &Invitation<'_>) -> Result<(), ApiE
         });
     }
     match existing {
-        Some(user) => {
+        Some((user_type_id, _)) => {
             // A reinvite names the type the user is invited to ("the user type you want to
             // assign this user with"): an unconfirmed user invited again to another type of
             // the same personality module moves there (FIDELITY.md, "Reinvite to another type").
-            if user.user_type_id != invitation.user_type_id {
+            if user_type_id != invitation.user_type_id {
                 portal_users::set_type(conn, org_id, &record.id, invitation.user_type_id)?;
             }
             portal_users::reinvite(
@@ -267,15 +271,14 @@ pub fn delete(
     user_type_id: &str,
     personality_id: &str,
 ) -> Result<(), ApiError> {
-    match portal_users::get(conn, org_id, personality_id)? {
-        Some(user) if user.user_type_id == user_type_id => {
-            portal_users::delete(conn, org_id, personality_id)?;
-            Ok(())
-        }
-        _ => Err(ApiError::PersonalityNotInType {
+    // One statement: it removes the user only if it is of this type.
+    if portal_users::delete_of_type(conn, org_id, personality_id, user_type_id)? {
+        Ok(())
+    } else {
+        Err(ApiError::PersonalityNotInType {
             personality_id: personality_id.to_owned(),
             message: "Delete of user failed as personality id does not belongs to any portal user or belongs to portal user, who does not belongs to provided user type.",
-        }),
+        })
     }
 }
 

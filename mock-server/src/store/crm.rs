@@ -160,6 +160,45 @@ fn fields_of(
         .collect::<Result<Vec<_>, _>>()?)
 }
 
+/// The fields of module ?2 of data type ?3.
+pub(super) const FIELDS_OF_TYPE: &str =
+    "SELECT id, api_name, field_label, data_type, lookup_module, portal_allowed
+     FROM fields WHERE org_id = ?1 AND module_id = ?2 AND data_type = ?3 ORDER BY id";
+/// Whether module ?2 has a lookup field to the module named ?3.
+pub(super) const LOOKS_UP: &str = "SELECT EXISTS (SELECT 1 FROM fields
+     WHERE org_id = ?1 AND module_id = ?2 AND lookup_module = ?3
+       AND (data_type = 'lookup' OR data_type = 'multiselectlookup'))";
+
+/// The fields of one data type of a module (`email`, `phone`, …), in id order: what a user
+/// type's invitation field is chosen from, without the rest of the module's metadata.
+pub fn fields_of_type(
+    conn: &Connection,
+    org_id: &str,
+    module_id: &str,
+    data_type: &str,
+) -> Result<Vec<FieldRow>, StoreError> {
+    Ok(conn
+        .prepare_cached(FIELDS_OF_TYPE)?
+        .query_map(params![org_id, module_id, data_type], |row| {
+            from_row!(row => FieldRow {
+                id, api_name, field_label, data_type, lookup_module, portal_allowed: flag,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Whether a module has a lookup or multi-select lookup field to the module `to_api_name`.
+pub fn looks_up(
+    conn: &Connection,
+    org_id: &str,
+    module_id: &str,
+    to_api_name: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(LOOKS_UP)?
+        .query_row(params![org_id, module_id, to_api_name], |row| row.get(0))?)
+}
+
 /// A module with its fields, layouts and views.
 pub fn module_meta(
     conn: &Connection,

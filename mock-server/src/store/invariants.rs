@@ -451,4 +451,98 @@ mod tests {
             "job 1306462000001899001 (transfer) is scheduled but already has results",
         );
     }
+
+    /// Each user type's kept counts (active, inactive), and the same counted over its users.
+    fn kept_and_counted(store: &Store) -> Vec<((i64, i64), (i64, i64))> {
+        store
+            .read(|conn| {
+                rows(
+                    conn,
+                    "SELECT t.active_users, t.inactive_users,
+                            (SELECT COUNT(*) FROM portal_users p
+                             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 1),
+                            (SELECT COUNT(*) FROM portal_users p
+                             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 0)
+                     FROM user_types t WHERE t.org_id = 'crowded' ORDER BY t.id",
+                    [],
+                    |row| Ok(((row.get(0)?, row.get(1)?), (row.get(2)?, row.get(3)?))),
+                )
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn kept_user_counts_equal_counted_ones_after_every_kind_of_write() {
+        use crate::store::{Requester, portal_users, snapshots, user_types};
+        let store = crowded();
+        let check = |after: &str| {
+            let found = kept_and_counted(&store);
+            assert!(
+                found.iter().all(|(kept, counted)| kept == counted),
+                "after {after}: {found:?}"
+            );
+            assert_eq!(rules(&store), vec![], "after {after}");
+            found
+        };
+        assert_eq!(check("seeding")[0].0, (601, 0));
+        let user = |n: u32| format!("130646200030000000{n}");
+        let write = |f: &dyn Fn(&Connection) -> Result<(), StoreError>| {
+            store.write(|tx| f(tx)).unwrap();
+        };
+        // A second type of the default type's personality module, to move users to.
+        let second = store
+            .write(|tx| {
+                let (module, _) = user_types::personality(tx, "crowded", DEFAULT_TYPE)?
+                    .expect("the default type");
+                let by = Requester {
+                    org_id: "crowded",
+                    user_id: "1306462000083528405",
+                    now: 0,
+                };
+                user_types::insert(
+                    tx,
+                    &user_types::NewUserType {
+                        by,
+                        name: "Second",
+                        personality_module_id: &module,
+                        invitation_field_id: None,
+                        active: true,
+                        is_default: false,
+                        modules: &[],
+                    },
+                )
+            })
+            .unwrap();
+        check("a new type");
+        write(&|tx| portal_users::set_active(tx, "crowded", &user(1), false));
+        assert_eq!(check("a deactivation")[0].0, (600, 1));
+        write(&|tx| portal_users::set_type(tx, "crowded", &user(1), &second));
+        write(&|tx| portal_users::set_type(tx, "crowded", &user(2), &second));
+        check("two transfers");
+        write(&|tx| {
+            portal_users::delete_of_type(tx, "crowded", &user(3), DEFAULT_TYPE).map(|_| ())
+        });
+        check("a removal");
+        write(&|tx| portal_users::insert(tx, "crowded", &user(3), &second, "en_US", 0));
+        write(&|tx| portal_users::set_active(tx, "crowded", &user(2), false));
+        check("an invitation and another deactivation");
+        let snapshot = store.write(|tx| snapshots::take(tx, "crowded", 0)).unwrap();
+        let before = kept_and_counted(&store);
+        write(&|tx| user_types::move_users(tx, "crowded", &second, DEFAULT_TYPE).map(|_| ()));
+        write(&|tx| portal_users::set_active(tx, "crowded", &user(4), false));
+        let moved = check("a whole type's users moved");
+        assert_ne!(moved, before);
+        write(&|tx| snapshots::restore(tx, "crowded", &snapshot).map(|_| ()));
+        assert_eq!(check("a snapshot put back"), before);
+        // A count that drifts from the users is named.
+        corrupt(
+            &store,
+            "UPDATE user_types SET active_users = active_users + 1 WHERE org_id = 'crowded'",
+        );
+        assert!(
+            rules(&store).iter().any(|v| v.rule == "user_counts"),
+            "{:?}",
+            rules(&store)
+        );
+    }
 }

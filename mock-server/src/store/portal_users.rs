@@ -36,13 +36,45 @@ pub struct PortalUserRow {
     pub record_state: String,
 }
 
-pub(super) const SELECT: &str =
-    "SELECT p.personality_id, p.user_type_id, m.api_name, r.name, r.email,
+/// The columns of a portal user as [`PortalUserRow`] holds them (a macro, so each query is one
+/// constant string).
+macro_rules! select_portal_users {
+    () => {
+        "SELECT p.personality_id, p.user_type_id, m.api_name, r.name, r.email,
            p.confirm, p.active, p.status_reason, p.invited_time, p.invite_expired, p.source,
            p.created_time, r.state
     FROM portal_users p
     JOIN records r ON r.org_id = p.org_id AND r.id = p.personality_id
-    JOIN modules m ON m.org_id = r.org_id AND m.id = r.module_id";
+    JOIN modules m ON m.org_id = r.org_id AND m.id = r.module_id"
+    };
+}
+pub(super) const SELECT: &str = select_portal_users!();
+/// One portal user by record id.
+pub(super) const BY_PERSONALITY: &str = concat!(
+    select_portal_users!(),
+    " WHERE p.org_id = ?1 AND p.personality_id = ?2"
+);
+/// A new portal user, last in invitation order.
+pub(super) const INSERT: &str =
+    "INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
+                               status_reason, invited_time, language, invite_expired,
+                               source, created_time)
+     VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM portal_users WHERE org_id = ?1),
+             ?2, ?3, 0, 1, NULL, ?4, ?5, 0, 'CRM', ?4)";
+/// Removes portal user ?2 if it is of type ?3.
+pub(super) const DELETE_OF_TYPE: &str =
+    "DELETE FROM portal_users WHERE org_id = ?1 AND personality_id = ?2 AND user_type_id = ?3";
+/// A record's user type and confirmation.
+pub(super) const MEMBERSHIP: &str =
+    "SELECT user_type_id, confirm FROM portal_users WHERE org_id = ?1 AND personality_id = ?2";
+/// The org's portal users, active ones: summed over its user types' kept counts.
+pub(super) const COUNTS: &str =
+    "SELECT COALESCE(SUM(active_users + inactive_users), 0), COALESCE(SUM(active_users), 0)
+     FROM user_types WHERE org_id = ?1";
+/// A portal user (other than ?3) whose record has the email ?2.
+pub(super) const WITH_EMAIL: &str = "SELECT p.personality_id FROM records r
+     JOIN portal_users p ON p.org_id = r.org_id AND p.personality_id = r.id
+     WHERE r.org_id = ?1 AND r.email = ?2 COLLATE NOCASE AND r.id <> ?3 LIMIT 1";
 
 pub(super) fn row_to_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<PortalUserRow> {
     from_row!(row => PortalUserRow {
@@ -59,7 +91,7 @@ pub fn get(
 ) -> Result<Option<PortalUserRow>, StoreError> {
     row(
         conn,
-        &format!("{SELECT} WHERE p.org_id = ?1 AND p.personality_id = ?2"),
+        BY_PERSONALITY,
         params![org_id, personality_id],
         row_to_user,
     )
@@ -124,14 +156,13 @@ pub fn insert(
     language: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.prepare_cached(
-        "INSERT INTO portal_users (org_id, seq, personality_id, user_type_id, confirm, active,
-                                   status_reason, invited_time, language, invite_expired,
-                                   source, created_time)
-         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM portal_users WHERE org_id = ?1),
-                 ?2, ?3, 0, 1, NULL, ?4, ?5, 0, 'CRM', ?4)",
-    )?
-    .execute(params![org_id, personality_id, user_type_id, now, language])?;
+    conn.prepare_cached(INSERT)?.execute(params![
+        org_id,
+        personality_id,
+        user_type_id,
+        now,
+        language
+    ])?;
     Ok(())
 }
 
@@ -151,11 +182,30 @@ pub fn reinvite(
     Ok(())
 }
 
-/// Removes a portal user.
-pub fn delete(conn: &Connection, org_id: &str, personality_id: &str) -> Result<(), StoreError> {
-    conn.prepare_cached("DELETE FROM portal_users WHERE org_id = ?1 AND personality_id = ?2")?
-        .execute(params![org_id, personality_id])?;
-    Ok(())
+/// Removes a portal user of one type; answers whether there was one (a user of another type
+/// stays).
+pub fn delete_of_type(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+    user_type_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn.prepare_cached(DELETE_OF_TYPE)?.execute(params![
+        org_id,
+        personality_id,
+        user_type_id
+    ])? > 0)
+}
+
+/// A record's portal membership, without its record: (user type, confirmed).
+pub fn membership(
+    conn: &Connection,
+    org_id: &str,
+    personality_id: &str,
+) -> Result<Option<(String, bool)>, StoreError> {
+    row(conn, MEMBERSHIP, params![org_id, personality_id], |row| {
+        Ok((row.get(0)?, flag(row.get(1)?)))
+    })
 }
 
 /// Moves a portal user to another type.
@@ -211,19 +261,16 @@ pub fn expire_invitations(
         .execute(params![org_id, invited_before])?)
 }
 
-/// How many portal users the org has.
+/// How many portal users the org has (the sum of its user types' kept counts).
 pub fn total(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
-    Ok(conn
-        .prepare_cached("SELECT COUNT(*) FROM portal_users WHERE org_id = ?1")?
-        .query_row([org_id], |row| row.get(0))?)
+    Ok(counts(conn, org_id)?.0)
 }
 
-/// (all portal users, active portal users) of the org: what the licence counts.
+/// (all portal users, active portal users) of the org: what the licence counts. Summed over the
+/// counts its user types keep (every portal user belongs to one), not over the users.
 pub fn counts(conn: &Connection, org_id: &str) -> Result<(i64, i64), StoreError> {
     Ok(conn
-        .prepare_cached(
-            "SELECT COUNT(*), COALESCE(SUM(active), 0) FROM portal_users WHERE org_id = ?1",
-        )?
+        .prepare_cached(COUNTS)?
         .query_row([org_id], |row| Ok((row.get(0)?, row.get(1)?)))?)
 }
 
@@ -234,12 +281,7 @@ pub fn with_email(
     email: &str,
     except: &str,
 ) -> Result<Option<String>, StoreError> {
-    row(
-        conn,
-        "SELECT p.personality_id FROM records r
-             JOIN portal_users p ON p.org_id = r.org_id AND p.personality_id = r.id
-             WHERE r.org_id = ?1 AND r.email = ?2 COLLATE NOCASE AND r.id <> ?3 LIMIT 1",
-        params![org_id, email, except],
-        |row| row.get(0),
-    )
+    row(conn, WITH_EMAIL, params![org_id, email, except], |row| {
+        row.get(0)
+    })
 }

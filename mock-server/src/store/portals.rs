@@ -61,6 +61,18 @@ pub fn of_org(conn: &Connection, org_id: &str) -> Result<Option<PortalRow>, Stor
     )
 }
 
+/// Whether org ?1 has a portal (named ?2, unless ?2 is null).
+pub(super) const EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM portals
+     WHERE org_id = ?1 AND (?2 IS NULL OR name = ?2 COLLATE NOCASE))";
+
+/// Whether the org has a portal, and with `name`, one of that name (compared as [`by_name`]
+/// does): what every portal call checks first, without reading the row.
+pub fn exists(conn: &Connection, org_id: &str, name: Option<&str>) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(EXISTS)?
+        .query_row(params![org_id, name], |row| row.get(0))?)
+}
+
 /// The org's portal if it has this name (names compare case-insensitively).
 pub fn by_name(
     conn: &Connection,

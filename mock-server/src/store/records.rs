@@ -31,7 +31,18 @@ pub fn get(
     module_id: &str,
     id: &str,
 ) -> Result<Option<RecordRow>, StoreError> {
-    Ok(get_full(conn, org_id, module_id, id)?.map(|full| full.row))
+    // Its own columns only: an invitation reads no more (not the record's `data`).
+    row(
+        conn,
+        "SELECT id, module_id, name, email, approval, gdpr_consent, state
+             FROM records WHERE org_id = ?1 AND module_id = ?2 AND id = ?3",
+        params![org_id, module_id, id],
+        |row| {
+            from_row!(row => RecordRow {
+                id, module_id, name, email, approval, gdpr_consent: flag, state,
+            })
+        },
+    )
 }
 
 /// A record with everything the Records API shows.

@@ -15,7 +15,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// The schema of version 1, as it shipped (never edited).
 pub(super) const SCHEMA_V1: &str = include_str!("sql/schema_v1.sql");
@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/migrations/002_records_clock_snapshots.sql"),
     include_str!("sql/migrations/003_foreign_keys.sql"),
     include_str!("sql/migrations/004_portal_user_source.sql"),
+    include_str!("sql/migrations/005_user_type_counts.sql"),
 ];
 
 /// Brings the database to [`SCHEMA_VERSION`]. An upgrade runs with foreign keys deferred (the

@@ -112,6 +112,8 @@ pub fn restore(conn: &Connection, org_id: &str, id: &str) -> Result<bool, StoreE
     // A snapshot taken before jobs were linked to their user types (schema 2) restores them
     // unlinked: link them to the types the restored org holds.
     super::jobs::link_types(conn, org_id)?;
+    // The saved counts, and the triggers' additions as the users went back in: counted afresh.
+    super::user_types::recount(conn, org_id)?;
     Ok(true)
 }
 

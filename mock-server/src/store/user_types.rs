@@ -6,7 +6,8 @@ use super::portals::UserRef;
 use super::row::{row, rows};
 use super::{Requester, StoreError, flag};
 
-/// A user type as the API shows it, with its user counts (computed, never stored).
+/// A user type as the API shows it, with its user counts (kept in its row by the triggers of
+/// schema step 5, in the same statement as every change of a portal user).
 #[derive(Debug, Clone, PartialEq)]
 pub struct UserTypeRow {
     /// Id.
@@ -35,18 +36,31 @@ pub struct UserTypeRow {
     pub inactive_users: i64,
 }
 
-const SELECT: &str = "SELECT t.id, t.name, m.id, m.api_name, m.plural_label, f.id, f.api_name,
+/// The columns of a user type as [`UserTypeRow`] holds them (a macro, so each query is one
+/// constant string).
+macro_rules! select_user_types {
+    () => {
+        "SELECT t.id, t.name, m.id, m.api_name, m.plural_label, f.id, f.api_name,
            t.active, t.is_default, t.created_time, t.created_by, c.name, t.modified_time,
-           t.modified_by, u.name,
-           (SELECT COUNT(*) FROM portal_users p
-             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 1),
-           (SELECT COUNT(*) FROM portal_users p
-             WHERE p.org_id = t.org_id AND p.user_type_id = t.id AND p.active = 0)
+           t.modified_by, u.name, t.active_users, t.inactive_users
     FROM user_types t
     JOIN modules m ON m.org_id = t.org_id AND m.id = t.personality_module_id
     LEFT JOIN fields f ON f.org_id = t.org_id AND f.id = t.invitation_field_id
     LEFT JOIN users c ON c.org_id = t.org_id AND c.id = t.created_by
-    LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.modified_by";
+    LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.modified_by"
+    };
+}
+
+/// Every user type of an org, oldest first.
+const LIST: &str = concat!(
+    select_user_types!(),
+    " WHERE t.org_id = ?1 ORDER BY t.created_time, t.id"
+);
+/// One user type.
+pub(super) const BY_ID: &str = concat!(select_user_types!(), " WHERE t.org_id = ?1 AND t.id = ?2");
+/// A user type's personality module and default flag.
+pub(super) const PERSONALITY: &str =
+    "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2";
 
 fn row_to_user_type(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserTypeRow> {
     let field_id: Option<String> = row.get(5)?;
@@ -75,21 +89,57 @@ fn row_to_user_type(row: &rusqlite::Row<'_>) -> rusqlite::Result<UserTypeRow> {
 
 /// Every user type of the org, oldest first.
 pub fn list(conn: &Connection, org_id: &str) -> Result<Vec<UserTypeRow>, StoreError> {
-    rows(
-        conn,
-        &format!("{SELECT} WHERE t.org_id = ?1 ORDER BY t.created_time, t.id"),
-        [org_id],
-        row_to_user_type,
-    )
+    rows(conn, LIST, [org_id], row_to_user_type)
 }
 
 /// One user type.
 pub fn get(conn: &Connection, org_id: &str, id: &str) -> Result<Option<UserTypeRow>, StoreError> {
+    row(conn, BY_ID, params![org_id, id], row_to_user_type)
+}
+
+/// What deleting or emptying a user type checks, read from its row alone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeSummary {
+    /// Id.
+    pub id: String,
+    /// The personality module's id.
+    pub personality_module_id: String,
+    /// The default `Client Portal` type.
+    pub is_default: bool,
+    /// Its portal users, active or not (the kept counts).
+    pub users: i64,
+}
+
+impl From<&UserTypeRow> for TypeSummary {
+    fn from(row: &UserTypeRow) -> TypeSummary {
+        TypeSummary {
+            id: row.id.clone(),
+            personality_module_id: row.personality.0.clone(),
+            is_default: row.is_default,
+            users: row.active_users + row.inactive_users,
+        }
+    }
+}
+
+/// A user type's [`TypeSummary`], without the joins of [`get`].
+pub fn summary(
+    conn: &Connection,
+    org_id: &str,
+    id: &str,
+) -> Result<Option<TypeSummary>, StoreError> {
     row(
         conn,
-        &format!("{SELECT} WHERE t.org_id = ?1 AND t.id = ?2"),
+        "SELECT id, personality_module_id, is_default, active_users + inactive_users
+         FROM user_types WHERE org_id = ?1 AND id = ?2",
         params![org_id, id],
-        row_to_user_type,
+        |row| {
+            Ok(TypeSummary {
+                id: row.get(0)?,
+                personality_module_id: row.get(1)?,
+                is_default: flag(row.get(2)?),
+                users: row.get(3)?,
+            })
+        },
     )
 }
 
@@ -100,12 +150,9 @@ pub fn personality(
     org_id: &str,
     id: &str,
 ) -> Result<Option<(String, bool)>, StoreError> {
-    row(
-        conn,
-        "SELECT personality_module_id, is_default FROM user_types WHERE org_id = ?1 AND id = ?2",
-        params![org_id, id],
-        |row| Ok((row.get(0)?, flag(row.get(1)?))),
-    )
+    row(conn, PERSONALITY, params![org_id, id], |row| {
+        Ok((row.get(0)?, flag(row.get(1)?)))
+    })
 }
 
 /// The module configurations of a user type, in order: (module id, configuration JSON).
@@ -191,6 +238,23 @@ pub fn update(
         .execute(params![org_id, id])?;
         insert_modules(conn, org_id, id, modules)?;
     }
+    Ok(())
+}
+
+/// Counts the users of every user type of the org again, into the kept counts: for rows written
+/// with counts of their own (a snapshot put back), which the triggers then added to.
+pub fn recount(conn: &Connection, org_id: &str) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE user_types SET
+             active_users = (SELECT COUNT(*) FROM portal_users p
+                             WHERE p.org_id = user_types.org_id AND p.user_type_id = user_types.id
+                               AND p.active = 1),
+             inactive_users = (SELECT COUNT(*) FROM portal_users p
+                               WHERE p.org_id = user_types.org_id
+                                 AND p.user_type_id = user_types.id AND p.active = 0)
+         WHERE org_id = ?1",
+    )?
+    .execute([org_id])?;
     Ok(())
 }
 
@@ -292,4 +356,75 @@ pub fn module_and_field(
         params![org_id, module, field],
         |row| Ok((row.get(0)?, row.get(1)?)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{crm, portal_users, portals};
+    use super::*;
+    use crate::fixtures::FixtureSet;
+    use crate::store::Store;
+
+    /// The plan SQLite chooses for a statement, one step a line.
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut explain = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        // Every parameter null: the plan does not depend on the values.
+        let nulls = vec![rusqlite::types::Null; explain.parameter_count()];
+        let steps: Vec<String> = explain
+            .query_map(rusqlite::params_from_iter(nulls), |row| {
+                row.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        steps.join("\n")
+    }
+
+    /// The statements of the write paths (create and delete a user type, invite and remove a
+    /// user) and the kept counts' updates find their rows through a key or an index: none reads
+    /// a whole table.
+    #[test]
+    fn the_write_paths_hot_queries_use_an_index() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        // What the triggers of schema step 5 run for each changed portal user.
+        let counted = "UPDATE user_types SET active_users = active_users + 1,
+                                              inactive_users = inactive_users + 0
+                        WHERE org_id = ?1 AND id = ?2";
+        let statements: [(&str, &str); 12] = [
+            ("user type by id", BY_ID),
+            ("personality of a type", PERSONALITY),
+            ("portal user by record", portal_users::BY_PERSONALITY),
+            ("new portal user", portal_users::INSERT),
+            ("portal user removed", portal_users::DELETE_OF_TYPE),
+            ("membership of a record", portal_users::MEMBERSHIP),
+            ("licence counts", portal_users::COUNTS),
+            ("portal user by email", portal_users::WITH_EMAIL),
+            ("fields of a type", crm::FIELDS_OF_TYPE),
+            ("lookup between modules", crm::LOOKS_UP),
+            ("the portal named", portals::EXISTS),
+            ("kept counts", counted),
+        ];
+        store
+            .read(|conn| {
+                for (what, sql) in statements {
+                    let found = plan(conn, sql);
+                    assert!(
+                        found
+                            .lines()
+                            .all(|step| !step.starts_with("SCAN ") || step == "SCAN CONSTANT ROW"),
+                        "{what} reads a whole table:\n{found}"
+                    );
+                }
+                assert!(plan(conn, crm::FIELDS_OF_TYPE).contains("fields_by_module"));
+                assert!(
+                    plan(conn, portal_users::BY_PERSONALITY)
+                        .contains("(org_id=? AND personality_id=?)")
+                );
+                let by_id = plan(conn, BY_ID);
+                assert!(by_id.contains("SEARCH t USING INDEX"), "{by_id}");
+                assert!(plan(conn, counted).contains("(org_id=? AND id=?)"));
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+    }
 }

@@ -103,6 +103,21 @@ fn a_version_1_database_with_data_opens_with_the_current_code_and_keeps_its_data
             "{table}: {rows} rows before, {now:?} after"
         );
     }
+    // The upgrade counted each type's users into its row, as the writes since keep them.
+    for org in ["zylker", "blank"] {
+        let broken = store
+            .read(|conn| portals_mock::store::invariants::check_org(conn, org))
+            .unwrap();
+        assert!(
+            broken.iter().all(|v| v.rule != "user_counts"),
+            "{org}: {broken:?}"
+        );
+    }
+    let kept = store
+        .read(|conn| portals_mock::store::user_types::get(conn, "zylker", "1306462000001813022"))
+        .unwrap()
+        .unwrap();
+    assert!(kept.active_users + kept.inactive_users > 0, "{kept:?}");
     // The data answers through the API as it did.
     let (status, body) = get(store, "/crm/v8/settings/portals", "1000.blank.admin");
     assert_eq!(status, 200, "{body}");

@@ -30,11 +30,10 @@ pub(super) fn phone_field(
     };
     let id = object.get("id").and_then(id_of);
     let api_name = object.get("api_name").and_then(Value::as_str);
-    let meta = crm::module_meta(conn, org_id, personality.clone())?;
-    let phone = meta.fields.iter().find(|f| {
-        f.data_type == "phone"
-            && (id.as_deref() == Some(f.id.as_str())
-                || (id.is_none() && api_name == Some(f.api_name.as_str())))
+    let phones = crm::fields_of_type(conn, org_id, &personality.id, "phone")?;
+    let phone = phones.iter().find(|f| {
+        id.as_deref() == Some(f.id.as_str())
+            || (id.is_none() && api_name == Some(f.api_name.as_str()))
     });
     match phone {
         None => Ok(None),

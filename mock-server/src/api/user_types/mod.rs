@@ -20,7 +20,7 @@ mod schema;
 mod validate;
 pub(crate) mod values;
 
-use render::{Shape, render};
+use render::{Shape, render, render_configs};
 use validate::{
     check_mandatory_modules, invitation_field, optional_bool, overlay_module, personality_module,
     validate_modules, validate_name,
@@ -88,11 +88,19 @@ pub fn create(ctx: &Ctx<'_>, portal: &str, org: &OrgRow) -> Result<ApiResponse, 
         200
     };
     apply_items(ctx, portal, success_status, |tx, index, item| {
-        let id = Batch { tx, ctx, portal }.create_one(org, item, index)?;
+        let (id, configs) = Batch { tx, ctx, portal }.create_one(org, item, index)?;
         if ctx.version >= ApiVersion::V8 {
             let row =
                 user_types::get(tx, &ctx.caller.org_id, &id)?.ok_or(ApiError::InternalError)?;
-            Ok(render(tx, ctx, &row, true, Shape::Created)?)
+            // The modules as just stored, without reading them back.
+            let configs: Vec<Value> = configs.into_iter().map(|(_, config)| config).collect();
+            Ok(render_configs(
+                tx,
+                ctx,
+                &row,
+                Some(&configs),
+                Shape::Created,
+            )?)
         } else {
             Ok(success(
                 Value::String(id),
@@ -158,14 +166,14 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
     let org_id = ctx.caller.org_id.as_str();
     ctx.state.store.write(|tx| {
         require_portal(tx, ctx, portal)?;
-        let row = user_types::get(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
+        let row = user_types::summary(tx, org_id, id)?.ok_or_else(|| unknown_id(id))?;
         if row.is_default {
             return Err(ApiError::NotAllowed {
                 details: Details::Id { id: id.to_owned() },
                 message: "Default user type cannot be deleted.",
             });
         }
-        let has_users = row.active_users + row.inactive_users > 0;
+        let has_users = row.users > 0;
         match transfer_to {
             Some(target) => {
                 // Users move only to another type of the same personality module.
@@ -200,9 +208,11 @@ pub fn delete(ctx: &Ctx<'_>, portal: &str, id: &str) -> Result<ApiResponse, ApiE
 }
 
 fn require_portal(conn: &Connection, ctx: &Ctx<'_>, portal: &str) -> Result<(), ApiError> {
-    portals::by_name(conn, &ctx.caller.org_id, portal)?
-        .map(|_| ())
-        .ok_or_else(ApiError::no_portal)
+    if portals::exists(conn, &ctx.caller.org_id, Some(portal))? {
+        Ok(())
+    } else {
+        Err(ApiError::no_portal())
+    }
 }
 
 fn unknown_id(id: &str) -> ApiError {
@@ -272,8 +282,13 @@ struct Batch<'a> {
 }
 
 impl Batch<'_> {
-    /// Creates the user type of one item; answers its id.
-    fn create_one(&self, org: &OrgRow, item: &Value, index: usize) -> Result<String, ApiError> {
+    /// Creates the user type of one item; answers its id and its module configurations.
+    fn create_one(
+        &self,
+        org: &OrgRow,
+        item: &Value,
+        index: usize,
+    ) -> Result<(String, Vec<(String, Value)>), ApiError> {
         let Batch { tx, ctx, portal } = *self;
         let (base, item, rules) = item_of_batch(ctx, item, index, true)?;
         if rules.v8 {
@@ -328,6 +343,10 @@ impl Batch<'_> {
         if user_types::count(tx, org_id)? >= user_type_limit(org) {
             return Err(ApiError::LicenseLimitExceeded.wrapped(KEY));
         }
+        let stored: Vec<(String, String)> = configs
+            .iter()
+            .map(|(module_id, config)| (module_id.clone(), config.to_string()))
+            .collect();
         let id = user_types::insert(
             tx,
             &NewUserType {
@@ -337,10 +356,10 @@ impl Batch<'_> {
                 invitation_field_id: invitation_field.as_deref(),
                 active,
                 is_default: false,
-                modules: &configs,
+                modules: &stored,
             },
         )?;
-        Ok(id)
+        Ok((id, configs))
     }
 
     /// Applies one item to the user type `id`.
@@ -488,7 +507,10 @@ fn phone_invitation_field(
     item: &Map<String, Value>,
     base: &str,
 ) -> Result<Option<String>, ApiError> {
-    if ctx.version < ApiVersion::V8 {
+    // Only an object can name a phone field (the email rules answer for anything else).
+    if ctx.version < ApiVersion::V8
+        || !matches!(item.get("invitation_field"), Some(Value::Object(_)))
+    {
         return Ok(None);
     }
     let saml_configured =

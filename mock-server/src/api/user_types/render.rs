@@ -36,6 +36,28 @@ pub(super) fn render(
     with_modules: bool,
     shape: Shape,
 ) -> Result<Value, ApiError> {
+    let configs = if with_modules {
+        let stored = user_types::modules(conn, &ctx.caller.org_id, &row.id)?;
+        let parsed = stored
+            .iter()
+            .map(|(_, config)| serde_json::from_str(config))
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|_| ApiError::InternalError)?;
+        Some(parsed)
+    } else {
+        None
+    };
+    render_configs(conn, ctx, row, configs.as_deref(), shape)
+}
+
+/// [`render`], with the type's module configurations given (`None`: no `modules` key).
+pub(super) fn render_configs(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    row: &UserTypeRow,
+    configs: Option<&[Value]>,
+    shape: Shape,
+) -> Result<Value, ApiError> {
     let user = |user: &UserRef| json!({ "name": user.name, "id": user.id });
     let (personality_id, personality_api_name, personality_label) = &row.personality;
     let v8 = ctx.version >= ApiVersion::V8;
@@ -85,12 +107,10 @@ pub(super) fn render(
             (row.active_users + row.inactive_users).into(),
         );
     }
-    if with_modules {
+    if let Some(configs) = configs {
         let mut rendered = Vec::new();
-        for (_, config) in user_types::modules(conn, &ctx.caller.org_id, &row.id)? {
-            let config: Value =
-                serde_json::from_str(&config).map_err(|_| ApiError::InternalError)?;
-            if let Some(mut module) = modules::render(conn, &ctx.caller.org_id, &config)? {
+        for config in configs {
+            if let Some(mut module) = modules::render(conn, &ctx.caller.org_id, config)? {
                 if v8 && shape == Shape::Created {
                     views_as_given(&mut module);
                 }

@@ -230,33 +230,67 @@ const SCHEMA: &[Key] = &[
 /// update: the first key, in the table's order, whose value breaks its type, limits or enum
 /// answers its schema error (wrapped; the version form prints its path with `[*]`).
 pub fn check(item: &Map<String, Value>, base: &str, create: bool) -> Result<(), ApiError> {
-    let root = Value::Object(item.clone());
     for key in SCHEMA {
         let Some(limits) = (if create { key.create } else { key.update }) else {
             continue;
         };
-        for (value, path) in resolve(&root, base, key.path) {
-            check_value(value, key.kind, &limits, leaf(key.path), &path)?;
+        // A key under an absent (or null) member names nothing: no walk.
+        let top = key.path.split(['.', '[']).next().unwrap_or(key.path);
+        if item.get(top).is_none_or(Value::is_null) {
+            continue;
+        }
+        for (value, indices) in resolve(item, key.path) {
+            // The concrete path is written only for the error it names.
+            check_value(value, key.kind, &limits, leaf(key.path), || {
+                concrete_path(base, key.path, indices.as_slice())
+            })?;
         }
     }
     Ok(())
 }
 
-/// The values a schema path names in the item, with their concrete JSON paths: absent, `null`
-/// and mistyped parents name nothing (their own key answers for them).
-fn resolve<'a>(root: &'a Value, base: &str, path: &str) -> Vec<(&'a Value, String)> {
-    let mut found = vec![(root, base.to_owned())];
+/// The indices the `[*]` segments of a schema path took (the schema nests at most
+/// [`Indices::DEPTH`] of them), kept without allocating.
+#[derive(Debug, Clone, Copy, Default)]
+struct Indices {
+    taken: [usize; Indices::DEPTH],
+    len: usize,
+}
+
+impl Indices {
+    const DEPTH: usize = 4;
+
+    fn with(mut self, k: usize) -> Indices {
+        if let Some(slot) = self.taken.get_mut(self.len) {
+            *slot = k;
+            self.len += 1;
+        }
+        self
+    }
+
+    fn as_slice(&self) -> &[usize] {
+        &self.taken[..self.len]
+    }
+}
+
+/// The values a schema path names in the item, each with the indices its `[*]` segments took:
+/// absent, `null` and mistyped parents name nothing (their own key answers for them).
+fn resolve<'a>(item: &'a Map<String, Value>, path: &str) -> Vec<(&'a Value, Indices)> {
+    let mut found: Vec<(Option<&'a Value>, Indices)> = vec![(None, Indices::default())];
     for segment in path.split('.') {
         let (name, each) = match segment.strip_suffix("[*]") {
             Some(name) => (name, true),
             None => (segment, false),
         };
         let mut next = Vec::new();
-        for (value, at) in found {
-            let Some(child) = value.get(name).filter(|v| !v.is_null()) else {
+        for (value, indices) in found {
+            let child = match value {
+                None => item.get(name),
+                Some(value) => value.get(name),
+            };
+            let Some(child) = child.filter(|v| !v.is_null()) else {
                 continue;
             };
-            let at = format!("{at}.{name}");
             if each {
                 if let Value::Array(elements) = child {
                     next.extend(
@@ -264,16 +298,39 @@ fn resolve<'a>(root: &'a Value, base: &str, path: &str) -> Vec<(&'a Value, Strin
                             .iter()
                             .enumerate()
                             .filter(|(_, element)| !element.is_null())
-                            .map(|(k, element)| (element, format!("{at}[{k}]"))),
+                            .map(|(k, element)| (Some(element), indices.with(k))),
                     );
                 }
             } else {
-                next.push((child, at));
+                next.push((Some(child), indices));
             }
         }
         found = next;
     }
     found
+        .into_iter()
+        .filter_map(|(value, indices)| value.map(|value| (value, indices)))
+        .collect()
+}
+
+/// The JSON path of a value `resolve` found: `base`, then the schema path with each `[*]`
+/// replaced by the index it took.
+fn concrete_path(base: &str, path: &str, indices: &[usize]) -> String {
+    let mut concrete = base.to_owned();
+    let mut indices = indices.iter();
+    for segment in path.split('.') {
+        concrete.push('.');
+        match segment.strip_suffix("[*]") {
+            Some(name) => {
+                concrete.push_str(name);
+                if let Some(k) = indices.next() {
+                    concrete.push_str(&format!("[{k}]"));
+                }
+            }
+            None => concrete.push_str(segment),
+        }
+    }
+    concrete
 }
 
 /// The key's own name: the last segment of its path.
@@ -287,14 +344,14 @@ fn check_value(
     kind: Type,
     limits: &Limits,
     key: &str,
-    path: &str,
+    path: impl Fn() -> String,
 ) -> Result<(), ApiError> {
     let length = |count: usize| -> Result<(), ApiError> {
         if let Some(min) = limits.min.filter(|min| count < *min) {
-            return Err(too_short(key, path, min));
+            return Err(too_short(key, &path(), min));
         }
         if let Some(max) = limits.max.filter(|max| count > *max) {
-            return Err(too_long(key, path, max));
+            return Err(too_long(key, &path(), max));
         }
         Ok(())
     };
@@ -302,7 +359,7 @@ fn check_value(
         if limits.values.is_empty() || limits.values.contains(&text) {
             Ok(())
         } else {
-            Err(unsupported(limits.values, key, path))
+            Err(unsupported(limits.values, key, &path()))
         }
     };
     match (kind, value) {
@@ -310,26 +367,28 @@ fn check_value(
             length(text.chars().count())?;
             in_enum(text)
         }
-        (Type::Text, _) => Err(wrong_type("string", key, path)),
+        (Type::Text, _) => Err(wrong_type("string", key, &path())),
         (Type::Boolean, Value::Bool(_)) => Ok(()),
         (Type::Boolean, Value::String(text)) => {
             length(text.chars().count())?;
             in_enum(text)?;
-            Err(wrong_type("boolean", key, path))
+            Err(wrong_type("boolean", key, &path()))
         }
-        (Type::Boolean, _) => Err(wrong_type("boolean", key, path)),
+        (Type::Boolean, _) => Err(wrong_type("boolean", key, &path())),
         (Type::BigInt, _) => match id_of(value) {
-            Some(id) if id.len() > ID_DIGITS => Err(too_long(key, path, ID_PRINTED_MAXIMUM)),
+            Some(id) if id.len() > ID_DIGITS => Err(too_long(key, &path(), ID_PRINTED_MAXIMUM)),
             Some(_) => Ok(()),
-            None => Err(wrong_type("bigint", key, path)),
+            None => Err(wrong_type("bigint", key, &path())),
         },
         (Type::Integer, Value::Number(number)) if number.is_i64() || number.is_u64() => Ok(()),
-        (Type::Integer, _) => Err(wrong_type("integer", key, path)),
+        (Type::Integer, _) => Err(wrong_type("integer", key, &path())),
         (Type::Object, Value::Object(_)) => Ok(()),
-        (Type::Object, Value::Array(elements)) if elements.len() > 1 => Err(too_long(key, path, 1)),
-        (Type::Object, _) => Err(wrong_type("jsonobject", key, path)),
+        (Type::Object, Value::Array(elements)) if elements.len() > 1 => {
+            Err(too_long(key, &path(), 1))
+        }
+        (Type::Object, _) => Err(wrong_type("jsonobject", key, &path())),
         (Type::Array, Value::Array(elements)) => length(elements.len()),
-        (Type::Array, _) => Err(wrong_type("jsonarray", key, path)),
+        (Type::Array, _) => Err(wrong_type("jsonarray", key, &path())),
     }
 }
 
@@ -353,6 +412,17 @@ mod tests {
                     key.path
                 );
             }
+        }
+    }
+
+    #[test]
+    fn no_schema_path_nests_more_arrays_than_indices_hold() {
+        for key in SCHEMA {
+            assert!(
+                key.path.matches("[*]").count() <= Indices::DEPTH,
+                "{}",
+                key.path
+            );
         }
     }
 

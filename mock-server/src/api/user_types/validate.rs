@@ -39,7 +39,7 @@ pub(super) fn validate_modules(
     items: &[Value],
     base: &str,
     rules: Rules,
-) -> Result<Vec<(String, String)>, ApiError> {
+) -> Result<Vec<(String, Value)>, ApiError> {
     if items.len() > 500 {
         return Err(too_long("modules", &format!("{base}.modules"), 500));
     }
@@ -57,10 +57,7 @@ pub(super) fn validate_modules(
         configs.push((module_id, config));
     }
     check_mandatory_modules(conn, org_id, personality, &configs)?;
-    Ok(configs
-        .into_iter()
-        .map(|(module_id, config)| (module_id, config.to_string()))
-        .collect())
+    Ok(configs)
 }
 
 pub(super) fn check_mandatory_modules(
@@ -180,12 +177,7 @@ pub(super) fn invitation_field(
     base: &str,
 ) -> Result<Option<String>, ApiError> {
     let path = format!("{base}.invitation_field");
-    let meta = crm::module_meta(conn, org_id, personality.clone())?;
-    let emails: Vec<_> = meta
-        .fields
-        .iter()
-        .filter(|f| f.data_type == "email")
-        .collect();
+    let emails = crm::fields_of_type(conn, org_id, &personality.id, "email")?;
     let object = match value {
         None | Some(Value::Null) => {
             let default = emails

@@ -190,7 +190,7 @@ fn preconditions(
     if job.kind == "transfer" {
         // A deleted target is no type at all: the check refuses it as it refuses an unknown id.
         let target = job.target_type_id.clone().unwrap_or_default();
-        membership::transfer_target(tx, &org.id, &source, &target)?;
+        membership::transfer_target(tx, &org.id, &(&source).into(), &target)?;
     }
     Ok(())
 }
