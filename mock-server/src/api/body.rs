@@ -12,61 +12,79 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Value::Object(Map::new()));
     }
-    serde_json::from_slice::<NoDuplicateKeys>(body).map_err(|_| ApiError::JsonParseError)?;
-    serde_json::from_slice(body).map_err(|_| ApiError::JsonParseError)
+    serde_json::from_slice::<UniqueKeys>(body)
+        .map(|parsed| parsed.0)
+        .map_err(|_| ApiError::JsonParseError)
 }
 
-/// A JSON value that fails to deserialize when an object repeats a key.
-struct NoDuplicateKeys;
+/// A JSON value read in one pass, refusing an object that repeats a key (what
+/// `serde_json::Value` would otherwise keep the last of).
+struct UniqueKeys(Value);
 
-impl<'de> serde::Deserialize<'de> for NoDuplicateKeys {
+impl<'de> serde::Deserialize<'de> for UniqueKeys {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(NoDuplicateKeysVisitor)
+        deserializer
+            .deserialize_any(UniqueKeysVisitor)
+            .map(UniqueKeys)
     }
 }
 
-struct NoDuplicateKeysVisitor;
+/// Builds the [`Value`] as `serde_json::Value`'s own visitor does, but for repeated keys.
+struct UniqueKeysVisitor;
 
-impl<'de> serde::de::Visitor<'de> for NoDuplicateKeysVisitor {
-    type Value = NoDuplicateKeys;
+impl<'de> serde::de::Visitor<'de> for UniqueKeysVisitor {
+    type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("a JSON value without repeated keys")
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<NoDuplicateKeys, E> {
-        Ok(NoDuplicateKeys)
+    fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
     }
-    fn visit_i64<E>(self, _: i64) -> Result<NoDuplicateKeys, E> {
-        Ok(NoDuplicateKeys)
+    fn visit_i64<E>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
     }
-    fn visit_u64<E>(self, _: u64) -> Result<NoDuplicateKeys, E> {
-        Ok(NoDuplicateKeys)
+    fn visit_u64<E>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::Number(value.into()))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<NoDuplicateKeys, E> {
-        Ok(NoDuplicateKeys)
+    fn visit_f64<E>(self, value: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(value).map_or(Value::Null, Value::Number))
     }
-    fn visit_str<E>(self, _: &str) -> Result<NoDuplicateKeys, E> {
-        Ok(NoDuplicateKeys)
+    fn visit_str<E>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_owned()))
     }
-    fn visit_unit<E>(self) -> Result<NoDuplicateKeys, E> {
-        Ok(NoDuplicateKeys)
+    fn visit_string<E>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
     }
 
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<NoDuplicateKeys>()?.is_some() {}
-        Ok(NoDuplicateKeys)
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(UniqueKeys(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut keys = std::collections::HashSet::new();
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
         while let Some(key) = map.next_key::<String>()? {
-            if !keys.insert(key) {
+            if object.contains_key(&key) {
                 return Err(serde::de::Error::custom("duplicate key"));
             }
-            map.next_value::<NoDuplicateKeys>()?;
+            let UniqueKeys(value) = map.next_value()?;
+            object.insert(key, value);
         }
-        Ok(NoDuplicateKeys)
+        Ok(Value::Object(object))
     }
 }
 
@@ -222,6 +240,27 @@ mod tests {
         // The same key in sibling objects is fine; escapes are compared decoded.
         assert!(parse_json(br#"{"a":{"k":1},"b":{"k":1},"c":[{"k":1},{"k":2}]}"#).is_ok());
         assert!(parse_json(br#"{"k":1,"\u006b":2}"#).is_err());
+    }
+
+    #[test]
+    fn a_body_without_repeated_keys_reads_as_serde_json_reads_it() {
+        for body in [
+            r#"{"user_type":[{"name":"A","modules":[{"id":"1","permissions":{"view":true}}]}]}"#,
+            r#"{"n":[0,-1,18446744073709551615,-9223372036854775808,1.5,1e300,2.0e-3]}"#,
+            r#"{"s":"\u00e9\ud83d\ude00\n","z":null,"t":true,"f":false,"e":[],"o":{}}"#,
+            r#"[1,{"b":2,"a":1}]"#,
+            r#""text""#,
+            "12",
+            r#"{"b":1,"a":2,"c":{"z":1,"y":2}}"#,
+        ] {
+            let ours = parse_json(body.as_bytes()).map_err(|_| body).unwrap();
+            let theirs: Value = serde_json::from_slice(body.as_bytes()).unwrap();
+            assert_eq!(ours, theirs, "{body}");
+            assert_eq!(ours.to_string(), theirs.to_string(), "{body}: key order");
+        }
+        for bad in ["{", "[1,]", r#"{"a":1} x"#, "nul", r#"{"a":}"#, "[1e400]"] {
+            assert!(parse_json(bad.as_bytes()).is_err(), "{bad}");
+        }
     }
 
     #[test]
