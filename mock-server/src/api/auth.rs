@@ -64,8 +64,6 @@ pub struct Caller {
     pub user_id: String,
     /// The org is a sandbox.
     pub sandbox: bool,
-    /// It acts for a client-portal user, not a CRM user.
-    pub portal_user: bool,
     grant: Arc<AccessGrant>,
     /// Now in the org's clock (Unix seconds).
     pub now: i64,
@@ -108,7 +106,6 @@ pub fn authenticate(
         org_id: grant.org_id.clone(),
         user_id: grant.user_id.clone(),
         sandbox: grant.sandbox,
-        portal_user: grant.portal_user,
         grant,
         now,
     })
@@ -203,13 +200,11 @@ mod tests {
             manage_portal_users: false,
             sandbox: false,
             clock: (None, 0),
-            portal_user: false,
         };
         Caller {
             org_id: grant.org_id.clone(),
             user_id: grant.user_id.clone(),
             sandbox: false,
-            portal_user: false,
             grant: Arc::new(grant),
             now: 0,
         }

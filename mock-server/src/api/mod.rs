@@ -120,7 +120,10 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         if request.host.as_deref().is_some_and(names_unsupported_dc) {
             return Err(ApiError::DomainNotSupported);
         }
-        if caller.portal_user {
+        if state
+            .store
+            .acts_for_portal_user(&caller.org_id, &caller.user_id)?
+        {
             return Err(ApiError::ClientPortalUserNotSupported);
         }
     }

@@ -21,6 +21,7 @@ mod schema;
 pub mod seed;
 pub mod snapshots;
 pub mod tokens;
+mod touched;
 pub mod user_pages;
 pub mod user_types;
 
@@ -92,6 +93,8 @@ pub struct Store {
     /// Moved by every write, before it changes anything: what was read at one generation is
     /// current while the generation is (the answer cache of `GET` calls relies on it).
     generation: AtomicU64,
+    /// The tables the current write has changed (SQLite's update hook fills it).
+    touched: std::sync::Arc<touched::Touched>,
     /// The fixtures orgs are created and reset from.
     fixtures: FixtureSet,
 }
@@ -124,9 +127,12 @@ impl Store {
             conn.pragma_update(None, "journal_mode", "WAL")?;
             conn.pragma_update(None, "synchronous", "FULL")?;
         }
+        let touched = std::sync::Arc::new(touched::Touched::default());
+        touched.install(&conn);
         let store = Store {
             conn: Mutex::new((conn, read_cache::ReadCache::default())),
             generation: AtomicU64::new(0),
+            touched,
             fixtures,
         };
         store.write(|tx| {
@@ -178,7 +184,8 @@ impl Store {
         f(conn, cache)
     }
 
-    /// An access token's grant: cached until the next write (every API call makes this lookup).
+    /// An access token's grant: cached until a write changes tokens, orgs, users or profiles
+    /// (every API call makes this lookup).
     pub fn access_token(
         &self,
         token: &str,
@@ -188,7 +195,17 @@ impl Store {
         cache.token(token, || tokens::access(conn, token))
     }
 
-    /// An org's row: cached until the next write (every API call makes this lookup).
+    /// Whether a user acts for a client-portal user of its org: cached until a write changes
+    /// portal users or users (every v8 user-type call asks).
+    pub fn acts_for_portal_user(&self, org_id: &str, user_id: &str) -> Result<bool, StoreError> {
+        let mut guard = self.lock();
+        let (conn, cache) = &mut *guard;
+        cache.portal_user(org_id, user_id, || {
+            tokens::acts_for_portal_user(conn, org_id, user_id)
+        })
+    }
+
+    /// An org's row: cached until a write changes orgs (every API call makes this lookup).
     pub fn org(&self, org_id: &str) -> Result<Option<std::sync::Arc<orgs::OrgRow>>, StoreError> {
         let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
@@ -202,15 +219,23 @@ impl Store {
     ) -> Result<T, E> {
         let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
-        // Whatever happens, what the caches hold may be stale now.
-        cache.clear();
+        // Every answer rendered before may be stale now.
         self.generation.fetch_add(1, Ordering::SeqCst);
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let value = f(&tx)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(value)
+        self.touched.start();
+        let before = conn.total_changes();
+        let outcome = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(StoreError::from)?;
+            let value = f(&tx)?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(value)
+        })();
+        // Committed or rolled back, the cached reads of the tables it touched are dropped
+        // before the lock is released.
+        let changed = conn.total_changes().saturating_sub(before);
+        cache.forget(self.touched.finish(changed));
+        outcome
     }
 }
 
@@ -250,6 +275,44 @@ mod tests {
         });
         assert!(failed.is_err());
         assert_eq!(store.org("zylker").unwrap().unwrap().edition, "Free");
+    }
+
+    #[test]
+    fn a_write_forgets_only_the_lookups_that_depend_on_what_it_changed() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let grant = || store.access_token("1000.zylker.admin").unwrap().unwrap();
+        let first = grant();
+        // A portal user removed: the token's grant does not depend on it.
+        store
+            .write(|tx| {
+                tx.execute("DELETE FROM portal_users WHERE org_id = 'zylker'", [])?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &grant()), "kept");
+        // A profile changed: it does.
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE profiles SET manage_portal = 0 WHERE org_id = 'zylker'",
+                    [],
+                )?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert!(!grant().manage_portal);
+        // A change the update hook does not report (a table emptied wholesale) drops everything.
+        let before = grant();
+        store
+            .write(|tx| {
+                tx.execute("DELETE FROM snapshots", [])?;
+                tx.execute("INSERT INTO tokens SELECT * FROM tokens WHERE 0", [])?;
+                tx.execute("DELETE FROM tokens", [])?;
+                Ok::<_, StoreError>(())
+            })
+            .unwrap();
+        assert!(store.access_token("1000.zylker.admin").unwrap().is_none());
+        assert!(!std::sync::Arc::ptr_eq(&before, &first));
     }
 
     #[test]

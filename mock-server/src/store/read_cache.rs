@@ -1,7 +1,10 @@
 //! A cache of the two lookups every API call makes, its token and its org, so a read costs no
-//! SQL for them; of modules' metadata (a search or a page of records reads it each time); and
-//! of the users a listing matched (paging through them reads them once). It lives under the store's connection lock and every write empties it before
-//! the lock is released, so it can never answer something the database no longer holds.
+//! SQL for them; of whether a token's user is a client-portal user (every v8 user-type call
+//! asks); of modules' metadata (a search or a page of records reads it each time); and of the
+//! users a listing matched (paging through them reads them once). It lives under the store's
+//! connection lock, and a write forgets, before the lock is released, every entry that depends
+//! on a table it changed (`store::touched`), so it never answers something the database no
+//! longer holds.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,6 +21,8 @@ const MAX_ENTRIES: usize = 4096;
 pub struct ReadCache {
     tokens: HashMap<String, Option<Arc<AccessGrant>>>,
     orgs: HashMap<String, Option<Arc<OrgRow>>>,
+    /// Whether a user (org, user id) is a client-portal user rather than a CRM user.
+    portal_users: HashMap<(String, String), bool>,
     /// Modules with their fields, layouts and views, by org and module id.
     metas: HashMap<(String, String), Arc<ModuleMeta>>,
     /// The matching users of recent listings (`store::user_pages`).
@@ -25,12 +30,44 @@ pub struct ReadCache {
 }
 
 impl ReadCache {
-    /// Forgets everything (after a write).
-    pub fn clear(&mut self) {
-        self.tokens.clear();
-        self.orgs.clear();
-        self.metas.clear();
-        self.seqs.clear();
+    /// Forgets what depends on the tables a write changed (`changed`: bits of
+    /// [`super::touched`]).
+    pub fn forget(&mut self, changed: u32) {
+        use super::touched::{MODULE_META, ORGS, PORTAL_USERS, PROFILES, TOKENS, USERS};
+        if changed & (TOKENS | ORGS | USERS | PROFILES) != 0 {
+            self.tokens.clear();
+        }
+        if changed & ORGS != 0 {
+            self.orgs.clear();
+        }
+        if changed & (PORTAL_USERS | USERS) != 0 {
+            self.portal_users.clear();
+        }
+        if changed & MODULE_META != 0 {
+            self.metas.clear();
+        }
+        if changed & PORTAL_USERS != 0 {
+            self.seqs.clear();
+        }
+    }
+
+    /// Whether a user acts for a client-portal user of its org, from the cache or from `load`.
+    pub fn portal_user<E>(
+        &mut self,
+        org_id: &str,
+        user_id: &str,
+        load: impl FnOnce() -> Result<bool, E>,
+    ) -> Result<bool, E> {
+        let key = (org_id.to_owned(), user_id.to_owned());
+        if let Some(hit) = self.portal_users.get(&key) {
+            return Ok(*hit);
+        }
+        let loaded = load()?;
+        if self.portal_users.len() >= MAX_ENTRIES {
+            self.portal_users.clear();
+        }
+        self.portal_users.insert(key, loaded);
+        Ok(loaded)
     }
 
     /// An access token's grant, from the cache or from `load`.

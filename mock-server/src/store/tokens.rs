@@ -24,9 +24,6 @@ pub struct AccessGrant {
     pub sandbox: bool,
     /// The org's clock setting `(fixed, shift)` (see [`super::orgs::clock`]).
     pub clock: (Option<i64>, i64),
-    /// It acts for a client-portal user of its org (a portal user's personality id, not a CRM
-    /// user): v8 refuses such a token on the user-type operations.
-    pub portal_user: bool,
 }
 
 /// Looks up an access token.
@@ -34,9 +31,7 @@ pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, Sto
     row(
         conn,
         "SELECT t.org_id, t.user_id, t.scopes, t.expires_at, p.manage_portal,
-                    p.manage_portal_users, o.sandbox, o.clock_fixed, o.clock_shift,
-                    u.id IS NULL AND EXISTS (SELECT 1 FROM portal_users pu
-                        WHERE pu.org_id = t.org_id AND pu.personality_id = t.user_id)
+                    p.manage_portal_users, o.sandbox, o.clock_fixed, o.clock_shift
              FROM tokens t
              JOIN orgs o ON o.id = t.org_id
              LEFT JOIN users u ON u.org_id = t.org_id AND u.id = t.user_id
@@ -49,7 +44,7 @@ pub fn access(conn: &Connection, token: &str) -> Result<Option<AccessGrant>, Sto
             from_row!(row => AccessGrant {
                 org_id, user_id, scopes: split_scopes, expires_at,
                 manage_portal: permission, manage_portal_users: permission,
-                sandbox: flag, clock: (_, _), portal_user: flag,
+                sandbox: flag, clock: (_, _),
             })
         },
     )
@@ -213,4 +208,21 @@ pub fn org_of(conn: &Connection, token: &str) -> Result<Option<String>, StoreErr
         [token],
         |row| row.get(0),
     )
+}
+
+/// Whether a token's user is a client-portal user of its org (a portal user's personality id)
+/// rather than a CRM user.
+pub fn acts_for_portal_user(
+    conn: &Connection,
+    org_id: &str,
+    user_id: &str,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT 1 FROM portal_users WHERE org_id = ?1 AND personality_id = ?2
+             AND NOT EXISTS (SELECT 1 FROM users WHERE org_id = ?1 AND id = ?2)",
+        )?
+        .query_row([org_id, user_id], |_| Ok(()))
+        .optional()?
+        .is_some())
 }
