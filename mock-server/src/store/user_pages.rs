@@ -177,30 +177,17 @@ mod tests {
     fn matching_users_are_remembered_until_a_write() {
         let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
         let type_id = "1306462000001813022";
-        let first = store
-            .read_cached(|conn, cache| {
-                matching(
-                    conn,
-                    &mut cache.seqs,
-                    "zylker",
-                    type_id,
-                    &UserFilter::default(),
-                )
-            })
-            .unwrap();
+        let matched = || {
+            store
+                .read_cached(|conn, cache| {
+                    let all = UserFilter::default();
+                    matching(conn, &mut cache.seqs, "zylker", type_id, &all)
+                })
+                .unwrap()
+        };
+        let first = matched();
         assert!(!first.is_empty());
-        let again = store
-            .read_cached(|conn, cache| {
-                matching(
-                    conn,
-                    &mut cache.seqs,
-                    "zylker",
-                    type_id,
-                    &UserFilter::default(),
-                )
-            })
-            .unwrap();
-        assert!(Arc::ptr_eq(&first, &again), "read twice");
+        assert!(Arc::ptr_eq(&first, &matched()), "read twice");
         store
             .write(|tx| {
                 tx.execute(
@@ -210,17 +197,7 @@ mod tests {
                 Ok::<_, StoreError>(())
             })
             .unwrap();
-        let after = store
-            .read_cached(|conn, cache| {
-                matching(
-                    conn,
-                    &mut cache.seqs,
-                    "zylker",
-                    type_id,
-                    &UserFilter::default(),
-                )
-            })
-            .unwrap();
+        let after = matched();
         assert!(after.is_empty(), "{after:?}");
     }
 }
