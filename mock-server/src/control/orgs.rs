@@ -106,7 +106,7 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                 }
             }
         };
-        seed::seed_org(tx, &org_id, fixture_name, &fixture, seed::Tokens::None)?;
+        seed::new_org(tx, &org_id, fixture_name, &fixture, !inline)?;
         let user = tokens::admin_user(tx, &org_id)?.ok_or_else(|| StoreError::Fixture {
             fixture: fixture_name.to_owned(),
             message: "no user whose profile manages the portal and its users".into(),

@@ -76,6 +76,43 @@ pub fn seed_org(
     }
 }
 
+/// Makes org `org_id` from the fixture named `fixture_name`, without its tokens: the first
+/// org of a fixture is seeded and kept as its template, later ones are copies of it
+/// (`org_copy`). An inline fixture (no name of the fixture set) is always seeded.
+pub fn new_org(
+    tx: &Transaction<'_>,
+    org_id: &str,
+    fixture_name: &str,
+    fixture: &OrgFixture,
+    templated: bool,
+) -> Result<(), StoreError> {
+    if !templated {
+        return seed_org(tx, org_id, fixture_name, fixture, Tokens::None);
+    }
+    if super::org_copy::has_template(tx, fixture_name)? {
+        seed_clients(tx, fixture)?;
+        return super::org_copy::copy(tx, fixture_name, org_id);
+    }
+    seed_org(tx, org_id, fixture_name, fixture, Tokens::None)?;
+    super::org_copy::capture(tx, org_id, fixture_name)
+}
+
+/// The fixture's OAuth clients (server-wide: one already there is kept).
+fn seed_clients(tx: &Transaction<'_>, fixture: &OrgFixture) -> Result<(), StoreError> {
+    for client in &fixture.oauth_clients {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO oauth_clients (client_id, client_secret, redirect_uri)
+             VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![
+            client.client_id,
+            client.client_secret,
+            client.redirect_uri
+        ])?;
+    }
+    Ok(())
+}
+
 /// Restores an org to its fixture: everything it holds is deleted and seeded again, except the
 /// tokens issued to it at run time (a reset keeps working the tokens its callers hold) and its
 /// snapshots (a snapshot taken before a reset can still be restored after it).
@@ -134,13 +171,7 @@ fn seed_contents(
         insert!(tx, "users"; org_id => org_id, id => user.id, name => user.name,
             email => user.email, profile_id => user.profile)?;
     }
-    for client in &fixture.oauth_clients {
-        tx.execute(
-            "INSERT OR IGNORE INTO oauth_clients (client_id, client_secret, redirect_uri)
-             VALUES (?1, ?2, ?3)",
-            params![client.client_id, client.client_secret, client.redirect_uri],
-        )?;
-    }
+    seed_clients(tx, fixture)?;
     if tokens == Tokens::FromFixture {
         for token in &fixture.tokens {
             let expires_at = token.expires_at.as_deref().map(time).transpose()?;
