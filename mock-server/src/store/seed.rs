@@ -249,10 +249,15 @@ fn seed_contents(
             })
     };
     for record in &crm.records {
+        // The record's map as it is (a copy of it in a `Value` would serialise the same).
+        let data = serde_json::to_string(&record.data).map_err(|e| StoreError::Fixture {
+            fixture: fixture_name.to_owned(),
+            message: format!("record {}: {e}", record.id),
+        })?;
         insert!(tx, "records"; org_id => org_id, id => record.id,
             module_id => module_id(&record.module)?, name => record.name, email => record.email,
             approval => record.approval, gdpr_consent => record.gdpr_consent,
-            state => record.state, data => Value::Object(record.data.clone()).to_string(),
+            state => record.state, data => data,
             created_time => record.created_time.as_deref().map(time).transpose()?,
             created_by => record.created_by,
             modified_time => record.modified_time.as_deref().map(time).transpose()?,
