@@ -110,7 +110,11 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                 }
             }
         };
-        seed::new_org(tx, &org_id, fixture_name, &fixture, !inline)?;
+        if inline {
+            seed::seed_org(tx, &org_id, fixture_name, &fixture, seed::Tokens::None)?;
+        } else {
+            seed::new_org(tx, &org_id, (fixture_name, &fixture))?;
+        }
         let user = tokens::admin_user(tx, &org_id)?.ok_or_else(|| StoreError::Fixture {
             fixture: fixture_name.to_owned(),
             message: "no user whose profile manages the portal and its users".into(),

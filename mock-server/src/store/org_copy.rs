@@ -62,24 +62,18 @@ fn layout(conn: &Connection) -> Result<&'static Layout, StoreError> {
 
 impl Layout {
     fn read(conn: &Connection) -> Result<Layout, StoreError> {
-        let names: Vec<String> = rows(
+        let names = texts(
             conn,
             "SELECT m.name FROM main.sqlite_master m
              WHERE m.type = 'table'
                AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'org_id')
              ORDER BY m.name",
             [],
-            |row| row.get(0),
         )?;
         let mut parents = Vec::new();
         for name in &names {
-            let of: Vec<String> = rows(
-                conn,
-                "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)",
-                [name],
-                |row| row.get(0),
-            )?;
-            parents.push(of);
+            let sql = "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)";
+            parents.push(texts(conn, sql, [name])?);
         }
         // Parents first: a table comes once every table it names (but `orgs` and itself) has.
         let mut ordered: Vec<String> = Vec::new();
@@ -108,11 +102,10 @@ impl Layout {
 
 impl Table {
     fn read(conn: &Connection, name: &str, key: &str) -> Result<Table, StoreError> {
-        let columns: Vec<String> = rows(
+        let columns = texts(
             conn,
             "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
             [name],
-            |row| row.get(0),
         )?;
         let listed = columns
             .iter()
@@ -147,6 +140,15 @@ impl Table {
             name: name.to_owned(),
         })
     }
+}
+
+/// The one text column of every row `sql` answers.
+fn texts(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<String>, StoreError> {
+    rows(conn, sql, args, |row| row.get(0))
 }
 
 /// Whether the templates hold fixture `fixture` (an org made from it can be copied).

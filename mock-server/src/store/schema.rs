@@ -6,7 +6,7 @@
 //! has shipped. With the first `k - 1` steps the same files rebuild a database of any version
 //! `k` ([`create_at_version`]), which the migration tests open with the current code.
 //!
-//! A fresh database gets what all the steps leave, in one go: `sql/current.sql`, the schema as
+//! A fresh database gets what all the steps leave, in one go: `sql/current.json`, the schema as
 //! SQLite holds it after them (running the steps' table rebuilds and renames took a third of
 //! the start-up). `docs/schema.md` shows the same schema; a test keeps both current
 //! (`PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema` rewrites them)
@@ -29,9 +29,34 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/migrations/004_portal_user_source.sql"),
 ];
 
-/// What every step leaves, as SQLite holds it: the schema of a fresh database (written from the
-/// steps by a test, which fails when it is stale).
-const CURRENT: &str = include_str!("sql/current.sql");
+/// What every step leaves, as SQLite holds it (`sqlite_master`'s rows, as JSON data): the schema
+/// of a fresh database, written from the steps by a test, which fails when it is stale.
+const CURRENT: &str = include_str!("sql/current.json");
+
+/// [`CURRENT`]: the version it is the schema of, and each object's SQL in SQLite's order.
+#[derive(serde::Deserialize)]
+struct Current {
+    version: i64,
+    objects: Vec<CurrentObject>,
+}
+
+/// One row of `sqlite_master` in [`Current`] (its type and name are there for readers).
+#[derive(serde::Deserialize)]
+struct CurrentObject {
+    sql: String,
+}
+
+/// The SQL of [`CURRENT`], when it is the schema of this version.
+fn current_schema() -> Option<String> {
+    let current: Current = serde_json::from_str(CURRENT).ok()?;
+    (current.version == SCHEMA_VERSION).then(|| {
+        current
+            .objects
+            .iter()
+            .map(|object| format!("{};\n", object.sql))
+            .collect()
+    })
+}
 
 /// Brings the database to [`SCHEMA_VERSION`]. An upgrade runs with foreign keys deferred (the
 /// steps rebuild tables parents first) and checks every key before it commits: rows the steps
@@ -53,8 +78,8 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         [],
         |row| row.get(0),
     )?;
-    if found == 0 && empty {
-        tx.execute_batch(CURRENT)?;
+    if let Some(schema) = current_schema().filter(|_| found == 0 && empty) {
+        tx.execute_batch(&schema)?;
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
         return Ok(());
@@ -114,10 +139,11 @@ mod tests {
         conn
     }
 
-    /// Every object of the schema: (type, name, table, SQL), by name.
+    /// Every object of the schema, (type, name, table, SQL), in the order SQLite holds them
+    /// (tables before their indexes).
     fn objects(conn: &Connection) -> Vec<(String, String, String, Option<String>)> {
         let mut objects = conn
-            .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name")
+            .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid")
             .unwrap();
         objects
             .query_map([], |row| {
@@ -128,50 +154,58 @@ mod tests {
             .unwrap()
     }
 
-    /// `sql/current.sql` as the steps make it: every object's SQL, in the order SQLite holds
-    /// them (tables before their indexes).
-    fn current_sql() -> String {
-        let conn = by_steps();
-        let mut objects = conn
-            .prepare("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")
-            .unwrap();
-        let objects: Vec<String> = objects
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let mut text = String::from(
-            "-- The schema every step of sql/schema_v1.sql and sql/migrations/ leaves, as SQLite\n\
-             -- holds it: what a fresh database is created from. Written by a test\n\
-             -- (PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema), which\n\
-             -- fails when it is stale. Never edit it by hand.\n",
-        );
-        for sql in objects {
-            text.push_str(&format!("\n{sql};\n"));
+    /// `sql/current.json` as the steps make it.
+    fn current_json() -> String {
+        let objects: Vec<serde_json::Value> = objects(&by_steps())
+            .into_iter()
+            .filter_map(|(kind, name, _, sql)| {
+                Some(serde_json::json!({ "type": kind, "name": name, "sql": sql? }))
+            })
+            .collect();
+        let current = serde_json::json!({
+            "about": "The schema every step of sql/schema_v1.sql and sql/migrations/ leaves: the \
+                      rows of sqlite_master, in SQLite's order. A fresh database is created from \
+                      it. Written by a test (PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p \
+                      portals-mock --lib schema), which fails when it is stale.",
+            "version": SCHEMA_VERSION,
+            "objects": objects,
+        });
+        format!("{current:#}\n")
+    }
+
+    /// Fails unless the file at `path` (from the crate) holds `expected`; rewrites it first
+    /// with `PORTALS_MOCK_WRITE_SCHEMA_DOC` set.
+    fn keep_current(path: &str, expected: &str) {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        if std::env::var_os("PORTALS_MOCK_WRITE_SCHEMA_DOC").is_some() {
+            std::fs::write(&file, expected).unwrap();
         }
-        text
+        let committed = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{path} is not current: run PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema"
+        );
     }
 
     #[test]
     fn the_fresh_schema_is_current() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/store/sql/current.sql");
-        let expected = current_sql();
-        if std::env::var_os("PORTALS_MOCK_WRITE_SCHEMA_DOC").is_some() {
-            std::fs::write(&path, &expected).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == expected,
-            "src/store/sql/current.sql is not current: run PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema"
-        );
+        keep_current("src/store/sql/current.json", &current_json());
     }
 
     #[test]
     fn a_fresh_database_holds_what_the_steps_make() {
+        assert!(
+            current_schema().is_some(),
+            "sql/current.json is not this version's"
+        );
         let mut fresh = Connection::open_in_memory().unwrap();
         migrate(&mut fresh).unwrap();
-        assert_eq!(objects(&fresh), objects(&by_steps()));
+        let by_name = |conn: &Connection| {
+            let mut all = objects(conn);
+            all.sort();
+            all
+        };
+        assert_eq!(by_name(&fresh), by_name(&by_steps()));
         let version: i64 = fresh
             .pragma_query_value(None, "user_version", |row| row.get(0))
             .unwrap();
@@ -180,7 +214,6 @@ mod tests {
 
     /// The schema as SQLite holds it after every step, as `docs/schema.md` shows it.
     fn schema_doc() -> String {
-        let conn = by_steps();
         let mut doc = String::from(
             "# The database schema\n\nWhat a fresh database holds after every step of \
              `mock-server/src/store/sql/` (version 1, then each migration), as SQLite stores it. \
@@ -188,19 +221,18 @@ mod tests {
              schema`), which fails when this page is not current.\n",
         );
         doc.push_str(&format!("\nSchema version: {SCHEMA_VERSION}.\n"));
-        let mut objects = conn
-            .prepare(
-                "SELECT type, name, sql FROM sqlite_master
-                 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
-                 ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name",
-            )
-            .unwrap();
-        let objects: Vec<(String, String, String)> = objects
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for (kind, name, sql) in objects {
+        let rank = |kind: &str| match kind {
+            "table" => 0,
+            "index" => 1,
+            _ => 2,
+        };
+        let mut shown: Vec<(String, String, String)> = objects(&by_steps())
+            .into_iter()
+            .filter(|(_, name, _, _)| !name.starts_with("sqlite_"))
+            .filter_map(|(kind, name, _, sql)| Some((kind, name, sql?)))
+            .collect();
+        shown.sort_by(|a, b| (rank(&a.0), &a.1).cmp(&(rank(&b.0), &b.1)));
+        for (kind, name, sql) in shown {
             doc.push_str(&format!("\n## {kind} `{name}`\n\n```sql\n{sql};\n```\n"));
         }
         doc
@@ -208,16 +240,7 @@ mod tests {
 
     #[test]
     fn the_schema_page_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema.md");
-        let expected = schema_doc();
-        if std::env::var_os("PORTALS_MOCK_WRITE_SCHEMA_DOC").is_some() {
-            std::fs::write(&path, &expected).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == expected,
-            "docs/schema.md is not current: run PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema"
-        );
+        keep_current("../docs/schema.md", &schema_doc());
     }
 
     #[test]

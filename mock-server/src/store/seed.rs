@@ -111,17 +111,12 @@ pub fn seed_org(
 
 /// Makes org `org_id` from the fixture named `fixture_name`, without its tokens: the first
 /// org of a fixture is seeded and kept as its template, later ones are copies of it
-/// (`org_copy`). An inline fixture (no name of the fixture set) is always seeded.
+/// (`org_copy`). (An inline fixture, which no name of the fixture set holds, is seeded.)
 pub fn new_org(
     tx: &Transaction<'_>,
     org_id: &str,
-    fixture_name: &str,
-    fixture: &OrgFixture,
-    templated: bool,
+    (fixture_name, fixture): (&str, &OrgFixture),
 ) -> Result<(), StoreError> {
-    if !templated {
-        return seed_org(tx, org_id, fixture_name, fixture, Tokens::None);
-    }
     if super::org_copy::has_template(tx, fixture_name)? {
         seed_clients(tx, fixture)?;
         return super::org_copy::copy(tx, fixture_name, org_id);
