@@ -207,11 +207,11 @@ fn describe_row(conn: &Connection, table: &str, rowid: i64) -> Result<String, St
 
 /// A portal with user types has exactly one default type.
 fn one_default_type(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
-    let (types, defaults): (i64, i64) = conn.query_row(
-        "SELECT COUNT(*), COALESCE(SUM(is_default), 0) FROM user_types WHERE org_id = ?1",
-        [org_id],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
+    let (types, defaults): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT COUNT(*), COALESCE(SUM(is_default), 0) FROM user_types WHERE org_id = ?1",
+        )?
+        .query_row([org_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok((types > 0 && defaults != 1)
         .then(|| Violation {
             rule: "one_default_type",
@@ -225,12 +225,14 @@ fn one_default_type(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, S
 fn user_counts(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
     let mut found = Vec::new();
     for row in super::user_types::list(conn, org_id)? {
-        let (active, inactive): (i64, i64) = conn.query_row(
-            "SELECT COALESCE(SUM(active = 1), 0), COALESCE(SUM(active = 0), 0)
-             FROM portal_users WHERE org_id = ?1 AND user_type_id = ?2",
-            params![org_id, row.id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
+        let (active, inactive): (i64, i64) = conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(active = 1), 0), COALESCE(SUM(active = 0), 0)
+                 FROM portal_users WHERE org_id = ?1 AND user_type_id = ?2",
+            )?
+            .query_row(params![org_id, row.id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
         if (active, inactive) != (row.active_users, row.inactive_users) {
             found.push(Violation {
                 rule: "user_counts",
