@@ -13,6 +13,8 @@
 //! GET  /__mock/orgs/{org_id}/check          -> 200 {"org_id","ok":true,"violations":[]} | 409
 //! ```
 
+use std::borrow::Cow;
+
 use serde_json::{Value, json};
 
 use serde::Deserialize;
@@ -55,16 +57,18 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                 .store
                 .fixtures()
                 .org(name)
-                .cloned()
+                .map(Cow::Borrowed)
                 .ok_or_else(|| unknown_fixture(state, name))?,
         ),
         (None, Some(inline)) => (
             INLINE_FIXTURE,
-            state
-                .store
-                .fixtures()
-                .inline_org(inline)
-                .map_err(|why| ControlError::BadRequest(format!("fixture_json: {why}")))?,
+            Cow::Owned(
+                state
+                    .store
+                    .fixtures()
+                    .inline_org(inline)
+                    .map_err(|why| ControlError::BadRequest(format!("fixture_json: {why}")))?,
+            ),
         ),
         (Some(_), Some(_)) => {
             return Err(ControlError::BadRequest(
@@ -106,7 +110,11 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
                 }
             }
         };
-        seed::seed_org(tx, &org_id, fixture_name, &fixture, seed::Tokens::None)?;
+        if inline {
+            seed::seed_org(tx, &org_id, fixture_name, &fixture, seed::Tokens::None)?;
+        } else {
+            seed::new_org(tx, &org_id, (fixture_name, &fixture))?;
+        }
         let user = tokens::admin_user(tx, &org_id)?.ok_or_else(|| StoreError::Fixture {
             fixture: fixture_name.to_owned(),
             message: "no user whose profile manages the portal and its users".into(),
@@ -154,7 +162,7 @@ pub(super) fn create(state: &AppState, request: &ApiRequest) -> Outcome {
         Err(error) => return Err(error.into()),
     };
     if inline {
-        state.set_inline_fixture(&org_id, fixture);
+        state.set_inline_fixture(&org_id, fixture.into_owned());
     }
     state.refresh_enforced_limits();
     state.set_manual_jobs(&org_id, manual_jobs);

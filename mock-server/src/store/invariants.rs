@@ -99,6 +99,38 @@ type BrokenKey = (String, Option<i64>, String, i64);
 /// What `PRAGMA foreign_key_check` answers, for the rows of one
 /// org only: for each key of each org-scoped table, the org's rows whose parent is missing.
 fn broken_keys_of_org(conn: &Connection, org_id: &str) -> Result<Vec<BrokenKey>, StoreError> {
+    let mut broken = Vec::new();
+    for key in org_keys(conn)? {
+        let mut rows = conn.prepare_cached(&key.sql)?;
+        for rowid in rows.query_map([org_id], |row| row.get::<_, i64>(0))? {
+            broken.push((key.table.clone(), Some(rowid?), key.parent.clone(), key.id));
+        }
+    }
+    Ok(broken)
+}
+
+/// One foreign key of an org-scoped table, and the query for the org's rows that break it.
+struct OrgKey {
+    table: String,
+    /// Its id in `pragma_foreign_key_list`.
+    id: i64,
+    parent: String,
+    /// The rowids of org `?1`'s rows whose parent is missing.
+    sql: String,
+}
+
+/// Every key of every org-scoped table: read from the schema once (it is the same for every
+/// connection of this build once migrated), its queries then prepared once per connection.
+fn org_keys(conn: &Connection) -> Result<&'static [OrgKey], StoreError> {
+    static KEYS: std::sync::OnceLock<Vec<OrgKey>> = std::sync::OnceLock::new();
+    if let Some(keys) = KEYS.get() {
+        return Ok(keys);
+    }
+    let keys = read_org_keys(conn)?;
+    Ok(KEYS.get_or_init(|| keys))
+}
+
+fn read_org_keys(conn: &Connection) -> Result<Vec<OrgKey>, StoreError> {
     let mut tables = conn.prepare(
         "SELECT m.name FROM sqlite_master m
          WHERE m.type = 'table'
@@ -108,7 +140,7 @@ fn broken_keys_of_org(conn: &Connection, org_id: &str) -> Result<Vec<BrokenKey>,
     let tables: Vec<String> = tables
         .query_map([], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
-    let mut broken = Vec::new();
+    let mut found = Vec::new();
     for table in tables {
         let mut keys = conn.prepare(
             "SELECT id, \"table\", \"from\", \"to\" FROM pragma_foreign_key_list(?1)
@@ -140,13 +172,15 @@ fn broken_keys_of_org(conn: &Connection, org_id: &str) -> Result<Vec<BrokenKey>,
                 present.join(" AND "),
                 matches.join(" AND ")
             );
-            let mut rows = conn.prepare(&sql)?;
-            for rowid in rows.query_map([org_id], |row| row.get::<_, i64>(0))? {
-                broken.push((table.clone(), Some(rowid?), parent.clone(), key_id));
-            }
+            found.push(OrgKey {
+                table: table.clone(),
+                id: key_id,
+                parent,
+                sql,
+            });
         }
     }
-    Ok(broken)
+    Ok(found)
 }
 
 /// A table's primary key columns, in key order.
@@ -173,11 +207,11 @@ fn describe_row(conn: &Connection, table: &str, rowid: i64) -> Result<String, St
 
 /// A portal with user types has exactly one default type.
 fn one_default_type(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
-    let (types, defaults): (i64, i64) = conn.query_row(
-        "SELECT COUNT(*), COALESCE(SUM(is_default), 0) FROM user_types WHERE org_id = ?1",
-        [org_id],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
+    let (types, defaults): (i64, i64) = conn
+        .prepare_cached(
+            "SELECT COUNT(*), COALESCE(SUM(is_default), 0) FROM user_types WHERE org_id = ?1",
+        )?
+        .query_row([org_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     Ok((types > 0 && defaults != 1)
         .then(|| Violation {
             rule: "one_default_type",
@@ -191,12 +225,14 @@ fn one_default_type(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, S
 fn user_counts(conn: &Connection, org_id: &str) -> Result<Vec<Violation>, StoreError> {
     let mut found = Vec::new();
     for row in super::user_types::list(conn, org_id)? {
-        let (active, inactive): (i64, i64) = conn.query_row(
-            "SELECT COALESCE(SUM(active = 1), 0), COALESCE(SUM(active = 0), 0)
-             FROM portal_users WHERE org_id = ?1 AND user_type_id = ?2",
-            params![org_id, row.id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )?;
+        let (active, inactive): (i64, i64) = conn
+            .prepare_cached(
+                "SELECT COALESCE(SUM(active = 1), 0), COALESCE(SUM(active = 0), 0)
+                 FROM portal_users WHERE org_id = ?1 AND user_type_id = ?2",
+            )?
+            .query_row(params![org_id, row.id], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })?;
         if (active, inactive) != (row.active_users, row.inactive_users) {
             found.push(Violation {
                 rule: "user_counts",

@@ -10,6 +10,7 @@ pub mod crm_users;
 pub mod dump;
 pub mod invariants;
 pub mod jobs;
+pub mod org_copy;
 pub mod orgs;
 pub mod portal_users;
 pub mod portals;

@@ -139,10 +139,7 @@ pub fn user_count(conn: &Connection, org_id: &str) -> Result<i64, StoreError> {
         .query_row([org_id], |row| row.get(0))?)
 }
 
-/// Deletes an org and everything it holds.
+/// Deletes an org and everything it holds (children first: `org_copy::delete`).
 pub fn delete(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
-    Ok(conn
-        .prepare_cached("DELETE FROM orgs WHERE id = ?1")?
-        .execute(params![org_id])?
-        > 0)
+    super::org_copy::delete(conn, org_id)
 }

@@ -1,14 +1,16 @@
 //! Schema creation and upgrades, versioned with `PRAGMA user_version`.
 //!
 //! The schema is written once, as steps: `sql/schema_v1.sql` (the version-1 schema, frozen) and
-//! the upgrade steps in `sql/migrations/`. A fresh database runs all of them; an older one runs
-//! the steps from its version up; both in one transaction. A newer one is refused. Steps are
-//! append-only: never edit one after it has shipped. With the first `k - 1` steps the same files
-//! rebuild a database of any version `k` ([`create_at_version`]), which the migration tests
-//! open with the current code.
+//! the upgrade steps in `sql/migrations/`. An older database runs the steps from its version up,
+//! in one transaction. A newer one is refused. Steps are append-only: never edit one after it
+//! has shipped. With the first `k - 1` steps the same files rebuild a database of any version
+//! `k` ([`create_at_version`]), which the migration tests open with the current code.
 //!
-//! `docs/schema.md` shows the resulting schema as SQLite holds it; a test keeps it current
-//! (`PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema` rewrites it).
+//! A fresh database gets what all the steps leave, in one go: `sql/current.json`, the schema as
+//! SQLite holds it after them (running the steps' table rebuilds and renames took a third of
+//! the start-up). `docs/schema.md` shows the same schema; a test keeps both current
+//! (`PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema` rewrites them)
+//! and another that a fresh database holds exactly what the steps make.
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -28,6 +30,35 @@ const MIGRATIONS: &[&str] = &[
     include_str!("sql/migrations/005_user_type_counts.sql"),
 ];
 
+/// What every step leaves, as SQLite holds it (`sqlite_master`'s rows, as JSON data): the schema
+/// of a fresh database, written from the steps by a test, which fails when it is stale.
+const CURRENT: &str = include_str!("sql/current.json");
+
+/// [`CURRENT`]: the version it is the schema of, and each object's SQL in SQLite's order.
+#[derive(serde::Deserialize)]
+struct Current {
+    version: i64,
+    objects: Vec<CurrentObject>,
+}
+
+/// One row of `sqlite_master` in [`Current`] (its type and name are there for readers).
+#[derive(serde::Deserialize)]
+struct CurrentObject {
+    sql: String,
+}
+
+/// The SQL of [`CURRENT`], when it is the schema of this version.
+fn current_schema() -> Option<String> {
+    let current: Current = serde_json::from_str(CURRENT).ok()?;
+    (current.version == SCHEMA_VERSION).then(|| {
+        current
+            .objects
+            .iter()
+            .map(|object| format!("{};\n", object.sql))
+            .collect()
+    })
+}
+
 /// Brings the database to [`SCHEMA_VERSION`]. An upgrade runs with foreign keys deferred (the
 /// steps rebuild tables parents first) and checks every key before it commits: rows the steps
 /// could not repair refuse the upgrade, named, and the file is left as it was.
@@ -43,7 +74,19 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         return Ok(());
     }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let empty: bool = tx.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM sqlite_master)",
+        [],
+        |row| row.get(0),
+    )?;
+    if let Some(schema) = current_schema().filter(|_| found == 0 && empty) {
+        tx.execute_batch(&schema)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+        return Ok(());
+    }
     tx.pragma_update(None, "defer_foreign_keys", true)?;
+    // A file of version 0 that holds tables (v1's statements keep what exists).
     let from = if found == 0 {
         tx.execute_batch(SCHEMA_V1)?;
         1
@@ -90,10 +133,88 @@ pub fn create_at_version(conn: &mut Connection, version: i64) -> Result<(), Stor
 mod tests {
     use super::*;
 
+    /// A database made by running every step.
+    fn by_steps() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        create_at_version(&mut conn, SCHEMA_VERSION).unwrap();
+        conn
+    }
+
+    /// Every object of the schema, (type, name, table, SQL), in the order SQLite holds them
+    /// (tables before their indexes).
+    fn objects(conn: &Connection) -> Vec<(String, String, String, Option<String>)> {
+        let mut objects = conn
+            .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid")
+            .unwrap();
+        objects
+            .query_map([], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    /// `sql/current.json` as the steps make it.
+    fn current_json() -> String {
+        let objects: Vec<serde_json::Value> = objects(&by_steps())
+            .into_iter()
+            .filter_map(|(kind, name, _, sql)| {
+                Some(serde_json::json!({ "type": kind, "name": name, "sql": sql? }))
+            })
+            .collect();
+        let current = serde_json::json!({
+            "about": "The schema every step of sql/schema_v1.sql and sql/migrations/ leaves: the \
+                      rows of sqlite_master, in SQLite's order. A fresh database is created from \
+                      it. Written by a test (PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p \
+                      portals-mock --lib schema), which fails when it is stale.",
+            "version": SCHEMA_VERSION,
+            "objects": objects,
+        });
+        format!("{current:#}\n")
+    }
+
+    /// Fails unless the file at `path` (from the crate) holds `expected`; rewrites it first
+    /// with `PORTALS_MOCK_WRITE_SCHEMA_DOC` set.
+    fn keep_current(path: &str, expected: &str) {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+        if std::env::var_os("PORTALS_MOCK_WRITE_SCHEMA_DOC").is_some() {
+            std::fs::write(&file, expected).unwrap();
+        }
+        let committed = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(
+            committed == expected,
+            "{path} is not current: run PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema"
+        );
+    }
+
+    #[test]
+    fn the_fresh_schema_is_current() {
+        keep_current("src/store/sql/current.json", &current_json());
+    }
+
+    #[test]
+    fn a_fresh_database_holds_what_the_steps_make() {
+        assert!(
+            current_schema().is_some(),
+            "sql/current.json is not this version's"
+        );
+        let mut fresh = Connection::open_in_memory().unwrap();
+        migrate(&mut fresh).unwrap();
+        let by_name = |conn: &Connection| {
+            let mut all = objects(conn);
+            all.sort();
+            all
+        };
+        assert_eq!(by_name(&fresh), by_name(&by_steps()));
+        let version: i64 = fresh
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+
     /// The schema as SQLite holds it after every step, as `docs/schema.md` shows it.
     fn schema_doc() -> String {
-        let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn).unwrap();
         let mut doc = String::from(
             "# The database schema\n\nWhat a fresh database holds after every step of \
              `mock-server/src/store/sql/` (version 1, then each migration), as SQLite stores it. \
@@ -101,19 +222,18 @@ mod tests {
              schema`), which fails when this page is not current.\n",
         );
         doc.push_str(&format!("\nSchema version: {SCHEMA_VERSION}.\n"));
-        let mut objects = conn
-            .prepare(
-                "SELECT type, name, sql FROM sqlite_master
-                 WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
-                 ORDER BY CASE type WHEN 'table' THEN 0 WHEN 'index' THEN 1 ELSE 2 END, name",
-            )
-            .unwrap();
-        let objects: Vec<(String, String, String)> = objects
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        for (kind, name, sql) in objects {
+        let rank = |kind: &str| match kind {
+            "table" => 0,
+            "index" => 1,
+            _ => 2,
+        };
+        let mut shown: Vec<(String, String, String)> = objects(&by_steps())
+            .into_iter()
+            .filter(|(_, name, _, _)| !name.starts_with("sqlite_"))
+            .filter_map(|(kind, name, _, sql)| Some((kind, name, sql?)))
+            .collect();
+        shown.sort_by(|a, b| (rank(&a.0), &a.1).cmp(&(rank(&b.0), &b.1)));
+        for (kind, name, sql) in shown {
             doc.push_str(&format!("\n## {kind} `{name}`\n\n```sql\n{sql};\n```\n"));
         }
         doc
@@ -121,16 +241,7 @@ mod tests {
 
     #[test]
     fn the_schema_page_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/schema.md");
-        let expected = schema_doc();
-        if std::env::var_os("PORTALS_MOCK_WRITE_SCHEMA_DOC").is_some() {
-            std::fs::write(&path, &expected).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == expected,
-            "docs/schema.md is not current: run PORTALS_MOCK_WRITE_SCHEMA_DOC=1 cargo test -p portals-mock --lib schema"
-        );
+        keep_current("../docs/schema.md", &schema_doc());
     }
 
     #[test]
@@ -169,9 +280,7 @@ mod tests {
         old.execute_batch(SCHEMA_V1).unwrap();
         old.pragma_update(None, "user_version", 1).unwrap();
         migrate(&mut old).unwrap();
-        let mut fresh = Connection::open_in_memory().unwrap();
-        migrate(&mut fresh).unwrap();
-        assert_eq!(columns(&old), columns(&fresh));
+        assert_eq!(columns(&old), columns(&by_steps()));
     }
 
     #[test]

@@ -8,11 +8,26 @@ use super::orgs::OrgRow;
 use crate::clock::{parse_offset, parse_timestamp};
 use crate::fixtures::{CrmFixture, OrgFixture, references};
 
-/// `insert!(tx, "table"; column => value, …)`: one row, each column beside its value (through
-/// [`insert_row`]).
+/// `insert!(tx, "table"; column => value, …)`: one row, each column beside its value; the
+/// statement's text is made at compile time (`INSERT INTO table (a, b) VALUES (?, ?)`) and
+/// prepared once per connection.
 macro_rules! insert {
-    ($tx:expr, $table:literal; $($column:ident => $value:expr),+ $(,)?) => {
-        insert_row($tx, $table, &[$((stringify!($column), &$value as &dyn ToSql)),+])
+    ($tx:expr, $table:literal; $first:ident => $first_value:expr $(, $column:ident => $value:expr)* $(,)?) => {
+        insert_row(
+            $tx,
+            concat!(
+                "INSERT INTO ", $table, " (", stringify!($first), $(", ", stringify!($column),)*
+                ") VALUES (?", $(placeholder!($column),)* ")"
+            ),
+            &[&$first_value as &dyn ToSql $(, &$value as &dyn ToSql)*],
+        )
+    };
+}
+
+/// One more `, ?` in [`insert!`]'s VALUES, for the column it is given.
+macro_rules! placeholder {
+    ($column:ident) => {
+        ", ?"
     };
 }
 
@@ -54,16 +69,34 @@ pub fn seed_org(
     if !broken.is_empty() {
         return Err(bad(broken.join("; ")));
     }
-    // Rows go in table by table; the keys are checked once the org is whole, and a fixture
-    // that breaks one is refused with the rows named.
+    let rows = || -> Result<(), StoreError> {
+        insert!(tx, "orgs"; id => org_id, fixture => fixture_name,
+            company_name => org.company_name, company_domain => org.company_domain,
+            utc_offset => org.utc_offset, edition => org.edition, trial => org.trial,
+            sandbox => org.sandbox, zaid => org.zaid, id_prefix => org.id_prefix,
+            next_seq => (org.next_seq as i64), clock_fixed => clock_fixed,
+            clock_shift => org.clock_shift, enforce_limits => org.enforce_limits)?;
+        seed_contents(tx, org_id, fixture_name, fixture, crm, tokens, &time)?;
+        super::jobs::link_types(tx, org_id)
+    };
+    // Rows go in table by table, parents first, so each key is checked as its row goes in.
+    // A fixture that breaks one is seeded again with the keys checked once the org is whole,
+    // and refused with the rows named (only then: setting `defer_foreign_keys` expires every
+    // prepared statement of the connection).
+    tx.prepare_cached("SAVEPOINT seed_org")?.execute([])?;
+    let first = rows();
+    if first.is_err() {
+        tx.prepare_cached("ROLLBACK TO seed_org")?.execute([])?;
+    }
+    tx.prepare_cached("RELEASE seed_org")?.execute([])?;
+    match first {
+        Err(StoreError::Sql(error))
+            if error.sqlite_error().map(|e| e.extended_code)
+                == Some(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY) => {}
+        done => return done,
+    }
     tx.pragma_update(None, "defer_foreign_keys", true)?;
-    insert!(tx, "orgs"; id => org_id, fixture => fixture_name, company_name => org.company_name,
-        company_domain => org.company_domain, utc_offset => org.utc_offset, edition => org.edition,
-        trial => org.trial, sandbox => org.sandbox, zaid => org.zaid, id_prefix => org.id_prefix,
-        next_seq => (org.next_seq as i64), clock_fixed => clock_fixed,
-        clock_shift => org.clock_shift, enforce_limits => org.enforce_limits)?;
-    seed_contents(tx, org_id, fixture_name, fixture, crm, tokens, &time)?;
-    super::jobs::link_types(tx, org_id)?;
+    rows()?;
     let broken = super::invariants::foreign_keys(tx, Some(org_id))?;
     if broken.is_empty() {
         Ok(())
@@ -74,6 +107,38 @@ pub fn seed_org(
             .collect::<Vec<_>>()
             .join("; ")))
     }
+}
+
+/// Makes org `org_id` from the fixture named `fixture_name`, without its tokens: the first
+/// org of a fixture is seeded and kept as its template, later ones are copies of it
+/// (`org_copy`). (An inline fixture, which no name of the fixture set holds, is seeded.)
+pub fn new_org(
+    tx: &Transaction<'_>,
+    org_id: &str,
+    (fixture_name, fixture): (&str, &OrgFixture),
+) -> Result<(), StoreError> {
+    if super::org_copy::has_template(tx, fixture_name)? {
+        seed_clients(tx, fixture)?;
+        return super::org_copy::copy(tx, fixture_name, org_id);
+    }
+    seed_org(tx, org_id, fixture_name, fixture, Tokens::None)?;
+    super::org_copy::capture(tx, org_id, fixture_name)
+}
+
+/// The fixture's OAuth clients (server-wide: one already there is kept).
+fn seed_clients(tx: &Transaction<'_>, fixture: &OrgFixture) -> Result<(), StoreError> {
+    for client in &fixture.oauth_clients {
+        tx.prepare_cached(
+            "INSERT OR IGNORE INTO oauth_clients (client_id, client_secret, redirect_uri)
+             VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![
+            client.client_id,
+            client.client_secret,
+            client.redirect_uri
+        ])?;
+    }
+    Ok(())
 }
 
 /// Restores an org to its fixture: everything it holds is deleted and seeded again, except the
@@ -134,13 +199,7 @@ fn seed_contents(
         insert!(tx, "users"; org_id => org_id, id => user.id, name => user.name,
             email => user.email, profile_id => user.profile)?;
     }
-    for client in &fixture.oauth_clients {
-        tx.execute(
-            "INSERT OR IGNORE INTO oauth_clients (client_id, client_secret, redirect_uri)
-             VALUES (?1, ?2, ?3)",
-            params![client.client_id, client.client_secret, client.redirect_uri],
-        )?;
-    }
+    seed_clients(tx, fixture)?;
     if tokens == Tokens::FromFixture {
         for token in &fixture.tokens {
             let expires_at = token.expires_at.as_deref().map(time).transpose()?;
@@ -185,10 +244,15 @@ fn seed_contents(
             })
     };
     for record in &crm.records {
+        // The record's map as it is (a copy of it in a `Value` would serialise the same).
+        let data = serde_json::to_string(&record.data).map_err(|e| StoreError::Fixture {
+            fixture: fixture_name.to_owned(),
+            message: format!("record {}: {e}", record.id),
+        })?;
         insert!(tx, "records"; org_id => org_id, id => record.id,
             module_id => module_id(&record.module)?, name => record.name, email => record.email,
             approval => record.approval, gdpr_consent => record.gdpr_consent,
-            state => record.state, data => Value::Object(record.data.clone()).to_string(),
+            state => record.state, data => data,
             created_time => record.created_time.as_deref().map(time).transpose()?,
             created_by => record.created_by,
             modified_time => record.modified_time.as_deref().map(time).transpose()?,
@@ -247,20 +311,8 @@ fn seed_contents(
     Ok(())
 }
 
-/// Inserts one row into `table`, each column beside its value.
-fn insert_row(
-    tx: &Transaction<'_>,
-    table: &str,
-    columns: &[(&str, &dyn ToSql)],
-) -> Result<(), StoreError> {
-    let names: Vec<&str> = columns.iter().map(|(name, _)| *name).collect();
-    let slots: Vec<String> = (1..=columns.len()).map(|n| format!("?{n}")).collect();
-    let sql = format!(
-        "INSERT INTO {table} ({}) VALUES ({})",
-        names.join(", "),
-        slots.join(", ")
-    );
-    let values: Vec<&dyn ToSql> = columns.iter().map(|(_, value)| *value).collect();
-    tx.prepare_cached(&sql)?.execute(values.as_slice())?;
+/// Runs one of [`insert!`]'s statements with its values.
+fn insert_row(tx: &Transaction<'_>, sql: &str, values: &[&dyn ToSql]) -> Result<(), StoreError> {
+    tx.prepare_cached(sql)?.execute(values)?;
     Ok(())
 }

@@ -110,9 +110,11 @@ pub struct ClientRegistration {
 /// The first registered OAuth client (in client-id order), if any.
 pub fn first_client(conn: &Connection) -> Result<Option<ClientRegistration>, StoreError> {
     Ok(conn
-        .query_row(
+        .prepare_cached(
             "SELECT client_id, client_secret, redirect_uri FROM oauth_clients
              ORDER BY client_id LIMIT 1",
+        )?
+        .query_row(
             [],
             |row| from_row!(row => ClientRegistration { client_id, client_secret, redirect_uri }),
         )

@@ -74,7 +74,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
     let user_type_id = text("user_type_id");
     // What the synchronous call checked before scheduling, checked again now.
     let refused = preconditions(tx, &org, job, &payload).err();
-    let mut results = Vec::new();
+    let mut results = Results::default();
     match job.kind.as_str() {
         "invite" => {
             let module = job.module.clone().unwrap_or_default();
@@ -161,7 +161,33 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
         }
         _ => {}
     }
-    jobs::complete(tx, &job.org_id, &job.id, &Value::Array(results).to_string())
+    drop(payload);
+    jobs::complete(tx, &job.org_id, &job.id, &results.finish())
+}
+
+/// A job's results as the JSON array stored with it, each result written out as it is made:
+/// a 10,000-item job never holds 10,000 result values (nor its payload's tree, dropped first),
+/// and the text is what serialising them as one array would write.
+#[derive(Default)]
+struct Results {
+    text: String,
+}
+
+impl Results {
+    fn push(&mut self, result: Value) {
+        use std::fmt::Write as _;
+        self.text.push(if self.text.is_empty() { '[' } else { ',' });
+        // Writing to a String cannot fail.
+        let _ = write!(self.text, "{result}");
+    }
+
+    fn finish(mut self) -> String {
+        if self.text.is_empty() {
+            self.text.push('[');
+        }
+        self.text.push(']');
+        self.text
+    }
 }
 
 /// The checks the synchronous call made before it scheduled the job, in its order, on the
@@ -242,4 +268,23 @@ pub fn render(job: &JobRow, version: ApiVersion) -> Value {
         .and_then(|results| serde_json::from_str::<Value>(results).ok())
         .unwrap_or(pending);
     json!({ "data": data, "job_id": job.id, "status": job.status })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_written_one_by_one_are_the_array_serialised_whole() {
+        for count in [0, 1, 3] {
+            let items: Vec<Value> = (0..count)
+                .map(|n| json!({ "code": "SUCCESS", "details": { "id": n.to_string() }, "x": [n, null] }))
+                .collect();
+            let mut results = Results::default();
+            for item in items.clone() {
+                results.push(item);
+            }
+            assert_eq!(results.finish(), Value::Array(items).to_string());
+        }
+    }
 }

@@ -1,0 +1,278 @@
+//! Orgs made from a fixture without seeding it again, and orgs deleted table by table.
+//!
+//! The first org made from a fixture is seeded (`seed::seed_org`, every check included); its
+//! rows are then kept, the org id replaced by the fixture's name, in `temp.template_<table>`
+//! tables of the connection. Every later org from that fixture is copied from them inside
+//! SQLite (`INSERT … SELECT`, in rowid order), table by table, parents before children, so
+//! the keys hold at every row and no `PRAGMA defer_foreign_keys` is needed (setting a pragma
+//! expires every prepared statement of the connection). The templates live as long as the
+//! connection and roll back with the transaction that wrote them; tokens and snapshots are
+//! never part of them (an org made by the control plane gets tokens of its own).
+//!
+//! Deleting an org removes its rows children first, so no cascade has to look for the
+//! children of each deleted row.
+//!
+//! The tables are found from the schema (every table with an `org_id` column, ordered by
+//! their foreign keys), so a table added by a later migration is copied and deleted without
+//! touching this file.
+
+use std::sync::OnceLock;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+use super::row::rows;
+
+/// Tables whose rows are not part of a fixture's copy: tokens are server-wide strings (a copy
+/// cannot reuse the fixture's), snapshots are taken at run time.
+const NOT_COPIED: [&str; 2] = ["tokens", "snapshots"];
+
+/// The org's tables as the schema has them, and the SQL that copies and deletes them.
+struct Layout {
+    /// `orgs`, then every table with an `org_id` column, parents before children.
+    tables: Vec<Table>,
+}
+
+/// One table of an org.
+struct Table {
+    name: String,
+    /// Copied into templates and out of them (not tokens or snapshots; `orgs` is).
+    copied: bool,
+    /// `CREATE TEMP TABLE IF NOT EXISTS template_<name> …` (empty, the table's columns).
+    create_template: String,
+    /// Rows of org `?1` into the template as fixture `?2`.
+    capture: String,
+    /// Rows of fixture `?2`'s template into the table as org `?1`.
+    copy: String,
+    /// Deletes the rows of org `?1`.
+    delete: String,
+}
+
+/// The same for every connection of this build: the schema is migrated before any org is
+/// made or deleted.
+static LAYOUT: OnceLock<Layout> = OnceLock::new();
+
+fn layout(conn: &Connection) -> Result<&'static Layout, StoreError> {
+    if let Some(layout) = LAYOUT.get() {
+        return Ok(layout);
+    }
+    let layout = Layout::read(conn)?;
+    Ok(LAYOUT.get_or_init(|| layout))
+}
+
+impl Layout {
+    fn read(conn: &Connection) -> Result<Layout, StoreError> {
+        let names = texts(
+            conn,
+            "SELECT m.name FROM main.sqlite_master m
+             WHERE m.type = 'table'
+               AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'org_id')
+             ORDER BY m.name",
+            [],
+        )?;
+        let mut parents = Vec::new();
+        for name in &names {
+            let sql = "SELECT DISTINCT \"table\" FROM pragma_foreign_key_list(?1)";
+            parents.push(texts(conn, sql, [name])?);
+        }
+        // Parents first: a table comes once every table it names (but `orgs` and itself) has.
+        let mut ordered: Vec<String> = Vec::new();
+        while ordered.len() < names.len() {
+            let next = names.iter().zip(&parents).find(|(name, of)| {
+                !ordered.contains(name)
+                    && of
+                        .iter()
+                        .all(|p| p == "orgs" || p == *name || ordered.contains(p))
+            });
+            let Some((name, _)) = next else {
+                return Err(StoreError::Broken {
+                    context: "ordering the org's tables by their foreign keys".into(),
+                    rows: vec!["the tables' foreign keys form a cycle".into()],
+                });
+            };
+            ordered.push(name.clone());
+        }
+        let mut tables = vec![Table::read(conn, "orgs", "id")?];
+        for name in &ordered {
+            tables.push(Table::read(conn, name, "org_id")?);
+        }
+        Ok(Layout { tables })
+    }
+}
+
+impl Table {
+    fn read(conn: &Connection, name: &str, key: &str) -> Result<Table, StoreError> {
+        let columns = texts(
+            conn,
+            "SELECT name FROM pragma_table_info(?1) ORDER BY cid",
+            [name],
+        )?;
+        let listed = columns
+            .iter()
+            .map(|c| format!("\"{c}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let renamed = columns
+            .iter()
+            .map(|c| {
+                if c == key {
+                    "?1".to_owned()
+                } else {
+                    format!("\"{c}\"")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        // The capture swaps the roles: the rows of org ?1 become the template's rows of ?2.
+        let captured = renamed.replace("?1", "?2");
+        Ok(Table {
+            copied: !NOT_COPIED.contains(&name),
+            create_template: format!(
+                "CREATE TEMP TABLE IF NOT EXISTS \"template_{name}\" AS SELECT * FROM main.\"{name}\" WHERE 0"
+            ),
+            capture: format!(
+                "INSERT INTO temp.\"template_{name}\" ({listed}) SELECT {captured} FROM main.\"{name}\" WHERE \"{key}\" = ?1 ORDER BY rowid"
+            ),
+            copy: format!(
+                "INSERT INTO main.\"{name}\" ({listed}) SELECT {renamed} FROM temp.\"template_{name}\" WHERE \"{key}\" = ?2 ORDER BY rowid"
+            ),
+            delete: format!("DELETE FROM main.\"{name}\" WHERE \"{key}\" = ?1"),
+            name: name.to_owned(),
+        })
+    }
+}
+
+/// The one text column of every row `sql` answers.
+fn texts(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<String>, StoreError> {
+    rows(conn, sql, args, |row| row.get(0))
+}
+
+/// Whether the templates hold fixture `fixture` (an org made from it can be copied).
+pub fn has_template(conn: &Connection, fixture: &str) -> Result<bool, StoreError> {
+    let made: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master
+                            WHERE type = 'table' AND name = 'template_orgs')",
+        )?
+        .query_row([], |row| row.get(0))?;
+    if !made {
+        return Ok(false);
+    }
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM temp.template_orgs WHERE id = ?1")?
+        .query_row([fixture], |row| row.get::<_, i64>(0))
+        .optional()?
+        .is_some())
+}
+
+/// Keeps org `org_id`, just seeded from fixture `fixture` (without tokens), as that fixture's
+/// template.
+pub fn capture(conn: &Connection, org_id: &str, fixture: &str) -> Result<(), StoreError> {
+    for table in layout(conn)?.tables.iter().filter(|t| t.copied) {
+        conn.execute(&table.create_template, [])?;
+        conn.prepare_cached(&table.capture)?
+            .execute(params![org_id, fixture])?;
+    }
+    Ok(())
+}
+
+/// Makes org `org_id` a copy of fixture `fixture`'s template ([`has_template`] first).
+pub fn copy(conn: &Connection, fixture: &str, org_id: &str) -> Result<(), StoreError> {
+    for table in layout(conn)?.tables.iter().filter(|t| t.copied) {
+        conn.prepare_cached(&table.copy)?
+            .execute(params![org_id, fixture])?;
+    }
+    Ok(())
+}
+
+/// Deletes an org and everything it holds, children first; `false` when there is no such org.
+pub fn delete(conn: &Connection, org_id: &str) -> Result<bool, StoreError> {
+    let tables = &layout(conn)?.tables;
+    // `orgs` is first: deleted last.
+    for table in tables.iter().rev() {
+        let deleted = conn.prepare_cached(&table.delete)?.execute([org_id])?;
+        if table.name == "orgs" {
+            return Ok(deleted > 0);
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::FixtureSet;
+    use crate::store::{Store, seed, snapshots};
+
+    /// A copy holds what a seeded org holds: every row of every table, the org's settings.
+    #[test]
+    fn a_copied_org_is_the_org_seeding_makes() {
+        let fixtures = FixtureSet::embedded().unwrap();
+        let store = Store::open_in_memory(fixtures.clone()).unwrap();
+        for (name, fixture) in fixtures.orgs() {
+            let seeded = format!("{name}-seeded");
+            let copied = format!("{name}-copied");
+            store
+                .write(|tx| {
+                    assert!(!has_template(tx, name)?);
+                    seed::seed_org(tx, &seeded, name, fixture, seed::Tokens::None)?;
+                    capture(tx, &seeded, name)?;
+                    assert!(has_template(tx, name)?);
+                    copy(tx, name, &copied)?;
+                    Ok::<_, StoreError>(())
+                })
+                .unwrap();
+            let mut a = store.read(|c| snapshots::capture(c, &seeded)).unwrap();
+            let mut b = store.read(|c| snapshots::capture(c, &copied)).unwrap();
+            a["org"]["id"] = "x".into();
+            b["org"]["id"] = "x".into();
+            let same_ids = |v: &serde_json::Value, id: &str| {
+                v.to_string().replace(&format!("\"{id}\""), "\"ORG\"")
+            };
+            assert_eq!(same_ids(&a, &seeded), same_ids(&b, &copied), "{name}");
+            assert!(
+                store
+                    .read(|c| super::super::invariants::check_org(c, &copied))
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+    }
+
+    /// Deleting children first leaves nothing of the org, and nothing of another org goes.
+    #[test]
+    fn a_deleted_org_leaves_no_row() {
+        let store = Store::open_in_memory(FixtureSet::embedded().unwrap()).unwrap();
+        let others = store.read(|c| snapshots::capture(c, "zylker")).unwrap();
+        assert!(store.write(|tx| delete(tx, "crowded")).unwrap());
+        assert!(!store.write(|tx| delete(tx, "crowded")).unwrap());
+        for table in &layout_of(&store).tables {
+            let left: i64 = store
+                .read(|c| {
+                    c.query_row(
+                        &format!(
+                            "SELECT COUNT(*) FROM \"{}\" WHERE {} = 'crowded'",
+                            table.name,
+                            if table.name == "orgs" { "id" } else { "org_id" }
+                        ),
+                        [],
+                        |row| row.get(0),
+                    )
+                })
+                .unwrap();
+            assert_eq!(left, 0, "{}", table.name);
+        }
+        assert_eq!(
+            store.read(|c| snapshots::capture(c, "zylker")).unwrap(),
+            others
+        );
+    }
+
+    fn layout_of(store: &Store) -> &'static Layout {
+        store.read(layout).unwrap()
+    }
+}
