@@ -186,7 +186,9 @@ pub fn copy(conn: &Connection, fixture: &str, org_id: &str) -> Result<(), StoreE
         conn.prepare_cached(&table.copy)?
             .execute(params![org_id, fixture])?;
     }
-    Ok(())
+    // The user types came with the template's kept counts, and the portal users copied after
+    // them counted themselves again (schema step 5's triggers): count them afresh.
+    super::user_types::recount(conn, org_id)
 }
 
 /// Deletes an org and everything it holds, children first; `false` when there is no such org.
