@@ -21,26 +21,15 @@ pub struct ControlAnswer {
     pub body: Bytes,
 }
 
-/// The methods a control request may name (anything else is sent as an unknown method).
-const METHODS: [Method; 7] = [
-    Method::Get,
-    Method::Post,
-    Method::Put,
-    Method::Patch,
-    Method::Delete,
-    Method::Head,
-    Method::Options,
-];
-
 /// Answers a control-plane request (`method` by name, `GET`, `POST`, …; `path` from `/__mock/`,
-/// with its query) on `state`, in process.
+/// with its query) on `state`, in process; a method of another name is an unknown one.
 pub fn control_in_process(
     state: &AppState,
     method: &str,
     path: &str,
     body: impl Into<Bytes>,
 ) -> ControlAnswer {
-    let method = METHODS
+    let method = Method::ALL
         .into_iter()
         .find(|known| method_name(*known).eq_ignore_ascii_case(method))
         .unwrap_or(Method::Other);
