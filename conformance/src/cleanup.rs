@@ -15,11 +15,26 @@ pub fn created(base: &str, org_id: &str) {
 /// Deletes an org the run created (`DELETE /__mock/orgs/{id}`) and forgets it; answers why it
 /// could not be deleted, if it could not (an org already gone counts as deleted).
 pub fn delete(agent: &ureq::Agent, base: &str, org_id: &str) -> Result<(), String> {
-    live().retain(|(b, id)| !(b == base && id == org_id));
+    forget(base, org_id);
     let url = format!("{base}/__mock/orgs/{org_id}");
-    match agent.delete(&url).call() {
-        Ok(answer) if matches!(answer.status().as_u16(), 200 | 404) => Ok(()),
-        Ok(answer) => Err(format!("DELETE {url} answered {}", answer.status())),
+    let answer = agent.delete(&url).call().map(|answer| answer.status());
+    deleted(&url, answer)
+}
+
+/// Forgets an org the run deleted by other means (the embedded mock's, in process).
+pub fn forget(base: &str, org_id: &str) {
+    live().retain(|(b, id)| !(b == base && id == org_id));
+}
+
+/// Whether the answer to `DELETE url` says the org is gone (200, or 404: already gone), else
+/// why not.
+pub fn deleted<E: std::fmt::Display>(
+    url: &str,
+    answer: Result<ureq::http::StatusCode, E>,
+) -> Result<(), String> {
+    match answer {
+        Ok(status) if matches!(status.as_u16(), 200 | 404) => Ok(()),
+        Ok(status) => Err(format!("DELETE {url} answered {status}")),
         Err(error) => Err(format!("DELETE {url} failed: {error}")),
     }
 }

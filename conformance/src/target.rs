@@ -8,6 +8,9 @@ use serde_json::{Value, json};
 
 use crate::credentials::Credentials;
 use crate::scenario::Scenario;
+use embedded::Embedded;
+
+mod embedded;
 
 /// A target and how to reach it.
 pub struct Target {
@@ -27,20 +30,6 @@ pub struct Target {
     pub label: String,
     agent: ureq::Agent,
     embedded: Option<Embedded>,
-}
-
-/// The in-process mock and the runtime it runs on; stopped when dropped.
-struct Embedded {
-    runtime: tokio::runtime::Runtime,
-    server: Option<portals_mock::MockServer>,
-}
-
-impl Drop for Embedded {
-    fn drop(&mut self) {
-        if let Some(server) = self.server.take() {
-            self.runtime.block_on(server.stop());
-        }
-    }
 }
 
 /// What one scenario runs with.
@@ -97,36 +86,16 @@ impl Target {
     /// Starts the mock in process on 127.0.0.1:0 with the built-in fixtures. The background job
     /// worker is off: scenarios run jobs through the control plane.
     pub fn embedded() -> Result<Target, String> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| format!("cannot start a runtime: {e}"))?;
-        let fixtures = portals_mock::FixtureSet::embedded()?;
-        let store = portals_mock::Store::open_in_memory(fixtures).map_err(|e| e.to_string())?;
-        let config = portals_mock::Config {
-            job_interval: None,
-            ..portals_mock::Config::default()
-        };
-        let state = portals_mock::AppState::new(store, portals_mock::Clock::real(), config);
-        let server = runtime.block_on(async {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .map_err(|e| format!("cannot bind 127.0.0.1:0: {e}"))?;
-            portals_mock::MockServer::start(listener, state).map_err(|e| e.to_string())
-        })?;
+        let embedded = Embedded::start()?;
         Ok(Target {
-            base: server.base_url(),
+            base: embedded.base_url(),
             credentials: None,
             control_plane: true,
             production: false,
             sandbox: false,
             label: "the embedded mock".into(),
             agent: agent(),
-            embedded: Some(Embedded {
-                runtime,
-                server: Some(server),
-            }),
+            embedded: Some(embedded),
         })
     }
 
@@ -261,20 +230,27 @@ impl Target {
     /// they hold (or the mock predates the check), else what is broken.
     pub fn broken_invariants(&self, session: &Session) -> Option<String> {
         let org_id = session.org_id.as_ref().filter(|_| self.control_plane)?;
-        let url = format!("{}/__mock/orgs/{org_id}/check", self.base);
-        let mut answer = match self.agent.get(&url).call() {
-            Ok(answer) => answer,
-            Err(e) => return Some(format!("GET {url} failed: {e}")),
+        let path = format!("/__mock/orgs/{org_id}/check");
+        let url = format!("{}{path}", self.base);
+        let (status, text) = match &self.embedded {
+            Some(embedded) => embedded.control("GET", &path, String::new()),
+            None => {
+                let mut answer = match self.agent.get(&url).call() {
+                    Ok(answer) => answer,
+                    Err(e) => return Some(format!("GET {url} failed: {e}")),
+                };
+                // 200: sound. Anything but 409 on a URL target: a mock without the route.
+                if answer.status().as_u16() != 409 {
+                    return None;
+                }
+                let text = answer.body_mut().read_to_string().unwrap_or_default();
+                (answer.status(), text)
+            }
         };
-        // 200: sound. 409: broken. Anything else on a URL target: a mock without the route.
-        match answer.status().as_u16() {
-            200 => return None,
-            409 => {}
-            _ if self.embedded.is_none() => return None,
-            _ => {}
+        // 200: sound. 409: broken. Anything else on the embedded mock: broken too.
+        if status.as_u16() == 200 {
+            return None;
         }
-        let status = answer.status();
-        let text = answer.body_mut().read_to_string().unwrap_or_default();
         let body: Value = serde_json::from_str(&text).unwrap_or(Value::String(text));
         let violations: Vec<String> = body["violations"]
             .as_array()
@@ -321,14 +297,20 @@ impl Target {
 
     /// A fresh org from `fixture` on the control plane, with its token and credentials.
     fn session_for_fixture(&self, fixture: &str) -> Result<Session, String> {
-        let mut response = self
-            .agent
-            .post(format!("{}/__mock/orgs", self.base))
-            // Its jobs run when a scenario asks (`jobs/run`), not when the mock's worker wakes:
-            // what a job sees is what the scenario set up.
-            .send(json!({ "fixture": fixture, "jobs": "manual" }).to_string())
-            .map_err(|e| format!("cannot create an org from fixture {fixture:?}: {e}"))?;
-        let text = response.body_mut().read_to_string().unwrap_or_default();
+        // Its jobs run when a scenario asks (`jobs/run`), not when the mock's worker wakes:
+        // what a job sees is what the scenario set up.
+        let order = json!({ "fixture": fixture, "jobs": "manual" }).to_string();
+        let text = match &self.embedded {
+            Some(embedded) => embedded.control("POST", "/__mock/orgs", order).1,
+            None => {
+                let mut response = self
+                    .agent
+                    .post(format!("{}/__mock/orgs", self.base))
+                    .send(order)
+                    .map_err(|e| format!("cannot create an org from fixture {fixture:?}: {e}"))?;
+                response.body_mut().read_to_string().unwrap_or_default()
+            }
+        };
         let body: Value = serde_json::from_str(&text)
             .map_err(|e| format!("the control plane answered no JSON ({e}): {text}"))?;
         let token = body["access_token"].as_str().map(str::to_owned);
@@ -355,7 +337,15 @@ impl Target {
     /// Deletes the org made for a scenario, if one was: `Err` says why it could not be.
     pub fn end_session(&self, session: &Session) -> Result<(), String> {
         match &session.org_id {
-            Some(org_id) => crate::cleanup::delete(&self.agent, &self.base, org_id),
+            Some(org_id) => match &self.embedded {
+                Some(embedded) => {
+                    crate::cleanup::forget(&self.base, org_id);
+                    let path = format!("/__mock/orgs/{org_id}");
+                    let (status, _) = embedded.control("DELETE", &path, String::new());
+                    crate::cleanup::deleted::<String>(&format!("{}{path}", self.base), Ok(status))
+                }
+                None => crate::cleanup::delete(&self.agent, &self.base, org_id),
+            },
             None => Ok(()),
         }
     }

@@ -43,7 +43,7 @@
 //!   both, or inline): the small pieces everything shares;
 //! * [`redact`]: the one way secrets are hidden, in the journal and in the runner's reports;
 //! * `embed` ([`PortalsMock`], [`BlockingPortalsMock`], [`MockOrg`], [`ReceivedRequest`],
-//!   [`Fault`]): the mock in a Rust test, on a thread of its own, its control plane called in
+//!   [`Fault`], [`control_in_process`]): the mock in a Rust test, on a thread of its own, its control plane called in
 //!   process;
 //! * [`dump_command`]: `portals-mock dump`, an org of a database file as fixture JSON;
 //! * [`health_command`]: `portals-mock health`, a running mock's `GET /__mock/health` (a
@@ -118,7 +118,10 @@ mod version;
 pub use api::error::ApiError;
 pub use clock::Clock;
 pub use config::{Config, ControlPlane};
-pub use embed::{BlockingPortalsMock, Fault, MockOrg, PortalsMock, ReceivedRequest};
+pub use embed::{
+    BlockingPortalsMock, ControlAnswer, Fault, MockOrg, PortalsMock, ReceivedRequest,
+    control_in_process,
+};
 pub use fixtures::FixtureSet;
 pub use server::{Listener, MockServer, exposure_warning, serve, serve_as};
 pub use state::AppState;

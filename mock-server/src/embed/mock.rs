@@ -8,12 +8,12 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
+use super::control::control_in_process;
 use super::running::Running;
 use super::types::{Fault, MockOrg, ReceivedRequest};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::fixtures::FixtureSet;
-use crate::http::{ApiRequest, Method};
 use crate::state::AppState;
 use crate::store::Store;
 
@@ -182,7 +182,7 @@ impl Embedded {
     }
 
     fn org(&self, fixture: &str) -> MockOrg {
-        let answer = self.control(Method::Post, "/__mock/orgs", json!({ "fixture": fixture }));
+        let answer = self.control("POST", "/__mock/orgs", json!({ "fixture": fixture }));
         MockOrg::from_answer(&answer, &self.base_url())
     }
 
@@ -197,57 +197,45 @@ impl Embedded {
 
     fn fault(&self, org: &MockOrg, fault: &Fault) -> String {
         let path = format!("/__mock/orgs/{}/faults", org.id);
-        let answer = self.control(Method::Post, &path, fault.to_json());
+        let answer = self.control("POST", &path, fault.to_json());
         answer["fault_id"].as_str().unwrap_or_default().to_owned()
     }
 
     fn clear_faults(&self, org: &MockOrg) {
         let path = format!("/__mock/orgs/{}/faults", org.id);
-        self.control(Method::Delete, &path, Value::Null);
+        self.control("DELETE", &path, Value::Null);
     }
 
     fn set_clock(&self, org: &MockOrg, now: &str) {
         let path = format!("/__mock/orgs/{}/clock", org.id);
-        self.control(Method::Put, &path, json!({ "now": now }));
+        self.control("PUT", &path, json!({ "now": now }));
     }
 
     fn advance_clock(&self, org: &MockOrg, by: Duration) {
         let path = format!("/__mock/orgs/{}/clock/advance", org.id);
         let seconds = i64::try_from(by.as_secs()).unwrap_or(i64::MAX);
-        self.control(Method::Post, &path, json!({ "seconds": seconds }));
+        self.control("POST", &path, json!({ "seconds": seconds }));
     }
 
     fn run_jobs(&self, org: &MockOrg) {
         let path = format!("/__mock/orgs/{}/jobs/run", org.id);
-        self.control(Method::Post, &path, Value::Null);
+        self.control("POST", &path, Value::Null);
     }
 
-    /// Answers a control-plane request in process, as the `--admin-bind` listener would (no
-    /// admission: the test owns the mock); the JSON answer, or a panic with the error.
-    fn control(&self, method: Method, path: &str, body: Value) -> Value {
+    /// Answers a control-plane request in process ([`control_in_process`]); the JSON answer, or a panic
+    /// with the error.
+    fn control(&self, method: &str, path: &str, body: Value) -> Value {
         let body = match body {
             Value::Null => Bytes::new(),
             body => Bytes::from(body.to_string()),
         };
-        let peer = SocketAddr::from(([127, 0, 0, 1], 0));
-        let mut request = ApiRequest::new(method, path, body, peer);
-        request.admin_listener = true;
-        let response = crate::control::handle(&self.state, &request);
-        let answer = response
-            .body
-            .as_deref()
-            .and_then(|body| serde_json::from_slice(body).ok())
-            .unwrap_or(Value::Null);
+        let response = control_in_process(&self.state, method, path, body);
+        let answer = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
         assert!(
             (200..300).contains(&response.status),
-            "portals-mock: {} {path} answered {}: {answer}",
-            method_name(method),
+            "portals-mock: {method} {path} answered {}: {answer}",
             response.status
         );
         answer
     }
-}
-
-fn method_name(method: Method) -> &'static str {
-    crate::control::journal::method_name(method)
 }

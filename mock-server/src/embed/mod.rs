@@ -24,12 +24,15 @@
 //! client works against them, blocking or async, whatever runtime the test runs on.
 //!
 //! * `mock` ([`PortalsMock`], [`BlockingPortalsMock`]): the handles and their methods;
+//! * `control` ([`control_in_process`], [`ControlAnswer`]): a control-plane request answered in process;
 //! * `running`: the server's thread, stopped and joined on drop;
 //! * `types` ([`MockOrg`], [`ReceivedRequest`], [`Fault`]): what the methods take and give.
 
+mod control;
 mod mock;
 mod running;
 mod types;
 
+pub use control::{ControlAnswer, control_in_process};
 pub use mock::{BlockingPortalsMock, PortalsMock};
 pub use types::{Fault, MockOrg, ReceivedRequest};

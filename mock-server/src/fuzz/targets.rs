@@ -74,18 +74,8 @@ pub fn router_target(data: &[u8]) -> u64 {
 }
 
 fn split_method(data: &[u8]) -> (Method, &[u8]) {
-    const METHODS: [Method; 8] = [
-        Method::Get,
-        Method::Post,
-        Method::Put,
-        Method::Patch,
-        Method::Delete,
-        Method::Head,
-        Method::Options,
-        Method::Other,
-    ];
     match data.split_first() {
-        Some((first, rest)) => (METHODS[usize::from(*first) % METHODS.len()], rest),
+        Some((first, rest)) => (Method::ALL[usize::from(*first) % Method::ALL.len()], rest),
         None => (Method::Get, data),
     }
 }

@@ -33,6 +33,18 @@ pub enum Method {
 pub type Served<P, R> = (Method, fn(P) -> R);
 
 impl Method {
+    /// Every method, [`Method::Other`] last.
+    pub const ALL: [Method; 8] = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+        Method::Head,
+        Method::Options,
+        Method::Other,
+    ];
+
     /// The route a path serves for this method, built from the path's captures; a method the
     /// path does not serve answers `INVALID_REQUEST_METHOD`. Routers match the path first, then
     /// call this once per path with the methods it serves.
