@@ -9,6 +9,7 @@
 //! may have changed in between: each item of a job whose call would now be refused fails with
 //! the error that call would answer, and nothing is applied.
 
+mod invites;
 pub mod worker;
 
 use serde_json::{Value, json};
@@ -24,10 +25,10 @@ use crate::store::{StoreError, orgs};
 use crate::version::ApiVersion;
 
 /// Schedules a job and answers its id.
-pub fn schedule(
+pub fn schedule<P: serde::Serialize + ?Sized>(
     tx: &rusqlite::Transaction<'_>,
     requester: Requester<'_>,
-    job: &Schedule<'_>,
+    job: &Schedule<'_, P>,
 ) -> Result<String, StoreError> {
     let id = orgs::next_id(tx, requester.org_id)?;
     jobs::insert(tx, requester, &id, job)?;
@@ -63,7 +64,13 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
     if jobs::get(tx, &job.org_id, &job.id)?.is_none_or(|current| current.status != "in_progress") {
         return Ok(());
     }
-    let payload: Value = serde_json::from_str(&job.payload).unwrap_or(Value::Null);
+    // An invite job's items are read typed; the other kinds' payloads (their own items small)
+    // as a tree.
+    let invites = (job.kind == "invite").then(|| invites::items(&job.payload));
+    let payload: Value = match invites {
+        Some(_) => Value::Null,
+        None => serde_json::from_str(&job.payload).unwrap_or(Value::Null),
+    };
     let text = |key: &str| {
         payload
             .get(key)
@@ -78,10 +85,9 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
     match job.kind.as_str() {
         "invite" => {
             let module = job.module.clone().unwrap_or_default();
-            for item in payload["items"].as_array().into_iter().flatten() {
-                let field = |key: &str| item.get(key).and_then(Value::as_str).unwrap_or_default();
-                let record_id = field("id");
-                let outcome = match InviteType::parse(field("type")) {
+            for item in invites.iter().flatten() {
+                let record_id = item.id.as_str();
+                let outcome = match InviteType::parse(&item.invite_type) {
                     _ if refused.is_some() => {
                         Err(refused.clone().unwrap_or(ApiError::InternalError))
                     }
@@ -91,12 +97,9 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
                             org: &org,
                             module: &module,
                             record_id,
-                            user_type_id: field("user_type_id"),
+                            user_type_id: &item.user_type_id,
                             invite_type,
-                            language: item
-                                .get("language")
-                                .and_then(Value::as_str)
-                                .unwrap_or("en_US"),
+                            language: item.language.as_deref().unwrap_or("en_US"),
                             now,
                         },
                     )
@@ -161,7 +164,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &JobRow, now: i64) -> Result<(), Sto
         }
         _ => {}
     }
-    drop(payload);
+    drop((payload, invites));
     jobs::complete(tx, &job.org_id, &job.id, &results.finish())
 }
 
