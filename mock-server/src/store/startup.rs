@@ -153,4 +153,33 @@ mod tests {
         .unwrap();
         assert!(!quick_check_passes(&conn).unwrap());
     }
+
+    #[test]
+    fn a_fixture_row_that_breaks_a_check_constraint_fails_as_seeding_with_them_does() {
+        let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/seed");
+        let read = |path: &str| std::fs::read_to_string(seed.join(path)).unwrap();
+        let crm = read("crm/zylker_crm.json");
+        assert!(crm.contains(r#""approval": "under_review""#));
+        let set = || {
+            FixtureSet::from_files([
+                ("orgs/zylker.json".to_owned(), read("orgs/zylker.json")),
+                (
+                    "crm/zylker_crm.json".to_owned(),
+                    crm.replace(r#""approval": "under_review""#, r#""approval": "bogus""#),
+                ),
+            ])
+            .unwrap()
+        };
+        let expected = {
+            let fixtures = set();
+            let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+            super::super::schema::migrate(&mut conn).unwrap();
+            let tx = conn.transaction().unwrap();
+            let missing: Vec<(&str, &OrgFixture)> = fixtures.orgs().collect();
+            seed_all(&tx, &missing).err().unwrap().to_string()
+        };
+        assert!(expected.contains("CHECK constraint failed"), "{expected}");
+        let found = Store::open_in_memory(set()).err().unwrap().to_string();
+        assert_eq!(found, expected);
+    }
 }
