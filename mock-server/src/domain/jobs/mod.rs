@@ -74,7 +74,6 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &mut JobRow, now: i64) -> Result<(),
         Some(_) => Value::Null,
         None => serde_json::from_str(&payload_text).unwrap_or(Value::Null),
     };
-    drop(payload_text);
     let job = &*job;
     let text = |key: &str| {
         payload
@@ -91,7 +90,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &mut JobRow, now: i64) -> Result<(),
         "invite" => {
             let module = job.module.clone().unwrap_or_default();
             for item in invites.iter().flatten() {
-                let record_id = item.id.as_str();
+                let record_id = &*item.id;
                 let outcome = match InviteType::parse(&item.invite_type) {
                     _ if refused.is_some() => {
                         Err(refused.clone().unwrap_or(ApiError::InternalError))
@@ -170,6 +169,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &mut JobRow, now: i64) -> Result<(),
         _ => {}
     }
     drop((payload, invites));
+    drop(payload_text);
     jobs::complete(tx, &job.org_id, &job.id, &results.finish())
 }
 
