@@ -170,7 +170,7 @@ fn run(tx: &rusqlite::Transaction<'_>, job: &mut JobRow, now: i64) -> Result<(),
     }
     drop((payload, invites));
     drop(payload_text);
-    jobs::complete(tx, &job.org_id, &job.id, &results.finish())
+    jobs::complete(tx, &job.org_id, &job.id, results.finish())
 }
 
 /// A job's results as the JSON array stored with it, each result written out as it is made:
