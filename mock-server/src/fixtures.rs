@@ -89,13 +89,40 @@ pub struct OrgSettings {
 }
 
 /// Either the name of a shared CRM file or the CRM itself.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum CrmSource {
     /// `crm/<name>.json`
     Named(String),
     /// The CRM inline.
     Inline(Box<CrmFixture>),
+}
+
+/// Read in one pass, as the string or object it is (an untagged enum would first buffer an
+/// inline CRM of 10,000 records whole, to try each variant on the copy).
+impl<'de> Deserialize<'de> for CrmSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(CrmSourceVisitor)
+    }
+}
+
+struct CrmSourceVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CrmSourceVisitor {
+    type Value = CrmSource;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the name of a file of crm/ or a CRM object")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<CrmSource, E> {
+        Ok(CrmSource::Named(name.to_owned()))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<CrmSource, A::Error> {
+        CrmFixture::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+            .map(|crm| CrmSource::Inline(Box::new(crm)))
+    }
 }
 
 /// CRM metadata and records.

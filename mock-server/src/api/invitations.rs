@@ -10,6 +10,9 @@
 //!      (a pending job's `data`: null on v4–v7, [] on v8)
 //! ```
 
+use std::borrow::Cow;
+
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Ctx;
@@ -71,14 +74,11 @@ pub fn invite(
 /// I2: schedules a bulk invitation job.
 pub fn bulk_invite(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
     let body = parse_json(&ctx.request.body)?;
-    let items = validate_bulk(&body)?;
-    // The body's tree goes before the job's payload is made, and the items move into it
-    // (`json!` would copy them): 10,000 items are held once, not three times.
-    drop(body);
-    let payload = Value::Object(serde_json::Map::from_iter([(
-        "items".to_owned(),
-        Value::Array(items),
-    )]));
+    // The checked items borrow the body's strings, and the job's payload is their text: 10,000
+    // items are held once as a tree, not again as a copied one.
+    let payload = BulkPayload {
+        items: validate_bulk(&body)?,
+    };
     let org_id = ctx.caller.org_id.as_str();
     let job_id = ctx.state.store.write(|tx| {
         membership::require_portal(tx, org_id)?;
@@ -147,8 +147,26 @@ fn bad_param(name: &'static str) -> ApiError {
     }
 }
 
-/// Checks the bulk body's shape and answers its `data` items, flattened.
-fn validate_bulk(body: &Value) -> Result<Vec<Value>, ApiError> {
+/// A bulk invite job's payload: `{"items":[…]}`.
+#[derive(Serialize)]
+struct BulkPayload<'a> {
+    items: Vec<BulkItem<'a>>,
+}
+
+/// One checked `data` item of a bulk body, as the job stores it (a number id as its text; no
+/// `language` for the default one).
+#[derive(Serialize)]
+struct BulkItem<'a> {
+    id: Cow<'a, str>,
+    user_type_id: Cow<'a, str>,
+    #[serde(rename = "type")]
+    invite_type: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+}
+
+/// Checks the bulk body's shape and answers its `data` items, flattened, in order.
+fn validate_bulk(body: &Value) -> Result<Vec<BulkItem<'_>>, ApiError> {
     let groups = bulk_groups(body, KEY)?;
     if groups.len() > MAX_BATCH {
         return Err(too_many(KEY, "$.portal_invite"));
@@ -160,62 +178,78 @@ fn validate_bulk(body: &Value) -> Result<Vec<Value>, ApiError> {
         if data.len() > MAX_BATCH {
             return Err(too_many("data", &group_path).wrapped(KEY));
         }
+        items.reserve(data.len());
         for (d, item) in data.iter().enumerate() {
-            let path = format!("{group_path}[{d}]");
+            let path = || format!("{group_path}[{d}]");
             let Value::Object(item) = item else {
-                return Err(ApiError::expected_type("jsonobject", "data", &path).wrapped(KEY));
+                return Err(ApiError::expected_type("jsonobject", "data", &path()).wrapped(KEY));
             };
-            let mut normalised = serde_json::Map::new();
-            for key in ["id", "user_type_id", "type"] {
-                let key_path = format!("{path}.{key}");
-                let value = match item.get(key) {
-                    None | Some(Value::Null) => {
-                        return Err(ApiError::mandatory(key, &key_path).wrapped(KEY));
-                    }
-                    Some(value) => value,
-                };
-                let text = match value {
-                    Value::String(text) => text.clone(),
-                    Value::Number(number) if key != "type" => number.to_string(),
-                    _ => return Err(ApiError::expected_type("string", key, &key_path).wrapped(KEY)),
-                };
-                if key == "type" && InviteType::parse(&text).is_none() {
-                    return Err(ApiError::InvalidData {
-                        details: Details::SupportedValues {
-                            supported_values: vec!["invite", "reinvite"],
-                            api_name: "type".into(),
-                            json_path: key_path,
-                        },
-                        message: message::INVALID_DATA,
-                    }
-                    .wrapped(KEY));
+            let id = item_text(item, "id", true, path)?;
+            let user_type_id = item_text(item, "user_type_id", true, path)?;
+            let Cow::Borrowed(invite_type) = item_text(item, "type", false, path)? else {
+                // A `type` is only ever a string of the body (no number is taken).
+                return Err(ApiError::InternalError);
+            };
+            if InviteType::parse(invite_type).is_none() {
+                return Err(ApiError::InvalidData {
+                    details: Details::SupportedValues {
+                        supported_values: vec!["invite", "reinvite"],
+                        api_name: "type".into(),
+                        json_path: format!("{}.type", path()),
+                    },
+                    message: message::INVALID_DATA,
                 }
-                normalised.insert(key.into(), Value::String(text));
+                .wrapped(KEY));
             }
             // `""` is in the v8 schema's enum: like `null`, the default language (as the
             // single invite reads an empty `language` parameter).
-            match item.get("language") {
-                None | Some(Value::Null) => {}
-                Some(Value::String(language)) if language.is_empty() => {}
+            let language = match item.get("language") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(language)) if language.is_empty() => None,
                 Some(Value::String(language)) if LANGUAGES.contains(&language.as_str()) => {
-                    normalised.insert("language".into(), Value::String(language.clone()));
+                    Some(language.as_str())
                 }
                 Some(_) => {
                     return Err(ApiError::InvalidData {
                         details: Details::SupportedValues {
                             supported_values: LANGUAGES.to_vec(),
                             api_name: "language".into(),
-                            json_path: format!("{path}.language"),
+                            json_path: format!("{}.language", path()),
                         },
                         message: message::INVALID_DATA,
                     }
                     .wrapped(KEY));
                 }
-            }
-            items.push(Value::Object(normalised));
+            };
+            items.push(BulkItem {
+                id,
+                user_type_id,
+                invite_type,
+                language,
+            });
         }
     }
     Ok(items)
+}
+
+/// The mandatory text `key` of a bulk item at `path()`: a string, or (when `numbers`) a
+/// number's text.
+fn item_text<'a>(
+    item: &'a serde_json::Map<String, Value>,
+    key: &'static str,
+    numbers: bool,
+    path: impl Fn() -> String,
+) -> Result<Cow<'a, str>, ApiError> {
+    match item.get(key) {
+        None | Some(Value::Null) => {
+            Err(ApiError::mandatory(key, &format!("{}.{key}", path())).wrapped(KEY))
+        }
+        Some(Value::String(text)) => Ok(Cow::Borrowed(text)),
+        Some(Value::Number(number)) if numbers => Ok(Cow::Owned(number.to_string())),
+        Some(_) => {
+            Err(ApiError::expected_type("string", key, &format!("{}.{key}", path())).wrapped(KEY))
+        }
+    }
 }
 
 fn too_many(api_name: &str, json_path: &str) -> ApiError {

@@ -21,6 +21,7 @@ mod row;
 mod schema;
 pub mod seed;
 pub mod snapshots;
+mod startup;
 pub mod tokens;
 mod touched;
 pub mod user_pages;
@@ -138,12 +139,7 @@ impl Store {
         };
         store.write(|tx| {
             jobs::requeue_interrupted(tx)?;
-            for (name, fixture) in store.fixtures.orgs() {
-                if !orgs::exists(tx, name)? {
-                    seed::seed_org(tx, name, name, fixture, seed::Tokens::FromFixture)?;
-                }
-            }
-            Ok::<_, StoreError>(())
+            startup::seed_missing(tx, &store.fixtures)
         })?;
         Ok(store)
     }
