@@ -90,8 +90,13 @@ impl Entry {
         for (name, _) in &mut raw_headers {
             name.make_ascii_lowercase();
         }
-        let mut raw_body = request.body;
-        raw_body.truncate(MAX_BODY_BYTES);
+        // A longer body is copied down to what is kept: truncating the `Bytes` would keep the
+        // whole buffer (a 1 MiB bulk invite) alive as long as the entry.
+        let raw_body = if request.body.len() > MAX_BODY_BYTES {
+            bytes::Bytes::copy_from_slice(&request.body[..MAX_BODY_BYTES])
+        } else {
+            request.body
+        };
         Entry {
             seq: 0,
             time,
