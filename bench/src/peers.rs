@@ -513,8 +513,10 @@ fn render(
 
     out.push_str(
         "\n## What each one does per request\n\n\
-         - the mock looks the token up (cached), reads the org's portal from its store and \
-         serialises it: the same work as in `make bench`, on its built-in fixtures;\n\
+         - the mock checks the token (its grant cached until a write changes tokens), its scope \
+         and profile, journals the request, and answers from its answer cache: the portal read \
+         from its store and serialised by the first request, kept until a write (`make bench` \
+         also measures it with `--answer-cache off`), on its built-in fixtures;\n\
          - hello answers `hello` to anything: the physical limit of hyper on this machine;\n\
          - WireMock matches the stub (method and URL) and answers its fixed body, the mock's own \
          answer copied at the start of the run (`--stub`); it checks no token. Its JVM runs with \
