@@ -346,32 +346,12 @@ async fn compare(
     let mut cpu = Duration::ZERO;
     let mut hello_cpu = Duration::ZERO;
     for _ in 0..options.rounds {
-        let before = hello.cpu_time()?;
-        hello_samples.merge(
-            load::closed_loop(
-                hello.addr,
-                work,
-                conns,
-                options.warmup,
-                options.window,
-                true,
-            )
-            .await,
-        );
-        hello_cpu += hello.cpu_time()?.saturating_sub(before);
-        let before = target.cpu_time()?;
-        samples.merge(
-            load::closed_loop(
-                target.addr,
-                work,
-                conns,
-                options.warmup,
-                options.window,
-                false,
-            )
-            .await,
-        );
-        cpu += target.cpu_time()?.saturating_sub(before);
+        let (run, spent) = window(options, hello, work, conns, true).await?;
+        hello_samples.merge(run);
+        hello_cpu += spent;
+        let (run, spent) = window(options, target, work, conns, false).await?;
+        samples.merge(run);
+        cpu += spent;
     }
     let summary = samples.summary();
     // CPU was spent in warm-ups too: spread it over the requests of both.
@@ -394,6 +374,27 @@ async fn compare(
         cpu_us_per_request: per_request(cpu, summary.requests),
         hello_cpu_us_per_request: per_request(hello_cpu, hello_summary.requests),
     })
+}
+
+/// One closed-loop window of `work` on `server` (a warm-up first), and the CPU it spent.
+async fn window(
+    options: &Options,
+    server: &Server,
+    work: &Work,
+    conns: usize,
+    is_hello: bool,
+) -> Result<(Samples, Duration), String> {
+    let before = server.cpu_time()?;
+    let run = load::closed_loop(
+        server.addr,
+        work,
+        conns,
+        options.warmup,
+        options.window,
+        is_hello,
+    )
+    .await;
+    Ok((run, server.cpu_time()?.saturating_sub(before)))
 }
 
 /// Checks once that the read scenarios answer what they should, not just a 200.

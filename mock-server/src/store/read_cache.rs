@@ -6,7 +6,9 @@
 //! on a table it changed (`store::touched`), so it never answers something the database no
 //! longer holds.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use super::crm::ModuleMeta;
@@ -59,15 +61,7 @@ impl ReadCache {
         load: impl FnOnce() -> Result<bool, E>,
     ) -> Result<bool, E> {
         let key = (org_id.to_owned(), user_id.to_owned());
-        if let Some(hit) = self.portal_users.get(&key) {
-            return Ok(*hit);
-        }
-        let loaded = load()?;
-        if self.portal_users.len() >= MAX_ENTRIES {
-            self.portal_users.clear();
-        }
-        self.portal_users.insert(key, loaded);
-        Ok(loaded)
+        remembered(&mut self.portal_users, &key, MAX_ENTRIES, load)
     }
 
     /// An access token's grant, from the cache or from `load`.
@@ -76,7 +70,9 @@ impl ReadCache {
         token: &str,
         load: impl FnOnce() -> Result<Option<AccessGrant>, E>,
     ) -> Result<Option<Arc<AccessGrant>>, E> {
-        cached(&mut self.tokens, token, load)
+        remembered(&mut self.tokens, token, MAX_ENTRIES, || {
+            load().map(|found| found.map(Arc::new))
+        })
     }
 
     /// A module's metadata, from the cache or from `load`.
@@ -87,15 +83,7 @@ impl ReadCache {
         load: impl FnOnce() -> Result<ModuleMeta, E>,
     ) -> Result<Arc<ModuleMeta>, E> {
         let key = (org_id.to_owned(), module_id.to_owned());
-        if let Some(hit) = self.metas.get(&key) {
-            return Ok(Arc::clone(hit));
-        }
-        let loaded = Arc::new(load()?);
-        if self.metas.len() >= MAX_ENTRIES {
-            self.metas.clear();
-        }
-        self.metas.insert(key, Arc::clone(&loaded));
-        Ok(loaded)
+        remembered(&mut self.metas, &key, MAX_ENTRIES, || load().map(Arc::new))
     }
 
     /// An org's row, from the cache or from `load`.
@@ -104,21 +92,30 @@ impl ReadCache {
         org_id: &str,
         load: impl FnOnce() -> Result<Option<OrgRow>, E>,
     ) -> Result<Option<Arc<OrgRow>>, E> {
-        cached(&mut self.orgs, org_id, load)
+        remembered(&mut self.orgs, org_id, MAX_ENTRIES, || {
+            load().map(|found| found.map(Arc::new))
+        })
     }
 }
 
-/// `key`'s entry of `map`, or what `load` reads (kept, unless it failed).
-fn cached<T, E>(
-    map: &mut HashMap<String, Option<Arc<T>>>,
-    key: &str,
-    load: impl FnOnce() -> Result<Option<T>, E>,
-) -> Result<Option<Arc<T>>, E> {
+/// `key`'s entry of `map`, or what `load` reads (kept, unless it failed; a map of `limit`
+/// entries is emptied first, so no client can grow it without bound).
+pub(super) fn remembered<K, Q, V, E>(
+    map: &mut HashMap<K, V>,
+    key: &Q,
+    limit: usize,
+    load: impl FnOnce() -> Result<V, E>,
+) -> Result<V, E>
+where
+    K: Borrow<Q> + Eq + Hash,
+    Q: ToOwned<Owned = K> + Eq + Hash + ?Sized,
+    V: Clone,
+{
     if let Some(hit) = map.get(key) {
         return Ok(hit.clone());
     }
-    let loaded = load()?.map(Arc::new);
-    if map.len() >= MAX_ENTRIES {
+    let loaded = load()?;
+    if map.len() >= limit {
         map.clear();
     }
     map.insert(key.to_owned(), loaded.clone());

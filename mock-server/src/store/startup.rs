@@ -12,23 +12,13 @@
 
 use rusqlite::Transaction;
 
-use super::{StoreError, orgs, seed};
+use super::{StoreError, orgs, seed, user_types};
 use crate::fixtures::{FixtureSet, OrgFixture};
 
 /// The triggers of schema step 5 that keep `user_types`' counts of portal users.
 const COUNT_TRIGGERS: &str = "SELECT name, sql FROM sqlite_master
                               WHERE type = 'trigger' AND tbl_name = 'portal_users'
                                 AND name LIKE 'portal_users_counted_on_%'";
-
-/// Step 5's own count of an org's user types' portal users.
-const RECOUNT: &str = "UPDATE user_types SET
-    active_users = (SELECT COUNT(*) FROM portal_users p
-                    WHERE p.org_id = user_types.org_id AND p.user_type_id = user_types.id
-                      AND p.active = 1),
-    inactive_users = (SELECT COUNT(*) FROM portal_users p
-                      WHERE p.org_id = user_types.org_id AND p.user_type_id = user_types.id
-                        AND p.active = 0)
-    WHERE org_id = ?1";
 
 /// Seeds each org of `fixtures` not in the database yet (named after its fixture, with its
 /// tokens); the counts come out as the triggers would have kept them.
@@ -81,7 +71,7 @@ fn seed_unchecked(
 fn seed_all(tx: &Transaction<'_>, missing: &[(&str, &OrgFixture)]) -> Result<(), StoreError> {
     for (name, fixture) in missing {
         seed::seed_org(tx, name, name, fixture, seed::Tokens::FromFixture)?;
-        tx.execute(RECOUNT, [name])?;
+        user_types::recount(tx, name)?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ use rusqlite::Connection;
 
 use super::StoreError;
 use super::portal_users::{PortalUserRow, SELECT, UserFilter, row_to_user, where_clause};
+use super::read_cache::remembered;
 
 /// Past this many lists the memo is emptied (a client trying every filter cannot grow it).
 const MAX_LISTS: usize = 64;
@@ -41,19 +42,13 @@ pub fn matching(
     filter: &UserFilter,
 ) -> Result<Arc<Vec<i64>>, StoreError> {
     let key = format!("{org_id}\u{0}{user_type_id}\u{0}{filter:?}");
-    if let Some(found) = memo.lists.get(&key) {
-        return Ok(Arc::clone(found));
-    }
-    let seqs: Vec<i64> = conn
-        .prepare_cached(&matching_sql(filter))?
-        .query_map(bound(org_id, user_type_id, filter, 0, 0), |row| row.get(0))?
-        .collect::<Result<_, _>>()?;
-    let seqs = Arc::new(seqs);
-    if memo.lists.len() >= MAX_LISTS {
-        memo.lists.clear();
-    }
-    memo.lists.insert(key, Arc::clone(&seqs));
-    Ok(seqs)
+    remembered(&mut memo.lists, key.as_str(), MAX_LISTS, || {
+        let seqs: Vec<i64> = conn
+            .prepare_cached(&matching_sql(filter))?
+            .query_map(bound(org_id, user_type_id, filter, 0, 0), |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(Arc::new(seqs))
+    })
 }
 
 /// The users of a page: those that match `filter` with a `seq` from `first` to `last` (a slice
