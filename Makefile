@@ -62,6 +62,22 @@ DIST_TARGET := x86_64-unknown-linux-gnu
 TARGET_DIR = $${CARGO_TARGET_DIR:-target}
 DIST_DIR = $(TARGET_DIR)/dist
 DIST_RUSTFLAGS := -C target-feature=+crt-static
+# `cargo package` verifies portals-conformance against portals-mock from a registry of its own
+# (target/package/tmp-registry). Cargo takes a registry's crates for immutable: it unpacks that copy
+# into $$CARGO_HOME/registry/src/<hash of the registry's path>/ once, and never checks whether a
+# build from it is out of date. A second `make dist` in the same checkout would verify the runner
+# against the mock of the first. Forget both (ours only): the unpacked copies, and the builds,
+# build scripts and their runs whose sources lie under a registry/src/ folder.
+define FORGET_PACKAGED_MOCK
+rm -rf "$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/*/portals-mock-$(VERSION) \
+	"$${CARGO_HOME:-$$HOME/.cargo}"/registry/src/*/portals-conformance-$(VERSION)
+cd "$(TARGET_DIR)/debug" 2>/dev/null || exit 0; \
+for f in $$(grep -l /registry/src/ deps/portals_mock-*.d build/portals-mock-*/output \
+		build/portals-mock-*/*.d 2>/dev/null); do \
+	h=$${f#*portals[-_]mock-}; h=$${h%%[./]*}; \
+	rm -rf .fingerprint/portals-mock-$$h build/portals-mock-$$h deps/*portals_mock-$$h.*; \
+done
+endef
 dist:
 	RUSTFLAGS="$(DIST_RUSTFLAGS)" $(CARGO) build --release --locked --target $(DIST_TARGET) -p portals-mock
 	RUSTFLAGS="$(DIST_RUSTFLAGS)" $(CARGO) build --release --locked --target $(DIST_TARGET) -p portals-conformance
@@ -69,6 +85,7 @@ dist:
 	cp "$(TARGET_DIR)/$(DIST_TARGET)/release/portals-mock" "$(TARGET_DIR)/$(DIST_TARGET)/release/portals-conformance" "$(DIST_DIR)/"
 	cd "$(DIST_DIR)" && sha256sum portals-mock portals-conformance > SHA256SUMS
 	PORTALS_DIST_DIR="$$(cd "$(DIST_DIR)" && pwd)" $(CARGO) test --locked -p portals-mock --test dist -- --ignored
+	$(FORGET_PACKAGED_MOCK)
 	$(CARGO) package --locked --allow-dirty -p portals-mock -p portals-conformance
 	@ls -l "$(DIST_DIR)"
 
