@@ -1,4 +1,5 @@
-//! Where scenarios run: the embedded mock (in process, a fresh org per scenario), another
+//! Where scenarios run: the embedded mock (in process, an org per scenario as a fresh copy of
+//! its fixture would be: a new one, or one the scenario before left unchanged), another
 //! portals-mock at a URL (its control plane makes a fresh org when it has one), or a live Zoho
 //! org (an API domain and a token).
 
@@ -230,6 +231,10 @@ impl Target {
     /// they hold (or the mock predates the check), else what is broken.
     pub fn broken_invariants(&self, session: &Session) -> Option<String> {
         let org_id = session.org_id.as_ref().filter(|_| self.control_plane)?;
+        // An org left as it was handed out is as sound as a new copy of its fixture.
+        if self.embedded.as_ref().is_some_and(|e| e.unchanged(org_id)) {
+            return None;
+        }
         let path = format!("/__mock/orgs/{org_id}/check");
         let url = format!("{}{path}", self.base);
         let (status, text) = match &self.embedded {
@@ -301,7 +306,7 @@ impl Target {
         // what a job sees is what the scenario set up.
         let order = json!({ "fixture": fixture, "jobs": "manual" }).to_string();
         let text = match &self.embedded {
-            Some(embedded) => embedded.control("POST", "/__mock/orgs", order).1,
+            Some(embedded) => embedded.lend_org(fixture, order).1,
             None => {
                 let mut response = self
                     .agent
@@ -340,9 +345,14 @@ impl Target {
             Some(org_id) => match &self.embedded {
                 Some(embedded) => {
                     crate::cleanup::forget(&self.base, org_id);
-                    let path = format!("/__mock/orgs/{org_id}");
-                    let (status, _) = embedded.control("DELETE", &path, String::new());
-                    crate::cleanup::deleted::<String>(&format!("{}{path}", self.base), Ok(status))
+                    // Unchanged, the org waits for the next scenario; else it is deleted.
+                    match embedded.give_back(org_id) {
+                        None => Ok(()),
+                        Some(status) => crate::cleanup::deleted::<String>(
+                            &format!("{}/__mock/orgs/{org_id}", self.base),
+                            Ok(status),
+                        ),
+                    }
                 }
                 None => crate::cleanup::delete(&self.agent, &self.base, org_id),
             },

@@ -120,12 +120,12 @@ pub use clock::Clock;
 pub use config::{Config, ControlPlane};
 pub use embed::{
     BlockingPortalsMock, ControlAnswer, Fault, MockOrg, PortalsMock, ReceivedRequest,
-    control_in_process,
+    control_in_process, forget_org_activity, org_image, restore_org,
 };
 pub use fixtures::FixtureSet;
 pub use server::{Listener, MockServer, exposure_warning, serve, serve_as};
 pub use state::AppState;
-pub use store::{Store, StoreError};
+pub use store::{Store, StoreError, org_image::OrgImage};
 
 /// The README's Rust examples, compiled and run as doctests (`cargo test --doc`): its
 /// "Embedding in Rust tests" section cannot drift from the API. Only fences marked `rust` are

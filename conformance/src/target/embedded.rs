@@ -2,7 +2,22 @@
 //! on a runtime of its own. The scenarios' steps reach it over HTTP (that is what they test);
 //! the runner's own control-plane calls around each scenario (its org made, checked and
 //! deleted) are answered in process, without HTTP: the same answers, at a fraction of the cost.
+//!
+//! An org is not deleted after its scenario when it can be handed to the next one as a new
+//! copy of its fixture would be: left as the scenario found it (its image in the store
+//! unchanged: no row added, removed or changed, its tokens and jobs included), or put back so
+//! (the tables the scenario changed, and those under them, copied anew from the fixture, and
+//! the org's rows then compared with those it was handed out with). Its activity (journal,
+//! credits, faults) is forgotten and it waits, a spare, for the next scenario on its fixture,
+//! which gets it only if its image is still the one it was given back with. Two thirds of the
+//! suite's scenarios change nothing (they read, or are refused) and need neither a copy of
+//! their fixture nor a check of the org's invariants; most others change a few rows.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use portals_mock::OrgImage;
+use serde_json::Value;
 use ureq::http::StatusCode;
 
 /// The in-process mock and the runtime it runs on; stopped when dropped.
@@ -11,6 +26,34 @@ pub(super) struct Embedded {
     server: Option<portals_mock::MockServer>,
     /// The server's state, for control-plane calls in process.
     state: portals_mock::AppState,
+    /// The orgs handed out and the spares.
+    orgs: Mutex<Orgs>,
+}
+
+/// The orgs made for scenarios.
+#[derive(Default)]
+struct Orgs {
+    /// By org id, the orgs a running scenario holds.
+    lent: HashMap<String, Lent>,
+    /// By fixture, orgs left unchanged, for the next scenario.
+    spare: HashMap<String, Vec<Spare>>,
+}
+
+/// An org a scenario holds.
+struct Lent {
+    org: Spare,
+    /// Its image once the scenario ended, when asked.
+    after: Option<OrgImage>,
+}
+
+/// An org as it was handed out.
+struct Spare {
+    fixture: String,
+    org_id: String,
+    /// What `POST /__mock/orgs` answered when it was made (its token and credentials).
+    answer: String,
+    /// Its image when it was made.
+    image: OrgImage,
 }
 
 impl Embedded {
@@ -39,6 +82,7 @@ impl Embedded {
             runtime,
             server: Some(server),
             state,
+            orgs: Mutex::default(),
         })
     }
 
@@ -56,6 +100,109 @@ impl Embedded {
         let status =
             StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, String::from_utf8_lossy(&answer.body).into_owned())
+    }
+}
+
+impl Embedded {
+    /// An org of `fixture` for a scenario, and what `POST /__mock/orgs` answered when it was
+    /// made: a spare still as it was made, else a new one (`order`: the creation request's body).
+    pub(super) fn lend_org(&self, fixture: &str, order: String) -> (StatusCode, String) {
+        loop {
+            let spare = self.lock().spare.get_mut(fixture).and_then(Vec::pop);
+            let Some(spare) = spare else { break };
+            match portals_mock::org_image(&self.state, &spare.org_id) {
+                Ok(image) if image == spare.image => return self.lend(spare),
+                // Changed while it waited (or gone): it goes the way a changed org goes.
+                _ => self.delete_org(&spare.org_id),
+            };
+        }
+        let (status, answer) = self.control("POST", "/__mock/orgs", order);
+        let made: Option<Value> = serde_json::from_str(&answer).ok();
+        let org_id = made.as_ref().and_then(|made| made["org_id"].as_str());
+        let (true, Some(org_id)) = (status.is_success(), org_id) else {
+            return (status, answer);
+        };
+        match portals_mock::org_image(&self.state, org_id) {
+            Ok(image) => self.lend(Spare {
+                fixture: fixture.to_owned(),
+                org_id: org_id.to_owned(),
+                answer,
+                image,
+            }),
+            Err(error) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!(
+                    "{{\"error\":{:?}}}",
+                    format!("cannot read org {org_id}: {error}")
+                ),
+            ),
+        }
+    }
+
+    fn lend(&self, org: Spare) -> (StatusCode, String) {
+        let answer = org.answer.clone();
+        let lent = Lent { org, after: None };
+        self.lock().lent.insert(lent.org.org_id.clone(), lent);
+        (StatusCode::CREATED, answer)
+    }
+
+    /// Whether the scenario holding org `org_id` left it as it was handed out (and so sound
+    /// as a new copy of its fixture is); `false` for an org not lent.
+    pub(super) fn unchanged(&self, org_id: &str) -> bool {
+        let after = self.image_after(org_id);
+        let orgs = self.lock();
+        let lent = orgs.lent.get(org_id);
+        lent.zip(after)
+            .is_some_and(|(lent, after)| after == lent.org.image)
+    }
+
+    /// The image of lent org `org_id` now, kept as its image after the scenario.
+    fn image_after(&self, org_id: &str) -> Option<OrgImage> {
+        if let Some(after) = self.lock().lent.get(org_id)?.after.clone() {
+            return Some(after);
+        }
+        let after = portals_mock::org_image(&self.state, org_id).ok()?;
+        self.lock().lent.get_mut(org_id)?.after = Some(after.clone());
+        Some(after)
+    }
+
+    /// Ends a scenario's hold on org `org_id`. Unchanged, or put back as it was (only the
+    /// tables the scenario changed copied anew from its fixture), it forgets its activity and
+    /// becomes a spare (`None`); else it is deleted: the control plane's status.
+    pub(super) fn give_back(&self, org_id: &str) -> Option<StatusCode> {
+        let after = self.image_after(org_id);
+        let lent = self.lock().lent.remove(org_id);
+        let (Some(mut lent), Some(after)) = (lent, after) else {
+            return Some(self.delete_org(org_id));
+        };
+        if after != lent.org.image {
+            let restored = portals_mock::restore_org(
+                &self.state,
+                org_id,
+                &lent.org.fixture,
+                &lent.org.image,
+                &after,
+            );
+            match restored {
+                Ok(Some(image)) => lent.org.image = image,
+                _ => return Some(self.delete_org(org_id)),
+            }
+        }
+        portals_mock::forget_org_activity(&self.state, org_id);
+        let fixture = lent.org.fixture.clone();
+        self.lock().spare.entry(fixture).or_default().push(lent.org);
+        None
+    }
+
+    fn delete_org(&self, org_id: &str) -> StatusCode {
+        self.control("DELETE", &format!("/__mock/orgs/{org_id}"), String::new())
+            .0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Orgs> {
+        self.orgs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

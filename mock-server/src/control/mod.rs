@@ -24,6 +24,7 @@ pub mod journal;
 pub mod limits;
 pub(crate) mod oauth;
 mod orgs;
+pub(crate) use orgs::forget_activity;
 pub mod pattern;
 pub mod router;
 mod server_reset;

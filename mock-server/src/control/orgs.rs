@@ -230,12 +230,19 @@ pub(super) fn delete(state: &AppState, org_id: &str) -> Outcome {
 /// it, so a later org given the same id starts clean (its credits, its faults, its journal), as
 /// a run sharing the server expects.
 pub(super) fn forget(state: &AppState, org_id: &str) {
+    forget_activity(state, org_id);
+    state.set_manual_jobs(org_id, false);
+    state.forget_inline_fixture(org_id);
+}
+
+/// Forgets what an org's requests and the control plane's calls about it left outside the store
+/// (the credits it used and any override of them, its faults, its journal): what a new org
+/// starts without. Its settings of how it was made (manual jobs, an inline fixture) stay.
+pub(crate) fn forget_activity(state: &AppState, org_id: &str) {
     state.limits.forget(org_id);
     state.limits.set_override(org_id, None);
     state.faults.clear(Some(org_id));
     state.journal.clear(Some(org_id));
-    state.set_manual_jobs(org_id, false);
-    state.forget_inline_fixture(org_id);
 }
 
 /// 200 `{"org_id","ok":true,"violations":[]}` when the org's state keeps every invariant;

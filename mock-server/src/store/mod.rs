@@ -11,6 +11,7 @@ pub mod dump;
 pub mod invariants;
 pub mod jobs;
 pub mod org_copy;
+pub mod org_image;
 pub mod orgs;
 pub mod portal_users;
 pub mod portals;

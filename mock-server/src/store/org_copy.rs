@@ -1,4 +1,5 @@
-//! Orgs made from a fixture without seeding it again, and orgs deleted table by table.
+//! Orgs made from a fixture without seeding it again, orgs deleted table by table, and the
+//! statements that read an org's rows table by table (`org_image`).
 //!
 //! The first org made from a fixture is seeded (`seed::seed_org`, every check included); its
 //! rows are then kept, the org id replaced by the fixture's name, in `temp.template_<table>`
@@ -46,6 +47,13 @@ struct Table {
     copy: String,
     /// Deletes the rows of org `?1`.
     delete: String,
+    /// Every column of org `?1`'s rows, `rowid` first, in the order of the index on the key
+    /// (no sort).
+    read_all: String,
+    /// `orgs` only: sets every column of org `?1`'s row (but its id) to fixture `?2`'s template.
+    restore_row: String,
+    /// The places in [`Layout::tables`] of the tables this one's foreign keys name (not `orgs`).
+    parents: Vec<usize>,
 }
 
 /// The same for every connection of this build: the schema is migrated before any org is
@@ -96,6 +104,18 @@ impl Layout {
         for name in &ordered {
             tables.push(Table::read(conn, name, "org_id")?);
         }
+        // Each table's parents by place (`orgs` and itself left out: never deleted under it).
+        for (name, of) in names.iter().zip(&parents) {
+            let place = |n: &String| tables.iter().position(|t| &t.name == n);
+            let under: Vec<usize> = of
+                .iter()
+                .filter(|p| *p != "orgs" && *p != name)
+                .filter_map(place)
+                .collect();
+            if let Some(at) = place(name) {
+                tables[at].parents = under;
+            }
+        }
         Ok(Layout { tables })
     }
 }
@@ -125,6 +145,12 @@ impl Table {
             .join(", ");
         // The capture swaps the roles: the rows of org ?1 become the template's rows of ?2.
         let captured = renamed.replace("?1", "?2");
+        let others: Vec<String> = columns
+            .iter()
+            .filter(|c| *c != key)
+            .map(|c| format!("\"{c}\""))
+            .collect();
+        let others = others.join(", ");
         Ok(Table {
             copied: !NOT_COPIED.contains(&name),
             create_template: format!(
@@ -137,9 +163,24 @@ impl Table {
                 "INSERT INTO main.\"{name}\" ({listed}) SELECT {renamed} FROM temp.\"template_{name}\" WHERE \"{key}\" = ?2 ORDER BY rowid"
             ),
             delete: format!("DELETE FROM main.\"{name}\" WHERE \"{key}\" = ?1"),
+            read_all: format!("SELECT rowid, * FROM main.\"{name}\" WHERE \"{key}\" = ?1"),
+            restore_row: format!(
+                "UPDATE main.\"{name}\" SET ({others}) = (SELECT {others} FROM temp.\"template_{name}\" WHERE \"{key}\" = ?2) WHERE \"{key}\" = ?1"
+            ),
+            parents: Vec::new(),
             name: name.to_owned(),
         })
     }
+}
+
+/// For each of the org's tables (`orgs` first, tokens, snapshots and jobs included): the
+/// statement that reads every column of org `?1`'s rows, `rowid` first.
+pub(super) fn row_readers(conn: &Connection) -> Result<Vec<&'static str>, StoreError> {
+    Ok(layout(conn)?
+        .tables
+        .iter()
+        .map(|table| table.read_all.as_str())
+        .collect())
 }
 
 /// The one text column of every row `sql` answers.
@@ -189,6 +230,45 @@ pub fn copy(conn: &Connection, fixture: &str, org_id: &str) -> Result<(), StoreE
     // The user types came with the template's kept counts, and the portal users copied after
     // them counted themselves again (schema step 5's triggers): count them afresh.
     super::user_types::recount(conn, org_id)
+}
+
+/// Puts back the tables of org `org_id` that `changed` names (by place, as
+/// [`row_readers`] lists them), and every table under them, as fixture `fixture`'s template
+/// holds them: their rows deleted children first, copied parents first; the `orgs` row is set
+/// back in place. `false` (nothing done) when that cannot make the org as it was: tokens or
+/// snapshots changed (a template holds none), or there is no template of `fixture`.
+pub fn restore_tables(
+    conn: &Connection,
+    org_id: &str,
+    fixture: &str,
+    changed: &[bool],
+) -> Result<bool, StoreError> {
+    let tables = &layout(conn)?.tables;
+    if changed.len() != tables.len() || !has_template(conn, fixture)? {
+        return Ok(false);
+    }
+    // Parents come first: one pass finds every table under a changed one.
+    let mut redo = changed[1..].to_vec();
+    for (at, table) in tables.iter().enumerate().skip(1) {
+        redo[at - 1] |= table.parents.iter().any(|p| redo[p - 1]);
+    }
+    let redone = || tables[1..].iter().zip(&redo).filter(|(_, r)| **r);
+    if redone().any(|(table, _)| !table.copied) {
+        return Ok(false);
+    }
+    for (table, _) in redone().collect::<Vec<_>>().into_iter().rev() {
+        conn.prepare_cached(&table.delete)?.execute([org_id])?;
+    }
+    if changed[0] {
+        conn.prepare_cached(&tables[0].restore_row)?
+            .execute(params![org_id, fixture])?;
+    }
+    for (table, _) in redone() {
+        conn.prepare_cached(&table.copy)?
+            .execute(params![org_id, fixture])?;
+    }
+    super::user_types::recount(conn, org_id)?;
+    Ok(true)
 }
 
 /// Deletes an org and everything it holds, children first; `false` when there is no such org.
