@@ -172,7 +172,7 @@ impl Target {
             .header("Authorization", format!("Zoho-oauthtoken {token}"))
             .call();
         if let Some(probe) = &probe {
-            self.end_session(probe)?;
+            self.end_session(probe, false)?;
         }
         let mut answer = answer.map_err(|error| format!("cannot reach {}: {error}", self.base))?;
         let body = read_json(&mut answer).unwrap_or_default();
@@ -339,14 +339,16 @@ impl Target {
         })
     }
 
-    /// Deletes the org made for a scenario, if one was: `Err` says why it could not be.
-    pub fn end_session(&self, session: &Session) -> Result<(), String> {
+    /// Deletes the org made for a scenario, if one was (`Err` says why it could not be); on the
+    /// embedded mock, an org the scenario left unchanged or that can be put back as it was is
+    /// kept for the next scenario instead, when `reusable` (the scenario passed).
+    pub fn end_session(&self, session: &Session, reusable: bool) -> Result<(), String> {
         match &session.org_id {
             Some(org_id) => match &self.embedded {
                 Some(embedded) => {
                     crate::cleanup::forget(&self.base, org_id);
                     // Unchanged, the org waits for the next scenario; else it is deleted.
-                    match embedded.give_back(org_id) {
+                    match embedded.give_back(org_id, reusable) {
                         None => Ok(()),
                         Some(status) => crate::cleanup::deleted::<String>(
                             &format!("{}/__mock/orgs/{org_id}", self.base),

@@ -60,11 +60,28 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         None => Credentials::from_environment()?,
     };
     let token = credentials.as_ref().map(Credentials::token).transpose()?;
-    let target = if cli.target == "mock" {
-        Target::embedded()?
-    } else {
-        Target::url(&cli.target, credentials)?
-    };
+    // The target starts (the embedded mock seeds its fixtures, a URL is probed) while the
+    // scenarios load: the two take about as long.
+    let (target, scenarios) = std::thread::scope(|scope| {
+        let target = scope.spawn(|| {
+            if cli.target == "mock" {
+                Target::embedded()
+            } else {
+                Target::url(&cli.target, credentials)
+            }
+        });
+        let scenarios = select(
+            cli.sending.scenarios.as_deref(),
+            &cli.sending.tags,
+            &cli.sending.areas,
+            &cli.sending.vars,
+        );
+        let target = target
+            .join()
+            .unwrap_or_else(|_| Err("starting the target panicked".into()));
+        (target, scenarios)
+    });
+    let (target, scenarios) = (target?, scenarios?);
     let mode = cli.mode().unwrap_or(if target.is_embedded() {
         Mode::Strict
     } else {
@@ -78,12 +95,6 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         keep_orgs: cli.sending.keep_orgs,
         vars: cli.sending.vars.clone(),
     };
-    let scenarios = select(
-        cli.sending.scenarios.as_deref(),
-        &cli.sending.tags,
-        &cli.sending.areas,
-        &cli.sending.vars,
-    )?;
     if !cli.sending.keep_orgs && target.control_plane {
         crate::cleanup::delete_on_interrupt(target.agent().clone());
     }

@@ -177,7 +177,9 @@ fn run_timed(
         result.steps.push(step);
     }
     if !options.keep_orgs {
-        if let Err(problem) = target.end_session(&session) {
+        // A failed scenario's org is deleted even on the embedded mock: a step that timed out
+        // may still change it.
+        if let Err(problem) = target.end_session(&session, !failed) {
             failed = true;
             let mut step = StepResult::new(
                 Section::Cleanup,

@@ -8,8 +8,9 @@
 //! unchanged: no row added, removed or changed, its tokens and jobs included), or put back so
 //! (the tables the scenario changed, and those under them, copied anew from the fixture, and
 //! the org's rows then compared with those it was handed out with). Its activity (journal,
-//! credits, faults) is forgotten and it waits, a spare, for the next scenario on its fixture,
-//! which gets it only if its image is still the one it was given back with. Two thirds of the
+//! credits, faults) is forgotten and it waits, a spare, for the next scenario on its fixture
+//! (only the scenario that gave it back knew its id and tokens; the org of a scenario that
+//! failed, which a step that timed out may still change, is deleted). Two thirds of the
 //! suite's scenarios change nothing (they read, or are refused) and need neither a copy of
 //! their fixture nor a check of the org's invariants; most others change a few rows.
 
@@ -52,7 +53,7 @@ struct Spare {
     org_id: String,
     /// What `POST /__mock/orgs` answered when it was made (its token and credentials).
     answer: String,
-    /// Its image when it was made.
+    /// Its image when it was handed out (as made, given back or put back).
     image: OrgImage,
 }
 
@@ -105,16 +106,11 @@ impl Embedded {
 
 impl Embedded {
     /// An org of `fixture` for a scenario, and what `POST /__mock/orgs` answered when it was
-    /// made: a spare still as it was made, else a new one (`order`: the creation request's body).
+    /// made: a spare, else a new one (`order`: the creation request's body).
     pub(super) fn lend_org(&self, fixture: &str, order: String) -> (StatusCode, String) {
-        loop {
-            let spare = self.lock().spare.get_mut(fixture).and_then(Vec::pop);
-            let Some(spare) = spare else { break };
-            match portals_mock::org_image(&self.state, &spare.org_id) {
-                Ok(image) if image == spare.image => return self.lend(spare),
-                // Changed while it waited (or gone): it goes the way a changed org goes.
-                _ => self.delete_org(&spare.org_id),
-            };
+        let spare = self.lock().spare.get_mut(fixture).and_then(Vec::pop);
+        if let Some(spare) = spare {
+            return self.lend(spare);
         }
         let (status, answer) = self.control("POST", "/__mock/orgs", order);
         let made: Option<Value> = serde_json::from_str(&answer).ok();
@@ -166,11 +162,12 @@ impl Embedded {
         Some(after)
     }
 
-    /// Ends a scenario's hold on org `org_id`. Unchanged, or put back as it was (only the
-    /// tables the scenario changed copied anew from its fixture), it forgets its activity and
-    /// becomes a spare (`None`); else it is deleted: the control plane's status.
-    pub(super) fn give_back(&self, org_id: &str) -> Option<StatusCode> {
-        let after = self.image_after(org_id);
+    /// Ends a scenario's hold on org `org_id`. When `reusable` (the scenario passed), and
+    /// unchanged or put back as it was (only the tables the scenario changed copied anew from
+    /// its fixture), it forgets its activity and becomes a spare (`None`); else it is deleted:
+    /// the control plane's status.
+    pub(super) fn give_back(&self, org_id: &str, reusable: bool) -> Option<StatusCode> {
+        let after = self.image_after(org_id).filter(|_| reusable);
         let lent = self.lock().lent.remove(org_id);
         let (Some(mut lent), Some(after)) = (lent, after) else {
             return Some(self.delete_org(org_id));
