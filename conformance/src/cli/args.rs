@@ -46,7 +46,9 @@ OPTIONS:
                              control plane that is not a sandbox or developer domain)
     --allow-irreversible     run irreversible scenarios (creating a portal) on a live org
     --keep-orgs              leave the orgs made for scenarios on the target (default: each is
-                             deleted when its scenario ends, and all of them on Ctrl-C)
+                             deleted when its scenario ends, and all of them on Ctrl-C; on
+                             the embedded mock one its scenario passed without changing, or
+                             that can be put back as it was, goes to the next scenario)
     --report-json FILE       write every scenario (with its description and source), step,
                              endpoint and divergence as JSON
     --junit FILE             write JUnit XML: one test case per scenario with its time, the area
