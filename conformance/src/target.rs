@@ -73,12 +73,21 @@ fn probe_agent() -> ureq::Agent {
         .into()
 }
 
-/// An HTTP agent that reports every status as an answer and never follows redirects.
+/// An HTTP agent that reports every status as an answer and never follows redirects. Each
+/// phase of a call (connecting, sending, awaiting the answer, reading its body) has 60 s. The
+/// host's lookup has no timeout of ureq's: with one, ureq looks up every call's host on a thread
+/// it starts for it, an IP address too (a thread per request); the system resolver's own
+/// limits apply, and the target's host was looked up once already by the probe.
 pub fn agent() -> ureq::Agent {
+    let phase = Some(Duration::from_secs(60));
     ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
-        .timeout_global(Some(Duration::from_secs(60)))
+        .timeout_connect(phase)
+        .timeout_send_request(phase)
+        .timeout_send_body(phase)
+        .timeout_recv_response(phase)
+        .timeout_recv_body(phase)
         .build()
         .into()
 }

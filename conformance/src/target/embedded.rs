@@ -36,7 +36,7 @@ pub(super) struct Embedded {
 struct Orgs {
     /// By org id, the orgs a running scenario holds.
     lent: HashMap<String, Lent>,
-    /// By fixture, orgs left unchanged, for the next scenario.
+    /// By fixture, orgs given back as they were handed out, for the next scenario.
     spare: HashMap<String, Vec<Spare>>,
 }
 
@@ -167,7 +167,11 @@ impl Embedded {
     /// its fixture), it forgets its activity and becomes a spare (`None`); else it is deleted:
     /// the control plane's status.
     pub(super) fn give_back(&self, org_id: &str, reusable: bool) -> Option<StatusCode> {
-        let after = self.image_after(org_id).filter(|_| reusable);
+        let after = if reusable {
+            self.image_after(org_id)
+        } else {
+            None
+        };
         let lent = self.lock().lent.remove(org_id);
         let (Some(mut lent), Some(after)) = (lent, after) else {
             return Some(self.delete_org(org_id));
