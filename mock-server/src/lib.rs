@@ -120,7 +120,7 @@ pub use clock::Clock;
 pub use config::{Config, ControlPlane};
 pub use embed::{
     BlockingPortalsMock, ControlAnswer, Fault, MockOrg, PortalsMock, ReceivedRequest,
-    control_in_process, forget_org_activity, org_image, restore_org,
+    control_in_process, forget_org_activity, org_image, restore_org, store_writes,
 };
 pub use fixtures::FixtureSet;
 pub use server::{Listener, MockServer, exposure_warning, serve, serve_as};

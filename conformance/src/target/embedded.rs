@@ -43,6 +43,8 @@ struct Orgs {
 /// An org a scenario holds.
 struct Lent {
     org: Spare,
+    /// The store's writes when it was handed out: while they have not moved, its image has not.
+    writes: u64,
     /// Its image once the scenario ended, when asked.
     after: Option<OrgImage>,
 }
@@ -137,7 +139,11 @@ impl Embedded {
 
     fn lend(&self, org: Spare) -> (StatusCode, String) {
         let answer = org.answer.clone();
-        let lent = Lent { org, after: None };
+        let lent = Lent {
+            org,
+            writes: portals_mock::store_writes(&self.state),
+            after: None,
+        };
         self.lock().lent.insert(lent.org.org_id.clone(), lent);
         (StatusCode::CREATED, answer)
     }
@@ -154,10 +160,19 @@ impl Embedded {
 
     /// The image of lent org `org_id` now, kept as its image after the scenario.
     fn image_after(&self, org_id: &str) -> Option<OrgImage> {
-        if let Some(after) = self.lock().lent.get(org_id)?.after.clone() {
-            return Some(after);
-        }
-        let after = portals_mock::org_image(&self.state, org_id).ok()?;
+        let unmoved = {
+            let orgs = self.lock();
+            let lent = orgs.lent.get(org_id)?;
+            if let Some(after) = &lent.after {
+                return Some(after.clone());
+            }
+            // No write since it was handed out: its image is the one it was handed out with.
+            (lent.writes == portals_mock::store_writes(&self.state)).then(|| lent.org.image.clone())
+        };
+        let after = match unmoved {
+            Some(image) => image,
+            None => portals_mock::org_image(&self.state, org_id).ok()?,
+        };
         self.lock().lent.get_mut(org_id)?.after = Some(after.clone());
         Some(after)
     }

@@ -39,5 +39,5 @@ mod types;
 
 pub use control::{ControlAnswer, control_in_process};
 pub use mock::{BlockingPortalsMock, PortalsMock};
-pub use reuse::{forget_org_activity, org_image, restore_org};
+pub use reuse::{forget_org_activity, org_image, restore_org, store_writes};
 pub use types::{Fault, MockOrg, ReceivedRequest};

@@ -17,6 +17,12 @@ pub fn org_image(state: &AppState, org_id: &str) -> Result<OrgImage, StoreError>
     state.store.read(|conn| org_image::image(conn, org_id))
 }
 
+/// How many writes the store has begun: while it has not moved, nothing in the store changed
+/// (an org's image taken before is still its image).
+pub fn store_writes(state: &AppState) -> u64 {
+    state.store.generation()
+}
+
 /// Puts org `org_id`, made from fixture `fixture` and at `handed_out` then, back as it was
 /// after it became `now`: the tables whose rows changed, and the tables under them, copied
 /// anew from the fixture. The org's image after, when it then holds the rows it held at
