@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 
 use super::Ctx;
 use super::body::{bulk_groups, group_items, parse_json};
+use super::invitations_plain;
 use crate::api::error::{ApiError, Details, message};
 use crate::domain::jobs;
 use crate::domain::membership::{self, Invitation, InviteType, LANGUAGES};
@@ -24,9 +25,9 @@ use crate::http::ApiResponse;
 use crate::store::orgs::OrgRow;
 use crate::store::{crm, jobs as job_store};
 
-const KEY: &str = "portal_invite";
+pub(super) const KEY: &str = "portal_invite";
 /// At most this many `portal_invite` items, each with at most this many `data` items.
-const MAX_BATCH: usize = 100;
+pub(super) const MAX_BATCH: usize = 100;
 
 /// I1: invites one record.
 pub fn invite(
@@ -73,12 +74,18 @@ pub fn invite(
 
 /// I2: schedules a bulk invitation job.
 pub fn bulk_invite(ctx: &Ctx<'_>, module: &str) -> Result<ApiResponse, ApiError> {
-    let body = parse_json(&ctx.request.body)?;
-    // The checked items borrow the body's strings, and the job's payload is their text: 10,000
-    // items are held once as a tree, not again as a copied one.
-    let payload = BulkPayload {
-        items: validate_bulk(&body)?,
+    // The checked items borrow the body's strings, and the job's payload is their text. A plain
+    // body is read into them directly; any other is read as a tree (held once, not copied),
+    // whose checks answer its error.
+    let tree;
+    let items = match invitations_plain::items(&ctx.request.body) {
+        Some(items) => items,
+        None => {
+            tree = parse_json(&ctx.request.body)?;
+            validate_bulk(&tree)?
+        }
     };
+    let payload = BulkPayload { items };
     let org_id = ctx.caller.org_id.as_str();
     let job_id = ctx.state.store.write(|tx| {
         membership::require_portal(tx, org_id)?;
@@ -155,18 +162,18 @@ struct BulkPayload<'a> {
 
 /// One checked `data` item of a bulk body, as the job stores it (a number id as its text; no
 /// `language` for the default one).
-#[derive(Serialize)]
-struct BulkItem<'a> {
-    id: Cow<'a, str>,
-    user_type_id: Cow<'a, str>,
+#[derive(Debug, PartialEq, Serialize)]
+pub(super) struct BulkItem<'a> {
+    pub(super) id: Cow<'a, str>,
+    pub(super) user_type_id: Cow<'a, str>,
     #[serde(rename = "type")]
-    invite_type: &'a str,
+    pub(super) invite_type: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    language: Option<&'a str>,
+    pub(super) language: Option<&'a str>,
 }
 
 /// Checks the bulk body's shape and answers its `data` items, flattened, in order.
-fn validate_bulk(body: &Value) -> Result<Vec<BulkItem<'_>>, ApiError> {
+pub(super) fn validate_bulk(body: &Value) -> Result<Vec<BulkItem<'_>>, ApiError> {
     let groups = bulk_groups(body, KEY)?;
     if groups.len() > MAX_BATCH {
         return Err(too_many(KEY, "$.portal_invite"));

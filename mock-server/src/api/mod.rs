@@ -15,6 +15,7 @@ mod crm_users;
 pub mod error;
 mod fields;
 mod invitations;
+mod invitations_plain;
 pub(crate) mod oauth;
 mod oauth_authorize;
 mod org;
