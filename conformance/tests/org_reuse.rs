@@ -72,7 +72,7 @@ fn a_changed_org_is_put_back_and_handed_to_the_next_scenario() {
     assert_eq!(failed.org_id, first.0, "the spare");
     let org_id = failed.org_id.unwrap();
     assert!(
-        !orgs(&target).contains(&org_id),
+        !exists(&target, &org_id),
         "a failed scenario's org is deleted"
     );
     let after = handed(&target, LISTS);
