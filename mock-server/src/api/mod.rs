@@ -28,7 +28,7 @@ mod user_types;
 
 pub(crate) use oauth::Params as OauthParams;
 
-use self::auth::{Caller, Permission, ScopeFamily};
+use self::auth::{Caller, Permission, PriorLookup, ScopeFamily};
 use self::router::{CrmRoute, OauthRoute};
 use crate::api::error::ApiError;
 use crate::clock::parse_offset;
@@ -40,8 +40,13 @@ use crate::version::ApiVersion;
 
 /// Answers a `/crm/` request: route it, authenticate and authorise the caller, run the
 /// resource's handler.
-pub(crate) fn crm(state: &AppState, request: &ApiRequest) -> ApiResponse {
-    crm_call(state, request).unwrap_or_else(ApiResponse::from)
+/// `prior`: the caller's token as the pipeline already looked it up, if it did.
+pub(crate) fn crm(
+    state: &AppState,
+    request: &ApiRequest,
+    prior: Option<PriorLookup>,
+) -> ApiResponse {
+    crm_call(state, request, prior).unwrap_or_else(ApiResponse::from)
 }
 
 /// Answers an `/oauth/` request.
@@ -90,10 +95,16 @@ impl Ctx<'_> {
     }
 }
 
-fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiError> {
+fn crm_call(
+    state: &AppState,
+    request: &ApiRequest,
+    prior: Option<PriorLookup>,
+) -> Result<ApiResponse, ApiError> {
     // Read before anything else is: an answer kept at this generation was made from what the
-    // store held then, its token and org included.
+    // store held then, its token and org included. A prior lookup of the token is taken only
+    // while nothing was written since it (its generation is then this one).
     let generation = state.store.generation();
+    let prior = prior.filter(|prior| prior.generation == generation);
     let segments = request.segment_strs();
     let (version, operation) = router::crm(request.method, segments.get(1..).unwrap_or_default())?;
     let operation = &operation;
@@ -101,12 +112,14 @@ fn crm_call(state: &AppState, request: &ApiRequest) -> Result<ApiResponse, ApiEr
         &state.store,
         request.authorization.as_deref(),
         state.clock.now(),
+        prior,
     )?;
     let now = caller.now;
-    let on_sandbox_host = request
-        .host
-        .as_deref()
-        .is_some_and(|host| host.to_ascii_lowercase().starts_with("sandbox."));
+    let on_sandbox_host = request.host.as_deref().is_some_and(|host| {
+        host.as_bytes()
+            .get(..b"sandbox.".len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(b"sandbox."))
+    });
     let access = access::of(operation);
     // The Users and Organization APIs serve sandboxes; only the Portals API does not.
     if (caller.sandbox || on_sandbox_host || state.config.sandbox)
@@ -225,6 +238,15 @@ fn is_user_type_operation(operation: &CrmRoute) -> bool {
 /// `sandbox.`, and any port) of a data centre outside [`error::SUPPORTED_DOMAINS`], e.g.
 /// `www.zohoapis.sa`. Hosts that are not Zoho's (`127.0.0.1`, `localhost`) are served.
 fn names_unsupported_dc(host: &str) -> bool {
+    // Most hosts (`127.0.0.1:8089`, `localhost`) name no Zoho domain: told without a copy.
+    const ZOHO: &[u8] = b"zohoapis.";
+    if !host
+        .as_bytes()
+        .windows(ZOHO.len())
+        .any(|window| window.eq_ignore_ascii_case(ZOHO))
+    {
+        return false;
+    }
     let host = host.to_ascii_lowercase();
     let host = host.rsplit_once(':').map_or(host.as_str(), |(name, port)| {
         if port.bytes().all(|b| b.is_ascii_digit()) {

@@ -175,33 +175,34 @@ pub async fn read_request(
         .map(|pq| pq.as_str())
         .unwrap_or("/");
     let mut api_request = ApiRequest::new(method, path_and_query, body, peer);
-    let header = |name: hyper::header::HeaderName| {
-        parts
-            .headers
-            .get(name)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-    };
-    let authorizations: Vec<String> = parts
-        .headers
-        .get_all(hyper::header::AUTHORIZATION)
-        .iter()
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-        .collect();
-    api_request.authorization = (!authorizations.is_empty()).then(|| authorizations.join(", "));
+    let header = |name: hyper::header::HeaderName| parts.headers.get(name).map(text);
+    let mut authorizations = parts.headers.get_all(hyper::header::AUTHORIZATION).iter();
+    api_request.authorization = authorizations.next().map(|first| {
+        let mut joined = text(first);
+        for more in authorizations {
+            joined.push_str(", ");
+            joined.push_str(&text(more));
+        }
+        joined
+    });
     api_request.content_type = header(hyper::header::CONTENT_TYPE);
     api_request.host =
         header(hyper::header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
     api_request.headers = parts
         .headers
         .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
+        .map(|(name, value)| (name.as_str().to_owned(), text(value)))
         .collect();
     Ok(Some(api_request))
+}
+
+/// A header's value as text: as sent when it is UTF-8 (the usual case, told without walking
+/// it twice), else with U+FFFD for what is not.
+fn text(value: &hyper::header::HeaderValue) -> String {
+    match std::str::from_utf8(value.as_bytes()) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+    }
 }
 
 /// How much of an oversized body is read (and dropped) so the client can read the 413 answer
