@@ -5,8 +5,10 @@
 //! [`ApiResponse`], which becomes a hyper response here.
 
 pub mod form;
+mod headers;
 mod request;
 mod response;
 
+pub use headers::Headers;
 pub use request::{ApiRequest, Method, read_request};
 pub use response::{ApiResponse, into_hyper};

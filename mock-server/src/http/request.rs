@@ -7,6 +7,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use crate::api::error::ApiError;
+use crate::http::Headers;
 
 /// The request methods the router distinguishes; anything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,8 +75,8 @@ pub struct ApiRequest {
     pub host: Option<String>,
     /// `Content-Type` header, if sent.
     pub content_type: Option<String>,
-    /// Every header as sent (names as hyper gives them, lower-case), for the journal.
-    pub headers: Vec<(String, String)>,
+    /// Every header as sent (names lower-case, as hyper gives them), for the journal.
+    pub headers: Headers,
     /// The body, collected once.
     pub body: Bytes,
     /// The client's address (the control plane is loopback-only by default).
@@ -115,7 +116,7 @@ impl ApiRequest {
             authorization: None,
             host: None,
             content_type: None,
-            headers: Vec::new(),
+            headers: Headers::default(),
             body,
             peer,
             admin_listener: false,
@@ -188,11 +189,19 @@ pub async fn read_request(
     api_request.content_type = header(hyper::header::CONTENT_TYPE);
     api_request.host =
         header(hyper::header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
-    api_request.headers = parts
+    let bytes = parts
         .headers
         .iter()
-        .map(|(name, value)| (name.as_str().to_owned(), text(value)))
-        .collect();
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    let mut headers = Headers::with_capacity(parts.headers.len(), bytes);
+    for (name, value) in &parts.headers {
+        match std::str::from_utf8(value.as_bytes()) {
+            Ok(value) => headers.push(name.as_str(), value),
+            Err(_) => headers.push(name.as_str(), &String::from_utf8_lossy(value.as_bytes())),
+        }
+    }
+    api_request.headers = headers;
     Ok(Some(api_request))
 }
 
