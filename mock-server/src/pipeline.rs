@@ -31,7 +31,7 @@ pub enum Plane {
 impl Plane {
     /// Classifies a request by the first segment of its path.
     pub fn of(request: &ApiRequest) -> Plane {
-        match request.segments.first().map(String::as_str) {
+        match request.segments.first() {
             Some("crm") => Plane::Api,
             Some("oauth") => Plane::Oauth,
             Some("__mock") => Plane::Control,

@@ -67,7 +67,7 @@ impl AnswerCache {
         part(&caller.org_id);
         part(&caller.user_id);
         part(request.host.as_deref().unwrap_or(""));
-        for segment in &request.segments {
+        for segment in request.segments.iter() {
             part(segment);
         }
         // The query after the path's segments, told apart by a count no segment length has.

@@ -1,42 +1,34 @@
-//! [`Headers`]: a request's headers as sent, names lower-case, kept in one buffer so that reading
-//! them, journaling them and dropping them costs two allocations however many there are.
+//! [`Headers`]: a request's headers as sent, names lower-case, kept in one buffer ([`Packed`]) so
+//! that reading them, journaling them and dropping them costs two allocations however many
+//! there are.
+
+use super::packed::Packed;
 
 /// Header names and values in the order sent; a name may come more than once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Headers {
-    /// Every name and value, one after the other.
-    text: String,
-    /// For each header, where its name ends and where its value ends in `text`.
-    ends: Vec<(usize, usize)>,
+    /// Each header's name, then its value.
+    pieces: Packed,
 }
 
 impl Headers {
     /// Room for `count` headers of `bytes` bytes of names and values in all.
     pub fn with_capacity(count: usize, bytes: usize) -> Headers {
         Headers {
-            text: String::with_capacity(bytes),
-            ends: Vec::with_capacity(count),
+            pieces: Packed::with_capacity(count * 2, bytes),
         }
     }
 
     /// Adds a header, its name lower-cased (as HTTP/2 sends them and hyper gives them).
     pub fn push(&mut self, name: &str, value: &str) {
-        let start = self.text.len();
-        self.text.push_str(name);
-        self.text[start..].make_ascii_lowercase();
-        let name_end = self.text.len();
-        self.text.push_str(value);
-        self.ends.push((name_end, self.text.len()));
+        self.pieces.push_lowercase(name);
+        self.pieces.push(value);
     }
 
     /// The headers in the order sent, as (name, value).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
-        let mut start = 0;
-        self.ends.iter().map(move |&(name_end, value_end)| {
-            let pair = (&self.text[start..name_end], &self.text[name_end..value_end]);
-            start = value_end;
-            pair
-        })
+        let mut pieces = self.pieces.iter();
+        std::iter::from_fn(move || Some((pieces.next()?, pieces.next()?)))
     }
 
     /// The first value of a header (its name compared ignoring ASCII case).
@@ -48,12 +40,12 @@ impl Headers {
 
     /// How many headers were sent.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.pieces.len() / 2
     }
 
     /// Whether none was.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.pieces.is_empty()
     }
 }
 

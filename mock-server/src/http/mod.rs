@@ -6,9 +6,11 @@
 
 pub mod form;
 mod headers;
+mod packed;
 mod request;
 mod response;
 
 pub use headers::Headers;
+pub use packed::Packed;
 pub use request::{ApiRequest, Method, read_request};
 pub use response::{ApiResponse, into_hyper};

@@ -7,7 +7,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use crate::api::error::ApiError;
-use crate::http::Headers;
+use crate::http::{Headers, Packed};
 
 /// The request methods the router distinguishes; anything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub struct ApiRequest {
     /// The raw path, as sent (for logs and the journal).
     pub path: String,
     /// The path split on `/`, each segment percent-decoded; empty segments dropped.
-    pub segments: Vec<String>,
+    pub segments: Packed,
     /// The query pairs in order, decoded as a form (`+` is a space).
     pub query: Vec<(String, String)>,
     /// `Authorization` header, if sent. Several are joined with `, ` (as a proxy would combine
@@ -92,19 +92,14 @@ impl ApiRequest {
             Some((path, query)) => (path, query),
             None => (path_and_query, ""),
         };
-        let segments = path
-            .split('/')
-            .filter(|segment| !segment.is_empty())
-            .map(|segment| {
-                if segment.contains('%') {
-                    percent_encoding::percent_decode_str(segment)
-                        .decode_utf8_lossy()
-                        .into_owned()
-                } else {
-                    segment.to_owned()
-                }
-            })
-            .collect();
+        let mut segments = Packed::with_capacity(path.len() / 4 + 1, path.len());
+        for segment in path.split('/').filter(|segment| !segment.is_empty()) {
+            if segment.contains('%') {
+                segments.push(&percent_encoding::percent_decode_str(segment).decode_utf8_lossy());
+            } else {
+                segments.push(segment);
+            }
+        }
         let query = form_urlencoded::parse(query.as_bytes())
             .map(|(key, value)| (key.into_owned(), value.into_owned()))
             .collect();
@@ -133,7 +128,7 @@ impl ApiRequest {
 
     /// The path segments as `&str`, for matching.
     pub fn segment_strs(&self) -> Vec<&str> {
-        self.segments.iter().map(String::as_str).collect()
+        self.segments.iter().collect()
     }
 }
 
