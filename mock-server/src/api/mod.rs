@@ -105,8 +105,9 @@ fn crm_call(
     // while nothing was written since it (its generation is then this one).
     let generation = state.store.generation();
     let prior = prior.filter(|prior| prior.generation == generation);
-    let segments = request.segment_strs();
-    let (version, operation) = router::crm(request.method, segments.get(1..).unwrap_or_default())?;
+    let (version, operation) = request.with_segments(|segments| {
+        router::crm(request.method, segments.get(1..).unwrap_or_default())
+    })?;
     let operation = &operation;
     let caller = auth::authenticate(
         &state.store,

@@ -130,6 +130,19 @@ impl ApiRequest {
     pub fn segment_strs(&self) -> Vec<&str> {
         self.segments.iter().collect()
     }
+
+    /// Calls `f` with the path segments as `&str`, on the stack for a path of the usual length
+    /// (the routers match on a slice).
+    pub fn with_segments<T>(&self, f: impl FnOnce(&[&str]) -> T) -> T {
+        let mut slots = [""; 16];
+        if self.segments.len() > slots.len() {
+            return f(&self.segment_strs());
+        }
+        for (slot, segment) in slots.iter_mut().zip(self.segments.iter()) {
+            *slot = segment;
+        }
+        f(&slots[..self.segments.len()])
+    }
 }
 
 /// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body
@@ -156,14 +169,19 @@ pub async fn read_request(
         hyper::Method::OPTIONS => Method::Options,
         _ => Method::Other,
     };
-    let body = match tokio::time::timeout(body_timeout, collect_body(body, body_limit)).await {
-        Ok(BodyOutcome::Complete(body)) => body,
-        Ok(BodyOutcome::TooLarge) => {
-            return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+    // A request that says it has no body (a GET without `Content-Length`) is not waited for.
+    let body = if hyper::body::Body::is_end_stream(&body) {
+        Bytes::new()
+    } else {
+        match tokio::time::timeout(body_timeout, collect_body(body, body_limit)).await {
+            Ok(BodyOutcome::Complete(body)) => body,
+            Ok(BodyOutcome::TooLarge) => {
+                return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+            }
+            // Broken framing (a bad chunk size): the body cannot be read.
+            Ok(BodyOutcome::Malformed) => return Err(ApiError::JsonParseError),
+            Ok(BodyOutcome::Aborted) | Err(_) => return Ok(None),
         }
-        // Broken framing (a bad chunk size): the body cannot be read.
-        Ok(BodyOutcome::Malformed) => return Err(ApiError::JsonParseError),
-        Ok(BodyOutcome::Aborted) | Err(_) => return Ok(None),
     };
     let path_and_query = parts
         .uri
