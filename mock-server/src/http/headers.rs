@@ -25,6 +25,13 @@ impl Headers {
         self.pieces.push(value);
     }
 
+    /// Adds a header whose name is lower-case already (as hyper gives them).
+    pub fn push_lowercase(&mut self, name: &str, value: &str) {
+        debug_assert!(!name.bytes().any(|byte| byte.is_ascii_uppercase()));
+        self.pieces.push(name);
+        self.pieces.push(value);
+    }
+
     /// The headers in the order sent, as (name, value).
     pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
         let mut pieces = self.pieces.iter();

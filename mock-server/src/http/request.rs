@@ -93,8 +93,13 @@ impl ApiRequest {
             None => (path_and_query, ""),
         };
         let mut segments = Packed::with_capacity(path.len() / 4 + 1, path.len());
-        for segment in path.split('/').filter(|segment| !segment.is_empty()) {
-            if segment.contains('%') {
+        // Split and scanned byte by byte: paths are short, and a search per segment costs more.
+        let escaped = path.bytes().any(|byte| byte == b'%');
+        for segment in path
+            .split(|c: char| c == '/')
+            .filter(|segment| !segment.is_empty())
+        {
+            if escaped && segment.bytes().any(|byte| byte == b'%') {
                 segments.push(&percent_encoding::percent_decode_str(segment).decode_utf8_lossy());
             } else {
                 segments.push(segment);
@@ -209,9 +214,12 @@ pub async fn read_request(
         .sum();
     let mut headers = Headers::with_capacity(parts.headers.len(), bytes);
     for (name, value) in &parts.headers {
+        // hyper gives every name lower-case already.
         match std::str::from_utf8(value.as_bytes()) {
-            Ok(value) => headers.push(name.as_str(), value),
-            Err(_) => headers.push(name.as_str(), &String::from_utf8_lossy(value.as_bytes())),
+            Ok(value) => headers.push_lowercase(name.as_str(), value),
+            Err(_) => {
+                headers.push_lowercase(name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
+            }
         }
     }
     api_request.headers = headers;
