@@ -155,12 +155,11 @@ async fn answer(
     local: Option<SocketAddr>,
     kind: Listener,
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
-    // Kept for the log lines and the control plane's error shape: shared, not copied.
-    let method = request.method().clone();
-    let uri = request.uri().clone();
-    let path = uri.path();
+    // The parts are kept (not copied) for the log lines and the control plane's error shape.
+    let (parts, body) = request.into_parts();
+    let (method, path) = (&parts.method, parts.uri.path());
     let (limit, timeout) = (state.config.max_body_bytes, state.config.body_read_timeout);
-    let response = match read_request(request, peer, limit, timeout).await {
+    let response = match read_request(&parts, body, peer, limit, timeout).await {
         Ok(Some(mut api_request)) => {
             if api_request.host.is_none() {
                 api_request.host = local.map(|addr| addr.to_string());

@@ -150,20 +150,21 @@ impl ApiRequest {
     }
 }
 
-/// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body
-/// within `body_timeout`.
+/// Reads a hyper request (its parts, borrowed: the caller keeps them for its logs, and its
+/// body) into an [`ApiRequest`], collecting at most `body_limit` bytes of body within
+/// `body_timeout`.
 ///
 /// A larger body answers the 413 `REQUEST_ENTITY_TOO_LARGE` error, broken chunked framing
 /// `JSON_PARSE_ERROR`; a body that fails to arrive
 /// (the client went away, or is slower than `body_timeout`) answers `None`, and nothing is
 /// applied.
 pub async fn read_request(
-    request: hyper::Request<Incoming>,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
     peer: SocketAddr,
     body_limit: usize,
     body_timeout: std::time::Duration,
 ) -> Result<Option<ApiRequest>, ApiError> {
-    let (parts, body) = request.into_parts();
     let method = match parts.method {
         hyper::Method::GET => Method::Get,
         hyper::Method::POST => Method::Post,
