@@ -195,19 +195,6 @@ pub async fn read_request(
         .map(|pq| pq.as_str())
         .unwrap_or("/");
     let mut api_request = ApiRequest::new(method, path_and_query, body, peer);
-    let header = |name: hyper::header::HeaderName| parts.headers.get(name).map(text);
-    let mut authorizations = parts.headers.get_all(hyper::header::AUTHORIZATION).iter();
-    api_request.authorization = authorizations.next().map(|first| {
-        let mut joined = text(first);
-        for more in authorizations {
-            joined.push_str(", ");
-            joined.push_str(&text(more));
-        }
-        joined
-    });
-    api_request.content_type = header(hyper::header::CONTENT_TYPE);
-    api_request.host =
-        header(hyper::header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
     let bytes = parts
         .headers
         .iter()
@@ -215,7 +202,7 @@ pub async fn read_request(
         .sum();
     let mut headers = Headers::with_capacity(parts.headers.len(), bytes);
     for (name, value) in &parts.headers {
-        // hyper gives every name lower-case already.
+        // hyper gives every name lower-case already; a value that is not UTF-8 gets U+FFFD.
         match std::str::from_utf8(value.as_bytes()) {
             Ok(value) => headers.push_lowercase(name.as_str(), value),
             Err(_) => {
@@ -223,17 +210,27 @@ pub async fn read_request(
             }
         }
     }
+    // The headers the API reads, copied from the text just made (a name's values come in the
+    // order sent).
+    let mut authorizations = headers
+        .iter()
+        .filter(|(name, _)| *name == "authorization")
+        .map(|(_, value)| value);
+    api_request.authorization = authorizations.next().map(|first| {
+        let mut joined = first.to_owned();
+        for more in authorizations {
+            joined.push_str(", ");
+            joined.push_str(more);
+        }
+        joined
+    });
+    api_request.content_type = headers.get("content-type").map(str::to_owned);
+    api_request.host = headers
+        .get("host")
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()));
     api_request.headers = headers;
     Ok(Some(api_request))
-}
-
-/// A header's value as text: as sent when it is UTF-8 (the usual case, told without walking
-/// it twice), else with U+FFFD for what is not.
-fn text(value: &hyper::header::HeaderValue) -> String {
-    match std::str::from_utf8(value.as_bytes()) {
-        Ok(text) => text.to_owned(),
-        Err(_) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
-    }
 }
 
 /// How much of an oversized body is read (and dropped) so the client can read the 413 answer
