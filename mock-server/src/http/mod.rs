@@ -2,7 +2,9 @@
 //!
 //! A hyper request becomes an owned [`ApiRequest`] (method, decoded path segments, decoded query,
 //! the few headers the API reads, the body collected once under a size limit); handlers answer an
-//! [`ApiResponse`], which becomes a hyper response here.
+//! [`ApiResponse`], which becomes a hyper response here. The segments and the headers are each
+//! kept in one buffer ([`Packed`], [`Headers`]): every request makes them, so their allocations
+//! count.
 
 pub mod form;
 mod headers;

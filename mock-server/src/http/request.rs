@@ -95,10 +95,8 @@ impl ApiRequest {
         let mut segments = Packed::with_capacity(path.len() / 4 + 1, path.len());
         // Split and scanned byte by byte: paths are short, and a search per segment costs more.
         let escaped = path.bytes().any(|byte| byte == b'%');
-        for segment in path
-            .split(|c: char| c == '/')
-            .filter(|segment| !segment.is_empty())
-        {
+        // (`['/']` walks the characters; `'/'` would search each segment with `memchr`.)
+        for segment in path.split(['/']).filter(|segment| !segment.is_empty()) {
             if escaped && segment.bytes().any(|byte| byte == b'%') {
                 segments.push(&percent_encoding::percent_decode_str(segment).decode_utf8_lossy());
             } else {
