@@ -43,7 +43,12 @@ impl Clock {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
         {
             Some(at) => at,
-            None => OffsetDateTime::now_utc().unix_timestamp(),
+            // Whole seconds since the epoch, without building a calendar date first.
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .and_then(|since| i64::try_from(since.as_secs()).ok())
+                .unwrap_or_else(|| OffsetDateTime::now_utc().unix_timestamp()),
         }
     }
 }

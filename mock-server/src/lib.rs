@@ -8,8 +8,10 @@
 //! * `server`: the accept loop (hyper over tokio), connection limits and timeouts, graceful
 //!   shutdown, [`MockServer`], [`serve`] and [`serve_as`];
 //! * `http`: the only module (with `server`) that names hyper: a hyper request becomes an owned
-//!   `ApiRequest` (`http::request`, with `Method::pick` for the routers), an `ApiResponse` becomes
-//!   a hyper response (`http::response`); `http::form` parses URL-encoded and multipart forms;
+//!   `ApiRequest` (`http::request`, with `Method::pick` for the routers; its path segments and
+//!   headers kept in one buffer each, `http::packed` and `http::headers`), an `ApiResponse`
+//!   becomes a hyper response (`http::response`); `http::form` parses URL-encoded and multipart
+//!   forms;
 //! * `pipeline`: the request's whole path in one function: classify the path into a plane
 //!   (`/crm/`, `/oauth/`, `/__mock/`), admit, look the org up, intercept, handle, journal;
 //! * `intercept`: injected faults, then API limits, before an API request is handled;

@@ -155,10 +155,11 @@ async fn answer(
     local: Option<SocketAddr>,
     kind: Listener,
 ) -> Result<hyper::Response<Full<Bytes>>, std::io::Error> {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    // The parts are kept (not copied) for the log lines and the control plane's error shape.
+    let (parts, body) = request.into_parts();
+    let (method, path) = (&parts.method, parts.uri.path());
     let (limit, timeout) = (state.config.max_body_bytes, state.config.body_read_timeout);
-    let response = match read_request(request, peer, limit, timeout).await {
+    let response = match read_request(&parts, body, peer, limit, timeout).await {
         Ok(Some(mut api_request)) => {
             if api_request.host.is_none() {
                 api_request.host = local.map(|addr| addr.to_string());
@@ -167,7 +168,7 @@ async fn answer(
             match pipeline::respond(&state, api_request).await {
                 Some(response) => response,
                 None => {
-                    tracing::debug!(%method, path = %redact::mask_tokens(&path), "reset by a fault");
+                    tracing::debug!(%method, path = %redact::mask_tokens(path), "reset by a fault");
                     // An error makes hyper close the connection without an answer.
                     return Err(std::io::Error::other(
                         "connection reset by an injected fault",
@@ -178,16 +179,16 @@ async fn answer(
         // The client went away, or was too slow, before its body arrived: nothing was applied,
         // and the connection is closed (an error here makes hyper drop it).
         Ok(None) => {
-            tracing::debug!(%method, path = %redact::mask_tokens(&path), %peer, "body not received in time: disconnecting");
+            tracing::debug!(%method, path = %redact::mask_tokens(path), %peer, "body not received in time: disconnecting");
             return Err(std::io::Error::other("the request body did not arrive"));
         }
         // A body that cannot be read: on the control plane, in its own error shape.
-        Err(error) if crate::control::is_control_path(&state, &path) => {
-            crate::control::unreadable_body(method.as_str(), &path, &error)
+        Err(error) if crate::control::is_control_path(&state, path) => {
+            crate::control::unreadable_body(method.as_str(), path, &error)
         }
         Err(error) => error.into(),
     };
-    tracing::debug!(%method, path = %redact::mask_tokens(&path), status = response.status, "answered");
+    tracing::debug!(%method, path = %redact::mask_tokens(path), status = response.status, "answered");
     Ok(into_hyper(response))
 }
 

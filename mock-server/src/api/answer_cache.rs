@@ -58,7 +58,9 @@ impl AnswerCache {
         if !self.enabled || request.method != Method::Get || !request.body.is_empty() {
             return None;
         }
-        let mut key = Vec::with_capacity(160);
+        let host = request.host.as_deref().unwrap_or("");
+        // Room for the usual key (a path of six segments, no query) without growing it.
+        let mut key = Vec::with_capacity(256);
         // Each part with its length first: no two different requests make the same key.
         let mut part = |text: &str| {
             key.extend_from_slice(&text.len().to_le_bytes());
@@ -66,8 +68,8 @@ impl AnswerCache {
         };
         part(&caller.org_id);
         part(&caller.user_id);
-        part(request.host.as_deref().unwrap_or(""));
-        for segment in &request.segments {
+        part(host);
+        for segment in request.segments.iter() {
             part(segment);
         }
         // The query after the path's segments, told apart by a count no segment length has.

@@ -78,12 +78,34 @@ pub enum Permission {
     ManagePortalUsers,
 }
 
+/// An access token's grant looked up earlier in the same request (the pipeline does, to tell
+/// the request's org), with the store generation read before that lookup: while the generation
+/// has not moved, the grant is what the store still holds, and the token is not looked up again.
+#[derive(Debug, Clone)]
+pub struct PriorLookup {
+    /// The store's generation, read before the lookup.
+    pub generation: u64,
+    /// The grant (`None`: no such access token).
+    pub grant: Option<Arc<AccessGrant>>,
+}
+
+impl PriorLookup {
+    /// Looks an access token up now.
+    pub fn of(store: &Store, token: &str) -> Result<PriorLookup, StoreError> {
+        let generation = store.generation();
+        let grant = store.access_token(token)?;
+        Ok(PriorLookup { generation, grant })
+    }
+}
+
 /// Resolves the `Authorization` header to a caller, at `server_now` by the server's clock.
-/// Token expiry follows the clock of the token's org ([`Caller::now`]).
+/// Token expiry follows the clock of the token's org ([`Caller::now`]). `prior`: the same
+/// token's lookup, still current, made earlier in the request.
 pub fn authenticate(
     store: &Store,
     authorization: Option<&str>,
     server_now: i64,
+    prior: Option<PriorLookup>,
 ) -> Result<Caller, ApiError> {
     let header = authorization.ok_or(ApiError::AuthenticationFailure)?.trim();
     let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
@@ -94,10 +116,11 @@ pub fn authenticate(
     if token.is_empty() {
         return Err(ApiError::InvalidToken);
     }
-    let grant = store
-        .access_token(token)
-        .map_err(ApiError::from)?
-        .ok_or(ApiError::InvalidToken)?;
+    let grant = match prior {
+        Some(prior) => prior.grant,
+        None => store.access_token(token).map_err(ApiError::from)?,
+    }
+    .ok_or(ApiError::InvalidToken)?;
     let now = crate::clock::org_time(server_now, Some(grant.clock));
     if grant.expires_at.is_some_and(|expiry| expiry <= now) {
         return Err(ApiError::InvalidToken);

@@ -14,11 +14,7 @@ use crate::state::AppState;
 
 /// Admits the request's client, or answers the refusal.
 pub(super) fn admit(state: &AppState, request: &ApiRequest) -> Result<(), ControlError> {
-    let sent = request
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("x-mock-admin-token"))
-        .map(|(_, value)| value.as_str());
+    let sent = request.headers.get("x-mock-admin-token");
     let configured = state.config.admin_token.as_deref();
     let has_admin_token = configured.is_some() && sent == configured;
     match state.config.control_plane {

@@ -7,6 +7,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use crate::api::error::ApiError;
+use crate::http::{Headers, Packed};
 
 /// The request methods the router distinguishes; anything else is `Other`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,7 +65,7 @@ pub struct ApiRequest {
     /// The raw path, as sent (for logs and the journal).
     pub path: String,
     /// The path split on `/`, each segment percent-decoded; empty segments dropped.
-    pub segments: Vec<String>,
+    pub segments: Packed,
     /// The query pairs in order, decoded as a form (`+` is a space).
     pub query: Vec<(String, String)>,
     /// `Authorization` header, if sent. Several are joined with `, ` (as a proxy would combine
@@ -74,8 +75,8 @@ pub struct ApiRequest {
     pub host: Option<String>,
     /// `Content-Type` header, if sent.
     pub content_type: Option<String>,
-    /// Every header as sent (names as hyper gives them, lower-case), for the journal.
-    pub headers: Vec<(String, String)>,
+    /// Every header as sent (names lower-case, as hyper gives them), for the journal.
+    pub headers: Headers,
     /// The body, collected once.
     pub body: Bytes,
     /// The client's address (the control plane is loopback-only by default).
@@ -91,19 +92,17 @@ impl ApiRequest {
             Some((path, query)) => (path, query),
             None => (path_and_query, ""),
         };
-        let segments = path
-            .split('/')
-            .filter(|segment| !segment.is_empty())
-            .map(|segment| {
-                if segment.contains('%') {
-                    percent_encoding::percent_decode_str(segment)
-                        .decode_utf8_lossy()
-                        .into_owned()
-                } else {
-                    segment.to_owned()
-                }
-            })
-            .collect();
+        let mut segments = Packed::with_capacity(path.len() / 4 + 1, path.len());
+        // Split and scanned byte by byte: paths are short, and a search per segment costs more.
+        let escaped = path.bytes().any(|byte| byte == b'%');
+        // (`['/']` walks the characters; `'/'` would search each segment with `memchr`.)
+        for segment in path.split(['/']).filter(|segment| !segment.is_empty()) {
+            if escaped && segment.bytes().any(|byte| byte == b'%') {
+                segments.push(&percent_encoding::percent_decode_str(segment).decode_utf8_lossy());
+            } else {
+                segments.push(segment);
+            }
+        }
         let query = form_urlencoded::parse(query.as_bytes())
             .map(|(key, value)| (key.into_owned(), value.into_owned()))
             .collect();
@@ -115,7 +114,7 @@ impl ApiRequest {
             authorization: None,
             host: None,
             content_type: None,
-            headers: Vec::new(),
+            headers: Headers::default(),
             body,
             peer,
             admin_listener: false,
@@ -132,24 +131,38 @@ impl ApiRequest {
 
     /// The path segments as `&str`, for matching.
     pub fn segment_strs(&self) -> Vec<&str> {
-        self.segments.iter().map(String::as_str).collect()
+        self.segments.iter().collect()
+    }
+
+    /// Calls `f` with the path segments as `&str`, on the stack for a path of the usual length
+    /// (the routers match on a slice).
+    pub fn with_segments<T>(&self, f: impl FnOnce(&[&str]) -> T) -> T {
+        let mut slots = [""; 16];
+        if self.segments.len() > slots.len() {
+            return f(&self.segment_strs());
+        }
+        for (slot, segment) in slots.iter_mut().zip(self.segments.iter()) {
+            *slot = segment;
+        }
+        f(&slots[..self.segments.len()])
     }
 }
 
-/// Reads a hyper request into an [`ApiRequest`], collecting at most `body_limit` bytes of body
-/// within `body_timeout`.
+/// Reads a hyper request (its parts, borrowed: the caller keeps them for its logs, and its
+/// body) into an [`ApiRequest`], collecting at most `body_limit` bytes of body within
+/// `body_timeout`.
 ///
 /// A larger body answers the 413 `REQUEST_ENTITY_TOO_LARGE` error, broken chunked framing
 /// `JSON_PARSE_ERROR`; a body that fails to arrive
 /// (the client went away, or is slower than `body_timeout`) answers `None`, and nothing is
 /// applied.
 pub async fn read_request(
-    request: hyper::Request<Incoming>,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
     peer: SocketAddr,
     body_limit: usize,
     body_timeout: std::time::Duration,
 ) -> Result<Option<ApiRequest>, ApiError> {
-    let (parts, body) = request.into_parts();
     let method = match parts.method {
         hyper::Method::GET => Method::Get,
         hyper::Method::POST => Method::Post,
@@ -160,14 +173,19 @@ pub async fn read_request(
         hyper::Method::OPTIONS => Method::Options,
         _ => Method::Other,
     };
-    let body = match tokio::time::timeout(body_timeout, collect_body(body, body_limit)).await {
-        Ok(BodyOutcome::Complete(body)) => body,
-        Ok(BodyOutcome::TooLarge) => {
-            return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+    // A request that says it has no body (a GET without `Content-Length`) is not waited for.
+    let body = if hyper::body::Body::is_end_stream(&body) {
+        Bytes::new()
+    } else {
+        match tokio::time::timeout(body_timeout, collect_body(body, body_limit)).await {
+            Ok(BodyOutcome::Complete(body)) => body,
+            Ok(BodyOutcome::TooLarge) => {
+                return Err(ApiError::RequestEntityTooLarge { limit: body_limit });
+            }
+            // Broken framing (a bad chunk size): the body cannot be read.
+            Ok(BodyOutcome::Malformed) => return Err(ApiError::JsonParseError),
+            Ok(BodyOutcome::Aborted) | Err(_) => return Ok(None),
         }
-        // Broken framing (a bad chunk size): the body cannot be read.
-        Ok(BodyOutcome::Malformed) => return Err(ApiError::JsonParseError),
-        Ok(BodyOutcome::Aborted) | Err(_) => return Ok(None),
     };
     let path_and_query = parts
         .uri
@@ -175,32 +193,41 @@ pub async fn read_request(
         .map(|pq| pq.as_str())
         .unwrap_or("/");
     let mut api_request = ApiRequest::new(method, path_and_query, body, peer);
-    let header = |name: hyper::header::HeaderName| {
-        parts
-            .headers
-            .get(name)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-    };
-    let authorizations: Vec<String> = parts
-        .headers
-        .get_all(hyper::header::AUTHORIZATION)
-        .iter()
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-        .collect();
-    api_request.authorization = (!authorizations.is_empty()).then(|| authorizations.join(", "));
-    api_request.content_type = header(hyper::header::CONTENT_TYPE);
-    api_request.host =
-        header(hyper::header::HOST).or_else(|| parts.uri.authority().map(|a| a.to_string()));
-    api_request.headers = parts
+    let bytes = parts
         .headers
         .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                String::from_utf8_lossy(value.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    let mut headers = Headers::with_capacity(parts.headers.len(), bytes);
+    for (name, value) in &parts.headers {
+        // hyper gives every name lower-case already; a value that is not UTF-8 gets U+FFFD.
+        match std::str::from_utf8(value.as_bytes()) {
+            Ok(value) => headers.push_lowercase(name.as_str(), value),
+            Err(_) => {
+                headers.push_lowercase(name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
+            }
+        }
+    }
+    // The headers the API reads, copied from the text just made (a name's values come in the
+    // order sent).
+    let mut authorizations = headers
+        .iter()
+        .filter(|(name, _)| *name == "authorization")
+        .map(|(_, value)| value);
+    api_request.authorization = authorizations.next().map(|first| {
+        let mut joined = first.to_owned();
+        for more in authorizations {
+            joined.push_str(", ");
+            joined.push_str(more);
+        }
+        joined
+    });
+    api_request.content_type = headers.get("content-type").map(str::to_owned);
+    api_request.host = headers
+        .get("host")
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()));
+    api_request.headers = headers;
     Ok(Some(api_request))
 }
 

@@ -23,8 +23,11 @@ const MAX_ENTRIES: usize = 4096;
 pub struct ReadCache {
     tokens: HashMap<String, Option<Arc<AccessGrant>>>,
     orgs: HashMap<String, Option<Arc<OrgRow>>>,
-    /// Whether a user (org, user id) is a client-portal user rather than a CRM user.
-    portal_users: HashMap<(String, String), bool>,
+    /// Whether a user (by org, then user id) is a client-portal user rather than a CRM user;
+    /// by org first so a lookup borrows both ids instead of copying them into a key.
+    portal_users: HashMap<String, HashMap<String, bool>>,
+    /// How many users `portal_users` holds, over all orgs.
+    portal_user_count: usize,
     /// Modules with their fields, layouts and views, by org and module id.
     metas: HashMap<(String, String), Arc<ModuleMeta>>,
     /// The matching users of recent listings (`store::user_pages`).
@@ -44,6 +47,7 @@ impl ReadCache {
         }
         if changed & (PORTAL_USERS | USERS) != 0 {
             self.portal_users.clear();
+            self.portal_user_count = 0;
         }
         if changed & MODULE_META != 0 {
             self.metas.clear();
@@ -60,8 +64,22 @@ impl ReadCache {
         user_id: &str,
         load: impl FnOnce() -> Result<bool, E>,
     ) -> Result<bool, E> {
-        let key = (org_id.to_owned(), user_id.to_owned());
-        remembered(&mut self.portal_users, &key, MAX_ENTRIES, load)
+        if let Some(&hit) = self
+            .portal_users
+            .get(org_id)
+            .and_then(|users| users.get(user_id))
+        {
+            return Ok(hit);
+        }
+        let loaded = load()?;
+        if self.portal_user_count >= MAX_ENTRIES {
+            self.portal_users.clear();
+            self.portal_user_count = 0;
+        }
+        let users = self.portal_users.entry(org_id.to_owned()).or_default();
+        users.insert(user_id.to_owned(), loaded);
+        self.portal_user_count += 1;
+        Ok(loaded)
     }
 
     /// An access token's grant, from the cache or from `load`.

@@ -216,11 +216,7 @@ impl Subject for Incoming<'_> {
         self.0.query_param(name).map(str::to_owned)
     }
     fn header(&self, name: &str) -> Option<String> {
-        self.0
-            .headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.clone())
+        self.0.headers.get(name).map(str::to_owned)
     }
     fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.0.body).into_owned()

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 use bytes::Bytes;
 use serde_json::{Map, Value, json};
 
-use crate::http::{ApiRequest, ApiResponse, Method};
+use crate::http::{ApiRequest, ApiResponse, Headers, Method};
 use crate::pipeline::Plane;
 use crate::redact;
 
@@ -50,7 +50,7 @@ pub struct Entry {
     pub query: Vec<(String, String)>,
     /// The headers as sent, names lower-case (secrets are redacted as they are read:
     /// [`Entry::headers`]).
-    raw_headers: Vec<(String, String)>,
+    raw_headers: Headers,
     /// The body as sent (at most [`MAX_BODY_BYTES`]); see [`Entry::body`].
     raw_body: Bytes,
     /// Whether the body is a form (its `Content-Type` says so, or it went to the token endpoint).
@@ -86,10 +86,7 @@ impl Entry {
             .as_deref()
             .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
             || Plane::of(&request) == Plane::Oauth;
-        let mut raw_headers = request.headers;
-        for (name, _) in &mut raw_headers {
-            name.make_ascii_lowercase();
-        }
+        let raw_headers = request.headers;
         // A longer body is copied down to what is kept: truncating the `Bytes` would keep the
         // whole buffer (a 1 MiB bulk invite) alive as long as the entry.
         let raw_body = if request.body.len() > MAX_BODY_BYTES {
@@ -140,7 +137,7 @@ impl Entry {
     pub fn headers(&self) -> Vec<(String, String)> {
         self.raw_headers
             .iter()
-            .map(|(name, value)| (name.clone(), redacted_header(name, value)))
+            .map(|(name, value)| (name.to_owned(), redacted_header(name, value)))
             .collect()
     }
 
@@ -330,13 +327,12 @@ mod tests {
             Bytes::from(body.to_owned()),
             "127.0.0.1:1".parse().unwrap(),
         );
-        request.headers = vec![
-            (
-                "Authorization".into(),
-                "Zoho-oauthtoken 1000.secret.token".into(),
-            ),
-            ("User-Agent".into(), "test".into()),
-        ];
+        request.headers = [
+            ("Authorization", "Zoho-oauthtoken 1000.secret.token"),
+            ("User-Agent", "test"),
+        ]
+        .into_iter()
+        .collect();
         request
     }
 
