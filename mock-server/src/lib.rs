@@ -122,7 +122,7 @@ pub use clock::Clock;
 pub use config::{Config, ControlPlane};
 pub use embed::{
     BlockingPortalsMock, ControlAnswer, Fault, MockOrg, PortalsMock, ReceivedRequest,
-    control_in_process, forget_org_activity, org_image, restore_org, store_writes,
+    control_in_process, forget_org_activity, org_image, org_image_since, restore_org,
 };
 pub use fixtures::FixtureSet;
 pub use server::{Listener, MockServer, exposure_warning, serve, serve_as};

@@ -43,8 +43,6 @@ struct Orgs {
 /// An org a scenario holds.
 struct Lent {
     org: Spare,
-    /// The store's writes when it was handed out: while they have not moved, its image has not.
-    writes: u64,
     /// Its image once the scenario ended, when asked.
     after: Option<OrgImage>,
 }
@@ -139,11 +137,7 @@ impl Embedded {
 
     fn lend(&self, org: Spare) -> (StatusCode, String) {
         let answer = org.answer.clone();
-        let lent = Lent {
-            org,
-            writes: portals_mock::store_writes(&self.state),
-            after: None,
-        };
+        let lent = Lent { org, after: None };
         self.lock().lent.insert(lent.org.org_id.clone(), lent);
         (StatusCode::CREATED, answer)
     }
@@ -160,19 +154,16 @@ impl Embedded {
 
     /// The image of lent org `org_id` now, kept as its image after the scenario.
     fn image_after(&self, org_id: &str) -> Option<OrgImage> {
-        let unmoved = {
+        let handed_out = {
             let orgs = self.lock();
             let lent = orgs.lent.get(org_id)?;
             if let Some(after) = &lent.after {
                 return Some(after.clone());
             }
-            // No write since it was handed out: its image is the one it was handed out with.
-            (lent.writes == portals_mock::store_writes(&self.state)).then(|| lent.org.image.clone())
+            lent.org.image.clone()
         };
-        let after = match unmoved {
-            Some(image) => image,
-            None => portals_mock::org_image(&self.state, org_id).ok()?,
-        };
+        // Only the tables written since it was handed out are read again.
+        let after = portals_mock::org_image_since(&self.state, org_id, &handed_out).ok()?;
         self.lock().lent.get_mut(org_id)?.after = Some(after.clone());
         Some(after)
     }

@@ -25,7 +25,8 @@
 //!
 //! * `mock` ([`PortalsMock`], [`BlockingPortalsMock`]): the handles and their methods;
 //! * `control` ([`control_in_process`], [`ControlAnswer`]): a control-plane request answered in process;
-//! * `reuse` ([`org_image`], [`restore_org`], [`forget_org_activity`]): whether an org is as it
+//! * `reuse` ([`org_image`], [`org_image_since`], [`restore_org`], [`forget_org_activity`]):
+//!   whether an org is as it
 //!   was handed out, putting back what a test changed, and forgetting what its requests left
 //!   outside the store, to hand it to the next test;
 //! * `running`: the server's thread, stopped and joined on drop;
@@ -39,5 +40,5 @@ mod types;
 
 pub use control::{ControlAnswer, control_in_process};
 pub use mock::{BlockingPortalsMock, PortalsMock};
-pub use reuse::{forget_org_activity, org_image, restore_org, store_writes};
+pub use reuse::{forget_org_activity, org_image, org_image_since, restore_org};
 pub use types::{Fault, MockOrg, ReceivedRequest};

@@ -1,5 +1,6 @@
 //! Orgs handed from one test to the next: [`org_image`] tells whether anything changed an org
-//! in the store (compare two images of it with `==`), [`restore_org`] copies anew from its
+//! in the store (compare two images of it with `==`; [`org_image_since`] reads again only the
+//! tables written since an earlier one), [`restore_org`] copies anew from its
 //! fixture only the tables a test changed, [`forget_org_activity`] forgets what its requests
 //! left outside the store (journal, credits, faults). An org whose image after a test is the
 //! image it was handed out with (or holds its rows again once restored), its activity
@@ -10,17 +11,21 @@
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::store::org_copy;
-use crate::store::org_image::{self, OrgImage};
+use crate::store::org_image::OrgImage;
 
 /// Every row org `org_id` holds, in every table (its tokens and jobs included), as one value.
 pub fn org_image(state: &AppState, org_id: &str) -> Result<OrgImage, StoreError> {
-    state.store.read(|conn| org_image::image(conn, org_id))
+    state.store.org_image(org_id)
 }
 
-/// How many writes the store has begun: while it has not moved, nothing in the store changed
-/// (an org's image taken before is still its image).
-pub fn store_writes(state: &AppState) -> u64 {
-    state.store.generation()
+/// [`org_image`] now, given an earlier image of the org: only the tables some write changed
+/// since are read again (none when nothing was written).
+pub fn org_image_since(
+    state: &AppState,
+    org_id: &str,
+    before: &OrgImage,
+) -> Result<OrgImage, StoreError> {
+    state.store.org_image_since(org_id, before)
 }
 
 /// Puts org `org_id`, made from fixture `fixture` and at `handed_out` then, back as it was
@@ -43,7 +48,7 @@ pub fn restore_org(
     if !restored {
         return Ok(None);
     }
-    let image = org_image(state, org_id)?;
+    let image = org_image_since(state, org_id, now)?;
     Ok(image.same_rows(handed_out).then_some(image))
 }
 

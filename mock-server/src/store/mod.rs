@@ -98,6 +98,8 @@ pub struct Store {
     generation: AtomicU64,
     /// The tables the current write has changed (SQLite's update hook fills it).
     touched: std::sync::Arc<touched::Touched>,
+    /// By table, the last write that changed it (taken under the connection's lock).
+    table_writes: Mutex<touched::TableWrites>,
     /// The fixtures orgs are created and reset from.
     fixtures: FixtureSet,
 }
@@ -136,6 +138,7 @@ impl Store {
             conn: Mutex::new((conn, read_cache::ReadCache::default())),
             generation: AtomicU64::new(0),
             touched,
+            table_writes: Mutex::default(),
             fixtures,
         };
         store.write(|tx| {
@@ -218,7 +221,7 @@ impl Store {
         let mut guard = self.lock();
         let (conn, cache) = &mut *guard;
         // Every answer rendered before may be stale now.
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         self.touched.start();
         let before = conn.total_changes();
         let outcome = (|| {
@@ -232,9 +235,46 @@ impl Store {
         // Committed or rolled back, the cached reads of the tables it touched are dropped
         // before the lock is released.
         let changed = conn.total_changes().saturating_sub(before);
-        cache.forget(self.touched.finish(changed));
+        let tables = self.touched.finish(changed);
+        let names = self.touched.take_names();
+        let known = (tables != touched::ALL).then_some(names);
+        lock_table_writes(&self.table_writes).record(generation, known);
+        cache.forget(tables);
         outcome
     }
+
+    /// Org `org_id`'s image: every row of every table it holds (`org_image`).
+    pub fn org_image(&self, org_id: &str) -> Result<org_image::OrgImage, StoreError> {
+        let guard = self.lock();
+        org_image::read(&guard.0, org_id, self.generation(), None)
+    }
+
+    /// Org `org_id`'s image now, given its image `before`: the tables no write changed since
+    /// `before` was read are taken from it, the others read again.
+    pub fn org_image_since(
+        &self,
+        org_id: &str,
+        before: &org_image::OrgImage,
+    ) -> Result<org_image::OrgImage, StoreError> {
+        let guard = self.lock();
+        let writes = lock_table_writes(&self.table_writes);
+        let since = before.generation();
+        let changed = |table: &str| writes.written_after(table, since);
+        org_image::read(
+            &guard.0,
+            org_id,
+            self.generation(),
+            Some((before, &changed)),
+        )
+    }
+}
+
+fn lock_table_writes(
+    writes: &Mutex<touched::TableWrites>,
+) -> std::sync::MutexGuard<'_, touched::TableWrites> {
+    writes
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Reads a boolean column stored as 0/1.

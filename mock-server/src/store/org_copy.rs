@@ -173,13 +173,15 @@ impl Table {
     }
 }
 
-/// For each of the org's tables (`orgs` first, tokens, snapshots and jobs included): the
-/// statement that reads every column of org `?1`'s rows, `rowid` first.
-pub(super) fn row_readers(conn: &Connection) -> Result<Vec<&'static str>, StoreError> {
+/// For each of the org's tables (`orgs` first, tokens, snapshots and jobs included): its name
+/// and the statement that reads every column of org `?1`'s rows, `rowid` first.
+pub(super) fn row_readers(
+    conn: &Connection,
+) -> Result<Vec<(&'static str, &'static str)>, StoreError> {
     Ok(layout(conn)?
         .tables
         .iter()
-        .map(|table| table.read_all.as_str())
+        .map(|table| (table.name.as_str(), table.read_all.as_str()))
         .collect())
 }
 

@@ -13,8 +13,9 @@ use rusqlite::types::ValueRef;
 use super::StoreError;
 use super::org_copy;
 
-/// What an org held when it was read (see the module's doc); compare two with `==`.
-#[derive(Clone, PartialEq, Eq)]
+/// What an org held when it was read (see the module's doc); compare two with `==` (which
+/// compares the rows, not when they were read).
+#[derive(Clone)]
 pub struct OrgImage {
     /// The rows' values, table after table.
     values: Vec<u8>,
@@ -22,9 +23,24 @@ pub struct OrgImage {
     rowids: Vec<i64>,
     /// Where each table's part ends, in `values` and in `rowids`.
     ends: Vec<(usize, usize)>,
+    /// The store's write generation when it was read.
+    generation: u64,
 }
 
+impl PartialEq for OrgImage {
+    fn eq(&self, other: &OrgImage) -> bool {
+        self.values == other.values && self.rowids == other.rowids && self.ends == other.ends
+    }
+}
+
+impl Eq for OrgImage {}
+
 impl OrgImage {
+    /// The store's write generation when it was read.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Whether the org holds the same rows as at `other`, maybe at other rowids.
     pub fn same_rows(&self, other: &OrgImage) -> bool {
         self.values == other.values
@@ -76,23 +92,48 @@ mod mark {
     pub const BLOB: u8 = 4;
 }
 
-/// The image of org `org_id` (empty tables when there is no such org).
-pub fn image(conn: &Connection, org_id: &str) -> Result<OrgImage, StoreError> {
+/// An earlier image of an org, and whether a table was written since it was read.
+pub type Since<'a> = (&'a OrgImage, &'a dyn Fn(&str) -> bool);
+
+/// The image of org `org_id` (empty tables when there is no such org), read at the store's
+/// write generation `generation`. With `since` (an earlier image of the org, and which tables
+/// were written since it was read), a table no write changed is taken from that image.
+pub fn read(
+    conn: &Connection,
+    org_id: &str,
+    generation: u64,
+    since: Option<Since<'_>>,
+) -> Result<OrgImage, StoreError> {
     let mut image = OrgImage {
         values: Vec::with_capacity(16 * 1024),
         rowids: Vec::with_capacity(256),
         ends: Vec::new(),
+        generation,
     };
-    for sql in org_copy::row_readers(conn)? {
-        let mut statement = conn.prepare_cached(sql)?;
-        let columns = statement.column_count();
-        let mut rows = statement.query([org_id])?;
-        while let Some(row) = rows.next()? {
-            image.rowids.push(row.get(0)?);
-            for column in 1..columns {
-                write_value(&mut image.values, row.get_ref(column)?);
+    let readers = org_copy::row_readers(conn)?;
+    let earlier = since
+        .map(|(before, _)| before.parts())
+        .filter(|parts| parts.len() == readers.len());
+    for (at, (table, sql)) in readers.into_iter().enumerate() {
+        let kept = earlier
+            .as_ref()
+            .zip(since)
+            .filter(|(_, (_, written))| !written(table))
+            .map(|(parts, _)| parts[at]);
+        if let Some((values, rowids)) = kept {
+            image.values.extend_from_slice(values);
+            image.rowids.extend_from_slice(rowids);
+        } else {
+            let mut statement = conn.prepare_cached(sql)?;
+            let columns = statement.column_count();
+            let mut rows = statement.query([org_id])?;
+            while let Some(row) = rows.next()? {
+                image.rowids.push(row.get(0)?);
+                for column in 1..columns {
+                    write_value(&mut image.values, row.get_ref(column)?);
+                }
+                image.values.push(mark::ROW_END);
             }
-            image.values.push(mark::ROW_END);
         }
         image.ends.push((image.values.len(), image.rowids.len()));
     }
@@ -133,7 +174,7 @@ mod tests {
     use crate::store::Store;
 
     fn zylker_image(store: &Store) -> OrgImage {
-        store.read(|c| image(c, "zylker")).unwrap()
+        store.org_image("zylker").unwrap()
     }
 
     fn write(store: &Store, sql: &str) {
@@ -168,9 +209,13 @@ mod tests {
             ),
         ] {
             write(&store, change);
-            assert_ne!(zylker_image(&store), fresh, "{change}");
+            let changed = zylker_image(&store);
+            assert_ne!(changed, fresh, "{change}");
+            // Read again from the fresh image: only the tables written since are read.
+            assert_eq!(store.org_image_since("zylker", &fresh).unwrap(), changed);
             write(&store, undo);
             assert_eq!(zylker_image(&store), fresh, "{undo}");
+            assert_eq!(store.org_image_since("zylker", &changed).unwrap(), fresh);
         }
 
         // The same rows put back in another order.
@@ -203,8 +248,8 @@ mod tests {
             .unwrap();
         let readers = store.read(org_copy::row_readers).unwrap();
         assert_eq!(readers.len() as i64, tables + 1, "the org tables and orgs");
-        assert!(readers.iter().any(|sql| sql.contains("\"jobs\"")));
-        assert!(readers.iter().any(|sql| sql.contains("\"snapshots\"")));
-        assert!(readers.iter().any(|sql| sql.contains("\"tokens\"")));
+        for table in ["orgs", "jobs", "snapshots", "tokens"] {
+            assert!(readers.iter().any(|(name, _)| *name == table), "{table}");
+        }
     }
 }

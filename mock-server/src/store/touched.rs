@@ -5,9 +5,13 @@
 //! The hook is not called for every change SQLite can make (a `DELETE` without `WHERE` may
 //! empty a table wholesale), so each write also compares the rows the hook reported with
 //! SQLite's own count of changed rows; when they differ, every cached read is dropped.
+//!
+//! The store also keeps, by table, the last write that changed it ([`TableWrites`]), so an
+//! org's image read again reads only the tables written since (`org_image`).
 
-use std::sync::Arc;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
@@ -33,6 +37,8 @@ pub const ALL: u32 = u32::MAX;
 pub struct Touched {
     tables: AtomicU32,
     rows: AtomicU64,
+    /// The names of the `main` tables changed, each once.
+    names: Mutex<Vec<String>>,
 }
 
 impl Touched {
@@ -40,9 +46,15 @@ impl Touched {
     pub fn install(self: &Arc<Self>, conn: &Connection) {
         let touched = Arc::clone(self);
         conn.update_hook(Some(
-            move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+            move |_: rusqlite::hooks::Action, db: &str, table: &str, _: i64| {
                 touched.tables.fetch_or(bit(table), Ordering::Relaxed);
                 touched.rows.fetch_add(1, Ordering::Relaxed);
+                if db == "main" {
+                    let mut names = lock(&touched.names);
+                    if !names.iter().any(|name| name == table) {
+                        names.push(table.to_owned());
+                    }
+                }
             },
         ));
     }
@@ -51,6 +63,13 @@ impl Touched {
     pub fn start(&self) {
         self.tables.store(0, Ordering::Relaxed);
         self.rows.store(0, Ordering::Relaxed);
+        lock(&self.names).clear();
+    }
+
+    /// The `main` tables changed since [`Touched::start`] (complete only when
+    /// [`Touched::finish`] did not answer [`ALL`]).
+    pub fn take_names(&self) -> Vec<String> {
+        std::mem::take(&mut *lock(&self.names))
     }
 
     /// The tables changed since [`Touched::start`], given how many rows SQLite counts as
@@ -64,6 +83,39 @@ impl Touched {
             ALL
         }
     }
+}
+
+/// When each table was last written: the generation of the last write that changed it.
+#[derive(Debug, Default)]
+pub struct TableWrites {
+    by_table: HashMap<String, u64>,
+    /// The last write whose changed tables are not known (all of them, then).
+    unknown: u64,
+}
+
+impl TableWrites {
+    /// Write `generation` changed `tables` (`None`: not known which).
+    pub fn record(&mut self, generation: u64, tables: Option<Vec<String>>) {
+        match tables {
+            Some(tables) => {
+                for table in tables {
+                    self.by_table.insert(table, generation);
+                }
+            }
+            None => self.unknown = generation,
+        }
+    }
+
+    /// Whether a write after `generation` may have changed `table`.
+    pub fn written_after(&self, table: &str, generation: u64) -> bool {
+        self.unknown > generation || self.by_table.get(table).is_some_and(|g| *g > generation)
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// The bit of a table.
@@ -102,6 +154,7 @@ mod tests {
             touched.finish(conn.total_changes() - before),
             TOKENS | MODULE_META
         );
+        assert_eq!(touched.take_names(), ["tokens", "fields"]);
         touched.start();
         conn.execute_batch("INSERT INTO jobs VALUES ('j')").unwrap();
         // SQLite counted a change the hook did not report.
@@ -112,5 +165,18 @@ mod tests {
         conn.execute_batch("DELETE FROM tokens").unwrap();
         let changed = touched.finish(conn.total_changes() - before);
         assert!(changed == TOKENS || changed == ALL, "{changed:b}");
+    }
+
+    #[test]
+    fn a_table_counts_as_written_after_a_generation_when_a_later_write_changed_it() {
+        let mut writes = TableWrites::default();
+        writes.record(3, Some(vec!["tokens".into()]));
+        assert!(writes.written_after("tokens", 2));
+        assert!(!writes.written_after("tokens", 3));
+        assert!(!writes.written_after("fields", 0));
+        // A write whose tables are not known wrote them all.
+        writes.record(5, None);
+        assert!(writes.written_after("fields", 4));
+        assert!(!writes.written_after("fields", 5));
     }
 }
