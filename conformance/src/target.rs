@@ -1,5 +1,6 @@
 //! Where scenarios run: the embedded mock (in process, an org per scenario as a fresh copy of
-//! its fixture would be: a new one, or one the scenario before left unchanged), another
+//! its fixture would be: a new one, or one an earlier scenario left unchanged or that was put
+//! back as it was), another
 //! portals-mock at a URL (its control plane makes a fresh org when it has one), or a live Zoho
 //! org (an API domain and a token).
 
@@ -356,7 +357,8 @@ impl Target {
             Some(org_id) => match &self.embedded {
                 Some(embedded) => {
                     crate::cleanup::forget(&self.base, org_id);
-                    // Unchanged, the org waits for the next scenario; else it is deleted.
+                    // Unchanged or put back as it was, the org waits for the next scenario; else
+                    // it is deleted.
                     match embedded.give_back(org_id, reusable) {
                         None => Ok(()),
                         Some(status) => crate::cleanup::deleted::<String>(

@@ -194,6 +194,9 @@ impl Embedded {
                 Ok(Some(image)) => lent.org.image = image,
                 _ => return Some(self.delete_org(org_id)),
             }
+        } else {
+            // The same rows, read later: the next image reads only what is written after it.
+            lent.org.image = after;
         }
         portals_mock::forget_org_activity(&self.state, org_id);
         let fixture = lent.org.fixture.clone();
