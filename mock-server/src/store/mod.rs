@@ -258,8 +258,7 @@ impl Store {
     ) -> Result<org_image::OrgImage, StoreError> {
         let guard = self.lock();
         let writes = lock_table_writes(&self.table_writes);
-        let since = before.generation();
-        let changed = |table: &str| writes.written_after(table, since);
+        let changed = |table: &str| writes.written_after(table, before.generation());
         org_image::read(
             &guard.0,
             org_id,

@@ -112,14 +112,13 @@ pub fn read(
     };
     let readers = org_copy::row_readers(conn)?;
     let earlier = since
-        .map(|(before, _)| before.parts())
-        .filter(|parts| parts.len() == readers.len());
+        .map(|(before, written)| (before.parts(), written))
+        .filter(|(parts, _)| parts.len() == readers.len());
     for (at, (table, sql)) in readers.into_iter().enumerate() {
-        let kept = earlier
-            .as_ref()
-            .zip(since)
-            .filter(|(_, (_, written))| !written(table))
-            .map(|(parts, _)| parts[at]);
+        let kept = match &earlier {
+            Some((parts, written)) if !written(table) => Some(parts[at]),
+            _ => None,
+        };
         if let Some((values, rowids)) = kept {
             image.values.extend_from_slice(values);
             image.rowids.extend_from_slice(rowids);
